@@ -1,0 +1,208 @@
+"""Benchmark: the order lifecycle over HTTP (gunicorn, PostgreSQL, 2 workers) — orders completed per
+second and p50/p99 per transition — against a baseline endpoint of the same stack doing one indexed
+read and one write, measured in the same run with the same concurrency.
+
+    (use a fresh database: it is migrated and filled with synthetic data)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiyang_orders_bench \\
+        .venv/bin/python bench/orders_lifecycle.py --orders 300 --threads 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.lifecycle_settings")
+STEPS = ["create", "dispatch", "accept", "check-in", "check-out", "confirm", "rate"]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8193)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    import requests
+    from django.core.management import call_command
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from yiyang.accounts.services import user_create
+    from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_provider, make_staff
+    from yiyang.regions.models import Region
+
+    call_command("migrate", verbosity=0)
+    prov, _ = Region.objects.get_or_create(
+        code="320000000000", defaults={"name": "江苏省", "level": "province"}
+    )
+    city, _ = Region.objects.get_or_create(
+        code="321000000000", defaults={"name": "扬州市", "level": "city", "parent": prov}
+    )
+    county, _ = Region.objects.get_or_create(
+        code="321002000000", defaults={"name": "广陵区", "level": "county", "parent": city}
+    )
+    town, _ = Region.objects.get_or_create(
+        code="321002001000", defaults={"name": "文昌街道", "level": "town", "parent": county}
+    )
+    village, _ = Region.objects.get_or_create(
+        code="321002001001", defaults={"name": "文昌社区", "level": "village", "parent": town}
+    )
+    pw = "Bench-Password-2026!"
+    dispatcher = user_create(username="lc_dispatcher", password=pw, grants=[("dispatcher", county.code)])
+    family = user_create(username="lc_family", password=pw, grants=[("family", village.code)])
+    org = make_provider(village)
+    item = make_item(minutes=0, skills=())  # zero standard minutes: no time-window clashes between runs
+    carers = []
+    for t in range(args.threads):
+        user = user_create(username=f"lc_carer_{t}", password=pw, grants=[("caregiver", county.code)])
+        staff = make_staff(org, user=user, lat=HOME[0], lng=HOME[1])
+        staff.max_daily_orders = 30000
+        staff.save(update_fields=["max_daily_orders"])
+        carers.append((staff, Token.objects.get_or_create(user=user)[0].key))
+    elders = [make_elder(village, family=family) for _ in range(args.threads)]
+    tok_d = Token.objects.get_or_create(user=dispatcher)[0].key
+    tok_f = Token.objects.get_or_create(user=family)[0].key
+    when = (timezone.now() + timedelta(hours=1)).isoformat()
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.lifecycle_settings", "YIYANG_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/healthz", timeout=5)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        timings: dict[str, list[float]] = {s: [] for s in [*STEPS, "baseline"]}
+        errors: list[str] = []
+        lock = threading.Lock()
+        per_thread = args.orders // args.threads
+
+        def h(token: str) -> dict[str, str]:
+            return {"Authorization": f"Token {token}"}
+
+        def lifecycle(t: int) -> None:
+            staff, tok_c = carers[t]
+            s = requests.Session()
+            for _ in range(per_thread):
+                plan = [
+                    (
+                        "create",
+                        "/api/v1/orders/",
+                        tok_d,
+                        {
+                            "elder": str(elders[t].public_id),
+                            "service_item": str(item.public_id),
+                            "scheduled_start": when,
+                        },
+                    ),
+                    ("dispatch", "dispatch/", tok_d, {"caregiver": str(staff.public_id)}),
+                    ("accept", "accept/", tok_c, {}),
+                    ("check-in", "check-in/", tok_c, {"lat": HOME[0], "lng": HOME[1]}),
+                    ("check-out", "check-out/", tok_c, {"items_done": ["bench"], "notes": ""}),
+                    ("confirm", "confirm/", tok_f, {}),
+                    ("rate", "rate/", tok_f, {"score": 5}),
+                ]
+                oid = ""
+                for name, url, tok, body in plan:
+                    full = base + (url if name == "create" else f"/api/v1/orders/{oid}/{url}")
+                    t0 = time.perf_counter()
+                    r = s.post(full, json=body, headers=h(tok))
+                    dt = time.perf_counter() - t0
+                    if r.status_code not in (200, 201):
+                        with lock:
+                            errors.append(f"{name} {r.status_code} {r.text[:120]}")
+                        break
+                    oid = oid or r.json()["id"]
+                    with lock:
+                        timings[name].append(dt)
+
+        def baseline(t: int, ids: list[str]) -> None:
+            s = requests.Session()
+            for oid in ids:
+                t0 = time.perf_counter()
+                r = s.post(f"{base}/bench/baseline/{oid}/", headers=h(tok_d))
+                dt = time.perf_counter() - t0
+                if r.status_code == 200:
+                    with lock:
+                        timings["baseline"].append(dt)
+
+        def run(target: object, argsets: list[tuple]) -> float:
+            threads = [threading.Thread(target=target, args=a) for a in argsets]  # type: ignore[arg-type]
+            t0 = time.perf_counter()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            return time.perf_counter() - t0
+
+        wall = run(lifecycle, [(t,) for t in range(args.threads)])
+        from yiyang.orders.models import Order
+
+        ids = [str(x) for x in Order.objects.filter(provider=org).values_list("public_id", flat=True)]
+        calls = len(STEPS) * per_thread
+        chunks = [(t, [ids[(t + k) % len(ids)] for k in range(calls)]) for t in range(args.threads)]
+        base_wall = run(baseline, chunks)
+    finally:
+        server.terminate()
+        server.wait()
+    done = len(timings["rate"])
+    print(
+        f"gunicorn 2 workers, {args.threads} client threads, PostgreSQL; {done} orders through 7 transitions "
+        f"in {wall:.1f} s = {done / wall:.1f} orders/s ({done * 7 / wall:.0f} requests/s); "
+        f"errors {len(errors)}"
+    )
+    for e in errors[:3]:
+        print("  error:", e)
+    b99 = pct(timings["baseline"], 0.99)
+    print(
+        f"baseline (1 indexed read + 1 write): {len(timings['baseline']) / base_wall:.0f} requests/s, "
+        f"p50 {pct(timings['baseline'], 0.5):.1f} ms, p99 {b99:.1f} ms"
+    )
+    for step in STEPS:
+        v = timings[step]
+        if v:
+            print(
+                f"  {step:10s} p50 {pct(v, 0.5):6.1f} ms  p99 {pct(v, 0.99):6.1f} ms  "
+                f"p99/baseline {pct(v, 0.99) / b99:4.1f}x  mean {statistics.mean(v) * 1000:6.1f} ms"
+            )
+    print(
+        "command: DATABASE_URL=... .venv/bin/python bench/orders_lifecycle.py "
+        f"--orders {args.orders} --threads {args.threads}"
+    )
+
+
+if __name__ == "__main__":
+    main()

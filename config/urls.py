@@ -1,0 +1,32 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from yiyang.core.views import healthz
+
+api_v1 = [
+    path("", include("yiyang.accounts.api.urls")),
+    path("", include("yiyang.regions.api.urls")),
+    path("", include("yiyang.audit.api.urls")),
+    path("", include("yiyang.elders.api.urls")),
+    path("", include("yiyang.assessments.api.urls")),
+    path("", include("yiyang.providers.api.urls")),
+    path("", include("yiyang.orders.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("accounts/", include("yiyang.accounts.urls")),
+    path("regions/", include("yiyang.regions.urls")),
+    path("audit/", include("yiyang.audit.urls")),
+    path("elders/", include("yiyang.elders.urls")),
+    path("assessments/", include("yiyang.assessments.urls")),
+    path("services/", include("yiyang.orders.urls")),
+    path("", include("yiyang.core.urls")),
+]
+
+handler403 = "yiyang.core.errorpages.forbidden"
+handler404 = "yiyang.core.errorpages.not_found"
+handler500 = "yiyang.core.errorpages.server_error"

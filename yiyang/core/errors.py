@@ -1,0 +1,46 @@
+"""Domain exceptions every layer may raise; the API and page layers translate them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule refused the request. ``code`` is stable and machine-readable."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.errors = errors or {}
+        self.extra = extra or {}
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (duplicate, lost race, illegal transition)."""
+
+    status = 409
+    code = "conflict"
+
+
+class OutOfScope(DomainError):
+    """The object is outside the acting user's region scope. Rendered as 404 to hide its existence."""
+
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "permission_denied"

@@ -1,0 +1,41 @@
+"""Navigation registry. Each app registers its menu entries in ``AppConfig.ready``; the layout shows
+the ones whose permission the user holds (the role-based navigation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None
+    section: str = "业务"
+    order: int = 50
+
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""
+
+
+_ITEMS: dict[str, NavItem] = {}
+SECTION_ORDER = ["工作台", "老年人", "评估", "服务", "监管", "系统"]
+
+
+def register(item: NavItem) -> None:
+    _ITEMS[item.url_name] = item
+
+
+def items_for(user: object) -> list[tuple[str, list[NavItem]]]:
+    has_perm = getattr(user, "has_perm", None)
+    visible = [i for i in _ITEMS.values() if i.perm is None or (has_perm is not None and has_perm(i.perm))]
+    sections: dict[str, list[NavItem]] = {}
+    for item in sorted(visible, key=lambda i: i.order):
+        sections.setdefault(item.section, []).append(item)
+    order = {name: n for n, name in enumerate(SECTION_ORDER)}
+    return sorted(sections.items(), key=lambda kv: order.get(kv[0], 50))

@@ -1,0 +1,134 @@
+"""Kernel behaviour: error envelope, health, state machine CAS, recorded jobs, log scrubbing, navigation."""
+
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from yiyang.core.jobs import JOBS
+from yiyang.core.logging import JsonFormatter, PersonalDataFilter, scrub
+from yiyang.core.models import JobRun
+from yiyang.core.statemachine import IllegalTransition, LostRace, StateMachine, transition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_and_broker():
+    body = Client().get("/healthz").json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["broker"] in {"eager", "ok"}
+
+
+def test_unknown_api_path_and_wrong_method_use_the_envelope(cast, api_as):
+    client = api_as(cast.county_admin_a)
+    missing = client.get("/api/v1/nothing-here/")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    wrong = client.delete("/api/v1/auth/me/")
+    assert wrong.status_code == 405 and wrong.json()["code"] == "method_not_allowed"
+
+
+def test_english_message_on_request(cast):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/auth/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Authentication credentials were not provided"
+    assert response.json()["message_en"] == "Authentication credentials were not provided"
+
+
+def test_page_404_is_chinese(cast):
+    client = Client()
+    client.force_login(cast.county_admin_a)
+    page = client.get("/regions/321003/")
+    assert page.status_code == 404 and "不在您的管辖范围内" in page.content.decode()
+
+
+def test_state_machine_refuses_illegal_edges_and_lost_races(cast):
+    from yiyang.regions.models import Region
+
+    machine = StateMachine({"county": {"town"}}, labels={"county": "县级", "town": "乡镇"})
+    region = Region.objects.get(code="321003001001")
+    with pytest.raises(IllegalTransition) as illegal:
+        transition(obj=region, to="province", machine=machine, field="level")
+    assert illegal.value.extra["current_status"] == "village"
+    stale = Region.objects.get(code="321003000000")
+    Region.objects.filter(code=stale.code).update(level="town")  # someone else moved it first
+    with pytest.raises(LostRace) as lost:
+        transition(obj=stale, to="town", machine=machine, field="level")
+    assert lost.value.status == 409 and lost.value.extra["current_status"] == "town"
+    seen = []
+    fresh = Region.objects.get(code="321002000000")
+    transition(
+        obj=fresh, to="town", machine=machine, field="level", on_moved=lambda o, n: seen.append((o, n))
+    )
+    assert seen == [("county", "town")] and Region.objects.get(code="321002000000").level == "town"
+
+
+def test_every_job_run_is_recorded():
+    job = JOBS["yiyang.core.tasks.clear_expired_sessions"]
+    job.task.apply_async(kwargs={"_trigger": "manual"})
+    run = JobRun.objects.get()
+    assert run.status == "succeeded" and run.trigger == "manual" and run.result == {"removed": 0}
+    assert run.finished_at is not None and run.duration_ms is not None
+
+
+def test_failed_job_is_recorded_with_the_error_scrubbed():
+    from yiyang.core.jobs import recorded_job
+
+    @recorded_job("tests.failing", "测试失败任务")
+    def failing() -> None:
+        raise ValueError("bad row for 11010519491231002X")
+
+    try:
+        with pytest.raises(ValueError):
+            failing.apply_async()
+        run = JobRun.objects.get(name="tests.failing")
+        assert (
+            run.status == "failed"
+            and "11010519491231002X" not in run.error
+            and "110105********002X" in run.error
+        )
+    finally:
+        JOBS.pop("tests.failing", None)
+
+
+def test_jobs_page_runs_a_job_now_and_audits_it(cast):
+    client = Client()
+    client.force_login(cast.county_admin_a)
+    response = client.post("/jobs/yiyang.core.tasks.clear_expired_sessions/run/")
+    assert response.status_code == 302
+    assert JobRun.objects.filter(trigger="manual").count() == 1
+    assert "清理过期登录会话" in client.get("/jobs/").content.decode()
+
+
+def test_logs_carry_no_id_numbers_or_phones():
+    assert scrub("id 11010519491231002X phone 13812345678") == "id 110105********002X phone 138****5678"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s", ("13812345678",), None)
+    PersonalDataFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["msg"] == "call 138****5678"
+
+
+def test_navigation_follows_role(cast):
+    caregiver, admin = Client(), Client()
+    caregiver.force_login(cast.caregiver)
+    admin.force_login(cast.county_admin_a)
+    assert "审计日志" in admin.get("/").content.decode()
+    assert "审计日志" not in caregiver.get("/").content.decode()
+
+
+def test_nul_characters_are_refused_with_400_not_500(cast, api_as):
+    client = api_as(cast.county_admin_a)
+    query = client.get("/api/v1/audit/events/?event=a%00b")
+    assert query.status_code == 400 and query.json()["code"] == "validation_error"
+    body = client.post("/api/v1/auth/token/", {"username": "a\x00", "password": "x"}, format="json")
+    assert body.status_code == 400
+
+
+def test_family_pages_use_the_elder_friendly_layout(cast):
+    family, admin = Client(), Client()
+    family.force_login(cast.family)
+    admin.force_login(cast.county_admin_a)
+    assert 'class="elder-mode"' in family.get("/").content.decode()
+    assert 'class="elder-mode"' not in admin.get("/").content.decode()

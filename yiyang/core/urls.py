@@ -1,0 +1,11 @@
+from django.urls import path
+
+from yiyang.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("jobs/", views.jobs_view, name="jobs"),
+    path("jobs/<str:name>/run/", views.job_run_now, name="job-run"),
+    path("styleguide/", views.styleguide, name="styleguide"),
+]
