@@ -1,0 +1,464 @@
+"""Writes to the elder register. Every write is audited in its own transaction; other apps react to a
+status change through ``STATUS_HANDLERS`` (registered in their AppConfig.ready), called by the one
+service ``elder_change_status`` inside its transaction — no signals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from yiyang.audit.services import audit_record
+from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.identifiers import (
+    IdentifierError,
+    ResidentId,
+    birthplace_name,
+    mask_address,
+    mask_id_number,
+    mask_phone,
+    normalize_phone,
+    parse_resident_id,
+)
+from yiyang.core.pii import blind_index, decrypt, encrypt
+from yiyang.core.regioncodes import normalize_region_code
+from yiyang.core.statemachine import transition
+from yiyang.elders.choices import Category, DisabilityCertificate, ElderStatus, Relation
+from yiyang.elders.models import Elder, ElderCategory, ElderContact, ElderStatusChange
+from yiyang.elders.transitions import ELDER_STATUS
+from yiyang.regions.models import Region
+
+# (elder, old_status, new_status, actor) -> summary dict of what the handler did (e.g. orders cancelled)
+StatusHandler = Callable[[Elder, str, str, Any], dict[str, Any]]
+STATUS_HANDLERS: list[StatusHandler] = []
+
+
+@dataclass
+class Warning_:
+    code: str
+    message: str
+
+
+@dataclass
+class IdCheck:
+    rid: ResidentId
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def id_number_index(number18: str) -> str:
+    return blind_index(number18, "id_number")
+
+
+def phone_index(phone: str) -> str:
+    return blind_index(phone, "phone")
+
+
+def phone_tail_index(tail4: str) -> str:
+    return blind_index(tail4, "phone_tail")
+
+
+def _warnings_for(address_code: str, current: Region | None) -> list[Warning_]:
+    if current is not None and current.valid_to is None:
+        return []
+    name, historical = birthplace_name(address_code)
+    if name:
+        label = "已撤销，属历史区划" if historical else "不在现行区划表中"
+        return [Warning_("historical_region", f"出生地代码 {address_code}（{name}）{label}，号码有效")]
+    return [
+        Warning_("unknown_region", f"出生地代码 {address_code} 在区划表中查无记录，请核对（号码校验通过）")
+    ]
+
+
+def birthplace_warnings(address_code: str, cache: dict[str, list[Warning_]] | None = None) -> list[Warning_]:
+    """Warnings (never errors) about the 6-digit birthplace code of an ID number: revoked (historical) or
+    unknown. ``cache`` lets a caller checking many numbers (an import) look each code up once."""
+    if cache is not None and address_code in cache:
+        return cache[address_code]
+    current = Region.objects.filter(code=address_code + "000000").only("code", "valid_to").first()
+    out = _warnings_for(address_code, current)
+    if cache is not None:
+        cache[address_code] = out
+    return out
+
+
+def birthplace_warnings_bulk(address_codes: set[str]) -> dict[str, list[Warning_]]:
+    """``birthplace_warnings`` for many codes with one query (list pages and list API)."""
+    found = {
+        r.code[:6]: r
+        for r in Region.objects.filter(code__in=[c + "000000" for c in address_codes]).only(
+            "code", "valid_to"
+        )
+    }
+    return {code: _warnings_for(code, found.get(code)) for code in address_codes}
+
+
+def check_id_number(value: str, cache: dict[str, list[Warning_]] | None = None) -> IdCheck:
+    """GB 11643 hard checks (length, format, checksum, birth date); the birthplace is only a warning —
+    elders' IDs carry codes of counties that no longer exist (STANDARDS.md §5.1)."""
+    try:
+        rid = parse_resident_id(value)
+    except IdentifierError as exc:
+        raise DomainError(exc.message, code="validation_error", errors={"id_number": [exc.message]}) from exc
+    result = IdCheck(rid)
+    if rid.converted_from_15:
+        result.warnings.append(Warning_("converted_15", "15 位身份证号已按 GB 11643 升位为 18 位"))
+    result.warnings.extend(birthplace_warnings(rid.address_code, cache))
+    return result
+
+
+def _set_id(elder: Elder, rid: ResidentId) -> None:
+    elder.id_number_enc = encrypt(rid.number)
+    elder.id_number_hash = id_number_index(rid.number)
+    elder.id_number_masked = mask_id_number(rid.number)
+    elder.birth_date = rid.birth_date
+    elder.sex = rid.sex
+
+
+def _set_phone(elder: Elder, phone: str) -> None:
+    if not phone:
+        elder.phone_enc = elder.phone_hash = elder.phone_tail_hash = elder.phone_masked = ""
+        return
+    try:
+        normal = normalize_phone(phone)
+    except IdentifierError as exc:
+        raise DomainError(exc.message, code="validation_error", errors={"phone": [exc.message]}) from exc
+    digits = normal.replace("-", "")
+    elder.phone_enc = encrypt(normal)
+    elder.phone_hash = phone_index(digits)
+    elder.phone_tail_hash = phone_tail_index(digits[-4:])
+    elder.phone_masked = mask_phone(normal)
+
+
+def _set_address(elder: Elder, address: str) -> None:
+    elder.address_enc = encrypt(address)
+    elder.address_masked = mask_address(address) if address else ""
+
+
+def _scoped_region(user: Any, perm: str, region: Region | str, field_name: str = "region_code") -> Region:
+    code = getattr(region, "code", region)
+    try:
+        code = normalize_region_code(str(code))
+    except ValueError as exc:
+        raise DomainError(str(exc), code="validation_error", errors={field_name: [str(exc)]}) from exc
+    found = Region.objects.restrict(user, perm).filter(code=code).first()
+    if found is None:
+        raise DomainError(
+            "区域不存在或不在您的管辖范围内",
+            code="validation_error",
+            errors={field_name: ["区域不存在或不在您的管辖范围内"]},
+        )
+    return found
+
+
+def _any_region(region: Region | str | None, field_name: str = "hukou_region_code") -> Region | None:
+    """户籍地 may be anywhere in the country (not limited to the actor's scope)."""
+    if region in (None, ""):
+        return None
+    if isinstance(region, Region):
+        return region
+    try:
+        code = normalize_region_code(str(region))
+    except ValueError as exc:
+        raise DomainError(str(exc), code="validation_error", errors={field_name: [str(exc)]}) from exc
+    found = Region.objects.filter(code=code).first()
+    if found is None:
+        raise DomainError("区划代码不存在", code="validation_error", errors={field_name: ["区划代码不存在"]})
+    return found
+
+
+CATEGORY_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "disability_certificate",
+    "disability_kind",
+    "disability_grade",
+    "note",
+)
+
+
+def clean_categories(items: list[Any]) -> list[ElderCategory]:
+    """Category items (a code or a dict with ``category`` and optional validity / disability fields) as
+    unsaved rows; raises ``DomainError`` naming ``categories[i]``."""
+    rows: list[ElderCategory] = []
+    for i, item in enumerate(items or []):
+        data = {"category": item} if isinstance(item, str) else dict(item)
+        key = f"categories[{i}]"
+        code = data.get("category")
+        if code not in Category.values:
+            raise DomainError(
+                "类别无效",
+                code="validation_error",
+                errors={key: [f"类别只能是 {', '.join(Category.values)}"]},
+            )
+        row = ElderCategory(
+            category=code, **{k: data[k] for k in CATEGORY_FIELDS if data.get(k) not in (None, "")}
+        )
+        if row.valid_from and row.valid_to and row.valid_to < row.valid_from:
+            raise DomainError(
+                "截止日期早于起始日期", code="validation_error", errors={key: ["截止日期早于起始日期"]}
+            )
+        if row.disability_grade is not None and not 1 <= int(row.disability_grade) <= 4:
+            raise DomainError(
+                "残疾等级应为 1–4 级", code="validation_error", errors={key: ["残疾等级应为 1–4 级"]}
+            )
+        if row.disability_certificate and row.disability_certificate not in DisabilityCertificate.values:
+            raise DomainError("残疾人证类型无效", code="validation_error", errors={key: ["残疾人证类型无效"]})
+        rows.append(row)
+    return rows
+
+
+def clean_contacts(items: list[dict[str, Any]]) -> list[ElderContact]:
+    rows: list[ElderContact] = []
+    for i, data in enumerate(items or []):
+        key = f"contacts[{i}]"
+        name = str(data.get("name") or "").strip()
+        if not name:
+            raise DomainError(
+                "联系人姓名不能为空", code="validation_error", errors={key: ["联系人姓名不能为空"]}
+            )
+        relation = data.get("relation") or Relation.OTHER
+        if relation not in Relation.values:
+            raise DomainError("关系无效", code="validation_error", errors={key: ["关系无效"]})
+        contact = ElderContact(
+            name=name[:50],
+            relation=relation,
+            is_emergency=bool(data.get("is_emergency")),
+            user=data.get("user"),
+        )
+        phone = str(data.get("phone") or "")
+        if phone:
+            try:
+                normal = normalize_phone(phone)
+            except IdentifierError as exc:
+                raise DomainError(exc.message, code="validation_error", errors={key: [exc.message]}) from exc
+            contact.phone_enc = encrypt(normal)
+            contact.phone_masked = mask_phone(normal)
+        rows.append(contact)
+    return rows
+
+
+def _replace_categories(elder: Elder, rows: list[ElderCategory]) -> None:
+    elder.categories.all().delete()
+    for row in rows:
+        row.elder = elder
+    ElderCategory.objects.bulk_create(rows)
+
+
+def _replace_contacts(elder: Elder, rows: list[ElderContact]) -> None:
+    elder.contacts.all().delete()
+    for row in rows:
+        row.elder = elder
+    ElderContact.objects.bulk_create(rows)
+
+
+def elder_create(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str,
+    region: Region | str,
+    phone: str = "",
+    address: str = "",
+    hukou_region: Region | str | None = None,
+    categories: list[Any] | None = None,
+    contacts: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> tuple[Elder, list[Warning_]]:
+    """Register an elder. A person already registered anywhere in the deployment → ``Conflict``
+    (code ``duplicate``): moving between regions is a transfer (``elder_update`` of the region)."""
+    check = check_id_number(id_number)
+    home = _scoped_region(actor, "elders.add", region)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("姓名不能为空", code="validation_error", errors={"name": ["姓名不能为空"]})
+    category_rows = clean_categories(categories or [])
+    contact_rows = clean_contacts(contacts or [])
+    fields["hukou_region"] = _any_region(hukou_region)
+    with transaction.atomic():
+        existing = Elder.objects.filter(id_number_hash=id_number_index(check.rid.number)).first()
+        if existing is not None:
+            in_scope = Elder.objects.restrict(actor, "elders.view").filter(pk=existing.pk).exists()
+            raise Conflict(
+                "该身份证号已登记" + ("" if in_scope else "（在其他区域，如属迁入请办理转移）"),
+                code="duplicate",
+                extra={"existing_id": str(existing.public_id)} if in_scope else {},
+            )
+        elder = Elder(name=name, region=home, created_by=actor if actor.is_authenticated else None, **fields)
+        _set_id(elder, check.rid)
+        _set_phone(elder, phone)
+        _set_address(elder, address)
+        elder.save()
+        _replace_categories(elder, category_rows)
+        _replace_contacts(elder, contact_rows)
+        if not Elder.objects.restrict(actor, "elders.add").filter(pk=elder.pk).exists():
+            raise Forbidden("无权在该区域登记")
+        audit_record(
+            actor=actor,
+            region=home,
+            event="elders.create",
+            obj=elder,
+            data={"warnings": [w.code for w in check.warnings]},
+        )
+    return elder, check.warnings
+
+
+def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
+    """Edit fields; ``region`` moves the elder (a transfer, audited with both regions)."""
+    with transaction.atomic():
+        changed: list[str] = []
+        old_region = elder.region_id
+        if "id_number" in changes:
+            check = check_id_number(changes.pop("id_number"))
+            if check.rid.number != decrypt(elder.id_number_enc):
+                if (
+                    Elder.objects.filter(id_number_hash=id_number_index(check.rid.number))
+                    .exclude(pk=elder.pk)
+                    .exists()
+                ):
+                    raise Conflict("该身份证号已登记", code="duplicate")
+                _set_id(elder, check.rid)
+                changed.append("id_number")
+        if "phone" in changes:
+            _set_phone(elder, changes.pop("phone") or "")
+            changed.append("phone")
+        if "address" in changes:
+            _set_address(elder, changes.pop("address") or "")
+            changed.append("address")
+        if "region" in changes:
+            elder.region = _scoped_region(actor, "elders.change", changes.pop("region"))
+            changed.append("region")
+        if "hukou_region" in changes:
+            elder.hukou_region = _any_region(changes.pop("hukou_region"))
+            changed.append("hukou_region")
+        if "categories" in changes:
+            _replace_categories(elder, clean_categories(changes.pop("categories") or []))
+            changed.append("categories")
+        if "contacts" in changes:
+            _replace_contacts(elder, clean_contacts(changes.pop("contacts") or []))
+            changed.append("contacts")
+        if "name" in changes:
+            changes["name"] = str(changes["name"] or "").strip()
+            if not changes["name"]:
+                raise DomainError("姓名不能为空", code="validation_error", errors={"name": ["姓名不能为空"]})
+        for key, value in changes.items():
+            setattr(elder, key, value)
+            changed.append(key)
+        elder.save()
+        if not Elder.objects.restrict(actor, "elders.change").filter(pk=elder.pk).exists():
+            raise Forbidden("修改后的记录不在您的管辖范围内")
+        data: dict[str, Any] = {"fields": sorted(changed)}
+        event = "elders.update"
+        if elder.region_id != old_region:
+            event = "elders.transfer"
+            data.update({"from": old_region, "to": elder.region_id})
+        audit_record(actor=actor, region=elder.region_id, event=event, obj=elder, data=data)
+    return elder
+
+
+def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date: date, reason: str) -> Elder:
+    """active → moved out / deceased (and corrections). Death or moving out stops every benefit and open
+    order: each app's registered handler runs in this same transaction and reports what it stopped."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写原因", code="validation_error", errors={"reason": ["请填写原因"]})
+    if status not in ElderStatus.values:
+        raise DomainError(
+            "状态无效",
+            code="validation_error",
+            errors={"status": [f"状态只能是 {', '.join(ElderStatus.values)}"]},
+        )
+    effects: dict[str, Any] = {}
+
+    def moved(old: str, new: str) -> None:
+        if new != ElderStatus.ACTIVE:
+            for handler in STATUS_HANDLERS:
+                effects.update(handler(elder, old, new, actor))
+        ElderStatusChange.objects.create(
+            elder=elder,
+            old_status=old,
+            new_status=new,
+            effective_date=effective_date,
+            reason=reason[:200],
+            actor=actor,
+            effects=effects,
+        )
+        audit_record(
+            actor=actor,
+            region=elder.region_id,
+            event="elders.status",
+            obj=elder,
+            data={"from": old, "to": new, "effects": effects},
+        )
+
+    transition(
+        obj=elder, to=status, machine=ELDER_STATUS, on_moved=moved, updates={"status_date": effective_date}
+    )
+    return elder
+
+
+def elder_set_capability(
+    *,
+    elder: Elder,
+    standard: str,
+    level: int | None,
+    label: str,
+    assessed_on: date | None,
+    valid_until: date | None,
+    moderate_plus: bool,
+    actor: Any = None,
+) -> None:
+    """The elder's current capability level, written by the assessment app (one service)."""
+    Elder.objects.filter(pk=elder.pk).update(
+        capability_standard=standard,
+        capability_level=level,
+        capability_label=label,
+        capability_assessed_on=assessed_on,
+        capability_valid_until=valid_until,
+        disabled_moderate_plus=moderate_plus,
+    )
+    elder.capability_standard, elder.capability_level, elder.capability_label = standard, level, label
+    elder.capability_assessed_on, elder.capability_valid_until = assessed_on, valid_until
+    elder.disabled_moderate_plus = moderate_plus
+    audit_record(
+        actor=actor,
+        region=elder.region_id,
+        event="elders.capability",
+        obj=elder,
+        data={"standard": standard, "level": level},
+    )
+
+
+REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc", "address": "address_enc"}
+
+
+def elder_reveal(*, actor: Any, elder: Elder, field_name: str) -> str:
+    """The clear value of an ID number, phone or address, for a user holding ``elders.reveal``; audited."""
+    if field_name not in REVEALABLE:
+        raise DomainError(
+            "字段无效", code="validation_error", errors={"field": [f"只能查看 {', '.join(REVEALABLE)}"]}
+        )
+    if not Elder.objects.restrict(actor, "elders.reveal").filter(pk=elder.pk).exists():
+        raise Forbidden("您没有查看完整信息的权限")
+    with transaction.atomic():
+        audit_record(
+            actor=actor, region=elder.region_id, event="elders.reveal", obj=elder, data={"field": field_name}
+        )
+    return decrypt(getattr(elder, REVEALABLE[field_name]))
+
+
+def elder_tab_register(
+    *,
+    key: str,
+    title: str,
+    perm: str,
+    template: str,
+    context_fn: Callable[[Any, Any], dict[str, Any]],
+    order: int = 50,
+) -> None:
+    """Add a tab to the elder page (other apps call this from their AppConfig.ready)."""
+    from yiyang.elders.tabs import register_tab
+
+    register_tab(key, title, perm, template, context_fn, order)
