@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import random
+from types import SimpleNamespace
+from typing import Any
+
+from yiyang.accounts.models import User
+from yiyang.accounts.services import user_create
+from yiyang.assessments import demo
+from yiyang.assessments.models import Assessment, ExternalAssessmentResult, Status
+from yiyang.assessments.services import policy_for
+from yiyang.assessments.tests.factories import make_elder
+from yiyang.demo.city import COUNTY_A
+
+
+def _ctx(cast: Any) -> Any:
+    for name, role in [
+        ("assessor", "assessor"),
+        ("assessor_2", "assessor"),
+        ("county_admin", "county_admin"),
+    ]:
+        user_create(username=name, password=cast.password, display_name=name, grants=[(role, COUNTY_A)])
+    city = SimpleNamespace(towns={COUNTY_A: [cast.street_a1]})
+    return SimpleNamespace(
+        seed=1, rng=random.Random(1), city=city, user=lambda n: User.objects.get(username=n)
+    )
+
+
+def test_demo_seed_builds_completed_and_waiting_assessments_idempotently(cast: Any) -> None:
+    ctx = _ctx(cast)
+    for _ in range(12):
+        make_elder(cast, cast.community_a1)
+    summary = demo.seed(ctx)
+    assert "已完成评估" in summary
+    completed = Assessment.objects.filter(status=Status.COMPLETED)
+    assert completed.count() == (12 - 2) + 6  # 12 // 6 wait; the first 6 also have an earlier result
+    assert len({a.final_level for a in completed}) >= 2
+    assert Assessment.objects.filter(status__in=[Status.REQUESTED, Status.ASSIGNED]).exists()
+    assert ExternalAssessmentResult.objects.count() == 2
+    assert policy_for(cast.community_a1)["routine_interval_months"] == 6
+    assert demo.seed(ctx) == "评估机构已存在，跳过"
+    assert Assessment.objects.filter(status=Status.COMPLETED).count() == completed.count()
+
+
+def test_demo_seed_without_elders_creates_no_assessments(cast: Any) -> None:
+    summary = demo.seed(_ctx(cast))
+    assert "没有广陵区的演示老人" in summary
+    assert not Assessment.objects.exists()
