@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from yiyang.orders.choices import Channel, FlagCode
+from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+
+
+class RefSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
+class ItemRefSerializer(RefSerializer):
+    code = serializers.CharField()
+    standard_minutes = serializers.IntegerField()
+
+
+class FlagSerializer(serializers.ModelSerializer[OrderFlag]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = OrderFlag
+        fields = ["id", "code", "message", "status", "raised_at", "resolved_at", "resolution_reason"]
+
+
+class EventSerializer(serializers.ModelSerializer[OrderEvent]):
+    old = serializers.CharField(source="old_status")
+    new = serializers.CharField(source="new_status")
+    actor = serializers.CharField(source="actor_name")
+
+    class Meta:
+        model = OrderEvent
+        fields = ["old", "new", "actor", "reason", "data", "at"]
+
+
+class OrderSerializer(serializers.ModelSerializer[Order]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    elder = RefSerializer(read_only=True)
+    service_item = ItemRefSerializer(read_only=True)
+    provider = RefSerializer(read_only=True, allow_null=True)
+    caregiver = RefSerializer(read_only=True, allow_null=True)
+    flags = FlagSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "status_label",
+            "channel",
+            "elder",
+            "service_item",
+            "provider",
+            "caregiver",
+            "scheduled_start",
+            "price_fen",
+            "flags",
+            "escalated_at",
+            "created_at",
+        ]
+
+
+class OrderDetailSerializer(OrderSerializer):
+    timeline = EventSerializer(many=True, read_only=True)
+    confirmation_code = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [
+            *OrderSerializer.Meta.fields,
+            "note",
+            "dispatched_at",
+            "accepted_at",
+            "checked_in_at",
+            "check_in_distance_m",
+            "checked_out_at",
+            "items_done",
+            "service_notes",
+            "confirmed_at",
+            "confirmed_via",
+            "rating",
+            "rating_comment",
+            "timeline",
+            "confirmation_code",
+            "photos",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_confirmation_code(self, obj: Order) -> str | None:
+        """Shown to the family and to dispatchers (who read it to the elder); never to the caregiver."""
+        user = self.context["request"].user
+        if "family" in user.roles() or (
+            user.has_perm("orders.dispatch") and "provider_admin" not in user.roles()
+        ):
+            return obj.confirmation_code
+        return None
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_photos(self, obj: Order) -> list[str]:
+        return [p.image.url for p in obj.photos.all()]
+
+
+class OrderCreateSerializer(serializers.Serializer[Any]):
+    elder = serializers.UUIDField()
+    service_item = serializers.UUIDField()
+    scheduled_start = serializers.DateTimeField()
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate_scheduled_start(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class DispatchSerializer(serializers.Serializer[Any]):
+    caregiver = serializers.UUIDField()
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300)
+
+
+class CheckInSerializer(serializers.Serializer[Any]):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    at = serializers.DateTimeField(
+        required=False, help_text="手机记录的签到时间（离线补传）；缺省为服务器接收时间"
+    )
+
+
+class CheckOutSerializer(serializers.Serializer[Any]):
+    items_done = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    at = serializers.DateTimeField(
+        required=False, help_text="手机记录的签退时间（离线补传）；缺省为服务器接收时间"
+    )
+
+
+class ConfirmSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="服务人员手机上确认时，老人读出的 6 位确认码",
+    )
+
+
+class RateSerializer(serializers.Serializer[Any]):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FlagResolveSerializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=FlagCode.choices)
+    decision = serializers.ChoiceField(
+        choices=[("clear", "核实无误，放行结算"), ("reject", "驳回，不予结算")]
+    )
+    reason = serializers.CharField(max_length=300)
+
+
+class CandidateSerializer(serializers.Serializer[Any]):
+    caregiver = serializers.UUIDField()
+    name = serializers.CharField()
+    provider = serializers.CharField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    load = serializers.IntegerField()
+    skills = serializers.ListField(child=serializers.CharField())
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+
+
+class BulkDispatchSerializer(serializers.Serializer[Any]):
+    orders = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=5000,
+        help_text="要自动派单的工单；缺省为管辖范围内全部待派单工单",
+    )
+
+
+class BulkDispatchResultSerializer(serializers.Serializer[Any]):
+    dispatched = serializers.ListField(child=serializers.UUIDField())
+    unassigned = serializers.ListField(child=serializers.UUIDField())
+    conflicts = serializers.ListField(child=serializers.UUIDField())
+    total_distance_m = serializers.IntegerField()
+
+
+class SettlementLineSerializer(serializers.ModelSerializer[SettlementLine]):
+    order = serializers.UUIDField(source="order.public_id")
+    elder = serializers.CharField(source="order.elder.name")
+    service_item = serializers.CharField(source="order.service_item.name")
+
+    class Meta:
+        model = SettlementLine
+        fields = [
+            "order",
+            "elder",
+            "service_item",
+            "kind",
+            "amount_fen",
+            "government_fen",
+            "elder_fen",
+            "government_bp",
+            "quota_used",
+            "categories",
+            "reason",
+            "created_at",
+        ]
+
+
+class SettlementSerializer(serializers.ModelSerializer[Settlement]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    provider = RefSerializer(read_only=True)
+
+    class Meta:
+        model = Settlement
+        fields = ["id", "provider", "month", "total_fen", "government_fen", "elder_fen", "created_at"]
+
+
+class SettlementDetailSerializer(SettlementSerializer):
+    lines = SettlementLineSerializer(many=True, read_only=True)
+    quotas_used = serializers.SerializerMethodField()
+
+    class Meta(SettlementSerializer.Meta):
+        fields = [*SettlementSerializer.Meta.fields, "lines", "quotas_used"]
+
+    def get_quotas_used(self, obj: Settlement) -> int:
+        return sum(1 for line in obj.lines.all() if line.quota_used and line.kind == "charge")
+
+
+class SettlementCreateSerializer(serializers.Serializer[Any]):
+    provider = serializers.UUIDField()
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+
+
+class SettlementReverseSerializer(serializers.Serializer[Any]):
+    order = serializers.UUIDField()
+    reason = serializers.CharField(max_length=300)

@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from yiyang.orders.api.views import OrderViewSet, SettlementViewSet
+
+router = SimpleRouter()
+router.register("orders", OrderViewSet, basename="order")
+router.register("settlements", SettlementViewSet, basename="settlement")
+urlpatterns = router.urls

@@ -1,0 +1,426 @@
+"""Orders API: creation, the transition actions, candidates and dispatch, flags; settlements."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from yiyang.core.api import ActionPermission, ScopedViewMixin
+from yiyang.core.apischema import errors
+from yiyang.dispatch.services import (
+    dispatch_organisations,
+    order_auto_dispatch,
+    order_candidates,
+    orders_auto_dispatch,
+)
+from yiyang.elders.selectors import elder_get
+from yiyang.orders import services
+from yiyang.orders.api.serializers import (
+    BulkDispatchResultSerializer,
+    BulkDispatchSerializer,
+    CandidateSerializer,
+    CheckInSerializer,
+    CheckOutSerializer,
+    ConfirmSerializer,
+    DispatchSerializer,
+    FlagResolveSerializer,
+    OrderCreateSerializer,
+    OrderDetailSerializer,
+    OrderSerializer,
+    RateSerializer,
+    ReasonSerializer,
+    SettlementCreateSerializer,
+    SettlementDetailSerializer,
+    SettlementReverseSerializer,
+    SettlementSerializer,
+)
+from yiyang.orders.choices import OrderStatus
+from yiyang.orders.models import Order, Settlement
+from yiyang.orders.selectors import order_detail_queryset, order_list, settlement_list
+from yiyang.orders.settlement import settlement_generate, settlement_reverse, settlement_xlsx
+from yiyang.orders.transitions import DISPATCHABLE
+from yiyang.providers.selectors import organisation_scoped, service_item_get, staff_get
+
+READ_ERRORS = errors(401, 403, 404)
+MOVE_ERRORS = errors(400, 401, 403, 404, 409)
+
+
+class AnyOfPermission(ActionPermission):
+    """Like ActionPermission, but an action may name several permissions (any one suffices)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return any(user.has_perm(p) for p in view.action_perms())
+
+
+def _transition_schema(body: Any, summary: str) -> Any:
+    return extend_schema(request=body, responses={200: OrderDetailSerializer, **MOVE_ERRORS}, summary=summary)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="服务工单（管辖范围内）",
+        responses={200: OrderSerializer(many=True), **errors(400, 401, 403, 404)},
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=OrderStatus.values),
+            OpenApiParameter("flagged", OpenApiTypes.BOOL),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="工单详情（含时间线与异常标记）", responses={200: OrderDetailSerializer, **READ_ERRORS}
+    ),
+)
+class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Order]
+):
+    permission_classes = [AnyOfPermission]
+    serializer_class = OrderSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "orders.view",
+        "retrieve": "orders.view",
+        "create": "orders.add",
+        "candidates": "orders.dispatch",
+        "dispatch_order": "orders.dispatch",
+        "auto_dispatch": "orders.dispatch",
+        "bulk_auto_dispatch": "orders.dispatch",
+        "accept": "orders.serve",
+        "decline": "orders.serve",
+        "check_in": "orders.serve",
+        "check_out": "orders.serve",
+        "photo": "orders.serve",
+        "rate": "orders.confirm",
+        "cancel": "orders.add",
+        "resolve_flag": "orders.supervise",
+    }
+    # Confirmation: the family on their page, or the caregiver's phone with the elder's code.
+    multi_perms: ClassVar[dict[str, tuple[str, ...]]] = {"confirm": ("orders.confirm", "orders.serve")}
+
+    def action_perms(self) -> tuple[str, ...]:
+        action_name = self.action or ""
+        if action_name in self.multi_perms:
+            return self.multi_perms[action_name]
+        perm = self.permission_map.get(action_name)
+        return (perm,) if perm else ()
+
+    def get_queryset(self) -> QuerySet[Order]:
+        user = self.request.user
+        perms = self.action_perms()
+        held = [p for p in perms if user.has_perm(p)]
+        if not held:
+            return Order.objects.none()
+        build = order_detail_queryset if self.action != "list" else order_list
+        qs = build(user=user, perm=held[0])
+        for extra in held[1:]:
+            qs = qs | build(user=user, perm=extra)
+        return self._list_filters(qs)
+
+    def _list_filters(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.action == "list":
+            p = self.request.query_params
+            if p.get("status"):
+                if p["status"] not in OrderStatus.values:
+                    raise ValidationError({"status": ["无效的状态"]})
+                queryset = queryset.filter(status=p["status"])
+            if p.get("flagged") in {"true", "1"}:
+                queryset = queryset.filter(flags__status="open")
+            queryset = queryset.order_by("-scheduled_start", "-pk")
+        return queryset
+
+    def get_serializer_class(self) -> Any:
+        return OrderSerializer if self.action == "list" else OrderDetailSerializer
+
+    def _order(self) -> Order:
+        return self.get_object()
+
+    def _body(self, serializer_class: Any) -> dict[str, Any]:
+        try:
+            body = self.request.data
+        except SuspiciousOperation as exc:  # e.g. too many form fields: a bad request, not a crash
+            raise ParseError("请求内容过大或字段过多") from exc
+        s = serializer_class(data=body)
+        s.is_valid(raise_exception=True)
+        return dict(s.validated_data)
+
+    def _done(self, order: Order, code: int = 200) -> Response:
+        fresh = order_detail_queryset(user=self.request.user, perm="orders.view").filter(pk=order.pk).first()
+        return Response(
+            OrderDetailSerializer(fresh or order, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(
+        request=OrderCreateSerializer,
+        responses={201: OrderDetailSerializer, **errors(400, 401, 403)},
+        summary="下单（热线/社区/家属/照护计划）",
+    )
+    def create(self, request: Request) -> Response:
+        data = self._body(OrderCreateSerializer)
+        elder = elder_get(user=request.user, public_id=data["elder"], perm="elders.view")
+        if elder is None:
+            raise ValidationError({"elder": ["老人不存在或不在管辖范围内"]})
+        item = service_item_get(public_id=data["service_item"])
+        if item is None:
+            raise ValidationError({"service_item": ["服务项目不存在"]})
+        order = services.order_create(
+            actor=request.user,
+            elder=elder,
+            service_item=item,
+            scheduled_start=data["scheduled_start"],
+            channel=data.get("channel", ""),
+            note=data.get("note", ""),
+        )
+        return self._done(order, 201)
+
+    @extend_schema(
+        responses={200: CandidateSerializer(many=True), **READ_ERRORS},
+        summary="候选服务人员（距离、负荷、技能、证书、工作时间，及可派/不可派原因）",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def candidates(self, request: Request, id: str) -> Response:
+        order = self._order()
+        found = order_candidates(order=order, organisations=dispatch_organisations(request.user))
+        return Response([c.as_dict() for c in found])
+
+    @_transition_schema(DispatchSerializer, "人工派单（并发时仅一人成功，其余 409）")
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_order(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(DispatchSerializer)
+        staff = staff_get(public_id=data["caregiver"])
+        orgs = dispatch_organisations(request.user)
+        if staff is None or (orgs is not None and staff.organisation not in orgs):
+            raise ValidationError({"caregiver": ["服务人员不存在或不可派"]})
+        return self._done(services.order_dispatch(order=order, caregiver=staff, actor=request.user))
+
+    @_transition_schema(None, "自动派单（最近的合格空闲服务人员）")
+    @action(detail=True, methods=["post"], url_path="auto-dispatch")
+    def auto_dispatch(self, request: Request, id: str) -> Response:
+        order = self._order()
+        services.require_transition(order, OrderStatus.DISPATCHED)
+        order_auto_dispatch(order=order, actor=request.user)
+        return self._done(order)
+
+    @extend_schema(
+        request=BulkDispatchSerializer,
+        responses={200: BulkDispatchResultSerializer, **errors(400, 401, 403)},
+        summary="批量自动派单",
+        operation_id="orders_auto_dispatch_bulk",
+    )
+    @action(detail=False, methods=["post"], url_path="auto-dispatch")
+    def bulk_auto_dispatch(self, request: Request) -> Response:
+        data = self._body(BulkDispatchSerializer)
+        qs = Order.objects.restrict(request.user, "orders.dispatch").filter(status__in=DISPATCHABLE)
+        if data.get("orders"):
+            qs = qs.filter(public_id__in=data["orders"])
+        orders = list(qs.select_related("elder", "service_item")[:5000])
+        return Response(orders_auto_dispatch(orders=orders, actor=request.user))
+
+    @_transition_schema(None, "服务人员接单")
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, id: str) -> Response:
+        return self._done(services.order_accept(order=self._order(), actor=request.user))
+
+    @_transition_schema(ReasonSerializer, "服务人员拒单（退回重派）")
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(ReasonSerializer)
+        return self._done(services.order_decline(order=order, actor=request.user, reason=data["reason"]))
+
+    @_transition_schema(CheckInSerializer, "上门签到（记录定位与距老人住址的距离）")
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(CheckInSerializer)
+        return self._done(
+            services.order_check_in(
+                order=order, actor=request.user, lat=data["lat"], lng=data["lng"], at=data.get("at")
+            )
+        )
+
+    @_transition_schema(CheckOutSerializer, "服务完成签退（完成事项、服务记录）")
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(CheckOutSerializer)
+        return self._done(
+            services.order_check_out(
+                order=order,
+                actor=request.user,
+                items_done=data["items_done"],
+                notes=data.get("notes", ""),
+                at=data.get("at"),
+            )
+        )
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "binary"}},
+                "required": ["image"],
+            }
+        },
+        responses={200: OrderDetailSerializer, **MOVE_ERRORS},
+        summary="上传服务照片",
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photo(self, request: Request, id: str) -> Response:
+        order = self._order()
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise ValidationError({"image": ["请选择照片"]})
+        if upload.size > 8 * 1024 * 1024 or not (upload.content_type or "").startswith("image/"):
+            raise ValidationError({"image": ["请上传 8MB 以内的图片"]})
+        services.order_add_photo(order=order, actor=request.user, upload=upload)
+        return self._done(order)
+
+    @_transition_schema(ConfirmSerializer, "服务确认（家属，或服务人员手机上输入老人读出的确认码）")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(ConfirmSerializer)
+        return self._done(services.order_confirm(order=order, actor=request.user, code=data.get("code", "")))
+
+    @_transition_schema(RateSerializer, "服务评价（1–5 分）")
+    @action(detail=True, methods=["post"])
+    def rate(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(RateSerializer)
+        return self._done(
+            services.order_rate(
+                order=order, actor=request.user, score=data["score"], comment=data.get("comment", "")
+            )
+        )
+
+    @_transition_schema(ReasonSerializer, "取消工单")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(ReasonSerializer)
+        return self._done(services.order_cancel(order=order, actor=request.user, reason=data["reason"]))
+
+    @_transition_schema(FlagResolveSerializer, "核查异常标记（放行或驳回，须填理由）")
+    @action(detail=True, methods=["post"], url_path="resolve-flag")
+    def resolve_flag(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(FlagResolveSerializer)
+        flag = order.flags.filter(code=data["code"]).first()
+        if flag is None:
+            raise ValidationError({"code": ["该工单没有此异常标记"]})
+        services.flag_resolve(flag=flag, actor=request.user, decision=data["decision"], reason=data["reason"])
+        return self._done(order)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="结算单（政府购买服务支付清单）",
+        responses={200: SettlementSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    retrieve=extend_schema(summary="结算单明细", responses={200: SettlementDetailSerializer, **READ_ERRORS}),
+)
+class SettlementViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Settlement]
+):
+    serializer_class = SettlementSerializer
+    parser_classes = [JSONParser]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "settlements.view",
+        "retrieve": "settlements.view",
+        "export": "settlements.view",
+        "create": "settlements.manage",
+        "reverse": "settlements.manage",
+    }
+
+    def get_queryset(self) -> QuerySet[Settlement]:
+        from yiyang.core.api import required_perm
+
+        qs = settlement_list(user=self.request.user, perm=required_perm(self) or "")
+        if self.action != "list":
+            qs = qs.prefetch_related("lines__order__elder", "lines__order__service_item")
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        return SettlementSerializer if self.action == "list" else SettlementDetailSerializer
+
+    def _detail(self, settlement: Settlement, code: int) -> Response:
+        fresh = self.get_queryset().get(pk=settlement.pk)
+        return Response(SettlementDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=SettlementCreateSerializer,
+        responses={
+            201: SettlementDetailSerializer,
+            200: OpenApiResponse(SettlementDetailSerializer, description="已生成过，返回同一结算单"),
+            **errors(400, 401, 403),
+        },
+        summary="生成某服务机构某月的结算单（重复请求返回同一结算单）",
+    )
+    def create(self, request: Request) -> Response:
+        s = SettlementCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        provider = (
+            organisation_scoped(user=request.user, perm="settlements.manage")
+            .filter(public_id=s.validated_data["provider"])
+            .first()
+        )
+        if provider is None:
+            raise ValidationError({"provider": ["服务机构不存在或不在管辖范围内"]})
+        settlement, created = settlement_generate(
+            provider=provider, month=s.validated_data["month"], actor=request.user
+        )
+        return self._detail(settlement, 201 if created else 200)
+
+    @extend_schema(
+        request=SettlementReverseSerializer,
+        responses={200: SettlementDetailSerializer, **MOVE_ERRORS},
+        summary="冲正一条结算明细",
+    )
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, id: str) -> Response:
+        settlement = self.get_object()
+        s = SettlementReverseSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        order = Order.objects.filter(public_id=s.validated_data["order"]).first()
+        if order is None:
+            raise ValidationError({"order": ["工单不存在"]})
+        settlement_reverse(
+            settlement=settlement, order=order, actor=request.user, reason=s.validated_data["reason"]
+        )
+        return self._detail(settlement, 200)
+
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            **READ_ERRORS,
+        },
+        summary="导出结算单 .xlsx",
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, id: str) -> HttpResponse:
+        settlement = self.get_object()
+        response = HttpResponse(
+            settlement_xlsx(settlement),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="settlement-{settlement.month}.xlsx"'
+        return response

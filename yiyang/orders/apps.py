@@ -1,0 +1,82 @@
+from typing import Any
+
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "yiyang.orders"
+    label = "orders"
+    verbose_name = "居家上门服务工单"
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+
+        from config.celery import app
+        from yiyang.audit import events
+        from yiyang.core import home, nav
+        from yiyang.elders.services import STATUS_HANDLERS, elder_tab_register
+
+        elder_tab_register(
+            key="orders",
+            title="上门服务",
+            perm="orders.view",
+            template="orders/_elder_tab.html",
+            context_fn=_elder_orders,
+            order=50,
+        )
+        from yiyang.orders import tasks  # noqa: F401  (registers the recorded job)
+        from yiyang.orders.services import on_elder_status
+
+        if on_elder_status not in STATUS_HANDLERS:
+            STATUS_HANDLERS.append(on_elder_status)
+        app.conf.beat_schedule = {
+            **(app.conf.beat_schedule or {}),
+            "orders-sla-sweep": {
+                "task": "yiyang.orders.tasks.orders_sla_sweep",
+                "schedule": crontab(minute="*/5"),
+            },
+        }
+        for code, label in [
+            ("orders.create", "创建服务工单"),
+            ("orders.transition", "工单状态变更"),
+            ("orders.flag_raised", "工单异常预警"),
+            ("orders.flag_resolved", "核查工单异常"),
+            ("orders.escalated", "工单超时升级"),
+            ("orders.photo", "上传服务照片"),
+            ("settlements.generate", "生成结算单"),
+            ("settlements.reverse", "结算冲正"),
+        ]:
+            events.register(code, label)
+        for item in [
+            nav.NavItem("调度派单", "orders:dispatch", "orders.dispatch", section="服务", order=20),
+            nav.NavItem("服务工单", "orders:list", "orders.view", section="服务", order=21),
+            nav.NavItem("我的工单", "orders:mine", "orders.serve", section="服务", order=22),
+            nav.NavItem("家人服务", "orders:family", "orders.confirm", section="服务", order=23),
+            nav.NavItem("异常工单监管", "orders:supervision", "orders.supervise", section="监管", order=30),
+            nav.NavItem("服务结算", "orders:settlements", "settlements.view", section="监管", order=31),
+        ]:
+            nav.register(item)
+        home.register(
+            home.HomeCard(
+                "orders_open_flags",
+                "待核查异常工单",
+                "orders.supervise",
+                _open_flags,
+                "orders:supervision",
+                order=30,
+            )
+        )
+
+
+def _open_flags(user: object) -> int:
+    from yiyang.orders.selectors import open_flags
+
+    return open_flags(user=user).count()
+
+
+def _elder_orders(elder: Any, user: Any) -> dict[str, Any]:
+    """The elder page's 上门服务 tab: this elder's orders the user may see, newest first."""
+    from yiyang.orders.selectors import order_list
+
+    orders = order_list(user=user).filter(elder=elder).select_related("service_item", "caregiver")[:50]
+    return {"orders": list(orders)}

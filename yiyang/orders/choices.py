@@ -1,0 +1,41 @@
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    CREATED = "created", "待派单"
+    DISPATCHED = "dispatched", "已派单"
+    ACCEPTED = "accepted", "已接单"
+    DECLINED = "declined", "已拒单"
+    CHECKED_IN = "checked_in", "服务中"
+    CHECKED_OUT = "checked_out", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    RATED = "rated", "已评价"
+    SETTLED = "settled", "已结算"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", "热线"
+    COMMUNITY = "community", "社区工作者"
+    FAMILY = "family", "老人/家属线上点单"
+    CARE_PLAN = "care_plan", "照护计划"
+
+
+class FlagCode(models.TextChoices):
+    FAR_CHECK_IN = "far_check_in", "签到位置距老人住址过远"
+    SHORT_SERVICE = "short_service", "服务时长不足标准时长一半"
+    DOUBLE_PRESENCE = "double_presence", "同一服务人员同时在两处服务"
+    INACTIVE_ELDER = "inactive_elder", "老人已故或已迁出"
+    UNCERTIFIED_STAFF = "uncertified_staff", "服务人员无有效资格证书"
+    BACKDATED = "backdated", "补录/倒签记录"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "待核查"
+    CLEARED = "cleared", "核实无误（放行结算）"
+    REJECTED = "rejected", "驳回（不予结算）"
+
+
+class LineKind(models.TextChoices):
+    CHARGE = "charge", "结算"
+    REVERSAL = "reversal", "冲正"

@@ -1,0 +1,194 @@
+"""Demo orders for elders of 广陵区 (321002) served by the demo provider: about 60 in every state, some
+flagged, last month settled — so the demo logins can run the whole loop. Every move goes through the
+order services; history is then placed at past times (the seed writes history, the app never does)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from yiyang.demo.city import CENTRES
+from yiyang.dispatch.services import Candidate
+from yiyang.elders.models import Elder, ElderContact
+from yiyang.orders import services
+from yiyang.orders.models import Order, OrderEvent
+from yiyang.orders.settlement import settlement_generate
+from yiyang.providers.models import Organisation, ServiceItem, Staff
+
+# (status, count, days ago, flag to provoke)
+PLAN: list[tuple[str, int, int, str]] = [
+    ("rated", 14, 30, ""),
+    ("confirmed", 8, 30, ""),
+    ("rated", 8, 6, ""),
+    ("confirmed", 4, 3, ""),
+    ("checked_out", 3, 0, ""),
+    ("confirmed", 2, 30, "far"),
+    ("confirmed", 2, 5, "short"),
+    ("confirmed", 1, 4, "backdated"),
+    ("checked_in", 1, 0, ""),
+    ("accepted", 4, 0, ""),
+    ("dispatched", 4, 0, ""),
+    ("created", 6, -1, ""),
+    ("cancelled", 3, 2, ""),
+]
+
+
+def _candidate(staff: Staff) -> Candidate:
+    return Candidate(staff=staff, distance_m=None, load=0, eligible=True, reasons=["演示数据"])
+
+
+def _home(elder: Elder) -> tuple[float, float]:
+    """The elder's home coordinates, else their community's, else the district centre."""
+    if elder.lat is not None and elder.lng is not None:
+        return elder.lat, elder.lng
+    region = elder.region
+    if region.lat is not None and region.lng is not None:
+        return region.lat, region.lng
+    return CENTRES["321002"]
+
+
+def _place(order: Order, start: datetime, minutes: int) -> None:
+    """Move a finished visit to its historical slot (order times and timeline)."""
+    Order.objects.filter(pk=order.pk).update(
+        scheduled_start=start,
+        dispatched_at=start - timedelta(hours=20),
+        accepted_at=start - timedelta(hours=19),
+        checked_in_at=start,
+        checked_out_at=start + timedelta(minutes=minutes),
+        created_at=start - timedelta(days=1),
+    )
+    stamps = {
+        "created": start - timedelta(days=1),
+        "dispatched": start - timedelta(hours=20),
+        "accepted": start - timedelta(hours=19),
+        "checked_in": start,
+        "checked_out": start + timedelta(minutes=minutes),
+    }
+    for new, at in stamps.items():
+        OrderEvent.objects.filter(order=order, new_status=new).update(at=at)
+    order.refresh_from_db()
+
+
+def seed(ctx: Any) -> str:
+    org = Organisation.objects.filter(admins__username="provider_admin").first()
+    if org is None:
+        return "跳过：没有演示服务机构"
+    if (
+        Order.objects.filter(provider=org).exists()
+        or Order.objects.filter(
+            elder__region__code__startswith="321002", created_by__username="dispatcher"
+        ).exists()
+    ):
+        return "演示工单已存在，跳过"
+    family = ctx.user("family")
+    linked = list(
+        Elder.objects.filter(contacts__user=family, status="active").select_related("region").distinct()
+    )
+    others = list(
+        Elder.objects.filter(region__code__startswith="321002", status="active")
+        .select_related("region")
+        .exclude(pk__in=[e.pk for e in linked])
+        .order_by("region__code", "pk")[:40]
+    )
+    elders = linked + others
+    if not elders:
+        return "跳过：广陵区没有登记老人"
+    dispatcher, caregiver_user = ctx.user("dispatcher"), ctx.user("caregiver")
+    demo_staff = Staff.objects.get(user=caregiver_user)
+    team = list(org.staff.exclude(pk=demo_staff.pk).order_by("pk"))
+    items = {i.code: i for i in ServiceItem.objects.all()}
+    easy = [items[c] for c in ["ZJ-01", "SH-01", "JS-01", "JZ-01", "ZX-01"] if c in items]
+    linked_ids = {e.pk for e in linked}
+    now = timezone.localtime()
+    made = 0
+    flagged = 0
+    per_day: dict[int, int] = {}
+    for status, count, days_ago, flag in PLAN:
+        for n in range(count):
+            elder = elders[(made * 7 + n) % len(elders)]
+            item = easy[(made + n) % len(easy)]
+            # The demo caregiver has today's work; the visit in progress belongs to a colleague, so the
+            # demo caregiver's own next check-in is not "in two places at once".
+            mine = status != "checked_in" and (
+                status in {"checked_out", "accepted", "dispatched"} or elder.pk in linked_ids or made % 3 == 0
+            )
+            staff = demo_staff if mine else team[made % len(team)]
+            actor = staff.user or caregiver_user
+            order = services.order_create(
+                actor=dispatcher,
+                elder=elder,
+                service_item=item,
+                scheduled_start=timezone.now() + timedelta(hours=1 + n % 6),
+                channel=ctx.rng.choice(["hotline", "community", "family", "care_plan"]),
+            )
+            made += 1
+            if status == "created":
+                Order.objects.filter(pk=order.pk).update(
+                    scheduled_start=now.replace(minute=0, second=0, microsecond=0)
+                    + timedelta(days=1, hours=n)
+                )
+                continue
+            if status == "cancelled":
+                services.order_cancel(order=order, actor=dispatcher, reason="老人住院，暂不需要服务")
+                continue
+            services.order_dispatch(
+                order=order, caregiver=staff, actor=dispatcher, candidate=_candidate(staff)
+            )
+            if status == "dispatched":
+                continue
+            order.refresh_from_db()
+            services.order_accept(order=order, actor=actor)
+            if status == "accepted":
+                continue
+            home_lat, home_lng = _home(elder)
+            lat = home_lat + (0.009 if flag == "far" else ctx.rng.uniform(-0.0008, 0.0008))
+            lng = home_lng + ctx.rng.uniform(-0.0008, 0.0008)
+            at = timezone.now() - timedelta(hours=2) if flag == "backdated" else None
+            services.order_check_in(order=order, actor=actor, lat=lat, lng=lng, at=at)
+            if status == "checked_in":
+                continue
+            minutes = 6 if flag == "short" else item.standard_minutes + ctx.rng.randint(-5, 20)
+            Order.objects.filter(pk=order.pk).update(
+                checked_in_at=timezone.now() - timedelta(minutes=minutes)
+            )
+            order.refresh_from_db()
+            services.order_check_out(
+                order=order,
+                actor=actor,
+                items_done=[item.name, "安全检查"],
+                notes=ctx.rng.choice(["老人精神状态良好", "提醒按时服药", "家中地面湿滑，已提醒家属"]),
+            )
+            k = per_day[days_ago] = per_day.get(days_ago, -1) + 1
+            if days_ago > 0:  # four visits a day, 08:00–18:00, spreading back over earlier days
+                day = (now - timedelta(days=days_ago + k // 4)).replace(
+                    hour=8, minute=0, second=0, microsecond=0
+                )
+                start = day + timedelta(minutes=150 * (k % 4))
+            else:  # earlier today, clear of the visit being recorded now
+                start = now - timedelta(minutes=150 * (k + 2))
+            _place(order, start, minutes)
+            if status == "checked_out":
+                continue
+            if ElderContact.objects.filter(elder=elder, user=family).exists():
+                services.order_confirm(order=order, actor=family)
+                if status == "rated":
+                    services.order_rate(
+                        order=order,
+                        actor=family,
+                        score=ctx.rng.choice([4, 5, 5, 5, 3]),
+                        comment=ctx.rng.choice(["很细心", "准时到达", "服务周到", ""]),
+                    )
+            else:
+                # No family login: the elder reads the code to the caregiver's phone.
+                services.order_confirm(order=order, actor=actor, code=order.confirmation_code)
+            if flag:
+                flagged += 1
+    last_month = (now.date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    settlement, _ = settlement_generate(provider=org, month=last_month, actor=ctx.user("county_admin"))
+    open_flags = Order.objects.filter(provider=org, flags__status="open").distinct().count()
+    return (
+        f"工单 {made} 单（{open_flags} 单有待核查异常）；{last_month} 结算单 {settlement.lines.count()} 行，"
+        f"合计 {settlement.total_yuan} 元"
+    )

@@ -1,0 +1,277 @@
+"""Home-service orders, their timeline and flags, and the monthly settlement ledger."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from yiyang.core.money import yuan
+from yiyang.orders.choices import Channel, FlagCode, FlagStatus, LineKind, OrderStatus
+from yiyang.regions.scope import ScopedManager
+
+
+class Order(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    elder = models.ForeignKey(
+        "elders.Elder", on_delete=models.PROTECT, related_name="orders", verbose_name="老人"
+    )
+    service_item = models.ForeignKey(
+        "providers.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name="服务项目"
+    )
+    provider = models.ForeignKey(
+        "providers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name="服务机构",
+    )
+    caregiver = models.ForeignKey(
+        "providers.Staff",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name="服务人员",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
+    )
+    channel = models.CharField("来源", max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    scheduled_start = models.DateTimeField("预约上门时间", db_index=True)
+    price_fen = models.PositiveIntegerField("单价（分）")
+    note = models.CharField("需求说明", max_length=300, blank=True)
+    confirmation_code = models.CharField(max_length=6, editable=False)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_attempts = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField("超时升级时间", null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    check_in_lat = models.FloatField(null=True, blank=True)
+    check_in_lng = models.FloatField(null=True, blank=True)
+    check_in_distance_m = models.PositiveIntegerField("签到距离（米）", null=True, blank=True)
+    checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    items_done = models.JSONField("完成事项", default=list, blank=True)
+    service_notes = models.TextField("服务记录", blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_via = models.CharField(max_length=20, blank=True)
+    rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
+    rating_comment = models.CharField("评价", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_region_field: ClassVar[str] = "elder__region__code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "服务工单"
+        verbose_name_plural = "服务工单"
+        ordering = ["-scheduled_start"]
+        indexes = [
+            models.Index(fields=["caregiver", "status"], name="order_caregiver_status"),
+            models.Index(fields=["provider", "status"], name="order_provider_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_item} · {self.scheduled_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def price_yuan(self) -> str:
+        return yuan(self.price_fen)
+
+    @classmethod
+    def scope_own_q(cls, user: Any, perm: str) -> Q | None:
+        """Caregiver: orders assigned to them; provider admin: their organisation's; family: their elders'."""
+        if not user.has_own_scope(perm):
+            return None
+        roles = user.roles()
+        q = Q()
+        if "caregiver" in roles:
+            q |= Q(caregiver__user=user)
+        if "provider_admin" in roles:
+            q |= Q(provider__admins=user)
+        if "family" in roles:
+            from yiyang.elders.selectors import elder_ids_for_contact
+
+            q |= Q(elder_id__in=elder_ids_for_contact(user))
+        return q if q.children else None
+
+
+class OrderEvent(models.Model):
+    """Timeline: one row per transition (old, new, actor, reason, data, at)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status}"
+
+
+class OrderFlag(models.Model):
+    """A fraud/quality flag; an open or rejected flag keeps the order out of settlement."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="flags")
+    code = models.CharField(max_length=30, choices=FlagCode.choices)
+    message = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN, db_index=True
+    )
+    data = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_reason = models.CharField(max_length=300, blank=True)
+
+    scope_region_field: ClassVar[str] = "order__elder__region__code"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["order", "code"], name="order_flag_once")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def photo_path(instance: OrderPhoto, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"orders/{instance.order.public_id}/{uuid.uuid4().hex}.{ext[:5]}"
+
+
+class OrderPhoto(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=photo_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.image.name)
+
+
+class Settlement(models.Model):
+    """政府购买服务支付清单: one statement per provider and month; totals are sums of its lines."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        "providers.Organisation", on_delete=models.PROTECT, related_name="settlements"
+    )
+    month = models.CharField(max_length=7)  # YYYY-MM
+    total_fen = models.BigIntegerField(default=0)
+    government_fen = models.BigIntegerField(default=0)
+    elder_fen = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    scope_region_field: ClassVar[str] = "provider__region__code"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-month", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="settlement_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} {self.month}"
+
+    @property
+    def total_yuan(self) -> str:
+        return yuan(self.total_fen)
+
+    @property
+    def government_yuan(self) -> str:
+        return yuan(self.government_fen)
+
+    @property
+    def elder_yuan(self) -> str:
+        return yuan(self.elder_fen)
+
+    @classmethod
+    def scope_own_q(cls, user: Any, perm: str) -> Q | None:
+        if user.has_own_scope(perm) and "provider_admin" in user.roles():
+            from yiyang.providers.selectors import organisations_administered
+
+            return Q(provider__in=organisations_administered(user).values("pk"))
+        return None
+
+
+class SettlementLine(models.Model):
+    """One charge per order, ever; a correction is a reversal line (negative amounts), never an edit."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="settlement_lines")
+    kind = models.CharField(max_length=10, choices=LineKind.choices, default=LineKind.CHARGE)
+    amount_fen = models.BigIntegerField()
+    government_fen = models.BigIntegerField()
+    elder_fen = models.BigIntegerField()
+    government_bp = models.PositiveIntegerField(default=0)
+    quota_used = models.BooleanField(default=False)
+    categories = models.JSONField(default=list, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="charge"), name="settle_order_once"),
+            models.CheckConstraint(
+                condition=Q(amount_fen=models.F("government_fen") + models.F("elder_fen")),
+                name="settlement_line_balances",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_fen}"
+
+    @property
+    def amount_yuan(self) -> str:
+        return yuan(self.amount_fen)
+
+    @property
+    def government_yuan(self) -> str:
+        return yuan(self.government_fen)
+
+    @property
+    def elder_yuan(self) -> str:
+        return yuan(self.elder_fen)
+
+    @property
+    def bp_percent(self) -> str:
+        return f"{self.government_bp // 100}.{self.government_bp % 100:02d}%"
+
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversed_by")

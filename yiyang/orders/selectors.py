@@ -1,0 +1,86 @@
+"""Reads of orders, flags and settlements, always starting from the scoped queryset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from yiyang.orders.choices import FlagStatus, OrderStatus
+from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.transitions import BUSY_STATUSES
+
+
+def order_list(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
+    return (
+        Order.objects.restrict(user, perm)
+        .select_related("elder", "elder__region", "service_item", "provider", "caregiver")
+        .prefetch_related(Prefetch("flags", queryset=OrderFlag.objects.order_by("raised_at")))
+        .distinct()
+    )
+
+
+def order_detail_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
+    return order_list(user=user, perm=perm).prefetch_related(
+        Prefetch("timeline", queryset=OrderEvent.objects.order_by("at", "pk")), "photos"
+    )
+
+
+def order_get(*, user: Any, public_id: Any, perm: str = "orders.view") -> Order | None:
+    try:
+        return order_detail_queryset(user=user, perm=perm).filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def open_flags(*, user: Any) -> QuerySet[OrderFlag]:
+    return (
+        OrderFlag.objects.restrict(user, "orders.supervise")
+        .filter(status=FlagStatus.OPEN)
+        .select_related("order", "order__elder", "order__service_item", "order__caregiver", "order__provider")
+        .order_by("-raised_at")
+    )
+
+
+def settlement_list(*, user: Any, perm: str = "settlements.view") -> QuerySet[Settlement]:
+    return (
+        Settlement.objects.restrict(user, perm)
+        .select_related("provider")
+        .order_by("-month", "provider__name")
+    )
+
+
+def settlement_lines(settlement: Settlement) -> QuerySet[SettlementLine]:
+    return settlement.lines.select_related(
+        "order", "order__elder", "order__service_item", "order__caregiver", "reversed_by"
+    )
+
+
+def busy_q() -> Q:
+    """Orders that occupy their caregiver (dispatched, accepted or checked in)."""
+    return Q(status__in=BUSY_STATUSES)
+
+
+def busy_windows(
+    *, caregiver_ids: list[int], start: datetime, end: datetime
+) -> list[tuple[int, int, datetime, int]]:
+    """(order pk, caregiver pk, scheduled start, standard minutes) of the busy orders starting in [start, end)."""
+    return list(
+        Order.objects.filter(
+            caregiver_id__in=caregiver_ids,
+            status__in=BUSY_STATUSES,
+            scheduled_start__gte=start,
+            scheduled_start__lt=end,
+        ).values_list("pk", "caregiver_id", "scheduled_start", "service_item__standard_minutes")
+    )
+
+
+def declined_caregiver_pks(order: Order) -> set[int]:
+    """Caregivers who declined this order or let it time out."""
+    ids = OrderEvent.objects.filter(
+        order=order,
+        old_status=OrderStatus.DISPATCHED,
+        new_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
+    ).values_list("data", flat=True)
+    return {int(d["caregiver_pk"]) for d in ids if isinstance(d, dict) and d.get("caregiver_pk")}

@@ -1,0 +1,565 @@
+"""Writes to orders. Every status change is one CAS transition (``yiyang.core.statemachine``) that writes
+the timeline row and the audit event in the same transaction; flags are raised inside the transition
+that reveals them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from yiyang.audit.services import audit_record
+from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.geo import haversine_m
+from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.elders.choices import ElderStatus
+from yiyang.elders.selectors import elder_status, is_elder_contact
+from yiyang.orders.choices import Channel, FlagCode, FlagStatus
+from yiyang.orders.choices import OrderStatus as S
+from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
+from yiyang.providers.selectors import contract_price_fen
+
+if TYPE_CHECKING:
+    from yiyang.dispatch.services import Candidate
+    from yiyang.elders.models import Elder
+    from yiyang.providers.models import ServiceItem, Staff
+
+
+def far_check_in_m() -> int:
+    return int(getattr(settings, "ORDERS_FAR_CHECK_IN_M", 300))
+
+
+def backdate_tolerance() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "ORDERS_BACKDATE_TOLERANCE_MIN", 10)))
+
+
+def accept_sla() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "ORDERS_ACCEPT_SLA_MIN", 30)))
+
+
+def max_dispatch_attempts() -> int:
+    return int(getattr(settings, "ORDERS_MAX_DISPATCH_ATTEMPTS", 3))
+
+
+def _name(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "系统"
+    return str(getattr(actor, "display_name", "") or actor.username)
+
+
+def _event(
+    order: Order,
+    old: str,
+    new: str,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    event: str = "orders.transition",
+) -> None:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    OrderEvent.objects.create(
+        order=order,
+        old_status=old,
+        new_status=new,
+        actor=actor if authenticated else None,
+        actor_name=_name(actor),
+        reason=reason[:300],
+        data=data or {},
+    )
+    audit_record(
+        actor=actor,
+        region=order.elder.region_id,
+        event=event,
+        obj=order,
+        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
+    )
+
+
+def require_transition(order: Order, to: str) -> None:
+    """Fail early with the 409 naming the current status (before slower checks that could say 400)."""
+    if not ORDER_MACHINE.can(order.status, to):
+        raise IllegalTransition(
+            f"当前状态为「{ORDER_MACHINE.label(order.status)}」，不能变更为「{ORDER_MACHINE.label(to)}」",
+            extra={"current_status": order.status},
+        )
+
+
+def _move(
+    order: Order,
+    to: str,
+    actor: Any,
+    *,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    updates: dict[str, Any] | None = None,
+    after: Any = None,
+) -> Order:
+    def on_moved(old: str, new: str) -> None:
+        _event(order, old, new, actor, reason, data)
+        if after is not None:
+            after()
+
+    transition(obj=order, to=to, machine=ORDER_MACHINE, on_moved=on_moved, updates=updates)
+    return order
+
+
+def flag_raise(*, order: Order, code: str, message: str, data: dict[str, Any] | None = None) -> OrderFlag:
+    """Raise a flag once per order and code (a second occurrence adds to the same flag)."""
+    flag, created = OrderFlag.objects.get_or_create(
+        order=order, code=code, defaults={"message": message, "data": data or {}}
+    )
+    if created:
+        audit_record(
+            actor=None,
+            region=order.elder.region_id,
+            event="orders.flag_raised",
+            obj=order,
+            data={"code": code, **(data or {})},
+        )
+    return flag
+
+
+def _check_elder_active(order: Order) -> None:
+    status = elder_status(order.elder_id)
+    if status != ElderStatus.ACTIVE:
+        flag_raise(
+            order=order,
+            code=FlagCode.INACTIVE_ELDER,
+            message=f"服务时老人状态为「{ElderStatus(status).label}」",
+            data={"elder_status": status},
+        )
+
+
+def _check_backdated(order: Order, when: datetime, what: str) -> None:
+    received = timezone.now()
+    if when < received - backdate_tolerance():
+        minutes = int((received - when).total_seconds() // 60)
+        flag_raise(
+            order=order,
+            code=FlagCode.BACKDATED,
+            message=f"{what}时间早于服务器接收时间 {minutes} 分钟（补录/倒签）",
+            data={"what": what, "minutes": minutes},
+        )
+
+
+def _own_caregiver(order: Order, actor: Any) -> Staff:
+    staff = order.caregiver
+    if staff is None or staff.user_id is None or staff.user_id != actor.pk:
+        raise Forbidden("只有被派单的服务人员本人可以操作此工单")
+    return staff
+
+
+# --- creation -------------------------------------------------------------------------------------------
+
+
+def order_create(
+    *,
+    actor: Any,
+    elder: Elder,
+    service_item: ServiceItem,
+    scheduled_start: datetime,
+    channel: str = "",
+    note: str = "",
+) -> Order:
+    if elder.status != ElderStatus.ACTIVE:
+        raise DomainError(
+            f"该老人状态为「{ElderStatus(elder.status).label}」，不能下单",
+            code="validation_error",
+            errors={"elder": ["老人已故或已迁出，不能下单"]},
+        )
+    if not service_item.is_active:
+        raise DomainError(
+            "该服务项目已停用", code="validation_error", errors={"service_item": ["该服务项目已停用"]}
+        )
+    if scheduled_start < timezone.now() - backdate_tolerance():
+        raise DomainError(
+            "预约上门时间不能早于当前时间（不受理补录工单）",
+            code="validation_error",
+            errors={"scheduled_start": ["预约上门时间不能早于当前时间"]},
+        )
+    if not channel:
+        channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
+    with transaction.atomic():
+        order = Order.objects.create(
+            elder=elder,
+            service_item=service_item,
+            scheduled_start=scheduled_start,
+            channel=channel,
+            note=note[:300],
+            price_fen=service_item.price_fen,
+            created_by=actor,
+            confirmation_code=f"{secrets.randbelow(10**6):06d}",
+        )
+        if not Order.objects.restrict(actor, "orders.add").filter(pk=order.pk).exists():
+            raise Forbidden("无权为该老人下单")
+        _event(order, "", S.CREATED, actor, data={"channel": channel}, event="orders.create")
+    return order
+
+
+# --- dispatch -------------------------------------------------------------------------------------------
+
+
+def order_dispatch(
+    *, order: Order, caregiver: Staff, actor: Any, reason: str = "", candidate: Candidate | None = None
+) -> Order:
+    """Assign a caregiver. Two dispatchers racing: the CAS lets exactly one win; the other gets 409."""
+    from yiyang.dispatch.services import BusyBook, _day_bounds, declined_by, evaluate, region_ancestors
+
+    require_transition(order, S.DISPATCHED)
+    if candidate is None:
+        start, end = _day_bounds(order.scheduled_start)
+        candidate = evaluate(
+            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
+        )
+        serving = caregiver.organisation.regions_served.filter(
+            code__in=region_ancestors(order.elder.region_id)
+        ).exists()
+        if not serving:
+            candidate.eligible = False
+            candidate.reasons.insert(0, "所属机构不服务该老人所在区域")
+    if not candidate.eligible:
+        raise DomainError(
+            "该服务人员不符合派单条件：" + "；".join(r for r in candidate.reasons if "距离" not in r),
+            code="validation_error",
+            errors={"caregiver": candidate.reasons},
+        )
+    day = timezone.localtime(order.scheduled_start).date()
+    price = contract_price_fen(organisation=caregiver.organisation, item=order.service_item, day=day)
+    return _move(
+        order,
+        S.DISPATCHED,
+        actor,
+        reason=reason or "人工派单",
+        data={
+            "caregiver": str(caregiver.public_id),
+            "caregiver_name": caregiver.name,
+            "distance_m": candidate.distance_m,
+        },
+        updates={
+            "caregiver": caregiver,
+            "provider": caregiver.organisation,
+            "price_fen": price,
+            "dispatched_at": timezone.now(),
+            "dispatch_attempts": order.dispatch_attempts + 1,
+            "escalated_at": None,
+        },
+    )
+
+
+def order_accept(*, order: Order, actor: Any) -> Order:
+    _own_caregiver(order, actor)
+    return _move(order, S.ACCEPTED, actor, reason="接单", updates={"accepted_at": timezone.now()})
+
+
+def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
+    staff = _own_caregiver(order, actor)
+    return _move(
+        order,
+        S.DECLINED,
+        actor,
+        reason=reason,
+        data={"caregiver": str(staff.public_id), "caregiver_pk": staff.pk},
+        updates={"caregiver": None},
+    )
+
+
+# --- on site --------------------------------------------------------------------------------------------
+
+
+def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: datetime | None = None) -> Order:
+    staff = _own_caregiver(order, actor)
+    when = at or timezone.now()
+    elder = order.elder
+    distance = (
+        round(haversine_m(lat, lng, elder.lat, elder.lng))
+        if elder.lat is not None and elder.lng is not None
+        else None
+    )
+
+    def flags() -> None:
+        limit = far_check_in_m()
+        if distance is not None and distance > limit:
+            flag_raise(
+                order=order,
+                code=FlagCode.FAR_CHECK_IN,
+                message=f"签到位置距老人住址 {distance} 米，超过 {limit} 米",
+                data={"distance_m": distance, "limit_m": limit},
+            )
+        others = (
+            Order.objects.filter(caregiver=staff, status=S.CHECKED_IN)
+            .exclude(pk=order.pk)
+            .values_list("public_id", flat=True)
+        )
+        if others:
+            flag_raise(
+                order=order,
+                code=FlagCode.DOUBLE_PRESENCE,
+                message="签到时该服务人员仍在另一工单服务中（未签退）",
+                data={"other_orders": [str(o) for o in others]},
+            )
+        if not staff.valid_certificates(timezone.localtime(when).date()):
+            flag_raise(
+                order=order, code=FlagCode.UNCERTIFIED_STAFF, message="服务人员在服务当日无有效资格证书"
+            )
+        _check_elder_active(order)
+        _check_backdated(order, when, "签到")
+
+    return _move(
+        order,
+        S.CHECKED_IN,
+        actor,
+        reason="上门签到",
+        data={"distance_m": distance},
+        updates={
+            "checked_in_at": when,
+            "check_in_lat": lat,
+            "check_in_lng": lng,
+            "check_in_distance_m": distance,
+        },
+        after=flags,
+    )
+
+
+def order_check_out(
+    *, order: Order, actor: Any, items_done: list[str], notes: str = "", at: datetime | None = None
+) -> Order:
+    staff = _own_caregiver(order, actor)
+    when = at or timezone.now()
+    began = order.checked_in_at
+    if began is not None and when < began:
+        raise DomainError(
+            "签退时间不能早于签到时间", code="validation_error", errors={"at": ["签退时间不能早于签到时间"]}
+        )
+
+    def flags() -> None:
+        minutes = int((when - began).total_seconds() // 60) if began else 0
+        standard = order.service_item.standard_minutes
+        if minutes * 2 < standard:
+            flag_raise(
+                order=order,
+                code=FlagCode.SHORT_SERVICE,
+                message=f"服务时长 {minutes} 分钟，不足标准时长 {standard} 分钟的一半",
+                data={"minutes": minutes, "standard_minutes": standard},
+            )
+        if began is not None:
+            overlapping = Order.objects.filter(
+                caregiver=staff, checked_in_at__lt=when, checked_out_at__gt=began
+            ).exclude(pk=order.pk)
+            for other in overlapping:
+                data = {"other_order": str(order.public_id)}
+                flag_raise(
+                    order=other,
+                    code=FlagCode.DOUBLE_PRESENCE,
+                    message="服务时段与该服务人员另一工单重叠",
+                    data=data,
+                )
+                flag_raise(
+                    order=order,
+                    code=FlagCode.DOUBLE_PRESENCE,
+                    message="服务时段与该服务人员另一工单重叠",
+                    data={"other_order": str(other.public_id)},
+                )
+        _check_elder_active(order)
+        _check_backdated(order, when, "签退")
+
+    clean_items = [str(i)[:100] for i in items_done][:50]
+    return _move(
+        order,
+        S.CHECKED_OUT,
+        actor,
+        reason="服务完成签退",
+        data={"items_done": clean_items},
+        updates={"checked_out_at": when, "items_done": clean_items, "service_notes": notes[:2000]},
+        after=flags,
+    )
+
+
+def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
+    _own_caregiver(order, actor)
+    if order.status not in {S.CHECKED_IN, S.CHECKED_OUT}:
+        raise Conflict(
+            f"当前状态为「{ORDER_MACHINE.label(order.status)}」，不能上传服务照片",
+            code="illegal_transition",
+            extra={"current_status": order.status},
+        )
+    with transaction.atomic():
+        photo = OrderPhoto.objects.create(order=order, image=upload, uploaded_by=actor)
+        audit_record(actor=actor, region=order.elder.region_id, event="orders.photo", obj=order)
+    return photo
+
+
+# --- confirmation and rating ----------------------------------------------------------------------------
+
+
+def _is_family_of(order: Order, actor: Any) -> bool:
+    return "family" in actor.roles() and is_elder_contact(elder_id=order.elder_id, user=actor)
+
+
+def order_confirm(*, order: Order, actor: Any, code: str = "") -> Order:
+    """Confirmed by a family member linked to the elder, or on the caregiver's phone with the elder's code."""
+    if _is_family_of(order, actor):
+        via = "family"
+    else:
+        _own_caregiver(order, actor)
+        if not code or not secrets.compare_digest(code.strip(), order.confirmation_code):
+            raise DomainError(
+                "确认码不正确", code="validation_error", errors={"code": ["确认码不正确，请老人核对后重读"]}
+            )
+        via = "code"
+    return _move(
+        order,
+        S.CONFIRMED,
+        actor,
+        reason="服务确认",
+        data={"via": via},
+        updates={"confirmed_at": timezone.now(), "confirmed_by": actor, "confirmed_via": via},
+        after=lambda: _check_elder_active(order),
+    )
+
+
+def order_rate(*, order: Order, actor: Any, score: int, comment: str = "") -> Order:
+    if not _is_family_of(order, actor):
+        raise Forbidden("只有老人的家属可以评价")
+    if not 1 <= score <= 5:
+        raise DomainError("评分应为 1–5", code="validation_error", errors={"score": ["评分应为 1–5"]})
+    return _move(
+        order,
+        S.RATED,
+        actor,
+        reason="服务评价",
+        data={"score": score},
+        updates={"rating": score, "rating_comment": comment[:300]},
+    )
+
+
+def order_cancel(*, order: Order, actor: Any, reason: str) -> Order:
+    return _move(order, S.CANCELLED, actor, reason=reason)
+
+
+# --- supervision ----------------------------------------------------------------------------------------
+
+FLAG_MACHINE = StateMachine(
+    {FlagStatus.OPEN: {FlagStatus.CLEARED, FlagStatus.REJECTED}}, labels=dict(FlagStatus.choices)
+)
+
+
+def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> OrderFlag:
+    """A supervisor clears (the order may be settled) or rejects (never paid) a flag, with a reason."""
+    to = {"clear": FlagStatus.CLEARED, "reject": FlagStatus.REJECTED}.get(decision)
+    if to is None:
+        raise DomainError(
+            "处理结论应为 clear 或 reject", code="validation_error", errors={"decision": ["无效的处理结论"]}
+        )
+    if not reason.strip():
+        raise DomainError("请填写处理理由", code="validation_error", errors={"reason": ["请填写处理理由"]})
+    order = flag.order
+
+    def moved(old: str, new: str) -> None:
+        _event(
+            order,
+            order.status,
+            order.status,
+            actor,
+            reason,
+            data={"flag": flag.code, "decision": new},
+            event="orders.flag_resolved",
+        )
+
+    transition(
+        obj=flag,
+        to=to,
+        machine=FLAG_MACHINE,
+        on_moved=moved,
+        updates={"resolved_at": timezone.now(), "resolved_by": actor, "resolution_reason": reason[:300]},
+    )
+    return flag
+
+
+# --- SLA and the elder register -------------------------------------------------------------------------
+
+
+def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Dispatched but not accepted in time → back to created and re-dispatched automatically to the next
+    caregiver; after ``ORDERS_MAX_DISPATCH_ATTEMPTS`` or when nobody fits → escalated to the dispatcher."""
+
+    now = now or timezone.now()
+    stale = Order.objects.filter(status=S.DISPATCHED, dispatched_at__lt=now - accept_sla()).select_related(
+        "elder", "service_item", "caregiver"
+    )
+    result = {"timed_out": 0, "redispatched": 0, "escalated": 0}
+    for order in stale:
+        previous = order.caregiver
+        try:
+            _move(
+                order,
+                S.CREATED,
+                None,
+                reason="超时未接单，收回重派",
+                data={
+                    "caregiver": str(previous.public_id) if previous else "",
+                    "caregiver_pk": previous.pk if previous else None,
+                },
+                updates={"caregiver": None},
+            )
+        except Conflict:
+            continue
+        result["timed_out"] += 1
+        escalate = order.dispatch_attempts >= max_dispatch_attempts()
+        if not escalate:
+            try:
+                order_auto_dispatch_excluding(order=order, exclude=previous)
+                result["redispatched"] += 1
+                continue
+            except (DomainError, Conflict):
+                escalate = True
+        with transaction.atomic():
+            Order.objects.filter(pk=order.pk).update(escalated_at=now)
+            audit_record(
+                actor=None,
+                region=order.elder.region_id,
+                event="orders.escalated",
+                obj=order,
+                data={"attempts": order.dispatch_attempts},
+            )
+        result["escalated"] += 1
+    return result
+
+
+def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> None:
+    from yiyang.dispatch.services import order_candidates
+
+    candidates = [c for c in order_candidates(order=order) if c.eligible and c.staff != exclude]
+    if not candidates:
+        raise DomainError("没有符合条件的服务人员可派", code="no_candidate")
+    order_dispatch(
+        order=order, caregiver=candidates[0].staff, actor=None, reason="超时自动重派", candidate=candidates[0]
+    )
+
+
+def on_elder_status(elder: Elder, old: str, new: str, actor: Any) -> dict[str, Any]:
+    """STATUS_HANDLERS hook: cancel every open order; flag orders served after the change."""
+    cancelled = 0
+    for order in Order.objects.filter(elder=elder, status__in=OPEN_STATUSES).select_related("elder"):
+        try:
+            _move(order, S.CANCELLED, actor, reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消")
+            cancelled += 1
+        except Conflict:
+            continue
+    since = elder.status_date
+    flagged = 0
+    served = Order.objects.filter(elder=elder, status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
+    for order in served.select_related("elder"):
+        if since is None or timezone.localtime(order.checked_in_at or order.scheduled_start).date() >= since:
+            flag_raise(
+                order=order,
+                code=FlagCode.INACTIVE_ELDER,
+                message=f"老人于 {since or '（日期未知）'} {ElderStatus(new).label}，其后仍有服务记录",
+                data={"elder_status": new},
+            )
+            flagged += 1
+    return {"orders_cancelled": cancelled, "orders_flagged": flagged}

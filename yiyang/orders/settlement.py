@@ -1,0 +1,276 @@
+"""政府购买服务支付清单: the monthly statement per provider. An order is charged once only (a unique
+charge line per order); corrections are reversal lines; every amount is integer fen and
+``amount = government + elder`` on every line, totals = sums of lines."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from yiyang.audit.services import audit_record
+from yiyang.core.errors import Conflict, DomainError
+from yiyang.core.statemachine import transition
+from yiyang.orders.choices import FlagStatus, LineKind
+from yiyang.orders.choices import OrderStatus as S
+from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.transitions import ORDER_MACHINE, SETTLEABLE
+from yiyang.providers.selectors import (
+    elder_categories_on,
+    government_share_bp,
+    monthly_quota,
+    monthly_quota_list,
+    subsidy_rule_list,
+)
+
+if TYPE_CHECKING:
+    from yiyang.providers.models import Organisation
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(value: str) -> tuple[datetime, datetime]:
+    m = MONTH_RE.match(value or "")
+    if not m:
+        raise DomainError(
+            "月份格式应为 YYYY-MM", code="validation_error", errors={"month": ["月份格式应为 YYYY-MM"]}
+        )
+    year, month = int(m.group(1)), int(m.group(2))
+    start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min))
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return start, timezone.make_aware(datetime.combine(nxt, time.min))
+
+
+def held_q() -> Q:
+    """Orders held out of settlement: an open flag (awaiting review) or a rejected one (refused)."""
+    return Q(
+        Exists(
+            OrderFlag.objects.filter(order=OuterRef("pk"), status__in=[FlagStatus.OPEN, FlagStatus.REJECTED])
+        )
+    )
+
+
+def settleable_orders(provider: Organisation, start: datetime, end: datetime) -> Any:
+    return (
+        Order.objects.filter(
+            provider=provider, status__in=SETTLEABLE, checked_out_at__gte=start, checked_out_at__lt=end
+        )
+        .exclude(held_q())
+        .exclude(Exists(SettlementLine.objects.filter(order=OuterRef("pk"), kind=LineKind.CHARGE)))
+        .select_related("elder", "service_item")
+        .prefetch_related("elder__categories")
+        .order_by("checked_out_at", "pk")
+    )
+
+
+def _refresh_totals(settlement: Settlement) -> None:
+    sums = settlement.lines.aggregate(t=Sum("amount_fen"), g=Sum("government_fen"), e=Sum("elder_fen"))
+    Settlement.objects.filter(pk=settlement.pk).update(
+        total_fen=sums["t"] or 0, government_fen=sums["g"] or 0, elder_fen=sums["e"] or 0
+    )
+    settlement.refresh_from_db(fields=["total_fen", "government_fen", "elder_fen"])
+
+
+def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tuple[Settlement, bool]:
+    """The provider's statement for the month; asking again returns the same one and settles nothing."""
+    start, end = parse_month(month)
+    existing = Settlement.objects.filter(provider=provider, month=month).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            settlement = Settlement.objects.create(provider=provider, month=month, created_by=actor)
+            _fill(settlement, provider, start, end, actor)
+            _refresh_totals(settlement)
+            audit_record(
+                actor=actor,
+                region=provider.region_id,
+                event="settlements.generate",
+                obj=settlement,
+                data={"month": month, "lines": settlement.lines.count(), "total_fen": settlement.total_fen},
+            )
+    except IntegrityError:
+        # Someone generated the same statement at the same moment: theirs stands.
+        return Settlement.objects.get(provider=provider, month=month), False
+    return settlement, True
+
+
+def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: datetime, actor: Any) -> None:
+    orders = list(settleable_orders(provider, start, end))
+    elder_ids = {o.elder_id for o in orders}
+    # Subsidised services each elder already used this month (any provider), for the quota.
+    used: Counter[int] = Counter(
+        SettlementLine.objects.filter(
+            order__elder_id__in=elder_ids,
+            kind=LineKind.CHARGE,
+            quota_used=True,
+            order__checked_out_at__gte=start,
+            order__checked_out_at__lt=end,
+            reversed_by__isnull=True,
+        ).values_list("order__elder_id", flat=True)
+    )
+    rules = list(subsidy_rule_list())
+    quotas = list(monthly_quota_list())
+    for order in orders:
+        day = timezone.localtime(order.checked_out_at).date()
+        cats = elder_categories_on(order.elder, day)
+        bp = government_share_bp(
+            categories=cats, service_category=order.service_item.category, day=day, rules=rules
+        )
+        quota = monthly_quota(categories=cats, day=day, quotas=quotas)
+        within = bp > 0 and used[order.elder_id] < quota
+        if not within:
+            bp = 0
+        government = order.price_fen * bp // 10000
+        SettlementLine.objects.create(
+            settlement=settlement,
+            order=order,
+            kind=LineKind.CHARGE,
+            amount_fen=order.price_fen,
+            government_fen=government,
+            elder_fen=order.price_fen - government,
+            government_bp=bp,
+            quota_used=within,
+            categories=cats,
+            created_by=actor,
+        )
+        if within:
+            used[order.elder_id] += 1
+
+        def moved(old: str, new: str, order: Order = order) -> None:
+            OrderEvent.objects.create(
+                order=order,
+                old_status=old,
+                new_status=new,
+                actor=actor,
+                actor_name=getattr(actor, "username", ""),
+                reason=f"纳入 {settlement.month} 结算",
+                data={"settlement": str(settlement.public_id)},
+            )
+
+        transition(obj=order, to=S.SETTLED, machine=ORDER_MACHINE, on_moved=moved)
+
+
+def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> SettlementLine:
+    """Correct a charged order with a reversal line (negative amounts) — the charge is never edited."""
+    if not reason.strip():
+        raise DomainError("请填写冲正原因", code="validation_error", errors={"reason": ["请填写冲正原因"]})
+    with transaction.atomic():
+        charge = (
+            SettlementLine.objects.select_for_update()
+            .filter(settlement=settlement, order=order, kind=LineKind.CHARGE)
+            .first()
+        )
+        if charge is None:
+            raise DomainError(
+                "该工单不在此结算单中", code="validation_error", errors={"order": ["该工单不在此结算单中"]}
+            )
+        if SettlementLine.objects.filter(reverses=charge).exists():
+            raise Conflict("该工单已冲正", code="duplicate")
+        try:
+            with transaction.atomic():
+                line = SettlementLine.objects.create(
+                    settlement=settlement,
+                    order=order,
+                    kind=LineKind.REVERSAL,
+                    amount_fen=-charge.amount_fen,
+                    government_fen=-charge.government_fen,
+                    elder_fen=-charge.elder_fen,
+                    government_bp=charge.government_bp,
+                    categories=charge.categories,
+                    reverses=charge,
+                    reason=reason[:300],
+                    created_by=actor,
+                )
+        except IntegrityError as exc:
+            raise Conflict("该工单已冲正", code="duplicate") from exc
+        _refresh_totals(settlement)
+        audit_record(
+            actor=actor,
+            region=settlement.provider.region_id,
+            event="settlements.reverse",
+            obj=settlement,
+            data={"order": str(order.public_id), "amount_fen": line.amount_fen, "reason": reason[:300]},
+        )
+    return line
+
+
+def settlement_xlsx(settlement: Settlement) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.create_sheet("支付清单", 0)
+    wb.remove(wb.worksheets[1])
+    ws.append([f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["统一社会信用代码", settlement.provider.uscc])
+    ws.append([])
+    header = [
+        "序号",
+        "类型",
+        "工单号",
+        "老人",
+        "服务项目",
+        "服务日期",
+        "服务人员",
+        "金额(元)",
+        "政府承担(元)",
+        "个人自付(元)",
+        "政府比例",
+        "计入月度额度",
+        "老人类别",
+        "说明",
+    ]
+    ws.append(header)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    lines = settlement.lines.select_related("order__elder", "order__service_item", "order__caregiver")
+    for n, line in enumerate(lines, 1):
+        o = line.order
+        ws.append(
+            [
+                n,
+                line.get_kind_display(),
+                str(o.public_id),
+                o.elder.name,
+                o.service_item.name,
+                timezone.localtime(o.checked_out_at).strftime("%Y-%m-%d") if o.checked_out_at else "",
+                o.caregiver.name if o.caregiver else "",
+                line.amount_fen / 100,
+                line.government_fen / 100,
+                line.elder_fen / 100,
+                f"{line.government_bp / 100:.2f}%",
+                "是" if line.quota_used else "否",
+                "、".join(line.categories),
+                line.reason,
+            ]
+        )
+    ws.append([])
+    ws.append(
+        [
+            "合计",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            settlement.total_fen / 100,
+            settlement.government_fen / 100,
+            settlement.elder_fen / 100,
+        ]
+    )
+    for col, width in zip(
+        "ABCDEFGHIJKLMN", [6, 8, 38, 10, 14, 12, 10, 12, 14, 14, 10, 12, 20, 20], strict=True
+    ):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,309 @@
+"""Fraud/quality flags are raised at the transition that reveals them and keep the order out of the
+statement; settlement is once per order, corrections are reversal lines, and totals balance in fen."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from yiyang.elders.models import ElderCategory
+from yiyang.elders.services import elder_change_status
+from yiyang.orders.models import Order, SettlementLine
+from yiyang.orders.services import order_check_in, order_check_out, order_confirm
+from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_order, make_world
+from yiyang.providers.models import MonthlyQuota, SubsidyRule
+
+
+def client(user: Any) -> APIClient:
+    c = APIClient()
+    c.force_authenticate(user=user)
+    return c
+
+
+@pytest.fixture
+def world(cast: Any) -> dict[str, Any]:
+    return make_world(cast)
+
+
+def accepted(world: dict[str, Any], **fields: Any) -> Order:
+    return make_order(
+        world["elder"],
+        world["item"],
+        status="accepted",
+        caregiver=world["staff"],
+        provider=world["org"],
+        **fields,
+    )
+
+
+MONTH = "2026-10"
+_slot = itertools.count()
+
+
+def serve(cast: Any, order: Order, *, lat: float = HOME[0], lng: float = HOME[1], minutes: int = 60) -> Order:
+    """Check in, serve ``minutes``, check out and confirm; then file the visit in its own slot of MONTH
+    (so successive visits by one caregiver never overlap)."""
+    order_check_in(order=order, actor=cast.caregiver, lat=lat, lng=lng)
+    Order.objects.filter(pk=order.pk).update(checked_in_at=timezone.now() - timedelta(minutes=minutes))
+    order.refresh_from_db()
+    order_check_out(order=order, actor=cast.caregiver, items_done=["服务"], notes="")
+    start = timezone.make_aware(datetime(2026, 10, 2, 8)) + timedelta(hours=3 * next(_slot))
+    Order.objects.filter(pk=order.pk).update(
+        checked_in_at=start, checked_out_at=start + timedelta(minutes=minutes)
+    )
+    order.refresh_from_db()
+    order_confirm(order=order, actor=cast.family)
+    order.refresh_from_db()
+    return order
+
+
+def codes(order: Order) -> set[str]:
+    return set(order.flags.values_list("code", flat=True))
+
+
+def month_now() -> str:
+    return MONTH
+
+
+def test_check_in_a_kilometre_away_is_flagged(cast: Any, world: dict[str, Any]) -> None:
+    order = accepted(world)
+    r = client(cast.caregiver).post(
+        f"/api/v1/orders/{order.public_id}/check-in/", {"lat": HOME[0] + 0.009, "lng": HOME[1]}, format="json"
+    )
+    flags = r.json()["flags"]
+    assert [(f["code"], f["status"]) for f in flags] == [("far_check_in", "open")]
+    assert 950 < r.json()["check_in_distance_m"] < 1050
+
+
+def test_check_in_at_the_door_is_not_flagged(cast: Any, world: dict[str, Any]) -> None:
+    order = accepted(world)
+    order_check_in(order=order, actor=cast.caregiver, lat=HOME[0] + 0.001, lng=HOME[1])
+    assert codes(order) == set()
+
+
+def test_five_minute_service_of_a_sixty_minute_item_is_flagged(cast: Any, world: dict[str, Any]) -> None:
+    order = accepted(world)
+    order_check_in(order=order, actor=cast.caregiver, lat=HOME[0], lng=HOME[1])
+    order.refresh_from_db()
+    Order.objects.filter(pk=order.pk).update(checked_in_at=timezone.now() - timedelta(minutes=5))
+    order.refresh_from_db()
+    r = client(cast.caregiver).post(
+        f"/api/v1/orders/{order.public_id}/check-out/", {"items_done": ["打扫"]}, format="json"
+    )
+    assert {f["code"] for f in r.json()["flags"]} == {"short_service"}
+
+
+def test_one_caregiver_in_two_places_at_once_is_flagged(cast: Any, world: dict[str, Any]) -> None:
+    first, second = accepted(world), accepted(world)
+    order_check_in(order=first, actor=cast.caregiver, lat=HOME[0], lng=HOME[1])
+    order_check_in(order=second, actor=cast.caregiver, lat=HOME[0], lng=HOME[1])
+    assert codes(second) == {"double_presence"}
+
+
+def test_backdated_check_in_is_flagged(cast: Any, world: dict[str, Any]) -> None:
+    order = accepted(world)
+    order_check_in(
+        order=order, actor=cast.caregiver, lat=HOME[0], lng=HOME[1], at=timezone.now() - timedelta(hours=3)
+    )
+    assert codes(order) == {"backdated"}
+
+
+def test_uncertified_staff_is_flagged(cast: Any, world: dict[str, Any]) -> None:
+    world["staff"].certificates.update(valid_until=date(2020, 1, 1))
+    order = accepted(world)
+    order_check_in(order=order, actor=cast.caregiver, lat=HOME[0], lng=HOME[1])
+    assert codes(order) == {"uncertified_staff"}
+
+
+def test_elder_death_cancels_open_orders_and_flags_served_ones(cast: Any, world: dict[str, Any]) -> None:
+    waiting = make_order(world["elder"], world["item"])
+    in_service = accepted(world)
+    order_check_in(order=in_service, actor=cast.caregiver, lat=HOME[0], lng=HOME[1])
+    elder_change_status(
+        actor=cast.county_admin_a,
+        elder=world["elder"],
+        status="deceased",
+        effective_date=timezone.localdate() - timedelta(days=1),
+        reason="病故",
+    )
+    assert Order.objects.get(pk=waiting.pk).status == "cancelled"
+    assert codes(in_service) == {"inactive_elder"}
+    change = world["elder"].status_changes.get()
+    assert change.effects == {"orders_cancelled": 1, "orders_flagged": 1}
+
+
+def test_flagged_orders_are_absent_from_the_statement_until_cleared(cast: Any, world: dict[str, Any]) -> None:
+    clean = serve(cast, accepted(world))
+    far = serve(cast, accepted(world), lat=HOME[0] + 0.009)
+    short = serve(cast, accepted(world), minutes=5)
+    dead_elder = make_elder(cast.community_a1, family=cast.family, status="deceased")
+    dead = serve(
+        cast,
+        make_order(
+            dead_elder, world["item"], status="accepted", caregiver=world["staff"], provider=world["org"]
+        ),
+    )
+    assert (
+        codes(far) == {"far_check_in"}
+        and codes(short) == {"short_service"}
+        and codes(dead) == {"inactive_elder"}
+    )
+
+    admin = client(cast.county_admin_a)
+    body = {"provider": str(world["org"].public_id), "month": month_now()}
+    r = admin.post("/api/v1/settlements/", body, format="json")
+    assert r.status_code == 201
+    statement = r.json()
+    assert [line["order"] for line in statement["lines"]] == [str(clean.public_id)]
+    assert statement["total_fen"] == 6000
+
+    again = admin.post("/api/v1/settlements/", body, format="json")
+    assert again.status_code == 200 and again.json() == statement
+    assert SettlementLine.objects.count() == 1
+
+    resolve = admin.post(
+        f"/api/v1/orders/{far.public_id}/resolve-flag/",
+        {"code": "far_check_in", "decision": "clear", "reason": "老人在女儿家接受服务，已电话核实"},
+        format="json",
+    )
+    assert resolve.status_code == 200 and resolve.json()["flags"][0]["status"] == "cleared"
+    admin.post(
+        f"/api/v1/orders/{short.public_id}/resolve-flag/",
+        {"code": "short_service", "decision": "reject", "reason": "回访确认未提供服务"},
+        format="json",
+    )
+    assert Order.objects.get(pk=far.pk).status == "confirmed"
+    from yiyang.orders.settlement import parse_month, settleable_orders
+
+    start, end = parse_month(month_now())
+    assert list(settleable_orders(world["org"], start, end)) == [far]
+
+
+def test_resolving_a_flag_needs_a_reason_and_the_supervise_permission(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    order = accepted(world)
+    order_check_in(order=order, actor=cast.caregiver, lat=HOME[0] + 0.009, lng=HOME[1])
+    url = f"/api/v1/orders/{order.public_id}/resolve-flag/"
+    assert (
+        client(cast.county_admin_a)
+        .post(url, {"code": "far_check_in", "decision": "clear", "reason": ""}, format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        client(cast.street_worker_a1)
+        .post(url, {"code": "far_check_in", "decision": "clear", "reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    assert order.flags.get().status == "open"
+
+
+def test_government_share_quota_and_balance(cast: Any, world: dict[str, Any]) -> None:
+    ElderCategory.objects.create(elder=world["elder"], category="dibao")
+    SubsidyRule.objects.create(category="dibao", government_bp=8000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="dibao", services_per_month=2, valid_from=date(2020, 1, 1))
+    odd = make_item(price_fen=3333)
+    orders = [serve(cast, accepted(world)) for _ in range(2)]
+    orders.append(
+        serve(
+            cast,
+            make_order(
+                world["elder"],
+                odd,
+                status="accepted",
+                caregiver=world["staff"],
+                provider=world["org"],
+            ),
+            minutes=40,
+        )
+    )
+    r = client(cast.county_admin_a).post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
+    )
+    s = r.json()
+    lines = s["lines"]
+    assert [(ln["government_fen"], ln["elder_fen"], ln["quota_used"]) for ln in lines] == [
+        (4800, 1200, True),
+        (4800, 1200, True),
+        (0, 3333, False),
+    ]
+    assert s["quotas_used"] == 2
+    assert s["total_fen"] == s["government_fen"] + s["elder_fen"] == sum(ln["amount_fen"] for ln in lines)
+    assert all(ln["amount_fen"] == ln["government_fen"] + ln["elder_fen"] for ln in lines)
+    assert Order.objects.filter(pk__in=[o.pk for o in orders], status="settled").count() == 3
+
+
+def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: dict[str, Any]) -> None:
+    ElderCategory.objects.create(elder=world["elder"], category="tekun_dispersed")
+    SubsidyRule.objects.create(category="tekun_dispersed", government_bp=10000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="tekun_dispersed", services_per_month=8, valid_from=date(2020, 1, 1))
+    a, b = serve(cast, accepted(world)), serve(cast, accepted(world))
+    admin = client(cast.county_admin_a)
+    s = admin.post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
+    ).json()
+    charge = SettlementLine.objects.get(order=a)
+    r = admin.post(
+        f"/api/v1/settlements/{s['id']}/reverse/",
+        {"order": str(a.public_id), "reason": "重复上报"},
+        format="json",
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert [ln["kind"] for ln in body["lines"]] == ["charge", "charge", "reversal"]
+    assert body["total_fen"] == 6000 and body["government_fen"] == 6000 and body["elder_fen"] == 0
+    assert body["total_fen"] == sum(ln["amount_fen"] for ln in body["lines"])
+    unchanged = SettlementLine.objects.get(pk=charge.pk)
+    assert (unchanged.amount_fen, unchanged.government_fen) == (6000, 6000)
+    twice = admin.post(
+        f"/api/v1/settlements/{s['id']}/reverse/",
+        {"order": str(a.public_id), "reason": "again"},
+        format="json",
+    )
+    assert twice.status_code == 409
+    assert b.status == "confirmed"
+
+
+def test_statement_exports_xlsx(cast: Any, world: dict[str, Any]) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    serve(cast, accepted(world))
+    admin = client(cast.county_admin_a)
+    s = admin.post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
+    ).json()
+    r = admin.get(f"/api/v1/settlements/{s['id']}/export/")
+    assert r.status_code == 200
+    ws = load_workbook(BytesIO(r.content)).worksheets[0]
+    rows = [row for row in ws.iter_rows(values_only=True) if row and row[0] == "合计"]
+    assert rows and rows[0][7] == 60.0
+
+
+def test_settlement_needs_manage_permission_and_a_valid_month(cast: Any, world: dict[str, Any]) -> None:
+    body = {"provider": str(world["org"].public_id), "month": "2026-13"}
+    assert client(cast.county_admin_a).post("/api/v1/settlements/", body, format="json").status_code == 400
+    body["month"] = month_now()
+    assert client(cast.auditor).post("/api/v1/settlements/", body, format="json").status_code == 403
+    assert client(cast.county_admin_b).post("/api/v1/settlements/", body, format="json").status_code == 400
+
+
+def test_settlement_list_query_count(
+    cast: Any, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    from yiyang.orders.models import Settlement
+    from yiyang.orders.tests.factories import make_provider
+
+    for n in range(1, 10):
+        Settlement.objects.create(provider=make_provider(cast.community_a1), month=f"2026-{n:02d}")
+    with django_assert_max_num_queries(6):
+        r = client(cast.county_admin_a).get("/api/v1/settlements/")
+    assert r.json()["count"] == 9

@@ -1,0 +1,128 @@
+"""Pages: the dispatcher creates and dispatches, the caregiver serves on the phone page, the family
+confirms and rates, the supervisor clears a flag, the month is settled and exported."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from yiyang.orders.models import Order, Settlement
+from yiyang.orders.tests.factories import HOME, make_order, make_world
+
+
+def browser(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def world(cast: Any) -> dict[str, Any]:
+    return make_world(cast)
+
+
+def test_the_whole_loop_through_the_pages(cast: Any, world: dict[str, Any]) -> None:
+    admin = browser(cast.county_admin_a)
+    when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT10:00")
+    r = admin.post(
+        "/services/dispatch/",
+        {
+            "elder": str(world["elder"].public_id),
+            "service_item": str(world["item"].public_id),
+            "scheduled_start": when,
+        },
+    )
+    assert r.status_code == 302
+    order = Order.objects.get()
+    page = admin.get(r["Location"])
+    assert world["staff"].name in page.content.decode() and "可派" in page.content.decode()
+    admin.post(r["Location"], {"op": "manual", "caregiver": str(world["staff"].public_id)})
+
+    phone = browser(cast.caregiver)
+    assert str(order.public_id) in phone.get("/services/m/").content.decode()
+    serve = f"/services/m/{order.public_id}/"
+    assert "接单" in phone.get(serve).content.decode()
+    phone.post(serve, {"op": "accept"})
+    phone.post(serve, {"op": "check_in", "lat": str(HOME[0]), "lng": str(HOME[1])})
+    Order.objects.filter(pk=order.pk).update(checked_in_at=timezone.now() - timedelta(minutes=50))
+    phone.post(serve, {"op": "check_out", "items_done": ["打扫"], "notes": "好"})
+    order.refresh_from_db()
+    assert order.status == "checked_out"
+
+    family = browser(cast.family)
+    assert order.confirmation_code in family.get("/services/family/").content.decode()
+    family.post("/services/family/", {"order": str(order.public_id), "op": "confirm"})
+    family.post("/services/family/", {"order": str(order.public_id), "op": "rate", "score": "5"})
+    order.refresh_from_db()
+    assert order.status == "rated" and order.rating == 5
+
+    month = timezone.localtime(order.checked_out_at).strftime("%Y-%m")
+    r = admin.post("/services/settlements/", {"provider": str(world["org"].public_id), "month": month})
+    settlement = Settlement.objects.get()
+    assert r["Location"] == f"/services/settlements/{settlement.public_id}/"
+    assert settlement.total_fen == 6000
+    export = admin.get(f"/services/settlements/{settlement.public_id}/export/")
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    again = admin.post("/services/settlements/", {"provider": str(world["org"].public_id), "month": month})
+    assert again.status_code == 302 and Settlement.objects.count() == 1
+
+
+def test_supervision_page_lists_open_flags_and_polls(cast: Any, world: dict[str, Any]) -> None:
+    from yiyang.orders.services import order_check_in
+
+    order = make_order(
+        world["elder"], world["item"], status="accepted", caregiver=world["staff"], provider=world["org"]
+    )
+    order_check_in(order=order, actor=cast.caregiver, lat=HOME[0] + 0.009, lng=HOME[1])
+    admin = browser(cast.county_admin_a)
+    full = admin.get("/services/supervision/").content.decode()
+    assert 'hx-trigger="every 15s' in full and "签到位置距老人住址过远" in full
+    partial = admin.get("/services/supervision/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and str(order.public_id) in partial
+    admin.post(
+        f"/services/orders/{order.public_id}/",
+        {"op": "clear", "code": "far_check_in", "reason": "已核实", "next": "https://evil.example/"},
+    )
+    assert order.flags.get().status == "cleared"
+    assert "没有待核查的异常工单" in admin.get("/services/supervision/").content.decode()
+
+
+def test_caregiver_check_in_without_location_is_refused(cast: Any, world: dict[str, Any]) -> None:
+    order = make_order(
+        world["elder"], world["item"], status="accepted", caregiver=world["staff"], provider=world["org"]
+    )
+    browser(cast.caregiver).post(f"/services/m/{order.public_id}/", {"op": "check_in", "lat": "", "lng": ""})
+    assert Order.objects.get(pk=order.pk).status == "accepted"
+
+
+def test_malformed_ids_in_forms_are_not_found_not_errors(cast: Any, world: dict[str, Any]) -> None:
+    fam = browser(cast.family)
+    assert fam.post("/services/family/", {"order": "not-a-uuid", "op": "confirm"}).status_code == 404
+    r = browser(cast.county_admin_a).post("/services/settlements/", {"provider": "x", "month": "2026-10"})
+    assert r.status_code == 302 and Settlement.objects.count() == 0
+
+
+def test_pages_render_for_their_roles(
+    cast: Any, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(10):
+        make_order(world["elder"], world["item"], provider=world["org"], caregiver=world["staff"])
+    admin = browser(cast.county_admin_a)
+    for url in [
+        "/services/orders/",
+        "/services/dispatch/",
+        "/services/providers/",
+        "/services/catalog/",
+        f"/services/providers/{world['org'].public_id}/",
+        "/services/settlements/",
+    ]:
+        assert admin.get(url).status_code == 200, url
+    with django_assert_max_num_queries(20):
+        assert admin.get("/services/orders/").status_code == 200
+    assert browser(cast.caregiver).get("/services/m/").status_code == 200
+    assert browser(cast.caregiver).get("/services/dispatch/").status_code == 403
+    assert browser(cast.family).get("/services/family/").status_code == 200

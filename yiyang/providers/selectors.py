@@ -1,0 +1,133 @@
+"""Reads of providers and the catalog, and the pricing rules (subsidy share, monthly quota) as data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from yiyang.providers.choices import EmploymentStatus
+from yiyang.providers.models import (
+    Certificate,
+    ContractItem,
+    MonthlyQuota,
+    Organisation,
+    ServiceItem,
+    Staff,
+    SubsidyRule,
+)
+
+
+def organisation_list(*, user: Any, perm: str = "providers.view") -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.restrict(user, perm)
+        .select_related("region")
+        .prefetch_related("regions_served")
+        .annotate(staff_count=Count("staff", distinct=True))
+        .order_by("name")
+    )
+
+
+def staff_list(*, user: Any, perm: str = "providers.view") -> QuerySet[Staff]:
+    return (
+        Staff.objects.restrict(user, perm)
+        .select_related("organisation", "user")
+        .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("valid_until")))
+        .order_by("organisation__name", "name")
+    )
+
+
+def organisation_scoped(*, user: Any, perm: str) -> QuerySet[Organisation]:
+    """The organisations within the user's scope for ``perm``, unordered and unannotated."""
+    return Organisation.objects.restrict(user, perm)
+
+
+def organisations_administered(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(admins=user)
+
+
+def staff_get(*, public_id: Any) -> Staff | None:
+    return Staff.objects.select_related("organisation").filter(public_id=public_id).first()
+
+
+def staff_for_user(*, user_id: Any) -> Staff | None:
+    return Staff.objects.filter(user_id=user_id).first()
+
+
+def staff_serving(
+    *, region_codes: list[str], organisations: Iterable[Organisation] | None = None
+) -> list[Staff]:
+    """Active staff of the active organisations serving any of the regions (one query + certificates)."""
+    qs = Staff.objects.filter(
+        employment_status=EmploymentStatus.ACTIVE,
+        organisation__is_active=True,
+        organisation__regions_served__code__in=region_codes,
+    )
+    if organisations is not None:
+        qs = qs.filter(organisation__in=list(organisations))
+    return list(
+        qs.distinct()
+        .select_related("organisation")
+        .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.all()))
+    )
+
+
+def service_item_get(*, public_id: Any) -> ServiceItem | None:
+    return ServiceItem.objects.filter(public_id=public_id).first()
+
+
+def subsidy_rule_list() -> QuerySet[SubsidyRule]:
+    return SubsidyRule.objects.all()
+
+
+def monthly_quota_list() -> QuerySet[MonthlyQuota]:
+    return MonthlyQuota.objects.all()
+
+
+def service_item_list(*, active_only: bool = True) -> QuerySet[ServiceItem]:
+    qs = ServiceItem.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def elder_categories_on(elder: Any, day: date) -> list[str]:
+    return sorted({c.category for c in elder.categories.all() if c.is_valid_on(day)})
+
+
+def government_share_bp(
+    *, categories: list[str], service_category: str, day: date, rules: list[SubsidyRule] | None = None
+) -> int:
+    """The most favourable share among the elder's valid categories (0 when none applies)."""
+    rules = rules if rules is not None else list(SubsidyRule.objects.filter(category__in=categories))
+    best = 0
+    for rule in rules:
+        if (
+            rule.category in categories
+            and rule.is_valid_on(day)
+            and (not rule.service_category or rule.service_category == service_category)
+        ):
+            best = max(best, rule.government_bp)
+    return best
+
+
+def monthly_quota(*, categories: list[str], day: date, quotas: list[MonthlyQuota] | None = None) -> int:
+    quotas = quotas if quotas is not None else list(MonthlyQuota.objects.filter(category__in=categories))
+    return max(
+        (q.services_per_month for q in quotas if q.category in categories and q.is_valid_on(day)), default=0
+    )
+
+
+def contract_price_fen(*, organisation: Organisation, item: ServiceItem, day: date) -> int:
+    """The contracted price for the item on that day, else the catalog's guide price."""
+    row = (
+        ContractItem.objects.filter(
+            contract__organisation=organisation,
+            service_item=item,
+            contract__valid_from__lte=day,
+            contract__valid_to__gte=day,
+        )
+        .order_by("-contract__valid_from")
+        .first()
+    )
+    return row.price_fen if row else item.price_fen
