@@ -56,17 +56,37 @@ def held_q() -> Q:
     )
 
 
-def settleable_orders(provider: Organisation, start: datetime, end: datetime) -> Any:
+def closed_months(provider: Organisation, month: str) -> list[str]:
+    """Earlier months whose statement this provider already has: their late orders (confirmed or
+    cleared after the statement) are carried into the next statement instead of being lost."""
+    return list(
+        Settlement.objects.filter(provider=provider, month__lt=month)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def settleable_orders(
+    provider: Organisation, start: datetime, end: datetime, *, carried_from: list[str] | tuple[str, ...] = ()
+) -> Any:
+    """Orders to charge: served in [start, end), plus those served in an already-closed month
+    (``carried_from``) that were not charged then; never one already charged."""
+    window = Q(checked_out_at__gte=start, checked_out_at__lt=end)
+    for month in carried_from:
+        s, e = parse_month(month)
+        window |= Q(checked_out_at__gte=s, checked_out_at__lt=e)
     return (
-        Order.objects.filter(
-            provider=provider, status__in=SETTLEABLE, checked_out_at__gte=start, checked_out_at__lt=end
-        )
+        Order.objects.filter(window, provider=provider, status__in=SETTLEABLE)
         .exclude(held_q())
         .exclude(Exists(SettlementLine.objects.filter(order=OuterRef("pk"), kind=LineKind.CHARGE)))
         .select_related("elder", "service_item")
         .prefetch_related("elder__categories")
         .order_by("checked_out_at", "pk")
     )
+
+
+def _month_of(when: datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m")
 
 
 def _refresh_totals(settlement: Settlement) -> None:
@@ -102,18 +122,23 @@ def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tu
 
 
 def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: datetime, actor: Any) -> None:
-    orders = list(settleable_orders(provider, start, end))
+    orders = list(
+        settleable_orders(provider, start, end, carried_from=closed_months(provider, settlement.month))
+    )
     elder_ids = {o.elder_id for o in orders}
-    # Subsidised services each elder already used this month (any provider), for the quota.
-    used: Counter[int] = Counter(
-        SettlementLine.objects.filter(
+    earliest = min((o.checked_out_at for o in orders if o.checked_out_at), default=start)
+    # Subsidised services each elder already used in the month each visit was served (any provider):
+    # a carried visit counts against its own month's quota.
+    used: Counter[tuple[int, str]] = Counter(
+        (elder_id, _month_of(served))
+        for elder_id, served in SettlementLine.objects.filter(
             order__elder_id__in=elder_ids,
             kind=LineKind.CHARGE,
             quota_used=True,
-            order__checked_out_at__gte=start,
+            order__checked_out_at__gte=parse_month(_month_of(earliest))[0],
             order__checked_out_at__lt=end,
             reversed_by__isnull=True,
-        ).values_list("order__elder_id", flat=True)
+        ).values_list("order__elder_id", "order__checked_out_at")
     )
     rules = list(subsidy_rule_list())
     quotas = list(monthly_quota_list())
@@ -124,7 +149,8 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             categories=cats, service_category=order.service_item.category, day=day, rules=rules
         )
         quota = monthly_quota(categories=cats, day=day, quotas=quotas)
-        within = bp > 0 and used[order.elder_id] < quota
+        served_in = day.strftime("%Y-%m")
+        within = bp > 0 and used[(order.elder_id, served_in)] < quota
         if not within:
             bp = 0
         government = order.price_fen * bp // 10000
@@ -138,19 +164,23 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             government_bp=bp,
             quota_used=within,
             categories=cats,
+            reason=""
+            if served_in == settlement.month
+            else f"补结 {served_in} 服务（该月结算后才确认或核查放行）",
             created_by=actor,
         )
         if within:
-            used[order.elder_id] += 1
+            used[(order.elder_id, served_in)] += 1
 
-        def moved(old: str, new: str, order: Order = order) -> None:
+        def moved(old: str, new: str, order: Order = order, served_in: str = served_in) -> None:
             OrderEvent.objects.create(
                 order=order,
                 old_status=old,
                 new_status=new,
                 actor=actor,
                 actor_name=getattr(actor, "username", ""),
-                reason=f"纳入 {settlement.month} 结算",
+                reason=f"纳入 {settlement.month} 结算"
+                + ("" if served_in == settlement.month else f"（补结 {served_in}）"),
                 data={"settlement": str(settlement.public_id)},
             )
 

@@ -184,6 +184,50 @@ def test_flagged_orders_are_absent_from_the_statement_until_cleared(cast: Any, w
     assert list(settleable_orders(world["org"], start, end)) == [far]
 
 
+def test_an_order_cleared_after_its_month_was_settled_is_carried_into_the_next_statement(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    ElderCategory.objects.create(elder=world["elder"], category="dibao")
+    SubsidyRule.objects.create(category="dibao", government_bp=8000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="dibao", services_per_month=1, valid_from=date(2020, 1, 1))
+    far = serve(cast, accepted(world), lat=HOME[0] + 0.009)  # October, flagged
+    admin = client(cast.county_admin_a)
+    provider = str(world["org"].public_id)
+    october = admin.post("/api/v1/settlements/", {"provider": provider, "month": MONTH}, format="json").json()
+    assert october["lines"] == []
+    admin.post(
+        f"/api/v1/orders/{far.public_id}/resolve-flag/",
+        {"code": "far_check_in", "decision": "clear", "reason": "已电话核实"},
+        format="json",
+    )
+    # A November visit uses November's quota; the carried October visit uses October's (still unused).
+    november_visit = serve(cast, accepted(world))
+    Order.objects.filter(pk=november_visit.pk).update(
+        checked_in_at=timezone.make_aware(datetime(2026, 11, 3, 9)),
+        checked_out_at=timezone.make_aware(datetime(2026, 11, 3, 10)),
+    )
+    again = admin.post("/api/v1/settlements/", {"provider": provider, "month": MONTH}, format="json")
+    assert again.status_code == 200 and again.json()["lines"] == []
+    november = admin.post("/api/v1/settlements/", {"provider": provider, "month": "2026-11"}, format="json")
+    lines = {ln["order"]: ln for ln in november.json()["lines"]}
+    assert set(lines) == {str(far.public_id), str(november_visit.public_id)}
+    assert lines[str(far.public_id)]["quota_used"] and lines[str(november_visit.public_id)]["quota_used"]
+    assert "补结 2026-10" in lines[str(far.public_id)]["reason"]
+    assert Order.objects.get(pk=far.pk).status == "settled"
+    repeat = admin.post("/api/v1/settlements/", {"provider": provider, "month": "2026-11"}, format="json")
+    assert repeat.json() == november.json() and SettlementLine.objects.count() == 2
+
+
+def test_a_month_not_yet_settled_keeps_its_own_orders(cast: Any, world: dict[str, Any]) -> None:
+    serve(cast, accepted(world))  # October; October has no statement yet
+    admin = client(cast.county_admin_a)
+    provider = str(world["org"].public_id)
+    november = admin.post("/api/v1/settlements/", {"provider": provider, "month": "2026-11"}, format="json")
+    assert november.json()["lines"] == []
+    october = admin.post("/api/v1/settlements/", {"provider": provider, "month": MONTH}, format="json")
+    assert len(october.json()["lines"]) == 1
+
+
 def test_resolving_a_flag_needs_a_reason_and_the_supervise_permission(
     cast: Any, world: dict[str, Any]
 ) -> None:
