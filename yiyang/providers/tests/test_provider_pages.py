@@ -497,11 +497,24 @@ def test_monthly_quota_create_and_edit(cast: Any) -> None:
     assert len(events("providers.quota_create")) == 1 and len(events("providers.quota_update")) == 1
 
 
-def test_audit_rolls_back_with_a_refused_write(cast: Any) -> None:
-    """The audit record and the change share a transaction: a refused write leaves neither behind."""
-    a = make_item()
-    b = make_item()
+def test_change_and_audit_share_a_transaction(cast: Any, monkeypatch: Any) -> None:
+    """When the audit record cannot be written, the change is rolled back too (and vice versa)."""
+    from yiyang.providers import services
+
+    item = make_item(price_fen=6000)
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        services.service_item_update(actor=cast.county_admin_a, item=item, price_fen=9900)
+    item.refresh_from_db()
+    assert item.price_fen == 6000
+    monkeypatch.undo()
+    # A write refused by a rule leaves neither the change nor an audit record.
+    other = make_item()
     c = login(cast.county_admin_a)
-    c.post(f"{BASE}/catalog/items/{b.public_id}/edit/", item_body(b, code=a.code, price="99"))
-    b.refresh_from_db()
-    assert b.price_fen == 6000 and not events("providers.service_item_update")
+    c.post(f"{BASE}/catalog/items/{other.public_id}/edit/", item_body(other, code=item.code, price="99"))
+    other.refresh_from_db()
+    assert other.price_fen == 6000 and not events("providers.service_item_update")
