@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yiyang.providers.choices import EmploymentStatus
 from yiyang.providers.models import (
     Certificate,
+    Contract,
     ContractItem,
+    Facility,
     MonthlyQuota,
     Organisation,
     ServiceItem,
     Staff,
     SubsidyRule,
 )
+
+EXPIRY_SOON_DAYS = 30
 
 
 def organisation_list(*, user: Any, perm: str = "providers.view") -> QuerySet[Organisation]:
@@ -131,3 +135,40 @@ def contract_price_fen(*, organisation: Organisation, item: ServiceItem, day: da
         .first()
     )
     return row.price_fen if row else item.price_fen
+
+
+def facility_in_scope(*, user: Any, perm: str, public_id: Any) -> Facility | None:
+    """A facility of an organisation within the user's scope for ``perm`` (``None`` otherwise)."""
+    return (
+        Facility.objects.select_related("organisation")
+        .filter(public_id=public_id, organisation__in=Organisation.objects.restrict(user, perm).values("pk"))
+        .first()
+    )
+
+
+def contract_in_scope(*, user: Any, perm: str, public_id: Any) -> Contract | None:
+    return (
+        Contract.objects.select_related("organisation")
+        .prefetch_related("items")
+        .filter(public_id=public_id, organisation__in=Organisation.objects.restrict(user, perm).values("pk"))
+        .first()
+    )
+
+
+def contract_items_choosable(contract: Contract | None = None) -> list[ServiceItem]:
+    """Active catalog items, plus the inactive ones the contract already prices."""
+    q = Q(is_active=True)
+    if contract is not None:
+        q |= Q(pk__in=contract.items.values("service_item_id"))
+    return list(ServiceItem.objects.filter(q).order_by("category", "code"))
+
+
+def expiry_state(day: date | None, today: date, *, soon_days: int = EXPIRY_SOON_DAYS) -> str:
+    """``expired`` (before today), ``soon`` (within ``soon_days``), ``ok``, or ``missing`` (no date)."""
+    if day is None:
+        return "missing"
+    if day < today:
+        return "expired"
+    if day <= today + timedelta(days=soon_days):
+        return "soon"
+    return "ok"

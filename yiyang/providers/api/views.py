@@ -122,7 +122,7 @@ class OrganisationViewSet(  # ScopedViewMixin's declared attributes (as in audit
         "list": "providers.view",
         "retrieve": "providers.view",
         "staff": "providers.view",
-        "create": "providers.manage",
+        "create": "providers.register",
     }
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -142,7 +142,7 @@ class OrganisationViewSet(  # ScopedViewMixin's declared attributes (as in audit
         regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
         for code in codes:
             if code not in regions or not (
-                user.is_superuser or user.in_region_scope("providers.manage", code)
+                user.is_superuser or user.in_region_scope("providers.register", code)
             ):
                 raise ValidationError({"region": [f"区划 {code} 不存在或不在管辖范围内"]})
         org = organisation_create(
