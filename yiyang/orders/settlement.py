@@ -147,6 +147,7 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             order__checked_out_at__lt=end,
             reversed_by__isnull=True,
         ).values_list("order__elder_id", "order__checked_out_at")
+        if served is not None
     )
     rules = list(subsidy_rule_list())
     quotas = list(monthly_quota_list())
