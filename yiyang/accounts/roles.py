@@ -58,6 +58,9 @@ PERMISSIONS: dict[str, str] = {
     "orders.serve": "接单与上门服务",
     "orders.confirm": "确认与评价服务",
     "orders.supervise": "处理异常工单",
+    "orders.complain": "登记服务投诉",
+    "complaints.view": "查看服务投诉",
+    "complaints.handle": "受理与办结服务投诉",
     "settlements.view": "查看结算",
     "settlements.manage": "生成结算单",
 }
@@ -79,6 +82,8 @@ _GRASSROOTS = [
     "providers.view",
     "orders.view",
     "orders.add",
+    "orders.complain",
+    "complaints.view",
 ]
 
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
@@ -106,6 +111,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.add",
             "orders.dispatch",
             "orders.supervise",
+            "complaints.view",
+            "complaints.handle",
         ]
     },
     Role.OPERATOR: {
@@ -116,6 +123,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "orders.add",
+            "orders.complain",
+            "complaints.view",
         ]
     },
     Role.PROVIDER_ADMIN: {
@@ -125,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "orders.view": OWN,
         "orders.dispatch": OWN,
         "settlements.view": OWN,
+        "complaints.view": OWN,
     },
     Role.CAREGIVER: {"regions.view": REGION, "orders.view": OWN, "orders.serve": OWN},
     Role.AUDITOR: {
@@ -139,9 +149,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "settlements.view",
+            "complaints.view",
         ]
     },
-    Role.FAMILY: {"elders.view": OWN, "orders.view": OWN, "orders.add": OWN, "orders.confirm": OWN},
+    Role.FAMILY: {
+        "elders.view": OWN,
+        "orders.view": OWN,
+        "orders.add": OWN,
+        "orders.confirm": OWN,
+        "orders.complain": OWN,
+        "complaints.view": OWN,
+    },
 }
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.

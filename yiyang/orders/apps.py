@@ -45,6 +45,10 @@ class OrdersConfig(AppConfig):
             ("orders.photo", "上传服务照片"),
             ("settlements.generate", "生成结算单"),
             ("settlements.reverse", "结算冲正"),
+            ("complaints.raised", "收到服务投诉"),
+            ("complaints.handling", "受理服务投诉"),
+            ("complaints.resolved", "办结服务投诉"),
+            ("complaints.reopened", "投诉重新处理"),
         ]:
             events.register(code, label)
         for item in [
@@ -54,6 +58,7 @@ class OrdersConfig(AppConfig):
             nav.NavItem("家人服务", "orders:family", "orders.confirm", section="服务", order=23),
             nav.NavItem("异常工单监管", "orders:supervision", "orders.supervise", section="监管", order=30),
             nav.NavItem("服务结算", "orders:settlements", "settlements.view", section="监管", order=31),
+            nav.NavItem("服务投诉", "orders:complaints", "complaints.view", section="监管", order=32),
         ]:
             nav.register(item)
         home.register(
@@ -66,12 +71,28 @@ class OrdersConfig(AppConfig):
                 order=30,
             )
         )
+        home.register(
+            home.HomeCard(
+                "orders_pending_complaints",
+                "待办结投诉",
+                "complaints.handle",
+                _pending_complaints,
+                "orders:complaints",
+                order=31,
+            )
+        )
 
 
 def _open_flags(user: object) -> int:
     from yiyang.orders.selectors import open_flags
 
     return open_flags(user=user).count()
+
+
+def _pending_complaints(user: object) -> int:
+    from yiyang.orders.selectors import pending_complaints
+
+    return pending_complaints(user=user).count()
 
 
 def _elder_orders(elder: Any, user: Any) -> dict[str, Any]:

@@ -39,3 +39,30 @@ class FlagStatus(models.TextChoices):
 class LineKind(models.TextChoices):
     CHARGE = "charge", "结算"
     REVERSAL = "reversal", "冲正"
+
+
+class ComplaintCategory(models.TextChoices):
+    NO_SHOW = "no_show", "未上门/虚假服务"
+    QUALITY = "quality", "服务质量"
+    ATTITUDE = "attitude", "服务态度"
+    LATE = "late", "超时/迟到"
+    CHARGE = "charge", "收费问题"
+    OTHER = "other", "其他"
+
+
+class ComplaintChannel(models.TextChoices):
+    FAMILY = "family", "家属线上"
+    HOTLINE = "hotline", "热线"
+    COMMUNITY = "community", "社区工作者"
+    ELDER = "elder", "老人本人"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", "待受理"
+    HANDLING = "handling", "处理中"
+    RESOLVED = "resolved", "已办结"
+
+
+class ComplaintOutcome(models.TextChoices):
+    UPHELD = "upheld", "属实"
+    DISMISSED = "dismissed", "不属实"

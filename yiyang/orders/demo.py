@@ -1,5 +1,6 @@
 """Demo orders for elders of 广陵区 (321002) served by the demo provider: about 60 in every state, some
-flagged, last month settled — so the demo logins can run the whole loop. Every move goes through the
+flagged, last month settled, a few complaints in every complaint state — so the demo logins can run the
+whole loop. Every move goes through the
 order services; history is then placed at past times (the seed writes history, the app never does)."""
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from django.utils import timezone
 from yiyang.demo.city import CENTRES
 from yiyang.dispatch.services import Candidate
 from yiyang.elders.models import Elder, ElderContact
-from yiyang.orders import services
-from yiyang.orders.models import Order, OrderEvent
+from yiyang.orders import complaints, services
+from yiyang.orders.models import Complaint, Order, OrderEvent
 from yiyang.orders.settlement import settlement_generate
 from yiyang.providers.models import Organisation, ServiceItem, Staff
 
@@ -72,6 +73,10 @@ def _place(order: Order, start: datetime, minutes: int) -> None:
 
 
 def seed(ctx: Any) -> str:
+    return _seed_orders(ctx) + "；" + _seed_complaints(ctx)
+
+
+def _seed_orders(ctx: Any) -> str:
     org = Organisation.objects.filter(admins__username="provider_admin").first()
     if org is None:
         return "跳过：没有演示服务机构"
@@ -192,3 +197,77 @@ def seed(ctx: Any) -> str:
         f"工单 {made} 单（{open_flags} 单有待核查异常）；{last_month} 结算单 {settlement.lines.count()} 行，"
         f"合计 {settlement.total_yuan} 元"
     )
+
+
+def _seed_complaints(ctx: Any) -> str:
+    """Six complaints on the demo orders (chosen by primary key, so a seed gives the same ones): pending,
+    overdue, in handling, dismissed (the family may dispute it), upheld before settlement (never paid)
+    and upheld after settlement (its charge reversed). Skipped when the provider already has any."""
+    org = Organisation.objects.filter(admins__username="provider_admin").first()
+    if org is None:
+        return "跳过演示投诉：没有演示服务机构"
+    if Complaint.objects.filter(order__provider=org).exists():
+        return "演示投诉已存在，跳过"
+    family, operator, handler = ctx.user("family"), ctx.user("operator"), ctx.user("dispatcher")
+    community = ctx.user("community_worker")
+    used: set[int] = set()
+
+    def pick(statuses: list[str], *, by: Any = None, family_only: bool = False) -> Order | None:
+        qs = Order.objects.filter(provider=org, status__in=statuses).exclude(pk__in=used)
+        if family_only:
+            qs = qs.filter(elder__contacts__user=family)
+        if by is not None:
+            qs = qs.filter(pk__in=Order.objects.restrict(by, "orders.complain").values("pk"))
+        order = qs.select_related("elder").order_by("pk").first()
+        if order is not None:
+            used.add(order.pk)
+        return order
+
+    def complain(order: Order | None, actor: Any, category: str, text: str) -> Complaint | None:
+        if order is None:
+            return None
+        if not Order.objects.restrict(actor, "orders.complain").filter(pk=order.pk).exists():
+            actor = operator  # not one of the demo family's elders: the elder rang the hotline
+        return complaints.complaint_raise(order=order, actor=actor, category=category, description=text)
+
+    def resolve(c: Complaint | None, outcome: str, text: str) -> None:
+        if c is not None:
+            complaints.complaint_handle(complaint=c, actor=handler)
+            complaints.complaint_resolve(complaint=c, actor=handler, outcome=outcome, resolution=text)
+
+    made = [
+        complain(
+            pick(["confirmed"], family_only=True) or pick(["confirmed"]),
+            family,
+            "no_show",
+            "家里老人说那天没人上门，但记录显示已服务。",
+        ),
+        late := complain(pick(["rated", "confirmed"]), operator, "late", "老人来电：约好九点，十点半才到。"),
+    ]
+    attitude = complain(
+        pick(["rated", "confirmed"], by=community) or pick(["rated"]),
+        community,
+        "attitude",
+        "社区走访时老人反映服务人员说话不耐烦。",
+    )
+    if attitude is not None:
+        complaints.complaint_handle(complaint=attitude, actor=handler)
+    dismissed = complain(
+        pick(["rated", "confirmed", "settled"], family_only=True) or pick(["rated", "confirmed", "settled"]),
+        family,
+        "quality",
+        "厨房没有擦干净。",
+    )
+    resolve(dismissed, "dismissed", "回访老人并查看服务照片，清洁已按标准完成。")
+    upheld = complain(pick(["confirmed", "rated"]), operator, "quality", "助浴时水温过低，老人着凉。")
+    resolve(upheld, "upheld", "服务人员承认未测水温，已培训整改，本次服务不予结算。")
+    reversed_ = complain(pick(["settled"]), operator, "charge", "老人反映被额外收取了材料费。")
+    resolve(reversed_, "upheld", "机构确认多收，退还老人，本单冲正。")
+    if late is not None:  # raised four days ago, never handled: past its deadline
+        then = timezone.now() - timedelta(days=4)
+        Complaint.objects.filter(pk=late.pk).update(
+            created_at=then, sla_due_at=then + complaints.resolve_sla()
+        )
+        OrderEvent.objects.filter(order=late.order, data__complaint=str(late.public_id)).update(at=then)
+    count = len([c for c in [*made, attitude, dismissed, upheld, reversed_] if c is not None])
+    return f"投诉 {count} 件（1 件已超期）"

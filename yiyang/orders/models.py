@@ -8,9 +8,20 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from yiyang.core.money import yuan
-from yiyang.orders.choices import Channel, FlagCode, FlagStatus, LineKind, OrderStatus
+from yiyang.orders.choices import (
+    Channel,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintOutcome,
+    ComplaintStatus,
+    FlagCode,
+    FlagStatus,
+    LineKind,
+    OrderStatus,
+)
 from yiyang.regions.scope import ScopedManager
 
 
@@ -275,3 +286,79 @@ class SettlementLine(models.Model):
     @property
     def is_reversed(self) -> bool:
         return hasattr(self, "reversed_by")
+
+
+class Complaint(models.Model):
+    """投诉 about one order: open → handling → resolved (upheld / dismissed); reopened once if disputed.
+    Raising and every move write a row in the order's timeline; see ``yiyang.orders.complaints``."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="complaints", verbose_name="工单")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    raised_by_name = models.CharField("投诉登记人", max_length=150, blank=True)
+    channel = models.CharField("投诉渠道", max_length=20, choices=ComplaintChannel.choices)
+    category = models.CharField("投诉类别", max_length=20, choices=ComplaintCategory.choices, db_index=True)
+    description = models.TextField("投诉内容")
+    status = models.CharField(
+        "状态", max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN, db_index=True
+    )
+    outcome = models.CharField("处理结论", max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handler_name = models.CharField("承办人", max_length=150, blank=True)
+    resolution = models.TextField("办理结果", blank=True)
+    reopen_reason = models.CharField("重新处理理由", max_length=300, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField("投诉时间", default=timezone.now, db_index=True)
+    handling_at = models.DateTimeField("受理时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reopened_at = models.DateTimeField("重新处理时间", null=True, blank=True)
+    sla_due_at = models.DateTimeField("办结时限", db_index=True)
+
+    scope_region_field: ClassVar[str] = "order__elder__region__code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "服务投诉"
+        verbose_name_plural = "服务投诉"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {ComplaintStatus.OPEN, ComplaintStatus.HANDLING}
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_pending and self.sla_due_at < timezone.now()
+
+    @property
+    def can_reopen(self) -> bool:
+        from yiyang.orders.transitions import MAX_REOPENS
+
+        return (
+            self.status == ComplaintStatus.RESOLVED
+            and self.outcome == ComplaintOutcome.DISMISSED
+            and self.reopen_count < MAX_REOPENS
+        )
+
+    @classmethod
+    def scope_own_q(cls, user: Any, perm: str) -> Q | None:
+        """Provider admin: complaints about their organisation's orders; family: about their elders'.
+        Caregivers have no complaint permission (they see none)."""
+        if not user.has_own_scope(perm):
+            return None
+        roles = user.roles()
+        q = Q()
+        if "provider_admin" in roles:
+            q |= Q(order__provider__admins=user)
+        if "family" in roles:
+            from yiyang.elders.selectors import elder_ids_for_contact
+
+            q |= Q(order__elder_id__in=elder_ids_for_contact(user))
+        return q if q.children else None

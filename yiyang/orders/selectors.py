@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from yiyang.orders.choices import FlagStatus, OrderStatus
-from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
-from yiyang.orders.transitions import BUSY_STATUSES
+from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.transitions import BUSY_STATUSES, COMPLAINT_PENDING
 
 
 def order_list(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
@@ -84,3 +85,39 @@ def declined_caregiver_pks(order: Order) -> set[int]:
         new_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
     ).values_list("data", flat=True)
     return {int(d["caregiver_pk"]) for d in ids if isinstance(d, dict) and d.get("caregiver_pk")}
+
+
+# --- complaints -----------------------------------------------------------------------------------------
+
+
+def complaint_list(*, user: Any, perm: str = "complaints.view") -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.restrict(user, perm)
+        .select_related(
+            "order", "order__elder", "order__elder__region", "order__service_item", "order__provider"
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def complaint_get(*, user: Any, public_id: Any, perm: str = "complaints.view") -> Complaint | None:
+    try:
+        return complaint_list(user=user, perm=perm).filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Complaints not resolved by their deadline."""
+    return Q(status__in=COMPLAINT_PENDING, sla_due_at__lt=now or timezone.now())
+
+
+def pending_complaints(*, user: Any, perm: str = "complaints.handle") -> QuerySet[Complaint]:
+    return complaint_list(user=user, perm=perm).filter(status__in=COMPLAINT_PENDING)
+
+
+def order_complaints(*, order: Order, user: Any) -> QuerySet[Complaint]:
+    """The complaints about one order the user may see (none for a caregiver)."""
+    return (
+        Complaint.objects.restrict(user, "complaints.view").filter(order=order).order_by("created_at", "pk")
+    )

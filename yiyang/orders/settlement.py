@@ -17,10 +17,10 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.statemachine import transition
-from yiyang.orders.choices import FlagStatus, LineKind
+from yiyang.orders.choices import ComplaintCategory, ComplaintOutcome, FlagStatus, LineKind
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
-from yiyang.orders.transitions import ORDER_MACHINE, SETTLEABLE
+from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.transitions import COMPLAINT_PENDING, ORDER_MACHINE, SETTLEABLE
 from yiyang.providers.selectors import (
     elder_categories_on,
     government_share_bp,
@@ -47,13 +47,21 @@ def parse_month(value: str) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(nxt, time.min))
 
 
+def complaint_hold_q() -> Q:
+    """Complaints that hold their order: a 未上门/虚假服务 complaint not yet resolved, or any upheld one."""
+    return Q(category=ComplaintCategory.NO_SHOW, status__in=COMPLAINT_PENDING) | Q(
+        outcome=ComplaintOutcome.UPHELD
+    )
+
+
 def held_q() -> Q:
-    """Orders held out of settlement: an open flag (awaiting review) or a rejected one (refused)."""
+    """Orders held out of settlement: an open flag (awaiting review) or a rejected one (refused), a
+    pending no-show complaint (awaiting review) or an upheld complaint (refused)."""
     return Q(
         Exists(
             OrderFlag.objects.filter(order=OuterRef("pk"), status__in=[FlagStatus.OPEN, FlagStatus.REJECTED])
         )
-    )
+    ) | Q(Exists(Complaint.objects.filter(complaint_hold_q(), order=OuterRef("pk"))))
 
 
 def closed_months(provider: Organisation, month: str) -> list[str]:
@@ -139,6 +147,7 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             order__checked_out_at__lt=end,
             reversed_by__isnull=True,
         ).values_list("order__elder_id", "order__checked_out_at")
+        if served is not None
     )
     rules = list(subsidy_rule_list())
     quotas = list(monthly_quota_list())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from yiyang.core.statemachine import StateMachine
+from yiyang.orders.choices import ComplaintStatus as C
 from yiyang.orders.choices import OrderStatus as S
 
 ORDER_EDGES: dict[str, set[str]] = {
@@ -28,3 +29,21 @@ OPEN_STATUSES = frozenset({S.CREATED, S.DISPATCHED, S.DECLINED, S.ACCEPTED})
 BUSY_STATUSES = frozenset({S.DISPATCHED, S.ACCEPTED, S.CHECKED_IN})
 DISPATCHABLE = frozenset({S.CREATED, S.DECLINED})
 SETTLEABLE = frozenset({S.CONFIRMED, S.RATED})
+
+# Orders a complaint may be raised on: every state after dispatch, settled and cancelled included
+# (a no-show is often reported by cancelling). Never ``created``: nobody has been sent yet; the service
+# also refuses an order that was never dispatched (cancelled before dispatch, no provider).
+COMPLAINABLE = frozenset(set(S.values) - {S.CREATED})
+
+
+# --- complaints (投诉) ----------------------------------------------------------------------------------
+
+COMPLAINT_EDGES: dict[str, set[str]] = {
+    C.OPEN: {C.HANDLING},
+    C.HANDLING: {C.RESOLVED},
+    # Reopened once, when the complainant disputes a "not upheld" ruling (guarded in the service).
+    C.RESOLVED: {C.HANDLING},
+}
+COMPLAINT_MACHINE = StateMachine(COMPLAINT_EDGES, labels=dict(C.choices))
+COMPLAINT_PENDING = frozenset({C.OPEN, C.HANDLING})
+MAX_REOPENS = 1

@@ -12,6 +12,9 @@ urlpatterns = [
     path("m/<uuid:order_id>/", views.ServeView.as_view(), name="serve"),
     path("family/", views.FamilyView.as_view(), name="family"),
     path("supervision/", views.SupervisionView.as_view(), name="supervision"),
+    path("orders/<uuid:order_id>/complain/", views.ComplainView.as_view(), name="complain"),
+    path("complaints/", views.ComplaintListView.as_view(), name="complaints"),
+    path("complaints/<uuid:complaint_id>/", views.ComplaintDetailView.as_view(), name="complaint"),
     path("settlements/", views.SettlementListView.as_view(), name="settlements"),
     path("settlements/<uuid:settlement_id>/", views.SettlementDetailView.as_view(), name="settlement"),
     path(

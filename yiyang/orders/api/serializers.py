@@ -6,8 +6,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from yiyang.orders.choices import Channel, FlagCode
-from yiyang.orders.models import Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.choices import (
+    Channel,
+    ComplaintCategory,
+    ComplaintChannel,
+    ComplaintOutcome,
+    FlagCode,
+)
+from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
 
 
 class RefSerializer(serializers.Serializer[Any]):
@@ -66,10 +72,19 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
         ]
 
 
+class ComplaintRefSerializer(serializers.ModelSerializer[Complaint]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "category", "status", "outcome"]
+
+
 class OrderDetailSerializer(OrderSerializer):
     timeline = EventSerializer(many=True, read_only=True)
     confirmation_code = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    complaints = serializers.SerializerMethodField()
 
     class Meta(OrderSerializer.Meta):
         fields = [
@@ -89,6 +104,7 @@ class OrderDetailSerializer(OrderSerializer):
             "timeline",
             "confirmation_code",
             "photos",
+            "complaints",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -104,6 +120,14 @@ class OrderDetailSerializer(OrderSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))
     def get_photos(self, obj: Order) -> list[str]:
         return [p.image.url for p in obj.photos.all()]
+
+    @extend_schema_field(ComplaintRefSerializer(many=True))
+    def get_complaints(self, obj: Order) -> list[dict[str, Any]]:
+        """The complaints about this order the caller may see (``complaints.view``; none for a caregiver)."""
+        from yiyang.orders.selectors import order_complaints
+
+        found = order_complaints(order=obj, user=self.context["request"].user)
+        return list(ComplaintRefSerializer(found, many=True).data)
 
 
 class OrderCreateSerializer(serializers.Serializer[Any]):
@@ -246,3 +270,76 @@ class SettlementCreateSerializer(serializers.Serializer[Any]):
 class SettlementReverseSerializer(serializers.Serializer[Any]):
     order = serializers.UUIDField()
     reason = serializers.CharField(max_length=300)
+
+
+class ComplaintOrderSerializer(serializers.ModelSerializer[Order]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    elder = serializers.CharField(source="elder.name")
+    service_item = serializers.CharField(source="service_item.name")
+    provider = serializers.CharField(source="provider.name", allow_null=True, default=None)
+
+    class Meta:
+        model = Order
+        fields = ["id", "status", "elder", "service_item", "provider", "scheduled_start"]
+
+
+class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    order = ComplaintOrderSerializer(read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    raised_by = serializers.SerializerMethodField()
+    handler = serializers.CharField(source="handler_name", read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    can_reopen = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "order",
+            "category",
+            "category_label",
+            "channel",
+            "channel_label",
+            "description",
+            "status",
+            "status_label",
+            "outcome",
+            "resolution",
+            "raised_by",
+            "handler",
+            "reopen_count",
+            "reopen_reason",
+            "can_reopen",
+            "created_at",
+            "handling_at",
+            "resolved_at",
+            "reopened_at",
+            "sla_due_at",
+            "overdue",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_raised_by(self, obj: Complaint) -> str | None:
+        """Who registered the complaint; withheld from the provider complained about."""
+        request = self.context.get("request")
+        if request is not None and "provider_admin" in request.user.roles():
+            return None
+        return obj.raised_by_name
+
+
+class ComplaintCreateSerializer(serializers.Serializer[Any]):
+    category = serializers.ChoiceField(choices=ComplaintCategory.choices)
+    description = serializers.CharField(max_length=1000)
+    channel = serializers.ChoiceField(
+        choices=ComplaintChannel.choices,
+        required=False,
+        help_text="缺省：家属账户为 family，社区/街道工作者为 community，其余为 hotline",
+    )
+
+
+class ComplaintResolveSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
+    resolution = serializers.CharField(max_length=1000)

@@ -25,13 +25,16 @@ from yiyang.dispatch.services import (
     orders_auto_dispatch,
 )
 from yiyang.elders.selectors import elder_get
-from yiyang.orders import services
+from yiyang.orders import complaints, services
 from yiyang.orders.api.serializers import (
     BulkDispatchResultSerializer,
     BulkDispatchSerializer,
     CandidateSerializer,
     CheckInSerializer,
     CheckOutSerializer,
+    ComplaintCreateSerializer,
+    ComplaintResolveSerializer,
+    ComplaintSerializer,
     ConfirmSerializer,
     DispatchSerializer,
     FlagResolveSerializer,
@@ -45,9 +48,15 @@ from yiyang.orders.api.serializers import (
     SettlementReverseSerializer,
     SettlementSerializer,
 )
-from yiyang.orders.choices import OrderStatus
-from yiyang.orders.models import Order, Settlement
-from yiyang.orders.selectors import order_detail_queryset, order_list, settlement_list
+from yiyang.orders.choices import ComplaintCategory, ComplaintStatus, OrderStatus
+from yiyang.orders.models import Complaint, Order, Settlement
+from yiyang.orders.selectors import (
+    complaint_list,
+    order_detail_queryset,
+    order_list,
+    overdue_q,
+    settlement_list,
+)
 from yiyang.orders.settlement import settlement_generate, settlement_reverse, settlement_xlsx
 from yiyang.orders.transitions import DISPATCHABLE
 from yiyang.providers.selectors import organisation_scoped, service_item_get, staff_get
@@ -108,6 +117,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         "rate": "orders.confirm",
         "cancel": "orders.add",
         "resolve_flag": "orders.supervise",
+        "complain": "orders.complain",
     }
     # Confirmation: the family on their page, or the caregiver's phone with the elder's code.
     multi_perms: ClassVar[dict[str, tuple[str, ...]]] = {"confirm": ("orders.confirm", "orders.serve")}
@@ -326,6 +336,122 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
             raise ValidationError({"code": ["该工单没有此异常标记"]})
         services.flag_resolve(flag=flag, actor=request.user, decision=data["decision"], reason=data["reason"])
         return self._done(order)
+
+    @extend_schema(
+        request=ComplaintCreateSerializer,
+        responses={201: ComplaintSerializer, **MOVE_ERRORS},
+        summary="投诉该工单（已派单后的任一状态，含已结算、已取消）",
+    )
+    @action(detail=True, methods=["post"])
+    def complain(self, request: Request, id: str) -> Response:
+        order = self._order()
+        data = self._body(ComplaintCreateSerializer)
+        complaint = complaints.complaint_raise(
+            order=order,
+            actor=request.user,
+            category=data["category"],
+            description=data["description"],
+            channel=data.get("channel", ""),
+        )
+        return Response(ComplaintSerializer(complaint, context={"request": request}).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="服务投诉（管辖范围内）",
+        responses={200: ComplaintSerializer(many=True), **errors(400, 401, 403, 404)},
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ComplaintStatus.values),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=ComplaintCategory.values),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="true：仅超过办结时限未办结的"),
+        ],
+    ),
+    retrieve=extend_schema(summary="投诉详情", responses={200: ComplaintSerializer, **READ_ERRORS}),
+)
+class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]
+):
+    serializer_class = ComplaintSerializer
+    parser_classes = [JSONParser]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "complaints.view",
+        "retrieve": "complaints.view",
+        "handle": "complaints.handle",
+        "resolve": "complaints.handle",
+        # The complainant's side (family, hotline, community) disputes a dismissal.
+        "reopen": "orders.complain",
+    }
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        from yiyang.core.api import required_perm
+
+        qs = complaint_list(user=self.request.user, perm=required_perm(self) or "")
+        if self.action == "list":
+            p = self.request.query_params
+            if p.get("status"):
+                if p["status"] not in ComplaintStatus.values:
+                    raise ValidationError({"status": ["无效的状态"]})
+                qs = qs.filter(status=p["status"])
+            if p.get("category"):
+                if p["category"] not in ComplaintCategory.values:
+                    raise ValidationError({"category": ["无效的投诉类别"]})
+                qs = qs.filter(category=p["category"])
+            overdue = p.get("overdue")
+            if overdue in {"true", "1"}:
+                qs = qs.filter(overdue_q())
+            elif overdue in {"false", "0"}:
+                qs = qs.exclude(overdue_q())
+            elif overdue:
+                raise ValidationError({"overdue": ["应为 true 或 false"]})
+        return qs
+
+    def _body(self, serializer_class: Any) -> dict[str, Any]:
+        s = serializer_class(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        return dict(s.validated_data)
+
+    def _done(self, complaint: Complaint) -> Response:
+        fresh = complaint_list(user=self.request.user, perm="complaints.view").filter(pk=complaint.pk).first()
+        return Response(ComplaintSerializer(fresh or complaint, context={"request": self.request}).data)
+
+    @extend_schema(request=None, responses={200: ComplaintSerializer, **MOVE_ERRORS}, summary="受理投诉")
+    @action(detail=True, methods=["post"])
+    def handle(self, request: Request, id: str) -> Response:
+        return self._done(complaints.complaint_handle(complaint=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        request=ComplaintResolveSerializer,
+        responses={200: ComplaintSerializer, **MOVE_ERRORS},
+        summary="办结投诉（属实/不属实，须填办理结果；属实则该工单不予结算或冲正）",
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, id: str) -> Response:
+        complaint = self.get_object()
+        data = self._body(ComplaintResolveSerializer)
+        return self._done(
+            complaints.complaint_resolve(
+                complaint=complaint,
+                actor=request.user,
+                outcome=data["outcome"],
+                resolution=data["resolution"],
+            )
+        )
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: ComplaintSerializer, **MOVE_ERRORS},
+        summary="投诉人不满意，重新处理（不属实的办结结论可重开一次）",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, id: str) -> Response:
+        complaint = self.get_object()
+        data = self._body(ReasonSerializer)
+        return self._done(
+            complaints.complaint_reopen(complaint=complaint, actor=request.user, reason=data["reason"])
+        )
 
 
 @extend_schema_view(

@@ -1,5 +1,5 @@
 from yiyang.core.testing import ApiScopeCase, PageScopeCase, register_api, register_page
-from yiyang.orders.models import Order, Settlement
+from yiyang.orders.models import Complaint, Order, Settlement
 from yiyang.orders.tests.factories import make_elder, make_item, make_order, make_provider, make_staff
 
 
@@ -11,6 +11,25 @@ def _caregiver_order(cast, region):
     org = make_provider(region)
     staff = make_staff(org, user=cast.caregiver if region == cast.community_a1 else None)
     return make_order(make_elder(region), make_item(), provider=org, caregiver=staff, status="dispatched")
+
+
+def _dispatched_order(cast, region):
+    org = make_provider(region)
+    return make_order(
+        make_elder(region), make_item(), provider=org, caregiver=make_staff(org), status="dispatched"
+    )
+
+
+def _complaint(cast, region):
+    from django.utils import timezone
+
+    return Complaint.objects.create(
+        order=_dispatched_order(cast, region),
+        channel="hotline",
+        category="late",
+        description="迟到一小时",
+        sla_due_at=timezone.now(),
+    )
 
 
 def _settlement(cast, region):
@@ -28,6 +47,19 @@ def _order_body(cast, region):
 
 register_api(ApiScopeCase(basename="order", make=_order, create=_order_body, count=Order.objects.count))
 register_api(ApiScopeCase(basename="settlement", make=_settlement))
+register_api(ApiScopeCase(basename="complaint", make=_complaint))
+register_page(
+    PageScopeCase(
+        name="orders:complain",
+        make=_dispatched_order,
+        url=lambda o: f"/services/orders/{o.public_id}/complain/",
+    )
+)
+register_page(
+    PageScopeCase(
+        name="orders:complaint", make=_complaint, url=lambda c: f"/services/complaints/{c.public_id}/"
+    )
+)
 register_page(
     PageScopeCase(name="orders:detail", make=_order, url=lambda o: f"/services/orders/{o.public_id}/")
 )
