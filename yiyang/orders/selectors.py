@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from yiyang.orders.choices import FlagStatus, OrderStatus
@@ -22,10 +22,33 @@ def order_list(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
     )
 
 
-def order_detail_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
-    return order_list(user=user, perm=perm).prefetch_related(
-        Prefetch("timeline", queryset=OrderEvent.objects.order_by("at", "pk")), "photos"
+def _detail_prefetches() -> tuple[Any, ...]:
+    return (
+        Prefetch("flags", queryset=OrderFlag.objects.order_by("raised_at")),
+        Prefetch("timeline", queryset=OrderEvent.objects.order_by("at", "pk")),
+        "photos",
     )
+
+
+def order_detail_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
+    return order_list(user=user, perm=perm).prefetch_related(None).prefetch_related(*_detail_prefetches())
+
+
+def order_transition_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
+    """The scoped order with what a transition reads (elder, item, provider, caregiver) and nothing it
+    would have to re-read afterwards: the timeline, flags and photos are loaded once, by
+    ``order_refresh_detail``, after the move."""
+    return order_list(user=user, perm=perm).prefetch_related(None)
+
+
+def order_refresh_detail(order: Order) -> Order:
+    """(Re)load the relations a detail answer shows after a transition changed them (three queries)."""
+    cache = getattr(order, "_prefetched_objects_cache", None)
+    if cache:
+        for name in ("flags", "timeline", "photos"):
+            cache.pop(name, None)
+    prefetch_related_objects([order], *_detail_prefetches())
+    return order
 
 
 def order_get(*, user: Any, public_id: Any, perm: str = "orders.view") -> Order | None:

@@ -54,6 +54,8 @@ from yiyang.orders.selectors import (
     complaint_list,
     order_detail_queryset,
     order_list,
+    order_refresh_detail,
+    order_transition_queryset,
     overdue_q,
     settlement_list,
 )
@@ -63,6 +65,11 @@ from yiyang.providers.selectors import organisation_scoped, service_item_get, st
 
 READ_ERRORS = errors(401, 403, 404)
 MOVE_ERRORS = errors(400, 401, 403, 404, 409)
+
+
+# Lifecycle moves that change only the order row, its timeline and flags: answered from the object the
+# move already holds (see ``OrderViewSet._done``).
+LIGHT_TRANSITIONS = frozenset({"accept", "decline", "check_in", "check_out", "confirm", "rate", "cancel"})
 
 
 class AnyOfPermission(ActionPermission):
@@ -135,7 +142,12 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         held = [p for p in perms if user.has_perm(p)]
         if not held:
             return Order.objects.none()
-        build = order_detail_queryset if self.action != "list" else order_list
+        if self.action == "list":
+            build = order_list
+        elif self.action in LIGHT_TRANSITIONS:
+            build = order_transition_queryset
+        else:
+            build = order_detail_queryset
         qs = build(user=user, perm=held[0])
         for extra in held[1:]:
             qs = qs | build(user=user, perm=extra)
@@ -169,6 +181,13 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         return dict(s.validated_data)
 
     def _done(self, order: Order, code: int = 200) -> Response:
+        if self.action in LIGHT_TRANSITIONS:
+            # The order object already carries the moved status, timestamps and related rows; only the
+            # timeline, flags and photos are (re)loaded, instead of the whole scoped detail query again.
+            return Response(
+                OrderDetailSerializer(order_refresh_detail(order), context={"request": self.request}).data,
+                status=code,
+            )
         fresh = order_detail_queryset(user=self.request.user, perm="orders.view").filter(pk=order.pk).first()
         return Response(
             OrderDetailSerializer(fresh or order, context={"request": self.request}).data, status=code
