@@ -59,7 +59,8 @@ class CappedPaginator(Paginator):
                 asked = int(number)
             except (TypeError, ValueError):
                 asked = 1
-            self.window = max(self.cap, min(asked, 10**9 // max(self.per_page, 1)) * int(self.per_page))
+            per_page = max(int(self.per_page), 1)
+            self.window = max(self.cap, min(asked, 10**9 // per_page) * per_page)
         return super().validate_number(number)
 
     @cached_property
