@@ -147,6 +147,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie
+# Paginated lists count matching rows up to this cap, then say "10,000+" (API: count_capped); 0 = exact.
+YIYANG_COUNT_CAP = int(os.environ.get("YIYANG_COUNT_CAP", "10000"))
 # API tokens expire after this many hours without use.
 API_TOKEN_HOURS = int(os.environ.get("YIYANG_API_TOKEN_HOURS", "12"))
 

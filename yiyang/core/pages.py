@@ -6,9 +6,11 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
+
+from yiyang.core.pagination import CappedPaginator
 
 
 class ScopedPageMixin(LoginRequiredMixin):
@@ -33,7 +35,9 @@ def get_scoped_or_404(queryset: QuerySet[Any], user: Any, perm: str, **lookup: A
 
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int = 20) -> Page[Any]:
-    paginator = Paginator(queryset, per_page)
+    """The ``?page=`` of ``queryset``; the count stops at the cap (``page.paginator.count_label`` shows
+    "10,000+"), see ``yiyang.core.pagination``."""
+    paginator = CappedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

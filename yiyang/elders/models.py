@@ -32,7 +32,11 @@ class Elder(models.Model):
     phone_masked = models.CharField("电话", max_length=20, blank=True, editable=False)
     # Residence (常住) is the scoping region; household registration (户籍) may differ.
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="常住地（社区/村）"
+        "regions.Region",
+        on_delete=models.PROTECT,
+        db_index=False,  # served by elder_region_name (prefix LIKE and equality) and elder_region_status
+        related_name="+",
+        verbose_name="常住地（社区/村）",
     )
     hukou_region = models.ForeignKey(
         "regions.Region",
@@ -77,10 +81,27 @@ class Elder(models.Model):
     class Meta:
         verbose_name = "老年人"
         verbose_name_plural = "老年人"
+        # The register's search (docs/decisions/0004-capped-counts.md): the scope is a prefix LIKE on the
+        # region code, so the region column leads with the pattern operator class (PostgreSQL; SQLite ignores
+        # opclasses). The extra columns let the capped count run as an index-only scan.
         indexes = [
             models.Index(fields=["region", "status"], name="elder_region_status"),
             models.Index(fields=["birth_date", "region"], name="elder_birth_region"),
+            # scope alone, name contains (filter on the index tuple), category semi-join (needs id)
+            models.Index(
+                fields=["region", "name", "id"],
+                name="elder_region_name",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+            ),
+            # living situation within the scope, with the age band
+            models.Index(
+                fields=["living_situation", "region", "birth_date"],
+                name="elder_living_region_birth",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+            ),
         ]
+        # PostgreSQL only, in migration 0004: a pg_trgm GIN index on name for "name contains" of
+        # three characters or more (shorter patterns have no trigram; they use elder_region_name).
 
     def __str__(self) -> str:
         return self.name
@@ -105,7 +126,7 @@ class ElderCategory(models.Model):
     from the birth date, never stored."""
 
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="categories")
-    category = models.CharField("类别", max_length=40, choices=Category.choices, db_index=True)
+    category = models.CharField("类别", max_length=40, choices=Category.choices)  # see Meta.indexes
     valid_from = models.DateField("起始日期", null=True, blank=True)
     valid_to = models.DateField("截止日期", null=True, blank=True)
     disability_certificate = models.CharField(
@@ -118,6 +139,12 @@ class ElderCategory(models.Model):
     class Meta:
         verbose_name = "老年人类别"
         verbose_name_plural = "老年人类别"
+        # category filter: an index-only scan yields the elders holding a category valid today
+        indexes = [
+            models.Index(
+                fields=["category", "elder", "valid_from", "valid_to"], name="eldercategory_cat_elder_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_category_display()

@@ -127,7 +127,10 @@ class ElderFilters:
     def apply(self, qs: QuerySet[Elder], today: date | None = None) -> QuerySet[Elder]:
         today = today or timezone.localdate()
         if self.q:
-            qs = qs.filter(name__icontains=self.q)
+            # Chinese names have no letter case: without cased characters, a plain LIKE matches the same rows
+            # and skips UPPER() on every row scanned (and the trigram index is on the plain column).
+            uncased = self.q.upper() == self.q.lower()
+            qs = qs.filter(name__contains=self.q) if uncased else qs.filter(name__icontains=self.q)
         if self.id_number:
             try:
                 number = parse_resident_id(self.id_number).number

@@ -259,3 +259,34 @@ def test_family_sees_only_the_elders_they_are_linked_to(cast: Any, api_as: Any) 
         .status_code
         == 403
     )
+
+
+def test_list_count_is_capped_with_a_flag(cast: Any, api_as: Any, settings: Any) -> None:
+    settings.YIYANG_COUNT_CAP = 2
+    for _ in range(3):
+        make_elder(cast, cast.community_a1, categories=["dibao"])
+    make_elder(cast, cast.community_a1)
+    client = api_as(cast.county_admin_a)
+    body = client.get(URL).json()  # 20 a page: the counting window covers the first page
+    assert body["count"] == 4 and body["count_capped"] is False and len(body["results"]) == 4
+    dibao = client.get(URL, {"category": "dibao", "page_size": 1}).json()
+    assert dibao["count"] == 2 and dibao["count_capped"] is True and dibao["next"]
+    last = client.get(URL, {"category": "dibao", "page_size": 1, "page": 3}).json()
+    assert last["count"] == 3 and last["count_capped"] is False and last["next"] is None
+    settings.YIYANG_COUNT_CAP = 3
+    dibao = client.get(URL, {"category": "dibao", "page_size": 1}).json()
+    assert dibao["count"] == 3 and dibao["count_capped"] is False
+
+
+def test_name_search_is_contains_and_ignores_latin_case(cast: Any, api_as: Any) -> None:
+    make_elder(cast, cast.community_a1, name="王秀英")
+    make_elder(cast, cast.community_a1, name="李王氏")
+    make_elder(cast, cast.community_a1, name="Maria Wang")
+    client = api_as(cast.county_admin_a)
+
+    def names(q: str) -> set[str]:
+        return {r["name"] for r in client.get(URL, {"q": q}).json()["results"]}
+
+    assert names("王") == {"王秀英", "李王氏"}
+    assert names("秀英") == {"王秀英"}
+    assert names("wang") == names("WANG") == {"Maria Wang"}

@@ -131,3 +131,19 @@ def test_edit_page_keeps_secrets_when_left_empty(cast: Any) -> None:
     elder.refresh_from_db()
     assert elder.name == "改名" and elder.phone_masked == "138****0000"
     assert list(elder.categories.values_list("category", flat=True)) == ["dibao"]
+
+
+def test_list_page_says_more_than_the_cap_and_pages_past_it(cast: Any, settings: Any) -> None:
+    settings.YIYANG_COUNT_CAP = 2  # the counting window is never smaller than the page asked for (20 rows)
+    for _ in range(22):
+        make_elder(cast, cast.community_a1)
+    make_elder(cast, cast.community_b1, name="邗江老人")
+    client = login(cast.county_admin_a)
+    first = client.get("/elders/").content.decode()
+    assert "共 20+ 人" in first and "超过计数上限" in first
+    assert "第 1 页，共 20+ 条" in first and "下一页" in first
+    second = client.get("/elders/", {"page": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert "第 2 / 2 页，共 22 条" in second and "下一页" not in second and "超过计数上限" not in second
+    settings.YIYANG_COUNT_CAP = 100
+    exact = client.get("/elders/").content.decode()
+    assert "共 22 人" in exact and "第 1 / 2 页，共 22 条" in exact and "超过计数上限" not in exact

@@ -7,7 +7,7 @@ def test_children_are_limited_to_the_callers_scope(cast, api_as):
     response = api_as(cast.county_admin_a).get("/api/v1/regions/", {"parent": "321000"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
     assert [r["code"] for r in body["results"]] == ["321002"]
     assert body["results"][0] == {**body["results"][0], "name": "广陵区", "level": "county"}
 
