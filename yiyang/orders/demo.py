@@ -5,7 +5,7 @@ order services; history is then placed at past times (the seed writes history, t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -48,6 +48,17 @@ def _home(elder: Elder) -> tuple[float, float]:
     if region.lat is not None and region.lng is not None:
         return region.lat, region.lng
     return CENTRES["321002"]
+
+
+def work_base(now: datetime) -> datetime:
+    """When the demo's open work starts, whatever the hour the demo is seeded: the next hour if a day's
+    visits still fit before the demo caregiver's 22:00, otherwise 09:00 of the next (or this) morning —
+    so the demo dispatcher always finds caregivers within their working hours."""
+    now = timezone.localtime(now)
+    if 8 <= now.hour < 13:
+        return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    day = now.date() if now.hour < 8 else now.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(9)))
 
 
 def _place(order: Order, start: datetime, minutes: int) -> None:
@@ -107,6 +118,7 @@ def _seed_orders(ctx: Any) -> str:
     easy = [items[c] for c in ["ZJ-01", "SH-01", "JS-01", "JZ-01", "ZX-01"] if c in items]
     linked_ids = {e.pk for e in linked}
     now = timezone.localtime()
+    base = work_base(now)
     made = 0
     flagged = 0
     per_day: dict[int, int] = {}
@@ -125,14 +137,20 @@ def _seed_orders(ctx: Any) -> str:
                 actor=dispatcher,
                 elder=elder,
                 service_item=item,
-                scheduled_start=timezone.now() + timedelta(hours=1 + n % 6),
+                # The demo caregiver's accepted visits, then the dispatched ones, hour by hour from
+                # ``base``; the visit in progress is the one due now.
+                scheduled_start=(
+                    timezone.now() + timedelta(minutes=1)
+                    if status == "checked_in"
+                    else base + timedelta(hours=n + (4 if status == "dispatched" else 0))
+                ),
                 channel=ctx.rng.choice(["hotline", "community", "family", "care_plan"]),
             )
             made += 1
             if status == "created":
+                # Waiting to be dispatched: the morning after ``base``, when nobody is booked yet.
                 Order.objects.filter(pk=order.pk).update(
-                    scheduled_start=now.replace(minute=0, second=0, microsecond=0)
-                    + timedelta(days=1, hours=n)
+                    scheduled_start=base.replace(hour=9) + timedelta(days=1, hours=n)
                 )
                 continue
             if status == "cancelled":
