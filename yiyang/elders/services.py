@@ -449,6 +449,31 @@ def elder_reveal(*, actor: Any, elder: Elder, field_name: str) -> str:
     return decrypt(getattr(elder, REVEALABLE[field_name]))
 
 
+def elder_reveal_for_duty(
+    *, actor: Any, elder: Elder, fields: list[str], duty: dict[str, Any]
+) -> dict[str, str]:
+    """Clear values for someone whose duty needs them and whom another app's service has already
+    authorised (e.g. the caregiver assigned to a visit needs the address and the phone). Each call is
+    audited as ``elders.reveal`` with the duty that justified it; callers must check the duty first."""
+    unknown = [f for f in fields if f not in REVEALABLE]
+    if unknown:
+        raise DomainError(
+            "字段无效", code="validation_error", errors={"field": [f"只能查看 {', '.join(REVEALABLE)}"]}
+        )
+    with transaction.atomic():
+        for field_name in fields:
+            audit_record(
+                actor=actor,
+                region=elder.region_id,
+                event="elders.reveal",
+                obj=elder,
+                data={"field": field_name, **duty},
+            )
+    return {
+        f: decrypt(getattr(elder, REVEALABLE[f])) if getattr(elder, REVEALABLE[f]) else "" for f in fields
+    }
+
+
 def elder_tab_register(
     *,
     key: str,

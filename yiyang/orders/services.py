@@ -18,6 +18,7 @@ from yiyang.core.geo import haversine_m
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
+from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
@@ -376,6 +377,23 @@ def order_check_out(
         data={"items_done": clean_items},
         updates={"checked_out_at": when, "items_done": clean_items, "service_notes": notes[:2000]},
         after=flags,
+    )
+
+
+VISIT_CONTACT_STATUSES = frozenset({S.ACCEPTED, S.CHECKED_IN})
+
+
+def order_visit_contact(*, order: Order, actor: Any) -> dict[str, str]:
+    """The elder's full address and phone for the caregiver who accepted the visit, while it is
+    accepted or in progress: shown on request, every showing audited (``elders.reveal``)."""
+    _own_caregiver(order, actor)
+    if order.status not in VISIT_CONTACT_STATUSES:
+        raise DomainError("接单后、签退前才能查看老人的完整住址和电话")
+    return elder_reveal_for_duty(
+        actor=actor,
+        elder=order.elder,
+        fields=["address", "phone"],
+        duty={"duty": "上门服务", "order": str(order.public_id)},
     )
 
 

@@ -397,15 +397,34 @@ class ServeView(ScopedPageMixin, View):
             public_id=order_id,
         )
 
+    def _page(
+        self, request: HttpRequest, order: Order, contact: dict[str, str] | None = None
+    ) -> HttpResponse:
+        return render(
+            request,
+            "orders/serve.html",
+            {
+                "order": order,
+                "far_m": services.far_check_in_m(),
+                "contact": contact,
+                "can_see_contact": order.status in services.VISIT_CONTACT_STATUSES,
+            },
+        )
+
     def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
-        order = self._order(request, order_id)
-        return render(request, "orders/serve.html", {"order": order, "far_m": services.far_check_in_m()})
+        return self._page(request, self._order(request, order_id))
 
     def post(self, request: HttpRequest, order_id: Any) -> HttpResponse:
         order = self._order(request, order_id)
         op = request.POST.get("op", "")
         p = request.POST
         try:
+            if op == "contact":
+                # Rendered in this answer only (never stored, never in a URL); each showing is audited.
+                contact = services.order_visit_contact(order=order, actor=request.user)
+                response = self._page(request, order, contact)
+                response["Cache-Control"] = "no-store"
+                return response
             if op == "accept":
                 services.order_accept(order=order, actor=request.user)
                 messages.success(request, "已接单")

@@ -126,3 +126,46 @@ def test_pages_render_for_their_roles(
     assert browser(cast.caregiver).get("/services/m/").status_code == 200
     assert browser(cast.caregiver).get("/services/dispatch/").status_code == 403
     assert browser(cast.family).get("/services/family/").status_code == 200
+
+
+def test_assigned_caregiver_sees_the_full_address_and_phone_on_request_and_it_is_audited(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    from yiyang.audit.models import AuditEvent
+    from yiyang.core.pii import encrypt
+
+    elder = world["elder"]
+    elder.address_enc, elder.address_masked = encrypt("文昌社区幸福路 8 号 3 栋 201"), "文昌社区幸福****"
+    elder.phone_enc, elder.phone_masked = encrypt("13812345678"), "138****5678"
+    elder.save()
+    order = make_order(
+        elder, world["item"], status="accepted", caregiver=world["staff"], provider=world["org"]
+    )
+    phone = browser(cast.caregiver)
+    url = f"/services/m/{order.public_id}/"
+    page = phone.get(url).content.decode()
+    assert "查看完整住址和电话" in page and "幸福路 8 号" not in page and "13812345678" not in page
+    shown = phone.post(url, {"op": "contact"})
+    body = shown.content.decode()
+    assert shown.status_code == 200 and shown["Cache-Control"] == "no-store"
+    assert "文昌社区幸福路 8 号 3 栋 201" in body and "13812345678" in body
+    events = AuditEvent.objects.filter(event="elders.reveal", actor=cast.caregiver)
+    assert sorted(e.data["field"] for e in events) == ["address", "phone"]
+    assert all(e.data["order"] == str(order.public_id) and e.data["duty"] == "上门服务" for e in events)
+    # Not before accepting: a dispatched visit shows no button and refuses the request.
+    Order.objects.filter(pk=order.pk).update(status="dispatched")
+    assert "查看完整住址和电话" not in phone.get(url).content.decode()
+    refused = phone.post(url, {"op": "contact"}, follow=True).content.decode()
+    assert "接单后、签退前才能查看" in refused and "13812345678" not in refused
+    assert AuditEvent.objects.filter(event="elders.reveal").count() == 2
+
+
+def test_another_caregiver_cannot_see_the_visit_contact(cast: Any, world: dict[str, Any]) -> None:
+    from yiyang.orders.tests.factories import make_staff
+
+    other = make_staff(world["org"])
+    order = make_order(
+        world["elder"], world["item"], status="accepted", caregiver=other, provider=world["org"]
+    )
+    r = browser(cast.caregiver).post(f"/services/m/{order.public_id}/", {"op": "contact"})
+    assert r.status_code == 404
