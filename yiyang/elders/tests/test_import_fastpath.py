@@ -1,0 +1,70 @@
+"""The import's fast paths give exactly what the general helpers give (blind indexes must match lookups made
+elsewhere; masks must match the rest of the app) and the PostgreSQL COPY path stores categories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from yiyang.core.identifiers import mask_id_number, mask_phone, normalize_phone
+from yiyang.core.pii import blind_index, indexer
+from yiyang.elders.importing import Sealer, _mask_normalized_phone, run_import
+from yiyang.elders.models import Elder, ElderCategory
+from yiyang.elders.services import id_number_index, phone_index, phone_tail_index
+
+from .test_import_export import row, write_csv
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["11010519491231002X", "11010519491231002x", "１１０１０５", " 1381234 5678 ", "0514-87654321", "张三"],
+)
+def test_indexer_matches_blind_index(value: str) -> None:
+    for purpose in ("id_number", "phone", "phone_tail"):
+        assert indexer(purpose)(value) == blind_index(value, purpose)
+    assert indexer("phone")("") == ""
+
+
+def test_sealer_matches_the_service_indexes() -> None:
+    seal = Sealer()
+    assert seal.id_index("11010519491231002X") == id_number_index("11010519491231002X")
+    assert seal.phone_index("13812345678") == phone_index("13812345678")
+    assert seal.phone_tail_index("5678") == phone_tail_index("5678")
+
+
+@pytest.mark.parametrize(
+    "raw", ["13812345678", "+86 138 1234 5678", "0514-87654321", "010 12345678", "02187654321"]
+)
+def test_masking_a_normalised_phone_matches_mask_phone(raw: str) -> None:
+    phone = normalize_phone(raw)
+    assert _mask_normalized_phone(phone) == mask_phone(phone)
+
+
+def test_stored_id_mask_matches_mask_id_number(cast: Any, tmp_path: Path) -> None:
+    number = "11010519491231002X"
+    run_import(write_csv(tmp_path / "a.csv", [row(cast, 身份证号=number)]), actor=cast.county_admin_a)
+    assert Elder.objects.get().id_number_masked == mask_id_number(number)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path runs on PostgreSQL only")
+def test_copy_path_stores_rows_with_reserved_ids_and_categories(cast: Any, tmp_path: Path) -> None:
+    rows = [row(cast, 身份证号=n, 类别="低保、残疾") for n in ("11010519491231002X", "110105195001010039")]
+    report = run_import(write_csv(tmp_path / "a.csv", rows), actor=cast.county_admin_a)
+    assert report.created == 2 and report.failed == 0
+    for elder in Elder.objects.all():
+        assert sorted(ElderCategory.objects.filter(elder=elder).values_list("category", flat=True)) == sorted(
+            ["dibao", "disabled"]
+        )
+    # the identity sequence moved past the reserved keys: a normal insert does not collide
+    Elder.objects.create(
+        name="新",
+        id_number_enc="x",
+        id_number_hash="h" * 32,
+        id_number_masked="m",
+        birth_date="1950-01-01",
+        sex="M",
+        region_id=Elder.objects.first().region_id,  # type: ignore[union-attr]
+    )
