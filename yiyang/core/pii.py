@@ -14,9 +14,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from yiyang.core.crypto import FieldCipher, derive_key
+from yiyang.core.crypto import FieldCipher, derive_key, normalize_for_index
 from yiyang.core.crypto import blind_index as _blind_index
-from yiyang.core.crypto import normalize_for_index
 
 
 @lru_cache(maxsize=1)

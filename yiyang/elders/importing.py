@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +35,7 @@ from yiyang.core.pii import cipher, indexer
 from yiyang.core.regioncodes import normalize_region_code
 from yiyang.elders.choices import Category, LivingSituation
 from yiyang.elders.models import Elder, ElderCategory, ImportJob
-from yiyang.elders.services import Warning_, birthplace_warnings
+from yiyang.elders.services import Warning_, birthplace_warnings_bulk
 from yiyang.regions.models import Region
 
 PERM = "elders.import"
@@ -99,6 +101,9 @@ class RowError:
 
 @dataclass
 class Prepared:
+    """A row that passed the checks that need no database, with its stored columns already sealed
+    (encrypted, blind-indexed, masked). Region codes are normalised but not yet looked up."""
+
     row: int
     name: str
     id_number: str
@@ -106,14 +111,17 @@ class Prepared:
     birth_date: Any
     sex: str
     phone: str
-    region: Region
-    hukou_region: Region | None
+    region_code: str
+    hukou_code: str | None
     address: str
     lat: float | None
     lng: float | None
     living_situation: str
     categories: list[str] | None  # None: column empty → keep existing categories on update
     notes: str
+    address_code: str  # birthplace: first six digits of the ID number
+    converted_15: bool
+    values: dict[str, Any] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
 
 
@@ -233,28 +241,23 @@ def _mask_normalized_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:]
 
 
-class Validator:
-    """Checks rows; caches region look-ups and birthplace warnings for the whole file."""
+class Checked(NamedTuple):
+    number: int
+    prepared: Prepared | None  # None: the row has errors
+    errors: list[RowError]
+    region_code: str | None  # normalised, still to be looked up
+    hukou_code: str | None
 
-    def __init__(self, actor: Any, seal: Sealer | None = None) -> None:
-        self.actor = actor
-        self.seal = seal or Sealer()
+
+class Checker:
+    """The checks of one row that need no database (thread-safe: no shared mutable state), and the sealing
+    of a good row's stored columns. Region codes are only normalised here; ``Validator`` looks them up."""
+
+    def __init__(self, seal: Sealer) -> None:
+        self.seal = seal
         self.today = timezone.localdate()
-        self._regions: dict[str, Region | None] = {}
-        self._any: dict[str, Region | None] = {}
-        self._birthplace: dict[str, list[Warning_]] = {}
 
-    def _scoped(self, code: str) -> Region | None:
-        if code not in self._regions:
-            self._regions[code] = Region.objects.restrict(self.actor, PERM).filter(code=code).first()
-        return self._regions[code]
-
-    def _anywhere(self, code: str) -> Region | None:
-        if code not in self._any:
-            self._any[code] = Region.objects.filter(code=code).first()
-        return self._any[code]
-
-    def check(self, number: int, raw: dict[str, str]) -> tuple[Prepared | None, list[RowError]]:
+    def check(self, number: int, raw: dict[str, str]) -> Checked:
         errors: list[RowError] = []
 
         def bad(key: str, message: str) -> None:
@@ -279,23 +282,19 @@ class Validator:
                 phone = normalize_phone(raw["phone"])
             except IdentifierError as exc:
                 bad("phone", exc.message)
-        region = None
+        region_code = None
         code = raw.get("region_code", "")
         if not code:
             bad("region_code", "所属社区代码不能为空")
         else:
             try:
-                region = self._scoped(normalize_region_code(code))
-                if region is None:
-                    bad("region_code", "区划代码不存在或不在您的管辖范围内")
+                region_code = normalize_region_code(code)
             except ValueError as exc:
                 bad("region_code", str(exc))
-        hukou = None
+        hukou_code = None
         if raw.get("hukou_region_code"):
             try:
-                hukou = self._anywhere(normalize_region_code(raw["hukou_region_code"]))
-                if hukou is None:
-                    bad("hukou_region_code", "区划代码不存在")
+                hukou_code = normalize_region_code(raw["hukou_region_code"])
             except ValueError as exc:
                 bad("hukou_region_code", str(exc))
         coords: dict[str, float | None] = {"lat": None, "lng": None}
@@ -330,12 +329,9 @@ class Validator:
         address = raw.get("address", "")
         if len(address) > 200:
             bad("address", "居住地址最多 200 字")
-        if errors or rid is None or region is None:
-            return None, errors
-        warnings = list(birthplace_warnings(rid.address_code, self._birthplace))
-        if rid.converted_from_15:
-            warnings.append(Warning_("converted_15", "15 位身份证号已升位为 18 位"))
-        return Prepared(
+        if rid is None or region_code is None:
+            return Checked(number, None, errors, region_code, hukou_code)
+        p = Prepared(
             row=number,
             name=name,
             id_number=rid.number,
@@ -343,16 +339,68 @@ class Validator:
             birth_date=rid.birth_date,
             sex=rid.sex,
             phone=phone,
-            region=region,
-            hukou_region=hukou,
+            region_code=region_code,
+            hukou_code=hukou_code,
             address=address,
             lat=coords["lat"],
             lng=coords["lng"],
             living_situation=living,
             categories=categories,
             notes=notes,
-            warnings=warnings,
-        ), []
+            address_code=rid.address_code,
+            converted_15=rid.converted_from_15,
+        )
+        if not errors:
+            p.values = _values(p, self.seal)
+        return Checked(number, p, errors, region_code, hukou_code)
+
+
+class Validator:
+    """The checks that need the database, for a chunk of rows at once: the community must exist in the
+    importer's scope, the household registration region must exist, and birthplace warnings. Look-ups are
+    cached for the whole file (one query per chunk for codes not seen before)."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+        self._scoped: dict[str, bool] = {}
+        self._any: dict[str, bool] = {}
+        self._birthplace: dict[str, list[Warning_]] = {}
+
+    def _load(self, items: list[Checked]) -> None:
+        scoped = {c.region_code for c in items if c.region_code} - self._scoped.keys()
+        anywhere = {c.hukou_code for c in items if c.hukou_code} - self._any.keys()
+        births = {c.prepared.address_code for c in items if c.prepared is not None} - self._birthplace.keys()
+        if scoped:
+            found = set(
+                Region.objects.restrict(self.actor, PERM)
+                .filter(code__in=scoped)
+                .values_list("code", flat=True)
+            )
+            self._scoped.update({code: code in found for code in scoped})
+        if anywhere:
+            found = set(Region.objects.filter(code__in=anywhere).values_list("code", flat=True))
+            self._any.update({code: code in found for code in anywhere})
+        if births:
+            self._birthplace.update(birthplace_warnings_bulk(births))
+
+    def resolve(self, items: list[Checked]) -> Iterator[tuple[int, Prepared | None, list[RowError]]]:
+        """Complete ``Checker.check`` results: a row is good (``Prepared`` with its warnings, no errors) or
+        has errors (every error of the row)."""
+        self._load(items)
+        for number, p, errors, region_code, hukou_code in items:
+            if region_code and not self._scoped[region_code]:
+                errors.append(
+                    RowError(number, KEY_TO_HEADER["region_code"], "区划代码不存在或不在您的管辖范围内")
+                )
+            if hukou_code and not self._any[hukou_code]:
+                errors.append(RowError(number, KEY_TO_HEADER["hukou_region_code"], "区划代码不存在"))
+            if errors:
+                p = None
+            elif p is not None:
+                p.warnings = list(self._birthplace[p.address_code])
+                if p.converted_15:
+                    p.warnings.append(Warning_("converted_15", "15 位身份证号已升位为 18 位"))
+            yield number, p, errors
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -368,7 +416,7 @@ def _values(p: Prepared, seal: Sealer) -> dict[str, Any]:
         "id_number_masked": number[:6] + "********" + number[14:],  # = mask_id_number(number)
         "birth_date": p.birth_date,
         "sex": p.sex,
-        "region_id": p.region.code,
+        "region_id": p.region_code,
         "living_situation": p.living_situation,
     }
     if p.phone:
@@ -381,8 +429,8 @@ def _values(p: Prepared, seal: Sealer) -> dict[str, Any]:
         )
     if p.address:
         values.update(address_enc=seal.encrypt(p.address), address_masked=mask_address(p.address))
-    if p.hukou_region is not None:
-        values["hukou_region_id"] = p.hukou_region.code
+    if p.hukou_code is not None:
+        values["hukou_region_id"] = p.hukou_code
     if p.lat is not None:
         values["lat"] = p.lat
     if p.lng is not None:
@@ -392,8 +440,8 @@ def _values(p: Prepared, seal: Sealer) -> dict[str, Any]:
     return values
 
 
-def _fill(elder: Elder, p: Prepared, seal: Sealer) -> None:
-    values = _values(p, seal)
+def _fill(elder: Elder, p: Prepared) -> None:
+    values = dict(p.values)
     if p.living_situation == LivingSituation.UNKNOWN and elder.living_situation:
         values.pop("living_situation")  # an empty column keeps what is known
     for key, value in values.items():
@@ -445,6 +493,7 @@ _COPY_DEFAULTS = {
     "disabled_moderate_plus": False,
     "notes": "",
 }
+TABLE = Elder._meta.db_table
 CATEGORY_COPY_COLUMNS = ["elder_id", "category", "disability_certificate", "disability_kind", "note"]
 
 
@@ -463,7 +512,8 @@ def _existing(hashes: list[str]) -> dict[str, Elder]:
 
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id_number_hash FROM {Elder._meta.db_table} WHERE id_number_hash = ANY(%s)", [hashes]
+                f"SELECT id_number_hash FROM {TABLE} WHERE id_number_hash = ANY(%s)",  # noqa: S608 (model table)
+                [hashes],
             )
             hashes = [h for (h,) in cursor.fetchall()]
         if not hashes:
@@ -475,10 +525,10 @@ def _reserve_ids(n: int) -> list[int]:
     """``n`` primary keys from the table's identity sequence (safe with concurrent writers)."""
     from django.db import connection
 
-    table = Elder._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n]
+            f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            [n],
         )
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -548,7 +598,7 @@ UPDATE_FIELDS = [
 ]
 
 
-def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report, seal: Sealer) -> None:
+def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report) -> None:
     """Create new people, update re-imported ones (in scope), report the rest. One query to find the
     existing rows, one COPY/bulk insert, one bulk update, one category write."""
     seen: dict[str, int] = {}
@@ -579,7 +629,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     for p in unique:
         elder = existing.get(p.id_hash)
         if elder is None:
-            new.append(_values(p, seal))
+            new.append(p.values)
             new_prepared.append(p)
         elif elder.pk not in editable:
             report.failed += 1
@@ -588,7 +638,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
             report.failed += 1
             report.error(RowError(p.row, "身份证号", "与本文件前面某行的身份证号重复"))
         else:
-            _fill(elder, p, seal)
+            _fill(elder, p)
             elder.updated_at = now
             changed.append(elder)
             changed_prepared.append(p)
@@ -620,14 +670,75 @@ def _relax_commit() -> None:
 
 def _refresh_statistics() -> None:
     """PostgreSQL plans the per-batch "already registered?" lookup from table statistics; a table that
-    grows from empty during a large import would otherwise be planned as empty (sequential scans, quadratic
-    time). Analysed after batches 1 and 2 only: from then on the planner scales the row count by the table's
-current size (rows per page × pages), so later ANALYZEs (0.2–0.3 s each) bought nothing."""
+        grows from empty during a large import would otherwise be planned as empty (sequential scans, quadratic
+        time). Analysed after batches 1 and 2 only: from then on the planner scales the row count by the table's
+    current size (rows per page × pages), so later ANALYZEs (0.2–0.3 s each) bought nothing."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")
+
+
+_DONE = object()
+
+
+def _checked_chunks(path: Path, checker: Checker, size: int, threaded: bool) -> Iterator[list[Checked]]:
+    """The file's rows through ``Checker.check``, in chunks of ``size``.
+
+    ``threaded``: a reader thread parses, checks and encrypts (pure Python, no database) while the calling
+    thread writes the previous batch — psycopg releases the GIL while it waits for PostgreSQL (COPY into an
+    indexed table, the commit's foreign-key checks), so the two overlap. The queue holds at most two
+    chunks, so memory stays flat; an error in the reader is re-raised here; leaving early stops the
+    reader."""
+
+    def chunks() -> Iterator[list[Checked]]:
+        chunk: list[Checked] = []
+        for number, raw in iter_rows(path):
+            chunk.append(checker.check(number, raw))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    if not threaded:
+        yield from chunks()
+        return
+    out: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        source = chunks()
+        try:
+            for chunk in source:
+                if not put(chunk):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the calling thread, which re-raises it
+            put(exc)
+        finally:
+            source.close()  # closes the workbook if stopped early
+
+    reader = threading.Thread(target=produce, name="elder-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := out.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 class _Rollback(Exception):
@@ -641,13 +752,15 @@ def run_import(
     mode: str = ImportJob.Mode.GOOD_ROWS,
     job: ImportJob | None = None,
     batch_size: int = BATCH,
+    threaded: bool = True,
 ) -> Report:
-    """Import a file; ``job`` (optional) receives progress after every batch."""
+    """Import a file; ``job`` (optional) receives progress after every batch. ``threaded``: read, check and
+    encrypt in a second thread while this one waits for the database (see ``_checked_chunks``)."""
     report = Report(total=count_rows(path))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=report.total)
-    seal = Sealer()
-    validator = Validator(actor, seal)
+    checker = Checker(Sealer())
+    validator = Validator(actor)
     started = timezone.now()
     all_or_nothing = mode == ImportJob.Mode.ALL_OR_NOTHING
 
@@ -666,11 +779,11 @@ def run_import(
     def flush(batch: list[Prepared]) -> None:
         if batch:
             if all_or_nothing:
-                _write_batch(batch, actor, started, report, seal)
+                _write_batch(batch, actor, started, report)
             else:
                 with transaction.atomic():
                     _relax_commit()
-                    _write_batch(batch, actor, started, report, seal)
+                    _write_batch(batch, actor, started, report)
             batches[0] += 1
             if batches[0] <= 2:
                 _refresh_statistics()
@@ -678,24 +791,24 @@ def run_import(
 
     def consume() -> None:
         batch: list[Prepared] = []
-        for number, raw in iter_rows(path):
-            report.processed += 1
-            prepared, errors = validator.check(number, raw)
-            if errors:
-                report.failed += 1
-                for e in errors:
-                    report.error(e)
-            elif prepared is not None:
-                if prepared.warnings:
-                    report.warned += 1
-                    for w in prepared.warnings:
-                        report.error(RowError(number, "身份证号", "提示：" + w.message))
-                if all_or_nothing and report.failed:
-                    continue  # keep validating, stop writing
-                batch.append(prepared)
-                if len(batch) >= batch_size:
-                    flush(batch)
-                    batch = []
+        for chunk in _checked_chunks(path, checker, batch_size, threaded):
+            for number, prepared, errors in validator.resolve(chunk):
+                report.processed += 1
+                if errors:
+                    report.failed += 1
+                    for e in errors:
+                        report.error(e)
+                elif prepared is not None:
+                    if prepared.warnings:
+                        report.warned += 1
+                        for w in prepared.warnings:
+                            report.error(RowError(number, "身份证号", "提示：" + w.message))
+                    if all_or_nothing and report.failed:
+                        continue  # keep validating, stop writing
+                    batch.append(prepared)
+                    if len(batch) >= batch_size:
+                        flush(batch)
+                        batch = []
         flush(batch)
 
     if all_or_nothing:

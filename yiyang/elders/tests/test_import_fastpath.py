@@ -15,7 +15,7 @@ from yiyang.elders.importing import Sealer, _mask_normalized_phone, run_import
 from yiyang.elders.models import Elder, ElderCategory
 from yiyang.elders.services import id_number_index, phone_index, phone_tail_index
 
-from .test_import_export import row, write_csv
+from .test_import_export import mixed_rows, row, write_csv
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,27 @@ def test_copy_path_stores_rows_with_reserved_ids_and_categories(cast: Any, tmp_p
         sex="M",
         region_id=Elder.objects.first().region_id,  # type: ignore[union-attr]
     )
+
+
+def test_threaded_and_sequential_imports_give_the_same_report(cast: Any, tmp_path: Path) -> None:
+    rows = [
+        *mixed_rows(cast),
+        row(
+            cast, 身份证号="321002194803070010", 所属社区代码=cast.community_b1.code
+        ),  # bad ID and out of scope
+        row(cast, 身份证号="11010519491231002X"),
+        row(cast, 身份证号="11010519491231002X"),  # twice in the file, next chunk
+        row(cast, 身份证号="321027194501010033"),  # revoked birthplace: a warning
+    ]
+    path = write_csv(tmp_path / "a.csv", rows)
+    reports = [
+        run_import(path, actor=cast.county_admin_a, mode="all-or-nothing", threaded=threaded, batch_size=2)
+        for threaded in (False, True)
+    ]
+    a, b = ([e.as_dict() for e in r.errors] for r in reports)
+    assert a == b
+    # the out-of-scope community is reported even when the ID number is bad too (row 7)
+    assert {e["column"] for e in a if e["row"] == 7} == {"身份证号", "所属社区代码"}
+    assert {(r.processed, r.failed, r.warned, r.rejected) for r in reports} == {(9, 4, reports[0].warned, True)}
+    assert any(e["row"] == 10 and e["message"].startswith("提示") for e in a)
+    assert not Elder.objects.exists()
