@@ -16,7 +16,7 @@ import queue
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -692,7 +692,7 @@ def _checked_chunks(path: Path, checker: Checker, size: int, threaded: bool) -> 
     chunks, so memory stays flat; an error in the reader is re-raised here; leaving early stops the
     reader."""
 
-    def chunks() -> Iterator[list[Checked]]:
+    def chunks() -> Generator[list[Checked], None, None]:
         chunk: list[Checked] = []
         for number, raw in iter_rows(path):
             chunk.append(checker.check(number, raw))

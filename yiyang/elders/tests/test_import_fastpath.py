@@ -89,6 +89,8 @@ def test_threaded_and_sequential_imports_give_the_same_report(cast: Any, tmp_pat
     assert a == b
     # the out-of-scope community is reported even when the ID number is bad too (row 7)
     assert {e["column"] for e in a if e["row"] == 7} == {"身份证号", "所属社区代码"}
-    assert {(r.processed, r.failed, r.warned, r.rejected) for r in reports} == {(9, 4, reports[0].warned, True)}
+    assert {(r.processed, r.failed, r.warned, r.rejected) for r in reports} == {
+        (9, 4, reports[0].warned, True)
+    }
     assert any(e["row"] == 10 and e["message"].startswith("提示") for e in a)
     assert not Elder.objects.exists()
