@@ -39,7 +39,7 @@ from yiyang.elders.services import Warning_, birthplace_warnings_bulk
 from yiyang.regions.models import Region
 
 PERM = "elders.import"
-BATCH = 2000
+BATCH = 5000
 MAX_REPORTED = 10_000
 
 # (key, header, required, help)
@@ -123,6 +123,9 @@ class Prepared:
     converted_15: bool
     values: dict[str, Any] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
+    # drawn by the reader thread: os.urandom releases the GIL, and the writing thread would then wait to
+    # get it back from the reader once per row
+    public_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass
@@ -533,7 +536,7 @@ def _reserve_ids(n: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _insert(rows: list[dict[str, Any]], creator_id: int | None, now: Any) -> dict[str, int]:
+def _insert(rows: list[Prepared], creator_id: int | None, now: Any) -> dict[str, int]:
     """Insert new elders; returns {id_number_hash: pk}. PostgreSQL: primary keys reserved from the sequence
     in one query, then ``COPY … FROM STDIN`` (the fast path the benchmark measures); other databases:
     ``bulk_create``."""
@@ -544,15 +547,17 @@ def _insert(rows: list[dict[str, Any]], creator_id: int | None, now: Any) -> dic
         fixed = {"created_at": now, "updated_at": now, "created_by_id": creator_id}
         sql = f"COPY {Elder._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
         pks: dict[str, int] = {}
-        new_uuid = uuid.uuid4
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             write = copy.write_row
-            for pk, values in zip(ids, rows, strict=True):
-                merged = {**_COPY_DEFAULTS, **values, **fixed, "id": pk, "public_id": new_uuid()}
+            for pk, p in zip(ids, rows, strict=True):
+                merged = {**_COPY_DEFAULTS, **p.values, **fixed, "id": pk, "public_id": p.public_id}
                 write([merged[c] for c in COPY_COLUMNS])
-                pks[values["id_number_hash"]] = pk
+                pks[p.id_hash] = pk
         return pks
-    objs = [Elder(created_by_id=creator_id, created_at=now, updated_at=now, **values) for values in rows]
+    objs = [
+        Elder(created_by_id=creator_id, created_at=now, updated_at=now, public_id=p.public_id, **p.values)
+        for p in rows
+    ]
     Elder.objects.bulk_create(objs, batch_size=BATCH)
     if objs and objs[0].pk is None:
         return dict(
@@ -621,7 +626,6 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
         else set()
     )
     now = timezone.now()
-    new: list[dict[str, Any]] = []
     new_prepared: list[Prepared] = []
     changed: list[Elder] = []
     changed_prepared: list[Prepared] = []
@@ -629,7 +633,6 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     for p in unique:
         elder = existing.get(p.id_hash)
         if elder is None:
-            new.append(p.values)
             new_prepared.append(p)
         elif elder.pk not in editable:
             report.failed += 1
@@ -643,8 +646,8 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
             changed.append(elder)
             changed_prepared.append(p)
     pks: dict[str, int] = {}
-    if new:
-        pks = _insert(new, creator_id, now)
+    if new_prepared:
+        pks = _insert(new_prepared, creator_id, now)
     if changed:
         Elder.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
         replace = [e.pk for e, p in zip(changed, changed_prepared, strict=True) if p.categories is not None]
@@ -654,7 +657,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     cats = [(pks[p.id_hash], c) for p in new_prepared + changed_prepared for c in p.categories or []]
     if cats:
         _insert_categories(cats)
-    report.created += len(new)
+    report.created += len(new_prepared)
     report.updated += len(changed)
 
 
