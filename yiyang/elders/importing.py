@@ -1,8 +1,10 @@
 """Bulk import of the register from .xlsx or .csv with Chinese headers (the downloadable template).
 
-The file is streamed (openpyxl ``read_only`` / ``csv.reader``), every row is validated, good rows are
-written in batches (``bulk_create`` / ``bulk_update``, one cipher reused) and the report names row,
-column and reason — never the submitted value, so no personal data lands in the report or the logs.
+The file is streamed (openpyxl ``read_only`` / ``csv.reader``), every row is validated (``Checker``: no
+database, in a reader thread; ``Validator``: region scope and birthplace, one query per chunk), good rows
+are sealed (encrypted, blind-indexed, masked; crypto set up once) and written in batches (PostgreSQL:
+``COPY``; elsewhere ``bulk_create``; re-imports ``bulk_update``) and the report names row, column and
+reason — never the submitted value, so no personal data lands in the report or the logs.
 Re-importing a person (same ID number, in the importer's scope) updates the record instead of
 duplicating it. Modes: ``good-rows`` keeps every good row; ``all-or-nothing`` writes nothing if any
 row is bad.
@@ -508,7 +510,7 @@ def _postgres() -> bool:
 
 def _existing(hashes: list[str]) -> dict[str, Elder]:
     """Already registered people among ``hashes``. PostgreSQL: one ``= ANY(array)`` probe of the unique
-    index first (a 2,000-placeholder ``IN`` list costs more to build and parse than to run); full rows are
+    index first (a 5,000-placeholder ``IN`` list costs more to build and parse than to run); full rows are
     loaded only for the hashes found (re-imports)."""
     if _postgres():
         from django.db import connection
