@@ -19,6 +19,7 @@ import re
 import threading
 import uuid
 from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -688,7 +689,9 @@ def _refresh_statistics() -> None:
 _DONE = object()
 
 
-def _checked_chunks(path: Path, checker: Checker, size: int, threaded: bool) -> Iterator[list[Checked]]:
+def _checked_chunks(
+    path: Path, checker: Checker, size: int, threaded: bool
+) -> Generator[list[Checked], None, None]:
     """The file's rows through ``Checker.check``, in chunks of ``size``.
 
     ``threaded``: a reader thread parses, checks and encrypts (pure Python, no database) while the calling
@@ -796,24 +799,25 @@ def run_import(
 
     def consume() -> None:
         batch: list[Prepared] = []
-        for chunk in _checked_chunks(path, checker, batch_size, threaded):
-            for number, prepared, errors in validator.resolve(chunk):
-                report.processed += 1
-                if errors:
-                    report.failed += 1
-                    for e in errors:
-                        report.error(e)
-                elif prepared is not None:
-                    if prepared.warnings:
-                        report.warned += 1
-                        for w in prepared.warnings:
-                            report.error(RowError(number, "身份证号", "提示：" + w.message))
-                    if all_or_nothing and report.failed:
-                        continue  # keep validating, stop writing
-                    batch.append(prepared)
-                    if len(batch) >= batch_size:
-                        flush(batch)
-                        batch = []
+        with closing(_checked_chunks(path, checker, batch_size, threaded)) as chunks:
+            for chunk in chunks:
+                for number, prepared, errors in validator.resolve(chunk):
+                    report.processed += 1
+                    if errors:
+                        report.failed += 1
+                        for e in errors:
+                            report.error(e)
+                    elif prepared is not None:
+                        if prepared.warnings:
+                            report.warned += 1
+                            for w in prepared.warnings:
+                                report.error(RowError(number, "身份证号", "提示：" + w.message))
+                        if all_or_nothing and report.failed:
+                            continue  # keep validating, stop writing
+                        batch.append(prepared)
+                        if len(batch) >= batch_size:
+                            flush(batch)
+                            batch = []
         flush(batch)
 
     if all_or_nothing:

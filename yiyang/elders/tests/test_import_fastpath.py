@@ -3,6 +3,7 @@ elsewhere; masks must match the rest of the app) and the PostgreSQL COPY path st
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,16 @@ def test_threaded_and_sequential_imports_give_the_same_report(cast: Any, tmp_pat
     }
     assert any(e["row"] == 10 and e["message"].startswith("提示") for e in a)
     assert not Elder.objects.exists()
+
+
+def test_a_failing_write_stops_the_reader_thread(cast: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from yiyang.elders import importing
+
+    def boom(*args: Any) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(importing, "_write_batch", boom)
+    path = write_csv(tmp_path / "a.csv", [row(cast) for _ in range(12)])
+    with pytest.raises(RuntimeError, match="database gone"):
+        run_import(path, actor=cast.county_admin_a, batch_size=2)
+    assert not [t for t in threading.enumerate() if t.name == "elder-import-reader"]
