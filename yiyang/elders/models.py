@@ -22,13 +22,15 @@ class Elder(models.Model):
     name = models.CharField("姓名", max_length=50, db_index=True)
     # Resident ID (GB 11643): encrypted, blind-indexed (unique: one record per person), masked copy.
     id_number_enc = models.TextField(editable=False)
-    id_number_hash = models.CharField(max_length=32, unique=True, editable=False)
+    # Unique and indexed through Meta (a field-level unique/db_index would add an unused LIKE-pattern
+    # copy of the index on PostgreSQL, which only slows imports: hashes are matched exactly).
+    id_number_hash = models.CharField(max_length=32, editable=False)
     id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     birth_date = models.DateField("出生日期")  # indexed with region (Meta.indexes)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     phone_enc = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
-    phone_tail_hash = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=32, blank=True, editable=False)
+    phone_tail_hash = models.CharField(max_length=32, blank=True, editable=False)
     phone_masked = models.CharField("电话", max_length=20, blank=True, editable=False)
     # Residence (常住) is the scoping region; household registration (户籍) may differ.
     region = models.ForeignKey(
@@ -57,9 +59,7 @@ class Elder(models.Model):
         choices=LivingSituation.choices,
         default=LivingSituation.UNKNOWN,
     )
-    status = models.CharField(
-        "状态", max_length=20, choices=ElderStatus.choices, default=ElderStatus.ACTIVE, db_index=True
-    )
+    status = models.CharField("状态", max_length=20, choices=ElderStatus.choices, default=ElderStatus.ACTIVE)
     status_date = models.DateField("状态变更日期", null=True, blank=True)
     # Current capability (filled by assessments through elders.services.elder_set_capability).
     capability_standard = models.CharField("评估标准", max_length=20, blank=True)
@@ -84,7 +84,11 @@ class Elder(models.Model):
         # The register's search (docs/decisions/0004-capped-counts.md): the scope is a prefix LIKE on the
         # region code, so the region column leads with the pattern operator class (PostgreSQL; SQLite ignores
         # opclasses). The extra columns let the capped count run as an index-only scan.
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="elder_id_number_hash_uniq")]
         indexes = [
+            models.Index(fields=["phone_hash"], name="elder_phone_hash"),
+            models.Index(fields=["phone_tail_hash"], name="elder_phone_tail_hash"),
+            models.Index(fields=["status"], name="elder_status"),
             models.Index(fields=["region", "status"], name="elder_region_status"),
             models.Index(fields=["birth_date", "region"], name="elder_birth_region"),
             # scope alone, name contains (filter on the index tuple), category semi-join (needs id)
