@@ -224,6 +224,13 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "yiyang.orders.choices.OrderStatus",
         "FlagStatusEnum": "yiyang.orders.choices.FlagStatus",
         "AssessmentStatusEnum": "yiyang.assessments.models.Status",
+        "OrderChannelEnum": "yiyang.orders.choices.Channel",
+        "ComplaintCategoryEnum": "yiyang.orders.choices.ComplaintCategory",
+        "ComplaintChannelEnum": "yiyang.orders.choices.ComplaintChannel",
+        "ComplaintStatusEnum": "yiyang.orders.choices.ComplaintStatus",
+        "ComplaintOutcomeEnum": "yiyang.orders.choices.ComplaintOutcome",
+        "ElderCategoryEnum": "yiyang.elders.choices.Category",
+        "ServiceCategoryEnum": "yiyang.providers.choices.ServiceCategory",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

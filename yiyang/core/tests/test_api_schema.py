@@ -74,3 +74,10 @@ def test_api_conforms_to_its_schema(case: Any, token: str) -> None:
 
     with transaction.atomic():  # a savepoint per call, like one request per transaction in production
         case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
+def test_schema_generates_without_warnings(tmp_path: Any) -> None:
+    """Enum name collisions and unresolvable fields fail here, not first at ``check --deploy`` in CI."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
