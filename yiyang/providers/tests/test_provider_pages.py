@@ -70,7 +70,7 @@ def org_post(cast: Any, **over: Any) -> dict[str, Any]:
 
 def test_bad_uscc_is_shown_inline_and_nothing_is_lost(cast: Any) -> None:
     c = login(cast.county_admin_a)
-    r = c.post(f"{BASE}/providers/new/", org_post(cast, uscc="91321000MA1XXXXX99"))
+    r = c.post(f"{BASE}/providers/new/", org_post(cast, uscc="91321000MA1W2K3L99"))
     assert r.status_code == 400
     html = r.content.decode()
     assert "统一社会信用代码：统一社会信用代码校验码不正确" in html
