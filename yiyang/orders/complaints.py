@@ -5,7 +5,8 @@ the audit event in the same transaction (``yiyang.orders.services._event``).
 
 Money: the settlement eligibility query (``yiyang.orders.settlement.held_q``) holds an order out of the
 statement while a 未上门/虚假服务 complaint is pending and for good once any complaint is upheld; an
-upheld complaint on an order already settled reverses its charge (``settlement_reverse``)."""
+upheld complaint on an order already settled queues the reversal of its charge for the provider's next
+statement (``settlement_reverse``)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from yiyang.orders.choices import (
     LineKind,
 )
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Complaint, Order, SettlementLine
+from yiyang.orders.models import Complaint, Order, PendingReversal, SettlementLine
 from yiyang.orders.services import _event, _name
 from yiyang.orders.transitions import (
     COMPLAINABLE,
@@ -137,13 +138,16 @@ def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
     return complaint
 
 
-def _reverse_settled(complaint: Complaint, actor: Any) -> SettlementLine | None:
-    """An upheld complaint on a settled order: reverse its charge in the statement that holds it."""
+def _reverse_settled(complaint: Complaint, actor: Any) -> PendingReversal | None:
+    """An upheld complaint on a settled order: queue the reversal of its charge for the provider's next
+    statement (the statement that holds the charge is closed)."""
     from yiyang.orders.settlement import settlement_reverse
 
     order = complaint.order
     charge = (
-        SettlementLine.objects.filter(order=order, kind=LineKind.CHARGE, reversed_by__isnull=True)
+        SettlementLine.objects.filter(
+            order=order, kind=LineKind.CHARGE, reversed_by__isnull=True, pending_reversal__isnull=True
+        )
         .select_related("settlement", "settlement__provider")
         .first()
     )
@@ -184,7 +188,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
             order.status,
             actor,
             reason=f"投诉办结（{ComplaintOutcome(outcome).label}）：{resolution.strip()}",
-            data=_data(complaint, outcome=outcome, reversed_fen=reversal.amount_fen if reversal else 0),
+            data=_data(complaint, outcome=outcome, reversed_fen=-reversal.charge.amount_fen if reversal else 0),
             event="complaints.resolved",
         )
 

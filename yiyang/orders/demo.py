@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from yiyang.core.money import yuan
 from yiyang.demo.city import CENTRES
 from yiyang.dispatch.services import Candidate
 from yiyang.elders.models import Elder, ElderContact
@@ -213,7 +214,7 @@ def _seed_orders(ctx: Any) -> str:
     open_flags = Order.objects.filter(provider=org, flags__status="open").distinct().count()
     return (
         f"工单 {made} 单（{open_flags} 单有待核查异常）；{last_month} 结算单 {settlement.lines.count()} 行，"
-        f"合计 {settlement.total_yuan} 元"
+        f"合计 {yuan(settlement.total_fen)} 元"
     )
 
 

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yiyang.core.money import yuan
 from yiyang.orders.choices import (
     Channel,
     ComplaintCategory,
@@ -94,10 +93,6 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_item} · {self.scheduled_start:%Y-%m-%d %H:%M}"
-
-    @property
-    def price_yuan(self) -> str:
-        return yuan(self.price_fen)
 
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
@@ -212,18 +207,6 @@ class Settlement(models.Model):
     def __str__(self) -> str:
         return f"{self.provider_id} {self.month}"
 
-    @property
-    def total_yuan(self) -> str:
-        return yuan(self.total_fen)
-
-    @property
-    def government_yuan(self) -> str:
-        return yuan(self.government_fen)
-
-    @property
-    def elder_yuan(self) -> str:
-        return yuan(self.elder_fen)
-
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
         if user.has_own_scope(perm) and "provider_admin" in user.roles():
@@ -268,24 +251,41 @@ class SettlementLine(models.Model):
         return f"{self.kind} {self.amount_fen}"
 
     @property
-    def amount_yuan(self) -> str:
-        return yuan(self.amount_fen)
-
-    @property
-    def government_yuan(self) -> str:
-        return yuan(self.government_fen)
-
-    @property
-    def elder_yuan(self) -> str:
-        return yuan(self.elder_fen)
-
-    @property
-    def bp_percent(self) -> str:
-        return f"{self.government_bp // 100}.{self.government_bp % 100:02d}%"
-
-    @property
     def is_reversed(self) -> bool:
         return hasattr(self, "reversed_by")
+
+    @property
+    def is_reversal_pending(self) -> bool:
+        """Its reversal is queued for the provider's next statement (this one is closed)."""
+        pending = getattr(self, "pending_reversal", None)
+        return pending is not None and pending.line_id is None
+
+
+class PendingReversal(models.Model):
+    """A reversal waiting for the provider's next statement: a charge in a closed statement (every
+    generated statement is closed) is never reversed there; the next ``settlement_generate`` for the
+    provider turns this row into a 冲销 line and links it here. See ``yiyang.orders.settlement``."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        "providers.Organisation", on_delete=models.PROTECT, related_name="pending_reversals"
+    )
+    charge = models.OneToOneField(SettlementLine, on_delete=models.PROTECT, related_name="pending_reversal")
+    reason = models.CharField(max_length=300)
+    line = models.OneToOneField(
+        SettlementLine, on_delete=models.PROTECT, null=True, blank=True, related_name="queued_as"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["provider", "line"], name="pending_reversal_open")]
+
+    def __str__(self) -> str:
+        return f"{self.charge_id} → {self.line_id or '待冲销'}"
 
 
 class Complaint(models.Model):

@@ -77,7 +77,7 @@ def settlement_list(*, user: Any, perm: str = "settlements.view") -> QuerySet[Se
 
 def settlement_lines(settlement: Settlement) -> QuerySet[SettlementLine]:
     return settlement.lines.select_related(
-        "order", "order__elder", "order__service_item", "order__caregiver", "reversed_by"
+        "order", "order__elder", "order__service_item", "order__caregiver", "reversed_by", "pending_reversal"
     )
 
 

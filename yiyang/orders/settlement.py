@@ -1,6 +1,13 @@
 """政府购买服务支付清单: the monthly statement per provider. An order is charged once only (a unique
 charge line per order); corrections are reversal lines; every amount is integer fen and
-``amount = government + elder`` on every line, totals = sums of lines."""
+``amount = government + elder`` on every line, totals = sums of lines.
+
+A generated statement is closed: nothing is added to it afterwards. A correction of a charge in a
+closed statement (an upheld complaint after settlement, or a manual 冲正) waits as a
+``PendingReversal`` and becomes the line 「冲销 YYYY-MM」 of the provider's next statement.
+
+Shares: the government share of a line is ``share_fen(price, bp)`` — floored to the fen, the elder
+pays the rest (``yiyang.core.money``, decision 0007)."""
 
 from __future__ import annotations
 
@@ -16,10 +23,19 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
+from yiyang.core.money import bp_percent, share_fen, xlsx_append
 from yiyang.core.statemachine import transition
 from yiyang.orders.choices import ComplaintCategory, ComplaintOutcome, FlagStatus, LineKind
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.models import (
+    Complaint,
+    Order,
+    OrderEvent,
+    OrderFlag,
+    PendingReversal,
+    Settlement,
+    SettlementLine,
+)
 from yiyang.orders.transitions import COMPLAINT_PENDING, ORDER_MACHINE, SETTLEABLE
 from yiyang.providers.selectors import (
     elder_categories_on,
@@ -31,6 +47,9 @@ from yiyang.providers.selectors import (
 
 if TYPE_CHECKING:
     from yiyang.providers.models import Organisation
+
+#: 0-based columns of the statement sheet that hold money (金额, 政府承担, 个人自付).
+MONEY_COLUMNS = (7, 8, 9)
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -115,13 +134,19 @@ def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tu
         with transaction.atomic():
             settlement = Settlement.objects.create(provider=provider, month=month, created_by=actor)
             _fill(settlement, provider, start, end, actor)
+            reversals = _apply_pending_reversals(settlement, actor)
             _refresh_totals(settlement)
             audit_record(
                 actor=actor,
                 region=provider.region_id,
                 event="settlements.generate",
                 obj=settlement,
-                data={"month": month, "lines": settlement.lines.count(), "total_fen": settlement.total_fen},
+                data={
+                    "month": month,
+                    "lines": settlement.lines.count(),
+                    "reversals": reversals,
+                    "total_fen": settlement.total_fen,
+                },
             )
     except IntegrityError:
         # Someone generated the same statement at the same moment: theirs stands.
@@ -162,7 +187,7 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         within = bp > 0 and used[(order.elder_id, served_in)] < quota
         if not within:
             bp = 0
-        government = order.price_fen * bp // 10000
+        government = share_fen(order.price_fen, bp)
         SettlementLine.objects.create(
             settlement=settlement,
             order=order,
@@ -196,8 +221,11 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         transition(obj=order, to=S.SETTLED, machine=ORDER_MACHINE, on_moved=moved)
 
 
-def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> SettlementLine:
-    """Correct a charged order with a reversal line (negative amounts) — the charge is never edited."""
+def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> PendingReversal:
+    """Correct a charged order: queue a reversal for the provider's next statement. A generated
+    statement is closed — its lines and totals never change — so the charge is neither edited nor
+    reversed in it; the next ``settlement_generate`` for the provider adds the negative line
+    「冲销 YYYY-MM」 (the month of the charge). Once per charge."""
     if not reason.strip():
         raise DomainError("请填写冲正原因", code="validation_error", errors={"reason": ["请填写冲正原因"]})
     with transaction.atomic():
@@ -210,34 +238,57 @@ def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reas
             raise DomainError(
                 "该工单不在此结算单中", code="validation_error", errors={"order": ["该工单不在此结算单中"]}
             )
-        if SettlementLine.objects.filter(reverses=charge).exists():
+        if (
+            SettlementLine.objects.filter(reverses=charge).exists()
+            or PendingReversal.objects.filter(charge=charge).exists()
+        ):
             raise Conflict("该工单已冲正", code="duplicate")
         try:
             with transaction.atomic():
-                line = SettlementLine.objects.create(
-                    settlement=settlement,
-                    order=order,
-                    kind=LineKind.REVERSAL,
-                    amount_fen=-charge.amount_fen,
-                    government_fen=-charge.government_fen,
-                    elder_fen=-charge.elder_fen,
-                    government_bp=charge.government_bp,
-                    categories=charge.categories,
-                    reverses=charge,
-                    reason=reason[:300],
-                    created_by=actor,
+                pending = PendingReversal.objects.create(
+                    provider=settlement.provider, charge=charge, reason=reason.strip()[:300], created_by=actor
                 )
         except IntegrityError as exc:
             raise Conflict("该工单已冲正", code="duplicate") from exc
-        _refresh_totals(settlement)
         audit_record(
             actor=actor,
             region=settlement.provider.region_id,
             event="settlements.reverse",
             obj=settlement,
-            data={"order": str(order.public_id), "amount_fen": line.amount_fen, "reason": reason[:300]},
+            data={
+                "order": str(order.public_id),
+                "amount_fen": -charge.amount_fen,
+                "reason": reason[:300],
+                "queued": True,
+            },
         )
-    return line
+    return pending
+
+
+def _apply_pending_reversals(settlement: Settlement, actor: Any) -> int:
+    """Turn the provider's queued reversals of earlier statements into 冲销 lines of this one."""
+    pending = list(
+        PendingReversal.objects.select_for_update()
+        .filter(provider=settlement.provider, line__isnull=True, charge__settlement__month__lt=settlement.month)
+        .select_related("charge", "charge__settlement")
+    )
+    for p in pending:
+        charge = p.charge
+        line = SettlementLine.objects.create(
+            settlement=settlement,
+            order_id=charge.order_id,
+            kind=LineKind.REVERSAL,
+            amount_fen=-charge.amount_fen,
+            government_fen=-charge.government_fen,
+            elder_fen=-charge.elder_fen,
+            government_bp=charge.government_bp,
+            categories=charge.categories,
+            reverses=charge,
+            reason=f"冲销 {charge.settlement.month}：{p.reason}"[:300],
+            created_by=actor,
+        )
+        PendingReversal.objects.filter(pk=p.pk).update(line=line)
+    return len(pending)
 
 
 def settlement_xlsx(settlement: Settlement) -> bytes:
@@ -273,7 +324,8 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     lines = settlement.lines.select_related("order__elder", "order__service_item", "order__caregiver")
     for n, line in enumerate(lines, 1):
         o = line.order
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 n,
                 line.get_kind_display(),
@@ -282,29 +334,21 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
                 o.service_item.name,
                 timezone.localtime(o.checked_out_at).strftime("%Y-%m-%d") if o.checked_out_at else "",
                 o.caregiver.name if o.caregiver else "",
-                line.amount_fen / 100,
-                line.government_fen / 100,
-                line.elder_fen / 100,
-                f"{line.government_bp / 100:.2f}%",
+                line.amount_fen,
+                line.government_fen,
+                line.elder_fen,
+                bp_percent(line.government_bp),
                 "是" if line.quota_used else "否",
                 "、".join(line.categories),
                 line.reason,
-            ]
+            ],
+            money=MONEY_COLUMNS,
         )
     ws.append([])
-    ws.append(
-        [
-            "合计",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            settlement.total_fen / 100,
-            settlement.government_fen / 100,
-            settlement.elder_fen / 100,
-        ]
+    xlsx_append(
+        ws,
+        ["合计", "", "", "", "", "", "", settlement.total_fen, settlement.government_fen, settlement.elder_fen],
+        money=MONEY_COLUMNS,
     )
     for col, width in zip(
         "ABCDEFGHIJKLMN", [6, 8, 38, 10, 14, 12, 10, 12, 14, 14, 10, 12, 20, 20], strict=True

@@ -19,6 +19,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.geo import haversine_m
+from yiyang.core.money import yuan
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate, querystring_without
 from yiyang.dispatch.services import (
     dispatch_organisations,
@@ -191,7 +192,7 @@ class OrderCreateForm(forms.Form):
         elders = elder_list(user=user).filter(status="active").order_by("name")[:500]
         self.fields["elder"].choices = [(str(e.public_id), f"{e.name}（{e.region.name}）") for e in elders]  # type: ignore[attr-defined]
         self.fields["service_item"].choices = [  # type: ignore[attr-defined]
-            (str(i.public_id), f"{i.name} · {i.standard_minutes} 分钟 · ¥{i.price_fen / 100:.2f}")
+            (str(i.public_id), f"{i.name} · {i.standard_minutes} 分钟 · ¥{yuan(i.price_fen)}")
             for i in service_item_list()
         ]
 
@@ -821,7 +822,7 @@ class SettlementDetailView(ScopedPageMixin, View):
             settlement_reverse(
                 settlement=settlement, order=order, actor=request.user, reason=request.POST.get("reason", "")
             )
-            messages.success(request, "已冲正")
+            messages.success(request, "已登记冲正，将计入该机构下期结算单")
         except DomainError as exc:
             _fail(request, exc)
         return HttpResponseRedirect(reverse("orders:settlement", args=[settlement.public_id]))

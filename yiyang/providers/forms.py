@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from yiyang.core.money import yuan
 from yiyang.elders.choices import Category
 from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
 from yiyang.providers.models import ServiceItem
@@ -145,7 +146,7 @@ class ContractForm(PeriodMixin, forms.Form):
             self.fields[f"price_{item.pk}"] = YuanField(
                 label=f"{item.name}的合同单价（元）",
                 required=False,
-                help_text=f"指导价 {item.price_yuan} 元/{item.get_unit_display()}",
+                help_text=f"指导价 {yuan(item.price_fen)} 元/{item.get_unit_display()}",
             )
 
     def item_rows(self) -> list[tuple[ServiceItem, Any]]:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yiyang.core.money import yuan
+from yiyang.core.money import bp_percent
 from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Unit, skill_labels
 from yiyang.regions.scope import ScopedManager
 
@@ -103,10 +103,6 @@ class ContractItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_item_id}: {self.price_fen}"
-
-    @property
-    def price_yuan(self) -> str:
-        return yuan(self.price_fen)
 
 
 class Facility(models.Model):
@@ -238,10 +234,6 @@ class ServiceItem(models.Model):
         return self.name
 
     @property
-    def price_yuan(self) -> str:
-        return yuan(self.price_fen)
-
-    @property
     def skill_labels(self) -> list[str]:
         return skill_labels(self.skills_required)
 
@@ -272,7 +264,7 @@ class SubsidyRule(models.Model):
 
     @property
     def percent(self) -> str:
-        return f"{self.government_bp // 100}.{self.government_bp % 100:02d}%"
+        return bp_percent(self.government_bp)
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

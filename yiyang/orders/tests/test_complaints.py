@@ -309,7 +309,9 @@ def test_an_upheld_complaint_keeps_the_order_out_of_settlement_for_good(
     assert "投诉：服务质量（已办结，属实）" in page
 
 
-def test_an_upheld_complaint_on_a_settled_order_reverses_its_charge(cast: Any, world: dict[str, Any]) -> None:
+def test_an_upheld_complaint_on_a_settled_order_reverses_its_charge_in_the_next_statement(
+    cast: Any, world: dict[str, Any]
+) -> None:
     order = order_in(world)
     settlement, _ = settlement_generate(provider=world["org"], month=MONTH, actor=cast.county_admin_a)
     assert settlement.total_fen == 6000
@@ -319,14 +321,21 @@ def test_an_upheld_complaint_on_a_settled_order_reverses_its_charge(cast: Any, w
     complaint_handle(complaint=c, actor=cast.county_admin_a)
     complaint_resolve(complaint=c, actor=cast.county_admin_a, outcome="upheld", resolution="多收费用属实")
     settlement.refresh_from_db()
-    reversal = SettlementLine.objects.get(order=order, kind="reversal")
-    assert (
-        reversal.amount_fen == -6000 and reversal.settlement == settlement and "投诉属实" in reversal.reason
-    )
-    assert settlement.total_fen == 0
+    # The October statement is closed: unchanged; the reversal waits for the next one.
+    assert settlement.total_fen == 6000 and settlement.lines.count() == 1
+    assert not SettlementLine.objects.filter(kind="reversal").exists()
     assert AuditEvent.objects.filter(event="settlements.reverse").count() == 1
     resolved = order.timeline.get(data__complaint_status="resolved")
     assert resolved.data["reversed_fen"] == -6000
+    page = browser(cast.county_admin_a).get(f"/services/settlements/{settlement.public_id}/").content.decode()
+    assert "待冲销（计入下期结算单）" in page
+    november, _ = settlement_generate(provider=world["org"], month="2026-11", actor=cast.county_admin_a)
+    reversal = SettlementLine.objects.get(order=order, kind="reversal")
+    assert reversal.settlement == november and reversal.amount_fen == -6000
+    assert reversal.reason.startswith("冲销 2026-10") and "投诉属实" in reversal.reason
+    assert november.total_fen == -6000
+    settlement.refresh_from_db()
+    assert settlement.total_fen == 6000
 
 
 def test_a_dismissed_complaint_on_a_settled_order_changes_no_money(cast: Any, world: dict[str, Any]) -> None:

@@ -284,7 +284,9 @@ def test_government_share_quota_and_balance(cast: Any, world: dict[str, Any]) ->
     assert Order.objects.filter(pk__in=[o.pk for o in orders], status="settled").count() == 3
 
 
-def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: dict[str, Any]) -> None:
+def test_reversal_waits_for_the_next_statement_and_leaves_the_closed_one_unchanged(
+    cast: Any, world: dict[str, Any]
+) -> None:
     ElderCategory.objects.create(elder=world["elder"], category="tekun_dispersed")
     SubsidyRule.objects.create(category="tekun_dispersed", government_bp=10000, valid_from=date(2020, 1, 1))
     MonthlyQuota.objects.create(category="tekun_dispersed", services_per_month=8, valid_from=date(2020, 1, 1))
@@ -293,6 +295,7 @@ def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: di
     s = admin.post(
         "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
     ).json()
+    assert s["total_fen"] == 12000
     charge = SettlementLine.objects.get(order=a)
     r = admin.post(
         f"/api/v1/settlements/{s['id']}/reverse/",
@@ -301,9 +304,9 @@ def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: di
     )
     assert r.status_code == 200
     body = r.json()
-    assert [ln["kind"] for ln in body["lines"]] == ["charge", "charge", "reversal"]
-    assert body["total_fen"] == 6000 and body["government_fen"] == 6000 and body["elder_fen"] == 0
-    assert body["total_fen"] == sum(ln["amount_fen"] for ln in body["lines"])
+    # The October statement is closed: same lines, same totals.
+    assert [ln["kind"] for ln in body["lines"]] == ["charge", "charge"]
+    assert (body["total_fen"], body["government_fen"], body["elder_fen"]) == (12000, 12000, 0)
     unchanged = SettlementLine.objects.get(pk=charge.pk)
     assert (unchanged.amount_fen, unchanged.government_fen) == (6000, 6000)
     twice = admin.post(
@@ -312,7 +315,49 @@ def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: di
         format="json",
     )
     assert twice.status_code == 409
-    assert b.status == "confirmed"
+    # November's statement carries the negative line, even with no November visit.
+    nov = admin.post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": "2026-11"}, format="json"
+    ).json()
+    assert [(ln["kind"], ln["amount_fen"], ln["government_fen"], ln["elder_fen"]) for ln in nov["lines"]] == [
+        ("reversal", -6000, -6000, 0)
+    ]
+    assert nov["lines"][0]["reason"].startswith("冲销 2026-10") and "重复上报" in nov["lines"][0]["reason"]
+    assert nov["total_fen"] == -6000 == sum(ln["amount_fen"] for ln in nov["lines"])
+    october = admin.get(f"/api/v1/settlements/{s['id']}/").json()
+    assert (october["total_fen"], len(october["lines"])) == (12000, 2)
+    # Picked up once: December carries nothing, and the charge can no longer be reversed.
+    dec = admin.post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": "2026-12"}, format="json"
+    ).json()
+    assert dec["lines"] == [] and dec["total_fen"] == 0
+    assert admin.post(
+        f"/api/v1/settlements/{s['id']}/reverse/", {"order": str(a.public_id), "reason": "x"}, format="json"
+    ).status_code == 409
+    b.refresh_from_db()
+    assert b.status == "settled"
+
+
+def test_an_odd_price_with_a_partial_share_is_floored_on_the_statement(cast: Any, world: dict[str, Any]) -> None:
+    """At 50%, 19.99 元 → exact government share 999.5 fen → 999 (floor, where round-half-up gives 1000);
+    33.33 元 → 1666.5 → 1666. The elder pays the rest, and every line still balances."""
+    ElderCategory.objects.create(elder=world["elder"], category="dibao")
+    SubsidyRule.objects.create(category="dibao", government_bp=5000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="dibao", services_per_month=8, valid_from=date(2020, 1, 1))
+    odd, other = accepted(world), accepted(world)
+    Order.objects.filter(pk=odd.pk).update(price_fen=1999)
+    Order.objects.filter(pk=other.pk).update(price_fen=3333)
+    odd.refresh_from_db()
+    other.refresh_from_db()
+    serve(cast, odd)
+    serve(cast, other)
+    s = client(cast.county_admin_a).post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
+    ).json()
+    got = {ln["order"]: (ln["amount_fen"], ln["government_fen"], ln["elder_fen"]) for ln in s["lines"]}
+    assert got[str(odd.public_id)] == (1999, 999, 1000)
+    assert got[str(other.public_id)] == (3333, 1666, 1667)
+    assert (s["total_fen"], s["government_fen"], s["elder_fen"]) == (5332, 2665, 2667)
 
 
 def test_statement_exports_xlsx(cast: Any, world: dict[str, Any]) -> None:
@@ -328,8 +373,11 @@ def test_statement_exports_xlsx(cast: Any, world: dict[str, Any]) -> None:
     r = admin.get(f"/api/v1/settlements/{s['id']}/export/")
     assert r.status_code == 200
     ws = load_workbook(BytesIO(r.content)).worksheets[0]
-    rows = [row for row in ws.iter_rows(values_only=True) if row and row[0] == "合计"]
-    assert rows and rows[0][7] == 60.0
+    rows = [row for row in ws.iter_rows() if row and row[0].value == "合计"]
+    assert rows and [c.value for c in rows[0][7:10]] == [60, 0, 60]
+    assert {c.number_format for c in rows[0][7:10]} == {"0.00"}
+    line = next(row for row in ws.iter_rows() if row[0].value == 1)
+    assert line[7].value == 60 and line[7].number_format == "0.00" and line[10].value == "0.00%"
 
 
 def test_settlement_needs_manage_permission_and_a_valid_month(cast: Any, world: dict[str, Any]) -> None:
