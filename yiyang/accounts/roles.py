@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, str] = {
     "complaints.handle": "受理与办结服务投诉",
     "settlements.view": "查看结算",
     "settlements.manage": "生成结算单",
+    "policy.view": "查看政策参数",
+    "policy.manage": "修改政策参数（新版本）",
 }
 
 _ADMIN = {p: REGION for p in PERMISSIONS if p not in {"orders.serve", "orders.confirm"}}
@@ -88,7 +90,8 @@ _GRASSROOTS = [
 
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
-    Role.COUNTY_ADMIN: dict(_ADMIN),
+    # Policy values are set by the city (a county override too): the county sees them only.
+    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p != "policy.manage"},
     Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.ASSESSOR: {

@@ -32,3 +32,8 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.status}"
+
+
+from yiyang.core.policy_models import PolicyValue  # noqa: E402  (own module: policy as data)
+
+__all__ = ["JobRun", "PolicyValue"]

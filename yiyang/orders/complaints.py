@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, transition
 from yiyang.orders.choices import (
     ComplaintCategory,
@@ -38,9 +38,10 @@ from yiyang.orders.transitions import (
 )
 
 
-def resolve_sla() -> timedelta:
-    """Time allowed from a complaint (or its reopening) to its resolution: ``COMPLAINTS_RESOLVE_SLA_HOURS``."""
-    return timedelta(hours=int(getattr(settings, "COMPLAINTS_RESOLVE_SLA_HOURS", 72)))
+def resolve_sla(region_code: str | None = None) -> timedelta:
+    """Time allowed from a complaint (or its reopening) to its resolution: the policy value
+    ``complaints.resolve_deadline`` (hours) of the elder's region."""
+    return timedelta(hours=policy_value("complaints.resolve_deadline", region_code))
 
 
 def can_complain(order: Order) -> bool:
@@ -98,7 +99,7 @@ def complaint_raise(
             channel=channel,
             category=category,
             description=description.strip()[:1000],
-            sla_due_at=timezone.now() + resolve_sla(),
+            sla_due_at=timezone.now() + resolve_sla(order.elder.region_id),
         )
         if not Complaint.objects.restrict(actor, "orders.complain").filter(pk=complaint.pk).exists():
             raise Forbidden("无权对该工单投诉")
@@ -248,7 +249,7 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
             "reopen_reason": reason.strip()[:300],
             "reopened_at": now,
             "resolved_at": None,
-            "sla_due_at": now + resolve_sla(),
+            "sla_due_at": now + resolve_sla(complaint.order.elder.region_id),
         },
     )
     return complaint

@@ -15,6 +15,7 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
+from yiyang.core.policy import policy_minimum, policy_value
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
@@ -31,16 +32,23 @@ if TYPE_CHECKING:
     from yiyang.providers.models import ServiceItem, Staff
 
 
-def far_check_in_m() -> int:
-    return int(getattr(settings, "ORDERS_FAR_CHECK_IN_M", 300))
+def far_check_in_m(region_code: str | None = None, at: datetime | None = None) -> int:
+    """Check-in farther than this from the elder's address is flagged (policy value, metres)."""
+    return policy_value("orders.check_in_max_distance", region_code, at)
+
+
+def short_service_percent(region_code: str | None = None, at: datetime | None = None) -> int:
+    """A visit shorter than this share of the standard time is flagged (policy value, %)."""
+    return policy_value("orders.short_service_percent", region_code, at)
 
 
 def backdate_tolerance() -> timedelta:
     return timedelta(minutes=int(getattr(settings, "ORDERS_BACKDATE_TOLERANCE_MIN", 10)))
 
 
-def accept_sla() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ORDERS_ACCEPT_SLA_MIN", 30)))
+def accept_sla(region_code: str | None = None, at: datetime | None = None) -> timedelta:
+    """Time a dispatched caregiver has to accept (policy value, minutes)."""
+    return timedelta(minutes=policy_value("orders.accept_deadline", region_code, at))
 
 
 def max_dispatch_attempts() -> int:
@@ -283,7 +291,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
     )
 
     def flags() -> None:
-        limit = far_check_in_m()
+        limit = far_check_in_m(elder.region_id, when)
         if distance is not None and distance > limit:
             flag_raise(
                 order=order,
@@ -340,12 +348,13 @@ def order_check_out(
     def flags() -> None:
         minutes = int((when - began).total_seconds() // 60) if began else 0
         standard = order.service_item.standard_minutes
-        if minutes * 2 < standard:
+        percent = short_service_percent(order.elder.region_id, when)
+        if minutes * 100 < standard * percent:
             flag_raise(
                 order=order,
                 code=FlagCode.SHORT_SERVICE,
-                message=f"服务时长 {minutes} 分钟，不足标准时长 {standard} 分钟的一半",
-                data={"minutes": minutes, "standard_minutes": standard},
+                message=f"服务时长 {minutes} 分钟，不足标准时长 {standard} 分钟的 {percent}%",
+                data={"minutes": minutes, "standard_minutes": standard, "percent": percent},
             )
         if began is not None:
             overlapping = Order.objects.filter(
@@ -506,11 +515,14 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
     caregiver; after ``ORDERS_MAX_DISPATCH_ATTEMPTS`` or when nobody fits → escalated to the dispatcher."""
 
     now = now or timezone.now()
-    stale = Order.objects.filter(status=S.DISPATCHED, dispatched_at__lt=now - accept_sla()).select_related(
+    shortest = timedelta(minutes=policy_minimum("orders.accept_deadline", now))
+    stale = Order.objects.filter(status=S.DISPATCHED, dispatched_at__lt=now - shortest).select_related(
         "elder", "service_item", "caregiver"
     )
     result = {"timed_out": 0, "redispatched": 0, "escalated": 0}
     for order in stale:
+        if order.dispatched_at is not None and order.dispatched_at >= now - accept_sla(order.elder.region_id, now):
+            continue  # this elder's region allows longer
         previous = order.caregiver
         try:
             _move(

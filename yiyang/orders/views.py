@@ -406,7 +406,8 @@ class ServeView(ScopedPageMixin, View):
             "orders/serve.html",
             {
                 "order": order,
-                "far_m": services.far_check_in_m(),
+                "far_m": services.far_check_in_m(order.elder.region_id),
+                "short_percent": services.short_service_percent(order.elder.region_id),
                 "contact": contact,
                 "can_see_contact": order.status in services.VISIT_CONTACT_STATUSES,
             },
@@ -575,7 +576,7 @@ class ComplainView(ScopedPageMixin, View):
                 "family": family,
                 "errors": errors or {},
                 "values": request.POST if request.method == "POST" else {},
-                "sla_hours": int(complaints.resolve_sla().total_seconds() // 3600),
+                "sla_hours": int(complaints.resolve_sla(order.elder.region_id).total_seconds() // 3600),
             },
             status=status,
         )
@@ -599,7 +600,7 @@ class ComplainView(ScopedPageMixin, View):
                 return self._render(request, order, exc.errors, status=400)
             _fail(request, exc)
             return self._render(request, order, status=409)
-        hours = int(complaints.resolve_sla().total_seconds() // 3600)
+        hours = int(complaints.resolve_sla(order.elder.region_id).total_seconds() // 3600)
         messages.success(request, f"投诉已提交，将在 {hours} 小时内办结")
         if "family" in _roles(request.user):
             return HttpResponseRedirect(reverse("orders:family"))

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from yiyang.accounts.services import user_create
 from yiyang.audit.models import AuditEvent
+from yiyang.core.policy import policy_value_set
 from yiyang.orders.complaints import complaint_handle, complaint_raise, complaint_reopen, complaint_resolve
 from yiyang.orders.models import Complaint, Order, OrderEvent, SettlementLine
 from yiyang.orders.settlement import parse_month, settleable_orders, settlement_generate
@@ -374,8 +375,20 @@ def test_complain_api_contract_and_field_errors(cast: Any, world: dict[str, Any]
     assert detail["complaints"] == [{"id": body["id"], "category": "late", "status": "open", "outcome": ""}]
 
 
-@override_settings(COMPLAINTS_RESOLVE_SLA_HOURS=1)
-def test_resolution_deadline_is_configurable_and_overdue_is_listed(cast: Any, world: dict[str, Any]) -> None:
+def test_resolution_deadline_is_a_county_policy_value_and_overdue_is_listed(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    city = user_create(username="cast_city", password=cast.password, grants=[("city_admin", cast.city.code)])
+    policy_value_set(
+        key="complaints.resolve_deadline",
+        region_code=cast.county_a.code,
+        value=1,
+        valid_from=timezone.localdate(),
+        source="广陵区投诉办理规定（测试）",
+        actor=city,
+    )
+    page = browser(cast.county_admin_a).get(f"/services/orders/{order_in(world).public_id}/complain/")
+    assert "提交后 1 小时内办结" in page.content.decode()
     late = raise_(cast, order_in(world), "late")
     assert abs((late.sla_due_at - late.created_at) - timedelta(hours=1)) < timedelta(seconds=5)
     fresh = raise_(cast, order_in(world), "attitude")

@@ -331,14 +331,21 @@ def test_reversal_waits_for_the_next_statement_and_leaves_the_closed_one_unchang
         "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": "2026-12"}, format="json"
     ).json()
     assert dec["lines"] == [] and dec["total_fen"] == 0
-    assert admin.post(
-        f"/api/v1/settlements/{s['id']}/reverse/", {"order": str(a.public_id), "reason": "x"}, format="json"
-    ).status_code == 409
+    assert (
+        admin.post(
+            f"/api/v1/settlements/{s['id']}/reverse/",
+            {"order": str(a.public_id), "reason": "x"},
+            format="json",
+        ).status_code
+        == 409
+    )
     b.refresh_from_db()
     assert b.status == "settled"
 
 
-def test_an_odd_price_with_a_partial_share_is_floored_on_the_statement(cast: Any, world: dict[str, Any]) -> None:
+def test_an_odd_price_with_a_partial_share_is_floored_on_the_statement(
+    cast: Any, world: dict[str, Any]
+) -> None:
     """At 50%, 19.99 元 → exact government share 999.5 fen → 999 (floor, where round-half-up gives 1000);
     33.33 元 → 1666.5 → 1666. The elder pays the rest, and every line still balances."""
     ElderCategory.objects.create(elder=world["elder"], category="dibao")
@@ -351,9 +358,15 @@ def test_an_odd_price_with_a_partial_share_is_floored_on_the_statement(cast: Any
     other.refresh_from_db()
     serve(cast, odd)
     serve(cast, other)
-    s = client(cast.county_admin_a).post(
-        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": month_now()}, format="json"
-    ).json()
+    s = (
+        client(cast.county_admin_a)
+        .post(
+            "/api/v1/settlements/",
+            {"provider": str(world["org"].public_id), "month": month_now()},
+            format="json",
+        )
+        .json()
+    )
     got = {ln["order"]: (ln["amount_fen"], ln["government_fen"], ln["elder_fen"]) for ln in s["lines"]}
     assert got[str(odd.public_id)] == (1999, 999, 1000)
     assert got[str(other.public_id)] == (3333, 1666, 1667)
@@ -399,3 +412,34 @@ def test_settlement_list_query_count(
     with django_assert_max_num_queries(6):
         r = client(cast.county_admin_a).get("/api/v1/settlements/")
     assert r.json()["count"] == 9
+
+
+def test_check_in_distance_and_short_service_follow_the_county_policy(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    from django.test import Client
+
+    from yiyang.accounts.services import user_create
+    from yiyang.core.policy import policy_value_set
+
+    city = user_create(username="cast_city", password=cast.password, grants=[("city_admin", cast.city.code)])
+    for key, value in [("orders.check_in_max_distance", 2000), ("orders.short_service_percent", 80)]:
+        policy_value_set(
+            key=key,
+            region_code=cast.county_a.code,
+            value=value,
+            valid_from=date(2020, 1, 1),
+            source="测试",
+            actor=city,
+        )
+    order = accepted(world)
+    page = Client()
+    page.force_login(cast.caregiver)
+    body = page.get(f"/services/m/{order.public_id}/").content.decode()
+    assert "需在老人住址 2000 米内签到" in body and "标准时长的 80%" in body
+    r = client(cast.caregiver).post(
+        f"/api/v1/orders/{order.public_id}/check-in/", {"lat": HOME[0] + 0.009, "lng": HOME[1]}, format="json"
+    )
+    assert r.json()["flags"] == []  # about 1 km: within this county's 2000 m
+    served = serve(cast, accepted(world), minutes=45)  # 45 of 60 minutes: under 80%
+    assert "short_service" in codes(served)
