@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
 
         nav.register(nav.NavItem("首页", "core:home", None, section="工作台", order=0))
         nav.register(nav.NavItem("后台任务", "core:jobs", "jobs.view", section="系统", order=90))
+        nav.register(nav.NavItem("政策参数", "core:policy", "policy.view", section="系统", order=91))

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from yiyang.core import views
+from yiyang.core import policy_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("jobs/", views.jobs_view, name="jobs"),
     path("jobs/<str:name>/run/", views.job_run_now, name="job-run"),
+    path("settings/policy/", policy_views.policy_page, name="policy"),
     path("styleguide/", views.styleguide, name="styleguide"),
 ]

@@ -109,3 +109,34 @@ def test_a_change_is_a_new_audited_version_by_the_city_only(cast: Any, city_admi
             )
     assert PolicyValue.objects.filter(key=KEY).exclude(region_code="").count() == 1
     assert AuditEvent.objects.filter(event="policy.set").count() == 1
+
+
+def test_the_city_admin_adds_a_version_on_the_settings_page(cast: Any, city_admin: Any) -> None:
+    from django.test import Client
+
+    page = Client()
+    page.force_login(city_admin)
+    body = page.get("/settings/policy/").content.decode()
+    assert "签到位置距老人住址上限（米）" in body and "常规复评间隔（个月）" in body and "MZ/T 039" in body
+    r = page.post(
+        "/settings/policy/",
+        {
+            "key": KEY,
+            "region_code": cast.county_a.code,
+            "value": "150",
+            "valid_from": "2026-01-01",
+            "source": "区文件",
+        },
+    )
+    assert r.status_code == 302
+    assert policy_value(KEY, cast.community_a1.code, date(2026, 2, 1)) == 150
+    bad = page.post(
+        "/settings/policy/",
+        {"key": KEY, "region_code": cast.city.code, "value": "-3", "valid_from": "2026-01-01", "source": "x"},
+    )
+    assert bad.status_code == 400 and "应为" in bad.content.decode()
+    county = Client()
+    county.force_login(cast.county_admin_a)
+    assert county.get("/settings/policy/").status_code == 200
+    assert county.post("/settings/policy/", {"key": KEY, "value": "1"}).status_code == 403
+    assert PolicyValue.objects.exclude(region_code="").count() == 1
