@@ -12,7 +12,12 @@ class AssessmentsConfig(AppConfig):
         from yiyang.assessments.selectors import elder_tab_context
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.elders.services import elder_tab_register
+        from yiyang.assessments.services import on_elder_status
+        from yiyang.elders.services import STATUS_HANDLERS, elder_tab_register
+
+        # Death or move-out closes open assessments (lead: adapt to the typed hook in core/hooks.py).
+        if on_elder_status not in STATUS_HANDLERS:
+            STATUS_HANDLERS.append(on_elder_status)
 
         elder_tab_register(
             key="assessments",

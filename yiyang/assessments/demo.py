@@ -54,8 +54,6 @@ def seed(ctx: Any) -> str:
         actor=admin,
         standard="gbt42195",
         assessors_required=2,
-        routine_interval_months=12,
-        result_valid_months=12,
     )
     towns = ctx.city.towns.get(COUNTY_A, [])
     if towns:
@@ -64,8 +62,6 @@ def seed(ctx: Any) -> str:
             actor=admin,
             standard="gbt42195",
             assessors_required=2,
-            routine_interval_months=6,
-            result_valid_months=12,
         )
     services.recognition_policy_set(
         region=county,

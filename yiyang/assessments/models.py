@@ -68,15 +68,14 @@ class AssessmentAgency(models.Model):
 
 
 class AssessmentPolicy(models.Model):
-    """Per-region assessment rules; the most specific region's policy wins (rules as data)."""
+    """Per-region assessment rules; the most specific region's policy wins (rules as data). The
+    re-assessment interval and the result validity are policy values (``yiyang.core.policy``)."""
 
     region = models.OneToOneField(
         "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name="适用区域"
     )
     standard = models.CharField("评估标准", max_length=20, choices=STANDARD_CHOICES, default="gbt42195")
     assessors_required = models.PositiveSmallIntegerField("评估员人数", default=2)
-    routine_interval_months = models.PositiveSmallIntegerField("常规评估间隔（月）", default=12)
-    result_valid_months = models.PositiveSmallIntegerField("结果有效期（月）", default=12)
 
     scope_region_field: ClassVar[str] = "region__code"
     objects = ScopedManager()

@@ -3,7 +3,7 @@ assessments, the recognised level for a programme (mutual recognition) and the e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -39,6 +39,39 @@ def assessment_list(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-requested_at", "-pk")
+
+
+#: A re-assessment shows in the 待复评 list this many days before it falls due.
+DUE_SOON_DAYS = 30
+
+
+def reassessments_due(
+    *, user: Any, perm: str = VIEW, mine: bool = False, within_days: int = DUE_SOON_DAYS, today: date | None = None
+) -> QuerySet[Assessment]:
+    """待复评: each active elder's latest completed assessment whose routine re-assessment
+    (``next_routine_on``, from the policy interval) is due within ``within_days`` or overdue, while no
+    assessment of the elder is open. ``mine``: those the user assessed. Soonest first."""
+    from django.db.models import Exists, OuterRef
+
+    from yiyang.assessments.models import OPEN_STATUSES
+    from yiyang.elders.choices import ElderStatus
+
+    limit = (today or timezone.localdate()) + timedelta(days=within_days)
+    newer = Assessment.objects.filter(
+        elder=OuterRef("elder"), status=Status.COMPLETED, assessed_on__gt=OuterRef("assessed_on")
+    )
+    open_ = Assessment.objects.filter(elder=OuterRef("elder"), status__in=OPEN_STATUSES)
+    qs = (
+        Assessment.objects.restrict(user, perm)
+        .filter(status=Status.COMPLETED, elder__status=ElderStatus.ACTIVE, next_routine_on__lte=limit)
+        .exclude(Exists(newer))
+        .exclude(Exists(open_))
+        .select_related("elder", "elder__region", "agency")
+        .prefetch_related("assessors")
+    )
+    if mine:
+        qs = qs.filter(assessors=user)
+    return qs.order_by("next_routine_on", "pk")
 
 
 def assessment_get(*, user: Any, public_id: Any, perm: str = VIEW) -> Assessment | None:

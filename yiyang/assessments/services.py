@@ -30,6 +30,7 @@ from yiyang.assessments.scoring.base import coerce_int
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
 from yiyang.core.identifiers import IdentifierError, validate_uscc
+from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
 from yiyang.elders.services import elder_set_capability
 
@@ -46,8 +47,6 @@ MACHINE = StateMachine(
 DEFAULT_POLICY = {
     "standard": "gbt42195",
     "assessors_required": 2,
-    "routine_interval_months": 12,
-    "result_valid_months": 12,
 }
 HOME_VISIT_MIN_ASSESSORS = 2
 PNG_PREFIX = "data:image/png;base64,"
@@ -70,6 +69,11 @@ def policy_for(region: Any) -> dict[str, Any]:
     while node is not None:
         chain.append(node.code)
         node = node.parent
+    # Intervals are policy values (``yiyang.core.policy``): MZ/T 039 4.3.5 sets 6 months by default.
+    intervals = {
+        "routine_interval_months": policy_value("assessments.routine_interval", region.code if region else None),
+        "result_valid_months": policy_value("assessments.result_valid", region.code if region else None),
+    }
     found = {p.region_id: p for p in AssessmentPolicy.objects.filter(region_id__in=chain)}
     for code in chain:
         if code in found:
@@ -77,11 +81,10 @@ def policy_for(region: Any) -> dict[str, Any]:
             return {
                 "standard": p.standard,
                 "assessors_required": p.assessors_required,
-                "routine_interval_months": p.routine_interval_months,
-                "result_valid_months": p.result_valid_months,
+                **intervals,
                 "region": code,
             }
-    return {**DEFAULT_POLICY, "region": None}
+    return {**DEFAULT_POLICY, **intervals, "region": None}
 
 
 def assessors_required(assessment: Assessment) -> int:
@@ -539,6 +542,27 @@ def assessment_cancel(*, assessment: Assessment, reason: str, actor: Any) -> Ass
         on_moved=_moved(assessment, actor, reason.strip()),
         updates={"updated_at": timezone.now()},
     )
+
+
+def on_elder_status(elder: Any, old: str, new: str, actor: Any) -> dict[str, Any]:
+    """Elder status hook: a death or move-out cancels the elder's open assessments (no re-assessment
+    falls due for them either: the due list keeps active elders only)."""
+    from yiyang.elders.choices import ElderStatus
+
+    if new == ElderStatus.ACTIVE:
+        return {}
+    note = f"老人{ElderStatus(new).label}，评估关闭"
+    closed = []
+    for assessment in Assessment.objects.select_for_update().filter(elder=elder, status__in=OPEN_STATUSES):
+        transition(
+            obj=assessment,
+            to=Status.CANCELLED,
+            machine=MACHINE,
+            on_moved=_moved(assessment, actor, note),
+            updates={"updated_at": timezone.now()},
+        )
+        closed.append(str(assessment.public_id))
+    return {"assessments_closed": len(closed)} if closed else {}
 
 
 # ---------------------------------------------------------------- mutual recognition

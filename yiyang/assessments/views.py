@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from yiyang.accounts.models import User
@@ -70,7 +71,10 @@ class TaskListView(ScopedPageMixin, View):
         status = request.GET.get("status") or ""
         if status not in Status.values:
             status = ""
-        if assessor_only and not status and request.GET.get("all") != "1":
+        due = request.GET.get("due") == "1"
+        if due:
+            qs = selectors.reassessments_due(user=user, mine=mine)
+        elif assessor_only and not status and request.GET.get("all") != "1":
             qs = selectors.assessment_list(user=user, mine=True).filter(
                 status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.SUBMITTED]
             )
@@ -83,6 +87,8 @@ class TaskListView(ScopedPageMixin, View):
                 "page": paginate(request, qs, 25),
                 "status": status,
                 "mine": mine,
+                "due": due,
+                "today": timezone.localdate(),
                 "assessor_only": assessor_only,
                 "statuses": Status.choices,
                 "nav_current": "assessments:tasks",

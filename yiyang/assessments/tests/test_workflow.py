@@ -23,7 +23,9 @@ from yiyang.assessments.tests.factories import (
     make_assessor,
     make_elder,
 )
+from yiyang.accounts.services import user_create
 from yiyang.audit.models import AuditEvent
+from yiyang.core.policy import policy_value_set
 from yiyang.core.errors import DomainError, Forbidden
 from yiyang.core.statemachine import IllegalTransition
 
@@ -144,17 +146,30 @@ def test_at_least_two_assessors_for_a_home_visit(api_as: Any, cast: Any) -> None
     assert a.status == Status.REQUESTED
 
 
-def test_policy_may_require_more_assessors_and_shorter_interval_per_region(cast: Any) -> None:
-    services.policy_set(region=cast.county_a, actor=None, assessors_required=3, routine_interval_months=12)
-    services.policy_set(region=cast.street_a1, actor=None, assessors_required=2, routine_interval_months=6)
+def test_policy_may_require_more_assessors_per_region_and_the_interval_is_a_policy_value(cast: Any) -> None:
+    services.policy_set(region=cast.county_a, actor=None, assessors_required=3)
+    services.policy_set(region=cast.street_a1, actor=None, assessors_required=2)
     street = make_assessment(cast, cast.community_a1)
     assert services.assessors_required(street) == 2  # the street's policy is the most specific
+    assert services.policy_for(cast.county_a)["assessors_required"] == 3
+    # MZ/T 039 4.3.5: every 6 months unless the region's policy value says otherwise.
     assert services.policy_for(cast.community_a1)["routine_interval_months"] == 6
-    other = cast.county_a
-    assert services.policy_for(other)["assessors_required"] == 3
     done = make_assessment(cast, cast.community_a1, status="completed")
     assert done.assessed_on is not None
     assert done.next_routine_on == add_months(done.assessed_on, 6)
+    city = user_create(username="cast_city", password=cast.password, grants=[("city_admin", cast.city.code)])
+    policy_value_set(
+        key="assessments.routine_interval",
+        region_code=cast.county_b.code,
+        value=3,
+        valid_from=date(2020, 1, 1),
+        source="邗江区文件（测试）",
+        actor=city,
+    )
+    assert services.policy_for(cast.community_b1)["routine_interval_months"] == 3
+    assert services.policy_for(cast.community_a1)["routine_interval_months"] == 6
+    other = make_assessment(cast, cast.community_b1, status="completed")
+    assert other.next_routine_on == add_months(other.assessed_on, 3)
 
 
 def test_assessors_must_belong_to_the_agency(cast: Any) -> None:
@@ -375,3 +390,40 @@ def test_elder_tab_context_lists_history_and_links(cast: Any) -> None:
     assert ctx["capability"]["level"] == 0 and ctx["can_request"]
     other = elder_tab_context(a.elder, cast.county_admin_b)
     assert other["assessments"] == []
+
+
+def test_reassessments_fall_due_after_six_months_and_show_in_the_county_and_assessor_lists(cast: Any) -> None:
+    from yiyang.assessments.selectors import reassessments_due
+    from yiyang.elders.services import elder_change_status
+
+    done = make_assessment(cast, cast.community_a1, status="completed")
+    assert done.next_routine_on == add_months(done.assessed_on, 6)  # MZ/T 039 4.3.5
+    assessor = done.assessors.first()
+    today = done.assessed_on
+    assert list(reassessments_due(user=cast.county_admin_a, today=today)) == []
+    later = add_months(today, 6) - timedelta(days=10)
+    assert list(reassessments_due(user=cast.county_admin_a, today=later)) == [done]
+    assert list(reassessments_due(user=assessor, mine=True, today=later)) == [done]
+    assert list(reassessments_due(user=cast.county_admin_b, today=later)) == []
+    # Due now: the county's 待复评 list page shows it with its due date.
+    Assessment.objects.filter(pk=done.pk).update(next_routine_on=date.today() - timedelta(days=1))
+    page = Client()
+    page.force_login(cast.county_admin_a)
+    body = page.get("/assessments/?due=1").content.decode()
+    assert done.elder.name in body and "已逾期" in body and "复评到期日" in body
+    # A new assessment being open takes it off the list; a death closes that open assessment.
+    again = services.assessment_request(elder=done.elder, reason="routine", actor=cast.county_admin_a)
+    assert list(reassessments_due(user=cast.county_admin_a)) == []
+    elder_change_status(
+        actor=cast.county_admin_a,
+        elder=done.elder,
+        status="deceased",
+        effective_date=date.today(),
+        reason="病故",
+    )
+    again.refresh_from_db()
+    assert again.status == Status.CANCELLED
+    assert again.events.last().note == "老人已故，评估关闭"
+    assert (
+        list(reassessments_due(user=cast.county_admin_a)) == []
+    )  # not for an elder no longer in the register
