@@ -11,6 +11,16 @@ class OrgType(models.TextChoices):
     MEDICAL = "medical", "医疗机构"
 
 
+class CareHomeGrade(models.TextChoices):
+    """GB/T 37276-2018《养老机构等级划分与评定》: five levels, 五级 the highest (STANDARDS.md §7.1)."""
+
+    ONE = "1", "一级"
+    TWO = "2", "二级"
+    THREE = "3", "三级"
+    FOUR = "4", "四级"
+    FIVE = "5", "五级"
+
+
 class ServiceCategory(models.TextChoices):
     MEAL = "meal", "助餐"
     CLEANING = "cleaning", "助洁"

@@ -158,7 +158,7 @@ def _organisation(
         org_type=org_type,
         region=region,
         regions_served=[region],
-        grade="AAAA" if admin else "AAA",
+        grade="4" if admin else "3",
         phone="0514-8" + "".join(ctx.rng.choice("0123456789") for _ in range(7)),
         address=f"{region.name}文昌中路{ctx.rng.randint(10, 300)}号",
     )

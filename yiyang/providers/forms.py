@@ -10,7 +10,7 @@ from django import forms
 
 from yiyang.core.money import yuan
 from yiyang.elders.choices import Category
-from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
+from yiyang.providers.choices import CareHomeGrade, EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
 from yiyang.providers.models import ServiceItem
 from yiyang.regions.models import Region
 
@@ -97,7 +97,12 @@ class OrganisationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="只列出您管辖范围内的区县和街道（乡镇）",
     )
-    grade = forms.CharField(label="等级评定", max_length=20, required=False, help_text="如：三星级、AAA")
+    grade = forms.ChoiceField(
+        label="养老机构等级",
+        required=False,
+        choices=[("", "未评定"), *CareHomeGrade.choices],
+        help_text="按 GB/T 37276-2018《养老机构等级划分与评定》，一级至五级（五级最高）",
+    )
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
     is_active = forms.BooleanField(label="在营", required=False, initial=True)

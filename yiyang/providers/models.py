@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yiyang.core.money import bp_percent
-from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Unit, skill_labels
+from yiyang.providers.choices import CareHomeGrade, EmploymentStatus, OrgType, ServiceCategory, Unit, skill_labels
 from yiyang.regions.scope import ScopedManager
 
 
@@ -36,7 +36,9 @@ class Organisation(models.Model):
     admins = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="provider_organisations", blank=True, verbose_name="机构管理员"
     )
-    grade = models.CharField("等级评定", max_length=20, blank=True)
+    grade = models.CharField(
+        "养老机构等级（GB/T 37276）", max_length=20, blank=True, choices=CareHomeGrade.choices
+    )
     phone = models.CharField("联系电话", max_length=20, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     is_active = models.BooleanField("在营", default=True)

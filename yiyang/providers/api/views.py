@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from yiyang.core.api import ScopedViewMixin, required_perm
 from yiyang.core.apischema import errors
-from yiyang.providers.choices import OrgType
+from yiyang.providers.choices import CareHomeGrade, OrgType
 from yiyang.providers.models import Certificate, Organisation, ServiceItem, Staff
 from yiyang.providers.selectors import organisation_list, service_item_list, staff_list
 from yiyang.providers.services import organisation_create
@@ -63,6 +63,7 @@ class StaffSerializer(serializers.ModelSerializer[Staff]):
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     org_type_label = serializers.CharField(source="get_org_type_display", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
     regions_served = serializers.SerializerMethodField()
     staff_count = serializers.IntegerField(read_only=True)
@@ -78,6 +79,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
             "region",
             "regions_served",
             "grade",
+            "grade_label",
             "phone",
             "address",
             "is_active",
@@ -96,7 +98,13 @@ class OrganisationCreateSerializer(serializers.Serializer[Any]):
     regions_served = serializers.ListField(
         child=serializers.RegexField(r"^\d{12}$"), required=False, max_length=200
     )
-    grade = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    grade = serializers.ChoiceField(
+        choices=CareHomeGrade.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="GB/T 37276 养老机构等级：1–5 即一级至五级",
+    )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

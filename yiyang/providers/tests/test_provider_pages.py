@@ -62,7 +62,7 @@ def org_post(cast: Any, **over: Any) -> dict[str, Any]:
         "org_type": "station",
         "region": cast.street_a1.code,
         "regions_served": [cast.street_a1.code],
-        "grade": "三星级",
+        "grade": "3",
         "phone": "0514-87654321",
         "address": "文昌中路 1 号",
     } | over
