@@ -10,9 +10,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from yiyang.assessments.selectors import elder_tab_context
+        from yiyang.assessments.services import on_elder_status
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.assessments.services import on_elder_status
         from yiyang.elders.services import STATUS_HANDLERS, elder_tab_register
 
         # Death or move-out closes open assessments (lead: adapt to the typed hook in core/hooks.py).

@@ -46,7 +46,12 @@ DUE_SOON_DAYS = 30
 
 
 def reassessments_due(
-    *, user: Any, perm: str = VIEW, mine: bool = False, within_days: int = DUE_SOON_DAYS, today: date | None = None
+    *,
+    user: Any,
+    perm: str = VIEW,
+    mine: bool = False,
+    within_days: int = DUE_SOON_DAYS,
+    today: date | None = None,
 ) -> QuerySet[Assessment]:
     """待复评: each active elder's latest completed assessment whose routine re-assessment
     (``next_routine_on``, from the policy interval) is due within ``within_days`` or overdue, while no

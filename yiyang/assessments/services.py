@@ -71,7 +71,9 @@ def policy_for(region: Any) -> dict[str, Any]:
         node = node.parent
     # Intervals are policy values (``yiyang.core.policy``): MZ/T 039 4.3.5 sets 6 months by default.
     intervals = {
-        "routine_interval_months": policy_value("assessments.routine_interval", region.code if region else None),
+        "routine_interval_months": policy_value(
+            "assessments.routine_interval", region.code if region else None
+        ),
         "result_valid_months": policy_value("assessments.result_valid", region.code if region else None),
     }
     found = {p.region_id: p for p in AssessmentPolicy.objects.filter(region_id__in=chain)}

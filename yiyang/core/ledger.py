@@ -90,9 +90,13 @@ def ledger_post(
     if not account:
         raise DomainError("请指定账户", code="validation_error", errors={"account": ["请指定账户"]})
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise DomainError("金额应为非零整数", code="validation_error", errors={"amount": ["金额应为非零整数"]})
+        raise DomainError(
+            "金额应为非零整数", code="validation_error", errors={"amount": ["金额应为非零整数"]}
+        )
     if kind == model.REVERSAL_KIND:
-        raise DomainError("冲销请使用冲销操作", code="validation_error", errors={"kind": ["冲销请使用冲销操作"]})
+        raise DomainError(
+            "冲销请使用冲销操作", code="validation_error", errors={"kind": ["冲销请使用冲销操作"]}
+        )
     return model.objects.create(
         account=account, amount=amount, kind=kind, memo=memo[:300], actor=actor, **fields
     )
@@ -104,7 +108,7 @@ def ledger_reverse(entry: E, *, memo: str, actor: Any) -> E:
     if not memo.strip():
         raise DomainError("请填写冲销原因", code="validation_error", errors={"memo": ["请填写冲销原因"]})
     model = type(entry)
-    if entry.reversal_of_id is not None:
+    if getattr(entry, "reversal_of_id", None) is not None:
         raise Conflict("冲销记录不能再冲销", code="illegal_reversal")
     extra = {
         f.attname: getattr(entry, f.attname)

@@ -122,7 +122,9 @@ def _day(at: datetime | date | None) -> date:
     return at
 
 
-def policy_row(key: str, region_code: str | None = None, at: datetime | date | None = None) -> PolicyValue | None:
+def policy_row(
+    key: str, region_code: str | None = None, at: datetime | date | None = None
+) -> PolicyValue | None:
     """The row in force for ``key`` in the region at ``at``: finest region first, then latest version."""
     _policy(key)
     path = _region_path(region_code)

@@ -189,7 +189,9 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
             order.status,
             actor,
             reason=f"投诉办结（{ComplaintOutcome(outcome).label}）：{resolution.strip()}",
-            data=_data(complaint, outcome=outcome, reversed_fen=-reversal.charge.amount_fen if reversal else 0),
+            data=_data(
+                complaint, outcome=outcome, reversed_fen=-reversal.charge.amount_fen if reversal else 0
+            ),
             event="complaints.resolved",
         )
 

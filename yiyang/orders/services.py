@@ -521,7 +521,9 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
     )
     result = {"timed_out": 0, "redispatched": 0, "escalated": 0}
     for order in stale:
-        if order.dispatched_at is not None and order.dispatched_at >= now - accept_sla(order.elder.region_id, now):
+        if order.dispatched_at is not None and order.dispatched_at >= now - accept_sla(
+            order.elder.region_id, now
+        ):
             continue  # this elder's region allows longer
         previous = order.caregiver
         try:

@@ -269,7 +269,9 @@ def _apply_pending_reversals(settlement: Settlement, actor: Any) -> int:
     """Turn the provider's queued reversals of earlier statements into 冲销 lines of this one."""
     pending = list(
         PendingReversal.objects.select_for_update()
-        .filter(provider=settlement.provider, line__isnull=True, charge__settlement__month__lt=settlement.month)
+        .filter(
+            provider=settlement.provider, line__isnull=True, charge__settlement__month__lt=settlement.month
+        )
         .select_related("charge", "charge__settlement")
     )
     for p in pending:
@@ -347,7 +349,18 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     ws.append([])
     xlsx_append(
         ws,
-        ["合计", "", "", "", "", "", "", settlement.total_fen, settlement.government_fen, settlement.elder_fen],
+        [
+            "合计",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            settlement.total_fen,
+            settlement.government_fen,
+            settlement.elder_fen,
+        ],
         money=MONEY_COLUMNS,
     )
     for col, width in zip(

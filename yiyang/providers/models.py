@@ -12,7 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yiyang.core.money import bp_percent
-from yiyang.providers.choices import CareHomeGrade, EmploymentStatus, OrgType, ServiceCategory, Unit, skill_labels
+from yiyang.providers.choices import (
+    CareHomeGrade,
+    EmploymentStatus,
+    OrgType,
+    ServiceCategory,
+    Unit,
+    skill_labels,
+)
 from yiyang.regions.scope import ScopedManager
 
 

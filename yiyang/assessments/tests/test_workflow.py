@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from yiyang.accounts.services import user_create
 from yiyang.assessments import services
 from yiyang.assessments.models import Assessment, AssessmentEvent, Status
 from yiyang.assessments.report import render_pdf
@@ -23,10 +24,9 @@ from yiyang.assessments.tests.factories import (
     make_assessor,
     make_elder,
 )
-from yiyang.accounts.services import user_create
 from yiyang.audit.models import AuditEvent
-from yiyang.core.policy import policy_value_set
 from yiyang.core.errors import DomainError, Forbidden
+from yiyang.core.policy import policy_value_set
 from yiyang.core.statemachine import IllegalTransition
 
 URL = "/api/v1/assessments/"
@@ -169,6 +169,7 @@ def test_policy_may_require_more_assessors_per_region_and_the_interval_is_a_poli
     assert services.policy_for(cast.community_b1)["routine_interval_months"] == 3
     assert services.policy_for(cast.community_a1)["routine_interval_months"] == 6
     other = make_assessment(cast, cast.community_b1, status="completed")
+    assert other.assessed_on is not None
     assert other.next_routine_on == add_months(other.assessed_on, 3)
 
 
@@ -397,6 +398,7 @@ def test_reassessments_fall_due_after_six_months_and_show_in_the_county_and_asse
     from yiyang.elders.services import elder_change_status
 
     done = make_assessment(cast, cast.community_a1, status="completed")
+    assert done.assessed_on is not None
     assert done.next_routine_on == add_months(done.assessed_on, 6)  # MZ/T 039 4.3.5
     assessor = done.assessors.first()
     today = done.assessed_on
@@ -423,7 +425,8 @@ def test_reassessments_fall_due_after_six_months_and_show_in_the_county_and_asse
     )
     again.refresh_from_db()
     assert again.status == Status.CANCELLED
-    assert again.events.last().note == "老人已故，评估关闭"
+    last = again.events.last()
+    assert last is not None and last.note == "老人已故，评估关闭"
     assert (
         list(reassessments_due(user=cast.county_admin_a)) == []
     )  # not for an elder no longer in the register

@@ -37,7 +37,9 @@ def test_filters_render_nothing_for_missing_values_and_percentages_from_bp() -> 
         (4550, 0, 0),
     ],
 )
-def test_government_share_is_floored_and_the_elder_pays_the_rest(price: int, bp: int, government: int) -> None:
+def test_government_share_is_floored_and_the_elder_pays_the_rest(
+    price: int, bp: int, government: int
+) -> None:
     assert share_fen(price, bp) == government
     assert 0 <= price * bp / 10000 - government < 1
 
@@ -59,7 +61,7 @@ def test_xlsx_money_cells_are_exact_numbers_formatted_two_decimals() -> None:
     wb.save(buf)
     with ZipText(buf.getvalue()) as sheet:
         assert "<v>19.99</v>" in sheet and "<v>0.1</v>" in sheet  # exact decimal text, no 19.989999…
-    row = next(load_workbook(BytesIO(buf.getvalue())).active.iter_rows())
+    row = next(load_workbook(BytesIO(buf.getvalue())).worksheets[0].iter_rows())
     assert [c.value for c in row] == ["a", 19.99, None, 0.1, "x"]
     assert row[1].number_format == row[3].number_format == "0.00"
     assert row[0].number_format == "General"

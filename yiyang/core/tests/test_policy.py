@@ -101,7 +101,14 @@ def test_a_change_is_a_new_audited_version_by_the_city_only(cast: Any, city_admi
             source="x",
             actor=other,
         )
-    for bad in [{"value": "abc"}, {"value": 0}, {"value": 12.5}, {"source": " "}, {"key": "nope"}]:
+    bads: list[dict[str, Any]] = [
+        {"value": "abc"},
+        {"value": 0},
+        {"value": 12.5},
+        {"source": " "},
+        {"key": "nope"},
+    ]
+    for bad in bads:
         args: dict[str, Any] = {"key": KEY, "value": 100, "source": "文件", **bad}
         with pytest.raises(DomainError):
             policy_value_set(
