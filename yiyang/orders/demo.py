@@ -221,7 +221,8 @@ def _seed_orders(ctx: Any) -> str:
 def _seed_complaints(ctx: Any) -> str:
     """Six complaints on the demo orders (chosen by primary key, so a seed gives the same ones): pending,
     overdue, in handling, dismissed (the family may dispute it), upheld before settlement (never paid)
-    and upheld after settlement (its charge reversed). Skipped when the provider already has any."""
+    and upheld after settlement (its charge reversed in the next statement). Skipped when the provider
+    already has any."""
     org = Organisation.objects.filter(admins__username="provider_admin").first()
     if org is None:
         return "跳过演示投诉：没有演示服务机构"
@@ -281,7 +282,7 @@ def _seed_complaints(ctx: Any) -> str:
     upheld = complain(pick(["confirmed", "rated"]), operator, "quality", "助浴时水温过低，老人着凉。")
     resolve(upheld, "upheld", "服务人员承认未测水温，已培训整改，本次服务不予结算。")
     reversed_ = complain(pick(["settled"]), operator, "charge", "老人反映被额外收取了材料费。")
-    resolve(reversed_, "upheld", "机构确认多收，退还老人，本单冲正。")
+    resolve(reversed_, "upheld", "机构确认多收，退还老人，本单冲销计入下期结算单。")
     if late is not None:  # raised four days ago, never handled: past its deadline
         then = timezone.now() - timedelta(days=4)
         Complaint.objects.filter(pk=late.pk).update(
