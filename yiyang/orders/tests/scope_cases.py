@@ -88,7 +88,7 @@ register_page(
 )
 register_page(
     PageScopeCase(
-        name="orders:provider",
+        name="providers:detail",
         make=lambda c, r: make_provider(r),
         url=lambda o: f"/services/providers/{o.public_id}/",
     )
