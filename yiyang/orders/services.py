@@ -15,6 +15,7 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
+from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
 from yiyang.dispatch.matching import (
     BusyBook,
@@ -576,18 +577,23 @@ def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> Non
     )
 
 
-def on_elder_status(elder: Elder, old: str, new: str, actor: Any) -> dict[str, Any]:
-    """STATUS_HANDLERS hook: cancel every open order; flag orders served after the change."""
+def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
+    """Subscriber of ``core.hooks.elder_status_changed``: on death or moving out, cancel every open
+    order of the elder and flag orders served after the change (nothing on a correction back to active)."""
+    if not event.ends_service:
+        return {}
+    new, actor = event.new, event.actor
     cancelled = 0
-    for order in Order.objects.filter(elder=elder, status__in=OPEN_STATUSES).select_related("elder"):
+    mine = Order.objects.filter(elder__public_id=event.elder_id)
+    for order in mine.filter(status__in=OPEN_STATUSES).select_related("elder"):
         try:
             _move(order, S.CANCELLED, actor, reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消")
             cancelled += 1
         except Conflict:
             continue
-    since = elder.status_date
+    since = event.effective_date
     flagged = 0
-    served = Order.objects.filter(elder=elder, status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
+    served = mine.filter(status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
     for order in served.select_related("elder"):
         if since is None or timezone.localtime(order.checked_in_at or order.scheduled_start).date() >= since:
             flag_raise(
