@@ -35,9 +35,10 @@ class MyOrdersView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
+        me: Any = request.user.pk
         qs = (
             order_list(user=request.user, perm=self.required_perm)
-            .filter(caregiver__user_id=request.user.pk)
+            .filter(caregiver__user_id=me)
             .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.SETTLED])
         )
         active = [
@@ -46,7 +47,7 @@ class MyOrdersView(ScopedPageMixin, View):
             if timezone.localtime(o.scheduled_start).date() <= today
             and o.status in {OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.CHECKED_IN}
         ]
-        staff = staff_for_user(user_id=request.user.pk)
+        staff = staff_for_user(user_id=me)
         base = (
             (staff.home_lat, staff.home_lng)
             if staff and staff.home_lat is not None and staff.home_lng is not None
