@@ -1,4 +1,4 @@
-from yiyang.core.testing import ApiScopeCase, PageScopeCase, register_api, register_page
+from yiyang.core.testing import PAGE_CASES, ApiScopeCase, PageScopeCase, register_api, register_page
 from yiyang.orders.tests.factories import make_provider, uscc
 from yiyang.providers.models import Organisation
 
@@ -90,3 +90,147 @@ for _name, _make, _url in [
     ),
 ]:
     register_page(PageScopeCase(name=_name, make=_make, url=_url))
+
+
+# --- Write paths (issue 9 item 2) -------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from yiyang.core.testing import ActionCase, PagePostCase, register_action, register_page_post  # noqa: E402
+
+register_action(
+    ActionCase(route="provider-staff", method="get", make=lambda cast, region: make_provider(region))
+)
+
+_FACILITY = {
+    "name": "文昌日间照料中心",
+    "address": "文昌中路 5 号",
+    "area_m2": "300",
+    "beds_ordinary": "0",
+    "beds_nursing": "0",
+    "beds_dementia": "0",
+}
+_CERT = {"name": "养老护理员", "level": "四级", "number": "ZS-1", "valid_until": "2099-01-01"}
+_FORMS = "forms with many required fields: their success is covered in providers/tests/test_pages.py"
+
+_scoped = {
+    "providers:org_edit": (lambda c, o: {"name": "改名"}, False),
+    "providers:facility_create": (lambda c, o: _FACILITY, True),
+    "providers:facility_edit": (lambda c, o: _FACILITY, True),
+    "providers:contract_create": (lambda c, o: {"number": "HT-9"}, False),
+    "providers:contract_edit": (lambda c, o: {"number": "HT-9"}, False),
+    "providers:staff_create": (lambda c, o: {"name": "新护理员"}, False),
+    "providers:staff_edit": (lambda c, o: {"name": "改名"}, False),
+    "providers:certificate_create": (lambda c, o: _CERT, True),
+    "providers:certificate_edit": (lambda c, o: _CERT, True),
+    "providers:certificate_delete": (lambda c, o: {}, True),
+}
+for _name, (_data, _own) in _scoped.items():
+    _page = PAGE_CASES[_name]
+    register_page_post(
+        PagePostCase(
+            name=_name,
+            make=_page.make,
+            url=_page.url,
+            data=_data,
+            own=("county_admin_a", (302,)) if _own else None,
+            note="" if _own else _FORMS,
+        )
+    )
+
+register_page_post(
+    PagePostCase(
+        name="providers:org_create",
+        make=lambda c, r: None,
+        url=lambda o: "/services/manage/providers/new/",
+        data=lambda c, o: {
+            "name": "新机构",
+            "uscc": uscc(88888),
+            "org_type": "station",
+            "region": c.community_a1.code,
+        },
+        # County B's admin names a region of county A: refused by the form's choices, nothing stored.
+        outsider_status=None,
+        own=None,
+        note=_FORMS,
+    )
+)
+
+
+# The catalog (items, subsidy rules, quotas) is city-wide: no county to cross; who may change it.
+def _item(cast, region):
+    from yiyang.orders.tests.factories import make_item
+
+    return make_item()
+
+
+def _rule(cast, region):
+    from yiyang.providers.models import SubsidyRule
+
+    return SubsidyRule.objects.create(category="low_income", government_bp=8000, valid_from=date(2026, 1, 1))
+
+
+def _quota(cast, region):
+    from yiyang.providers.models import MonthlyQuota
+
+    return MonthlyQuota.objects.create(
+        category="low_income", services_per_month=4, valid_from=date(2026, 1, 1)
+    )
+
+
+for _name, _make, _url, _data, _own in [
+    ("providers:item_create", _item, lambda o: "/services/manage/catalog/items/new/", lambda c, o: {}, None),
+    (
+        "providers:item_edit",
+        _item,
+        lambda o: f"/services/manage/catalog/items/{o.public_id}/edit/",
+        lambda c, o: {},
+        None,
+    ),
+    (
+        "providers:item_active",
+        _item,
+        lambda o: f"/services/manage/catalog/items/{o.public_id}/active/",
+        lambda c, o: {"active": "0"},
+        ("county_admin_a", (302,)),
+    ),
+    (
+        "providers:rule_create",
+        _rule,
+        lambda o: "/services/manage/catalog/subsidy/new/",
+        lambda c, o: {},
+        None,
+    ),
+    (
+        "providers:rule_edit",
+        _rule,
+        lambda o: f"/services/manage/catalog/subsidy/{o.pk}/edit/",
+        lambda c, o: {},
+        None,
+    ),
+    (
+        "providers:quota_create",
+        _quota,
+        lambda o: "/services/manage/catalog/quotas/new/",
+        lambda c, o: {},
+        None,
+    ),
+    (
+        "providers:quota_edit",
+        _quota,
+        lambda o: f"/services/manage/catalog/quotas/{o.pk}/edit/",
+        lambda c, o: {},
+        None,
+    ),
+]:
+    register_page_post(
+        PagePostCase(
+            name=_name,
+            make=_make,
+            url=_url,
+            data=_data,
+            scoped=False,
+            own=_own,
+            note=_FORMS if not _own else "",
+        )
+    )
