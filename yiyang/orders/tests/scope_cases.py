@@ -107,7 +107,7 @@ from yiyang.core.testing import (  # noqa: E402
     register_filter,
     register_page_post,
 )
-from yiyang.orders.models import OrderFlag, SettlementLine  # noqa: E402
+from yiyang.orders.models import OrderFlag, OrderPhoto, SettlementLine  # noqa: E402
 from yiyang.orders.tests.factories import HOME  # noqa: E402
 
 # A 1×1 PNG: the photo action stores it under MEDIA_ROOT (a denied upload must store nothing).
@@ -191,6 +191,30 @@ def _provider_children(cast, org, other_region):
     return [elder.name, str(elder.public_id), str(order.public_id)]
 
 
+def _order_children(cast, order, other_region):
+    """Around a county-A order (same provider, same service item): a county-B order with an open flag,
+    a complaint and a photo. County A's order pages, lists, supervision and complaints show none."""
+    elder = _elder_named(other_region, "邗江乙县投诉人")
+    org = order.provider or make_provider(cast.community_a1)
+    theirs = make_order(
+        elder, order.service_item, provider=org, caregiver=make_staff(org), status="checked_out"
+    )
+    OrderFlag.objects.create(order=theirs, code="short_service", message="服务时长不足")
+    complaint = Complaint.objects.create(
+        order=theirs,
+        channel="hotline",
+        category="late",
+        description="乙县的投诉",
+        sla_due_at=theirs.scheduled_start,
+    )
+    OrderPhoto.objects.create(order=theirs, image="photos/b.png")
+    return [elder.name, str(elder.public_id), str(theirs.public_id), str(complaint.public_id), "乙县的投诉"]
+
+
+API_CASES["order"].children = _order_children
+API_CASES["complaint"].children = lambda cast, c, other: _order_children(cast, c.order, other)
+PAGE_CASES["orders:detail"].children = _order_children
+PAGE_CASES["orders:complaint"].children = lambda cast, c, other: _order_children(cast, c.order, other)
 API_CASES["settlement"].children = _settlement_children
 API_CASES["settlement"].make = _settled_settlement
 PAGE_CASES["orders:settlement"].children = _settlement_children
