@@ -97,6 +97,8 @@ register_page(
 
 # --- Write paths (issue 9 item 2): every API action and page POST, and child rows of another county ---
 
+from django.utils import timezone  # noqa: E402
+
 from yiyang.core.testing import (  # noqa: E402
     API_CASES,
     PAGE_CASES,
@@ -178,10 +180,22 @@ def _settled_settlement(cast, region):
 def _settlement_children(cast, settlement, other_region):
     """The reproduced defect (issue 9): a county-A provider serving an elder of county B; the line
     naming that elder must not reach county A's admin."""
+    from datetime import datetime
+
     elder = _elder_named(other_region, "邗江乙县老人")
     order = make_order(elder, make_item(), provider=settlement.provider, status="settled")
     _line(settlement, order)
-    return [elder.name, str(elder.public_id), str(order.public_id)]
+    # And one held back from the statement (an open flag), as the settlement page lists them.
+    held_elder = _elder_named(other_region, "邗江乙县暂缓老人")
+    held = make_order(
+        held_elder,
+        make_item(),
+        provider=settlement.provider,
+        status="confirmed",
+        checked_out_at=timezone.make_aware(datetime(2026, 10, 15, 10)),
+    )
+    OrderFlag.objects.create(order=held, code="short_service", message="服务时长不足")
+    return [elder.name, str(elder.public_id), str(order.public_id), held_elder.name, str(held.public_id)]
 
 
 def _provider_children(cast, org, other_region):
