@@ -6,7 +6,8 @@ routes), every declared list filter and every page accepting POST, a case in the
 
 - another county's user on a county-A object → 404 ``not_found`` and nothing changed (no row added,
   changed or removed in any project table, no audit event, no stored file);
-- each user inside the region lacking the permission → 403 and nothing changed;
+- each user inside the region lacking the permission → 403 and nothing changed (for pages: lacking the
+  page's ``required_perm``);
 - the rightful user → success with the same body (so the denials above are denials, not parse errors);
 - a county-A object with county-B child rows shows none of them to county A.
 
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
 from yiyang.core.testing import (
@@ -330,6 +331,14 @@ def test_page_post_scope(name: str, cast: Cast) -> None:
         return client
 
     nobody = logged_in("nobody")
+    # Members inside county A lacking the page's permission (its ``required_perm``) get 403 as well.
+    view_class = getattr(resolve(url).func, "view_class", None)
+    page_perm = getattr(view_class, "required_perm", "")
+    lacking = (
+        [logged_in(n) for n in INSIDE_A if n != "nobody" and not member(cast, n).has_perm(page_perm)]
+        if page_perm
+        else []
+    )
     outsider = logged_in(case.outsider) if case.scoped and case.outsider else None
     own = logged_in(case.own[0]) if case.own else None
 
@@ -338,6 +347,8 @@ def test_page_post_scope(name: str, cast: Cast) -> None:
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], name
     denied = nobody.post(url, data())
     assert denied.status_code == 403, (name, denied.status_code)
+    for client in lacking:
+        assert client.post(url, data()).status_code == 403, (name, "lacking", page_perm)
     if outsider is not None:
         other = outsider.post(url, data())
         if case.outsider_status is None:
