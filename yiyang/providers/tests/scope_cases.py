@@ -113,14 +113,41 @@ _FACILITY = {
 _CERT = {"name": "养老护理员", "level": "四级", "number": "ZS-1", "valid_until": "2099-01-01"}
 _FORMS = "forms with many required fields: their success is covered in providers/tests/test_pages.py"
 
+
+def _org_form(cast, org):
+    code = cast.county_a.code
+    return {
+        "name": "文昌居家服务中心",
+        "uscc": uscc(77777),
+        "org_type": "station",
+        "region": code,
+        "regions_served": [code],
+        "is_active": "on",
+    }
+
+
+def _staff_form(cast, obj):
+    from yiyang.elders.tests.factories import id_number
+
+    return {
+        "name": "新护理员",
+        "id_number": id_number(),
+        "employment_status": "active",
+        "work_start": "08:00",
+        "work_end": "18:00",
+        "work_days": ["1", "2", "3"],
+        "max_daily_orders": "8",
+    }
+
+
 _scoped = {
-    "providers:org_edit": (lambda c, o: {"name": "改名"}, False),
+    "providers:org_edit": (lambda c, o: {**_org_form(c, o), "uscc": o.uscc}, True),
     "providers:facility_create": (lambda c, o: _FACILITY, True),
     "providers:facility_edit": (lambda c, o: _FACILITY, True),
     "providers:contract_create": (lambda c, o: {"number": "HT-9"}, False),
     "providers:contract_edit": (lambda c, o: {"number": "HT-9"}, False),
-    "providers:staff_create": (lambda c, o: {"name": "新护理员"}, False),
-    "providers:staff_edit": (lambda c, o: {"name": "改名"}, False),
+    "providers:staff_create": (_staff_form, True),
+    "providers:staff_edit": (_staff_form, True),
     "providers:certificate_create": (lambda c, o: _CERT, True),
     "providers:certificate_edit": (lambda c, o: _CERT, True),
     "providers:certificate_delete": (lambda c, o: {}, True),
@@ -143,16 +170,10 @@ register_page_post(
         name="providers:org_create",
         make=lambda c, r: None,
         url=lambda o: "/services/manage/providers/new/",
-        data=lambda c, o: {
-            "name": "新机构",
-            "uscc": uscc(88888),
-            "org_type": "station",
-            "region": c.community_a1.code,
-        },
+        data=_org_form,
         # County B's admin names a region of county A: refused by the form's choices, nothing stored.
         outsider_status=None,
-        own=None,
-        note=_FORMS,
+        own=("county_admin_a", (302,)),
     )
 )
 
@@ -178,6 +199,17 @@ def _quota(cast, region):
     )
 
 
+_OK = ("county_admin_a", (302,))
+
+
+def _rule_form(cast, obj):
+    return {"category": "dibao", "percent": "80", "valid_from": "2027-01-01"}
+
+
+def _quota_form(cast, obj):
+    return {"category": "dibao", "services_per_month": "6", "valid_from": "2027-01-01"}
+
+
 for _name, _make, _url, _data, _own in [
     ("providers:item_create", _item, lambda o: "/services/manage/catalog/items/new/", lambda c, o: {}, None),
     (
@@ -198,29 +230,29 @@ for _name, _make, _url, _data, _own in [
         "providers:rule_create",
         _rule,
         lambda o: "/services/manage/catalog/subsidy/new/",
-        lambda c, o: {},
-        None,
+        _rule_form,
+        _OK,
     ),
     (
         "providers:rule_edit",
         _rule,
         lambda o: f"/services/manage/catalog/subsidy/{o.pk}/edit/",
-        lambda c, o: {},
-        None,
+        _rule_form,
+        _OK,
     ),
     (
         "providers:quota_create",
         _quota,
         lambda o: "/services/manage/catalog/quotas/new/",
-        lambda c, o: {},
-        None,
+        _quota_form,
+        _OK,
     ),
     (
         "providers:quota_edit",
         _quota,
         lambda o: f"/services/manage/catalog/quotas/{o.pk}/edit/",
-        lambda c, o: {},
-        None,
+        _quota_form,
+        _OK,
     ),
 ]:
     register_page_post(
