@@ -97,6 +97,8 @@ register_page(
 
 # --- Write paths (issue 9 item 2): every API action and page POST, and child rows of another county ---
 
+from typing import Any  # noqa: E402
+
 from django.utils import timezone  # noqa: E402
 
 from yiyang.core.testing import (  # noqa: E402
@@ -245,7 +247,7 @@ def _reason(cast, obj):
 
 
 SERVE = ("caregiver", 200)
-for _name, _make, _body, _extra in [
+_SERVE_CASES: list[tuple[str, Any, Any, dict[str, Any]]] = [
     ("order-accept", _served("dispatched"), lambda c, o: {}, {}),
     ("order-decline", _served("dispatched"), _reason, {}),
     ("order-check-in", _served("accepted"), lambda c, o: {"lat": HOME[0], "lng": HOME[1]}, {}),
@@ -259,7 +261,8 @@ for _name, _make, _body, _extra in [
     # The caregiver confirms with the code the elder reads out; the family member holds orders.confirm
     # but is not this elder's family: scope hides the order (404).
     ("order-confirm", _served("checked_out"), lambda c, o: {"code": "123456"}, {"hidden": ("family",)}),
-]:
+]
+for _name, _make, _body, _extra in _SERVE_CASES:
     register_action(
         ActionCase(route=_name, make=_make, body=_body, outsider="caregiver_b", own=SERVE, **_extra)
     )

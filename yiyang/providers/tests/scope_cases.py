@@ -210,7 +210,7 @@ def _quota_form(cast, obj):
     return {"category": "dibao", "services_per_month": "6", "valid_from": "2027-01-01"}
 
 
-for _name, _make, _url, _data, _own in [
+for _name, _make, _url, _data, _ok in [
     ("providers:item_create", _item, lambda o: "/services/manage/catalog/items/new/", lambda c, o: {}, None),
     (
         "providers:item_edit",
@@ -262,7 +262,7 @@ for _name, _make, _url, _data, _own in [
             url=_url,
             data=_data,
             scoped=False,
-            own=_own,
-            note=_FORMS if not _own else "",
+            own=_ok,
+            note=_FORMS if not _ok else "",
         )
     )
