@@ -13,13 +13,13 @@ class AssessmentsConfig(AppConfig):
         from yiyang.assessments.services import on_elder_status
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.elders.services import STATUS_HANDLERS, elder_tab_register
+        from yiyang.core.hooks import on_elder_status_changed
+        from yiyang.core.tabs import register_tab
 
-        # Death or move-out closes open assessments (lead: adapt to the typed hook in core/hooks.py).
-        if on_elder_status not in STATUS_HANDLERS:
-            STATUS_HANDLERS.append(on_elder_status)
+        # Death or move-out closes the elder's open assessments.
+        on_elder_status_changed(on_elder_status)
 
-        elder_tab_register(
+        register_tab(
             key="assessments",
             title="能力评估",
             perm="assessments.view",

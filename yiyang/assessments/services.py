@@ -29,6 +29,7 @@ from yiyang.assessments.scoring import STANDARDS, ScoringError, describe, score
 from yiyang.assessments.scoring.base import coerce_int
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
+from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.identifiers import IdentifierError, validate_uscc
 from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
@@ -546,25 +547,27 @@ def assessment_cancel(*, assessment: Assessment, reason: str, actor: Any) -> Ass
     )
 
 
-def on_elder_status(elder: Any, old: str, new: str, actor: Any) -> dict[str, Any]:
-    """Elder status hook: a death or move-out cancels the elder's open assessments (no re-assessment
-    falls due for them either: the due list keeps active elders only)."""
+def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
+    """Subscriber of ``core.hooks.elder_status_changed``: a death or move-out cancels the elder's open
+    assessments (no re-assessment falls due for them either: the due list keeps active elders only)."""
     from yiyang.elders.choices import ElderStatus
 
-    if new == ElderStatus.ACTIVE:
+    if not event.ends_service:
         return {}
-    note = f"老人{ElderStatus(new).label}，评估关闭"
-    closed = []
-    for assessment in Assessment.objects.select_for_update().filter(elder=elder, status__in=OPEN_STATUSES):
+    note = f"老人{ElderStatus(event.new).label}，评估关闭"
+    closed = 0
+    for assessment in Assessment.objects.select_for_update().filter(
+        elder__public_id=event.elder_id, status__in=OPEN_STATUSES
+    ):
         transition(
             obj=assessment,
             to=Status.CANCELLED,
             machine=MACHINE,
-            on_moved=_moved(assessment, actor, note),
+            on_moved=_moved(assessment, event.actor, note),
             updates={"updated_at": timezone.now()},
         )
-        closed.append(str(assessment.public_id))
-    return {"assessments_closed": len(closed)} if closed else {}
+        closed += 1
+    return {"assessments_closed": closed} if closed else {}
 
 
 # ---------------------------------------------------------------- mutual recognition

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yiyang.core.money import yuan
 from yiyang.demo.city import CENTRES
-from yiyang.dispatch.services import Candidate
+from yiyang.dispatch.matching import Candidate
 from yiyang.elders.models import Elder, ElderContact
 from yiyang.orders import complaints, services
 from yiyang.orders.models import Complaint, Order, OrderEvent

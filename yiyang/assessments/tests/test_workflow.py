@@ -395,7 +395,11 @@ def test_elder_tab_context_lists_history_and_links(cast: Any) -> None:
 
 def test_reassessments_fall_due_after_six_months_and_show_in_the_county_and_assessor_lists(cast: Any) -> None:
     from yiyang.assessments.selectors import reassessments_due
+    from yiyang.assessments.services import on_elder_status
+    from yiyang.core.hooks import elder_status_changed
     from yiyang.elders.services import elder_change_status
+
+    assert on_elder_status in elder_status_changed.handlers
 
     done = make_assessment(cast, cast.community_a1, status="completed")
     assert done.assessed_on is not None
