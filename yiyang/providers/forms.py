@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from yiyang.core.money import yuan
+from yiyang.core.money import fen_to_decimal, yuan
 from yiyang.elders.choices import Category
 from yiyang.providers.choices import CareHomeGrade, EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
 from yiyang.providers.models import ServiceItem
@@ -57,7 +57,7 @@ def to_fen(value: Decimal) -> int:
 
 def fen_to_yuan(fen: int) -> Decimal:
     """Fen (or basis points) as a two-decimal amount (or percentage): 4550 → Decimal("45.50")."""
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+    return fen_to_decimal(fen)
 
 
 class PeriodMixin:
