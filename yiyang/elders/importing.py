@@ -36,6 +36,7 @@ from yiyang.core.identifiers import (
 )
 from yiyang.core.pii import cipher, indexer
 from yiyang.core.regioncodes import normalize_region_code
+from yiyang.core.xlsx import append_row
 from yiyang.elders.choices import Category, LivingSituation
 from yiyang.elders.models import Elder, ElderCategory, ImportJob
 from yiyang.elders.services import Warning_, birthplace_warnings_bulk
@@ -922,9 +923,9 @@ def report_xlsx(errors: list[dict[str, Any]]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("导入报告")
-    ws.append(["行号", "列", "原因"])
+    append_row(ws, ["行号", "列", "原因"])
     for e in errors:
-        ws.append([e["row"], e["column"], e["message"]])
+        append_row(ws, [e["row"], e["column"], e["message"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -16,6 +16,7 @@ from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
@@ -183,6 +184,8 @@ def order_create(
             code="validation_error",
             errors={"scheduled_start": ["预约上门时间不能早于当前时间"]},
         )
+    with as_domain_error("scheduled_start"):
+        check_scheduled(scheduled_start, label="预约上门时间")
     if not channel:
         channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
     with transaction.atomic():
@@ -275,6 +278,8 @@ def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
 def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: datetime | None = None) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签到时间")
     elder = order.elder
     distance = (
         round(haversine_m(lat, lng, elder.lat, elder.lng))
@@ -331,6 +336,8 @@ def order_check_out(
 ) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签退时间")
     began = order.checked_in_at
     if began is not None and when < began:
         raise DomainError(

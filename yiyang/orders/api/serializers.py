@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.validators import validate_month, validate_scheduled, validate_service_time
 from yiyang.orders.choices import (
     Channel,
     ComplaintCategory,
@@ -133,7 +134,7 @@ class OrderDetailSerializer(OrderSerializer):
 class OrderCreateSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
     service_item = serializers.UUIDField()
-    scheduled_start = serializers.DateTimeField()
+    scheduled_start = serializers.DateTimeField(validators=[validate_scheduled])
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
@@ -155,7 +156,9 @@ class CheckInSerializer(serializers.Serializer[Any]):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
     at = serializers.DateTimeField(
-        required=False, help_text="手机记录的签到时间（离线补传）；缺省为服务器接收时间"
+        required=False,
+        help_text="手机记录的签到时间（离线补传，最多 7 天前，不得晚于当前时间）；缺省为服务器接收时间",
+        validators=[validate_service_time],
     )
 
 
@@ -163,7 +166,9 @@ class CheckOutSerializer(serializers.Serializer[Any]):
     items_done = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     at = serializers.DateTimeField(
-        required=False, help_text="手机记录的签退时间（离线补传）；缺省为服务器接收时间"
+        required=False,
+        help_text="手机记录的签退时间（离线补传，最多 7 天前，不得晚于当前时间）；缺省为服务器接收时间",
+        validators=[validate_service_time],
     )
 
 
@@ -264,7 +269,9 @@ class SettlementDetailSerializer(SettlementSerializer):
 
 class SettlementCreateSerializer(serializers.Serializer[Any]):
     provider = serializers.UUIDField()
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM（2000–2100 年）", validators=[validate_month]
+    )
 
 
 class SettlementReverseSerializer(serializers.Serializer[Any]):
