@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -113,4 +114,7 @@ def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def styleguide(request: HttpRequest) -> HttpResponse:
+    """The style guide: public in development, for signed-in users in production."""
+    if settings.PRODUCTION and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return render(request, "core/styleguide.html")
