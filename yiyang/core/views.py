@@ -98,6 +98,9 @@ def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
     if job is None:
         messages.error(request, "没有这个后台任务")
         return redirect("core:jobs")
+    if not job.manual:
+        messages.error(request, f"「{job.label}」需随上传的文件运行，不能手动运行")
+        return redirect("core:jobs")
     from yiyang.audit.services import audit_record  # audit is a platform app the kernel may call lazily
 
     with transaction.atomic():

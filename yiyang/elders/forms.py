@@ -144,4 +144,12 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("只支持 .xlsx 或 .csv 文件")
+        from yiyang.elders.importing import max_bytes
+
+        if f.size > max_bytes():
+            raise forms.ValidationError(
+                f"文件过大（上限 {max_bytes() // (1024 * 1024)} MB），请拆分后分批导入"
+            )
+        if f.size == 0:
+            raise forms.ValidationError("文件为空")
         return f
