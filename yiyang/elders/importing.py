@@ -361,8 +361,8 @@ class Checker:
         def bad(key: str, message: str) -> None:
             errors.append(RowError(number, KEY_TO_HEADER[key], message))
 
-        for key, value in raw.items():
-            if "\ufffd" in value:
+        for key, text in raw.items():
+            if "\ufffd" in text:
                 bad(key, BAD_ENCODING)
         name = raw.get("name", "")
         if not name:

@@ -23,6 +23,7 @@ from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.photos import check_photo
 from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
@@ -412,6 +413,9 @@ def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
             code="illegal_transition",
             extra={"current_status": order.status},
         )
+    with as_domain_error("image"):
+        ext = check_photo(upload)
+    upload.name = f"photo.{ext}"  # the stored name is chosen by photo_path; only the sniffed type is kept
     with transaction.atomic():
         photo = OrderPhoto.objects.create(order=order, image=upload, uploaded_by=actor)
         audit_record(actor=actor, region=order.elder.region_id, event="orders.photo", obj=order)

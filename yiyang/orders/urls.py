@@ -1,11 +1,12 @@
 from django.urls import path
 
-from yiyang.orders import views
+from yiyang.orders import photos, views
 
 app_name = "orders"
 urlpatterns = [
     path("orders/", views.OrderListView.as_view(), name="list"),
     path("orders/<uuid:order_id>/", views.OrderDetailView.as_view(), name="detail"),
+    path("orders/<uuid:order_id>/photos/<str:name>", photos.photo_view, name="photo"),
     path("dispatch/", views.DispatchBoardView.as_view(), name="dispatch"),
     path("dispatch/<uuid:order_id>/", views.CandidatesView.as_view(), name="candidates"),
     path("m/", views.MyOrdersView.as_view(), name="mine"),

@@ -120,7 +120,7 @@ class OrderDetailSerializer(OrderSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))
     def get_photos(self, obj: Order) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        return [p.url for p in obj.photos.all()]
 
     @extend_schema_field(ComplaintRefSerializer(many=True))
     def get_complaints(self, obj: Order) -> list[dict[str, Any]]:
