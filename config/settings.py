@@ -294,10 +294,6 @@ YIYANG_IMPORT_MAX_COLUMNS = int(os.environ.get("YIYANG_IMPORT_MAX_COLUMNS", "50"
 YIYANG_PHOTO_MAX_BYTES = int(os.environ.get("YIYANG_PHOTO_MAX_MB", "8")) * 1024 * 1024
 
 if PRODUCTION:
-    # API docs and schema for signed-in users only (the page /api/docs/ also redirects to login).
-    SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
-
-if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

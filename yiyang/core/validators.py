@@ -73,10 +73,10 @@ def check_text(value: str, *, label: str, max_length: int, multiline: bool = Fal
 
 def check_name(value: str, *, label: str = "姓名", max_length: int = 50) -> str:
     """A person's or organisation's name: one line, no invisible characters, at least one visible one."""
-    value = check_text(value, label=label, max_length=max_length)
-    if value and not any(not ch.isspace() for ch in value):
+    cleaned = check_text(value, label=label, max_length=max_length)
+    if value and not cleaned:
         raise ValidationError(f"{label}不能只有空白", code="blank")
-    return value
+    return cleaned
 
 
 @deconstructible
