@@ -315,8 +315,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         upload = request.FILES.get("image")
         if upload is None:
             raise ValidationError({"image": ["请选择照片"]})
-        if upload.size > 8 * 1024 * 1024 or not (upload.content_type or "").startswith("image/"):
-            raise ValidationError({"image": ["请上传 8MB 以内的图片"]})
+        # size and type (sniffed from the content, not the client's Content-Type) are checked by the service
         services.order_add_photo(order=order, actor=request.user, upload=upload)
         return self._done(order)
 
