@@ -29,4 +29,4 @@ _docs = DocsView.as_view(url_name="schema")
 def api_docs(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     if settings.PRODUCTION and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return _docs(request, *args, **kwargs)  # type: ignore[no-any-return]
+    return _docs(request, *args, **kwargs)

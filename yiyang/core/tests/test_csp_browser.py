@@ -16,8 +16,17 @@ PAYLOAD = '<img src=x onerror="window.__xss=1;alert(1)">'
 
 def _watch(page: Any) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"csp": [], "dialogs": [], "errors": []}
-    page.on("console", lambda m: seen["csp"].append(m.text) if "Content Security Policy" in m.text else None)
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            seen["csp"].append(message.text)
+
+    def dialog(d: Any) -> None:
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("console", console)
+    page.on("dialog", dialog)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.log("

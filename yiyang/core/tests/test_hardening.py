@@ -142,7 +142,9 @@ def test_oversized_json_is_413_not_500():
 def test_every_page_carries_a_strict_csp_and_the_security_headers():
     r = Client().get("/accounts/login/")
     csp = r["Content-Security-Policy"]
-    script_src = re.search(r"script-src ([^;]*)", csp).group(1)
+    found = re.search(r"script-src ([^;]*)", csp)
+    assert found is not None
+    script_src = found.group(1)
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert r["X-Content-Type-Options"] == "nosniff"
