@@ -65,6 +65,7 @@ typecheck: setup
 check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(PY) tools/check_imports.py
 
 bench: setup
 	$(PY) bench/run_all.py

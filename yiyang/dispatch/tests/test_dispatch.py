@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from yiyang.dispatch.services import order_auto_dispatch, order_candidates, plan_bulk
+from yiyang.dispatch.matching import order_candidates, plan_bulk
+from yiyang.orders.dispatching import order_auto_dispatch
 from yiyang.orders.models import Order
 from yiyang.orders.services import orders_sla_sweep
 from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_order, make_provider, make_staff

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from yiyang.audit.models import AuditEvent
+from yiyang.core.hooks import ElderStatusChanged, elder_status_changed
 from yiyang.elders.models import Elder
-from yiyang.elders.services import STATUS_HANDLERS
 from yiyang.elders.tests.factories import id_number, make_elder
 
 URL = "/api/v1/elders/"
@@ -206,13 +206,12 @@ def test_reveal_is_audited_and_forbidden_without_permission(cast: Any, api_as: A
 def test_status_change_runs_handlers_and_refuses_illegal_transitions(cast: Any, api_as: Any) -> None:
     calls: list[tuple[str, str]] = []
 
-    def handler(elder: Elder, old: str, new: str, actor: Any) -> dict[str, Any]:
-        calls.append((old, new))
+    def handler(event: ElderStatusChanged) -> dict[str, Any]:
+        calls.append((event.old, event.new))
         return {"test_handler_stopped": 2}
 
-    registered = STATUS_HANDLERS[:]
-    STATUS_HANDLERS[:] = [handler]  # only this handler: other apps' handlers add their own effects
-    try:
+    # only this handler: other apps' handlers add their own effects
+    with elder_status_changed.only(handler):
         elder = make_elder(cast, cast.community_a1)
         url = f"{URL}{elder.public_id}/status/"
         client = api_as(cast.county_admin_a)
@@ -224,8 +223,6 @@ def test_status_change_runs_handlers_and_refuses_illegal_transitions(cast: Any, 
         )
         assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
         assert elder.status_changes.get().effects["test_handler_stopped"] == 2
-    finally:
-        STATUS_HANDLERS[:] = registered
 
 
 def test_patch_transfers_within_scope(cast: Any, api_as: Any) -> None:
@@ -239,6 +236,20 @@ def test_patch_transfers_within_scope(cast: Any, api_as: Any) -> None:
     assert r.status_code == 200, r.json()
     assert r.json()["region_code"] == other.code and r.json()["name"] == "王秀兰"
     assert AuditEvent.objects.filter(event="elders.transfer").exists()
+
+
+def test_elder_update_refuses_status_and_other_non_editable_fields(cast: Any) -> None:
+    from yiyang.core.errors import DomainError
+    from yiyang.elders.services import elder_update
+
+    elder = make_elder(cast, cast.community_a1)
+    for forbidden in ({"status": "deceased"}, {"id_number_hash": "x"}, {"status_date": date(2026, 1, 1)}):
+        with pytest.raises(DomainError) as caught:
+            elder_update(actor=cast.county_admin_a, elder=elder, name="王秀兰", **forbidden)
+        assert set(caught.value.errors) == set(forbidden)
+    elder.refresh_from_db()
+    assert elder.status == "active" and elder.name != "王秀兰"
+    assert not AuditEvent.objects.filter(event="elders.update").exists()
 
 
 def test_family_sees_only_the_elders_they_are_linked_to(cast: Any, api_as: Any) -> None:

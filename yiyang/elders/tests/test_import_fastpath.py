@@ -12,9 +12,9 @@ from django.db import connection
 
 from yiyang.core.identifiers import mask_id_number, mask_phone, normalize_phone
 from yiyang.core.pii import blind_index, indexer
+from yiyang.elders.identity import id_number_index, phone_index, phone_tail_index
 from yiyang.elders.importing import Sealer, _mask_normalized_phone, run_import
 from yiyang.elders.models import Elder, ElderCategory
-from yiyang.elders.services import id_number_index, phone_index, phone_tail_index
 
 from .test_import_export import mixed_rows, row, write_csv
 
