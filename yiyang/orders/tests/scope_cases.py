@@ -235,7 +235,7 @@ API_CASES["settlement"].children = _settlement_children
 API_CASES["settlement"].make = _settled_settlement
 PAGE_CASES["orders:settlement"].children = _settlement_children
 PAGE_CASES["orders:settlement_export"].children = _settlement_children
-PAGE_CASES["orders:provider"].children = _provider_children
+PAGE_CASES["providers:detail"].children = _provider_children
 
 
 def _b_staff(cast):
