@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from yiyang.core.xlsx import safe_cell
+
 #: Excel number format of every money cell: two decimals, no thousands separator (statements are
 #: re-keyed into finance systems that choke on separators).
 MONEY_FORMAT = "0.00"
@@ -59,9 +61,10 @@ def xlsx_money(cell: Any, fen: int) -> Any:
 
 def xlsx_append(ws: Any, values: Sequence[Any], *, money: Iterable[int] = ()) -> None:
     """Append a row to an openpyxl worksheet; the values at the 0-based positions in ``money`` are fen
-    and are written as yuan numbers formatted ``0.00`` (``None`` leaves the cell empty)."""
+    and are written as yuan numbers formatted ``0.00`` (``None`` leaves the cell empty); every other
+    value goes through ``yiyang.core.xlsx.safe_cell`` (no formula injection)."""
     money = set(money)
-    ws.append([None if i in money else v for i, v in enumerate(values)])
+    ws.append([None if i in money else safe_cell(v) for i, v in enumerate(values)])
     row = ws.max_row
     for i in money:
         if i < len(values) and values[i] is not None:

@@ -86,7 +86,10 @@ def day_bounds(when: datetime) -> tuple[datetime, datetime]:
     """The day's orders (for load) plus the evening before (a late visit may run past midnight)."""
     local = timezone.localtime(when)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start - timedelta(hours=12), start + timedelta(days=1)
+    try:
+        return start - timedelta(hours=12), start + timedelta(days=1)
+    except OverflowError:  # a date at the calendar's edge (orders are refused beyond the horizon now)
+        return start - timedelta(hours=12), start.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
 def declined_by(order: Order) -> set[int]:

@@ -18,6 +18,7 @@ from yiyang.core.geo import haversine_m
 from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.policy import policy_minimum, policy_value
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
 from yiyang.dispatch.matching import (
     BusyBook,
     Candidate,
@@ -33,6 +34,7 @@ from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.photos import check_photo as check_photo_content
 from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
@@ -200,6 +202,8 @@ def order_create(
             code="validation_error",
             errors={"scheduled_start": ["预约上门时间不能早于当前时间"]},
         )
+    with as_domain_error("scheduled_start"):
+        check_scheduled(scheduled_start, label="预约上门时间")
     if not channel:
         channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
     with transaction.atomic():
@@ -290,6 +294,8 @@ def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
 def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: datetime | None = None) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签到时间")
     elder = order.elder
     distance = (
         round(haversine_m(lat, lng, elder.lat, elder.lng))
@@ -346,6 +352,8 @@ def order_check_out(
 ) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签退时间")
     began = order.checked_in_at
     if began is not None and when < began:
         raise DomainError(
@@ -413,20 +421,18 @@ def order_visit_contact(*, order: Order, actor: Any) -> dict[str, str]:
     )
 
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-
-
-def check_photo(upload: Any) -> None:
-    """A service photo is an image of at most 8 MB (the one place this rule lives)."""
+def check_photo(upload: Any) -> str:
+    """A service photo is a JPEG, PNG or WebP image (sniffed from its content, never the client's
+    Content-Type or extension) of at most ``YIYANG_PHOTO_MAX_BYTES``; returns the extension to store it
+    under (the one place this rule lives)."""
     if upload is None:
         raise DomainError("请选择照片", code="validation_error", errors={"image": ["请选择照片"]})
-    if (upload.size or 0) > PHOTO_MAX_BYTES or not (upload.content_type or "").startswith("image/"):
-        msg = "请上传 8MB 以内的图片"
-        raise DomainError(msg, code="validation_error", errors={"image": [msg]})
+    with as_domain_error("image"):
+        return check_photo_content(upload)
 
 
 def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
-    check_photo(upload)
+    ext = check_photo(upload)
     _own_caregiver(order, actor)
     if order.status not in {S.CHECKED_IN, S.CHECKED_OUT}:
         raise Conflict(
@@ -434,6 +440,7 @@ def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
             code="illegal_transition",
             extra={"current_status": order.status},
         )
+    upload.name = f"photo.{ext}"  # the stored name is chosen by photo_path; only the sniffed type is kept
     with transaction.atomic():
         photo = OrderPhoto.objects.create(order=order, image=upload, uploaded_by=actor)
         audit_record(actor=actor, region=order.elder.region_id, event="orders.photo", obj=order)

@@ -12,7 +12,6 @@ pays the rest (``yiyang.core.money``, decision 0007)."""
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,9 @@ from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.money import bp_percent, share_fen, xlsx_append
 from yiyang.core.statemachine import transition
+from yiyang.core.validators import as_domain_error
+from yiyang.core.validators import parse_month as validate_month_value
+from yiyang.core.xlsx import append_row
 from yiyang.orders.choices import ComplaintCategory, ComplaintOutcome, FlagStatus, LineKind
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import (
@@ -51,16 +53,10 @@ if TYPE_CHECKING:
 #: 0-based columns of the statement sheet that hold money (金额, 政府承担, 个人自付).
 MONEY_COLUMNS = (7, 8, 9)
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
 
 def parse_month(value: str) -> tuple[datetime, datetime]:
-    m = MONTH_RE.match(value or "")
-    if not m:
-        raise DomainError(
-            "月份格式应为 YYYY-MM", code="validation_error", errors={"month": ["月份格式应为 YYYY-MM"]}
-        )
-    year, month = int(m.group(1)), int(m.group(2))
+    with as_domain_error("month"):
+        year, month = validate_month_value(value)
     start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min))
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return start, timezone.make_aware(datetime.combine(nxt, time.min))
@@ -300,10 +296,10 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     wb = Workbook()
     ws = wb.create_sheet("支付清单", 0)
     wb.remove(wb.worksheets[1])
-    ws.append([f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
+    append_row(ws, [f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["统一社会信用代码", settlement.provider.uscc])
-    ws.append([])
+    append_row(ws, ["统一社会信用代码", settlement.provider.uscc])
+    append_row(ws, [])
     header = [
         "序号",
         "类型",
@@ -320,7 +316,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
         "老人类别",
         "说明",
     ]
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[4]:
         cell.font = Font(bold=True)
     lines = settlement.lines.select_related("order__elder", "order__service_item", "order__caregiver")
@@ -346,7 +342,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
             ],
             money=MONEY_COLUMNS,
         )
-    ws.append([])
+    append_row(ws, [])
     xlsx_append(
         ws,
         [
