@@ -7,9 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = "平台内核"
 
     def ready(self) -> None:
-        from yiyang.core import nav, tasks  # tasks: registers the recorded jobs listed on the jobs page
+        from yiyang.core import (  # tasks: registers the jobs listed on the jobs page
+            channels,
+            nav,
+            outbox,
+            tasks,
+        )
 
-        assert tasks.clear_expired_sessions
+        assert tasks.clear_expired_sessions and tasks.deliver_outbox
+        outbox.register_channel("notifications", channels.deliver_notification, label="站内通知")
+        outbox.register_channel("sms", channels.deliver_sms, label="短信")
 
         nav.register(nav.NavItem("首页", "core:home", None, section="工作台", order=0))
         nav.register(nav.NavItem("后台任务", "core:jobs", "jobs.view", section="系统", order=90))
+        nav.register(nav.NavItem("投递失败的消息", "core:outbox-dead", "jobs.run", section="系统", order=91))

@@ -15,14 +15,14 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
-from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.statemachine import actor_name, timeline_write, transition
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
-from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
+from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
 if TYPE_CHECKING:
@@ -48,9 +48,25 @@ def max_dispatch_attempts() -> int:
 
 
 def _name(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "系统"
-    return str(getattr(actor, "display_name", "") or actor.username)
+    return actor_name(actor)
+
+
+def _audit(
+    order: Order,
+    old: str,
+    new: str,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    event: str = "orders.transition",
+) -> None:
+    audit_record(
+        actor=actor,
+        region=order.elder.region_id,
+        event=event,
+        obj=order,
+        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
+    )
 
 
 def _event(
@@ -62,32 +78,16 @@ def _event(
     data: dict[str, Any] | None = None,
     event: str = "orders.transition",
 ) -> None:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    OrderEvent.objects.create(
-        order=order,
-        old_status=old,
-        new_status=new,
-        actor=actor if authenticated else None,
-        actor_name=_name(actor),
-        reason=reason[:300],
-        data=data or {},
+    """Timeline row and audit event of a creation (moves write theirs through ``transition``)."""
+    timeline_write(
+        timeline=OrderEvent, subject=order, old=old, new=new, actor=actor, reason=reason, data=data
     )
-    audit_record(
-        actor=actor,
-        region=order.elder.region_id,
-        event=event,
-        obj=order,
-        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
-    )
+    _audit(order, old, new, actor, reason, data, event)
 
 
 def require_transition(order: Order, to: str) -> None:
     """Fail early with the 409 naming the current status (before slower checks that could say 400)."""
-    if not ORDER_MACHINE.can(order.status, to):
-        raise IllegalTransition(
-            f"当前状态为「{ORDER_MACHINE.label(order.status)}」，不能变更为「{ORDER_MACHINE.label(to)}」",
-            extra={"current_status": order.status},
-        )
+    ORDER_MACHINE.require(order.status, to)
 
 
 def _move(
@@ -101,11 +101,21 @@ def _move(
     after: Any = None,
 ) -> Order:
     def on_moved(old: str, new: str) -> None:
-        _event(order, old, new, actor, reason, data)
+        _audit(order, old, new, actor, reason, data)
         if after is not None:
             after()
 
-    transition(obj=order, to=to, machine=ORDER_MACHINE, on_moved=on_moved, updates=updates)
+    transition(
+        obj=order,
+        to=to,
+        machine=ORDER_MACHINE,
+        timeline=OrderEvent,
+        actor=actor,
+        reason=reason,
+        data=data,
+        on_moved=on_moved,
+        updates=updates,
+    )
     return order
 
 
@@ -461,10 +471,6 @@ def order_cancel(*, order: Order, actor: Any, reason: str) -> Order:
 
 # --- supervision ----------------------------------------------------------------------------------------
 
-FLAG_MACHINE = StateMachine(
-    {FlagStatus.OPEN: {FlagStatus.CLEARED, FlagStatus.REJECTED}}, labels=dict(FlagStatus.choices)
-)
-
 
 def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> OrderFlag:
     """A supervisor clears (the order may be settled) or rejects (never paid) a flag, with a reason."""
@@ -478,7 +484,7 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
     order = flag.order
 
     def moved(old: str, new: str) -> None:
-        _event(
+        _audit(
             order,
             order.status,
             order.status,
@@ -492,6 +498,10 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
         obj=flag,
         to=to,
         machine=FLAG_MACHINE,
+        timeline=FlagEvent,
+        actor=actor,
+        reason=reason,
+        data={"order": str(order.public_id)},
         on_moved=moved,
         updates={"resolved_at": timezone.now(), "resolved_by": actor, "resolution_reason": reason[:300]},
     )
