@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
+from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
 from yiyang.core.statemachine import actor_name, timeline_write, transition
@@ -241,10 +243,26 @@ def order_dispatch(
         )
     day = timezone.localtime(order.scheduled_start).date()
     price = contract_price_fen(organisation=caregiver.organisation, item=order.service_item, day=day)
+
+    def tell_caregiver() -> None:
+        """The caregiver's in-app notification, through the outbox: it exists only if the dispatch commits."""
+        if caregiver.user_id is None:
+            return
+        when = timezone.localtime(order.scheduled_start).strftime("%m-%d %H:%M")
+        notify(
+            recipient=caregiver.user,
+            title=f"新工单：{order.service_item.name}",
+            body=f"上门时间 {when}，请及时接单",
+            link=reverse("orders:serve", kwargs={"order_id": order.public_id}),
+            key=f"order-dispatched:{order.public_id}:{order.dispatch_attempts}",
+            region_code=order.elder.region_id,
+        )
+
     return _move(
         order,
         S.DISPATCHED,
         actor,
+        after=tell_caregiver,
         reason=reason or "人工派单",
         data={
             "caregiver": str(caregiver.public_id),
