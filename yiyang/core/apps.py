@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         assert tasks.clear_expired_sessions and tasks.deliver_outbox
         outbox.register_channel("notifications", channels.deliver_notification, label="站内通知")
         outbox.register_channel("sms", channels.deliver_sms, label="短信")
+        from yiyang.audit.events import register  # audit is a platform app the kernel may call lazily
+
+        register("outbox.redeliver", "重新投递消息")
 
         nav.register(nav.NavItem("首页", "core:home", None, section="工作台", order=0))
         nav.register(nav.NavItem("后台任务", "core:jobs", "jobs.view", section="系统", order=90))
