@@ -12,6 +12,23 @@ from rest_framework.test import APIClient
 from yiyang.core.testing import Cast, build_cast
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Each test process (one per pytest-xdist worker, ``gw0``, ``gw1`` …; ``master`` without -n) writes
+    its files (import uploads, media, demo logins) under its own temporary ``var/`` instead of the
+    checkout's, and keeps its cache keys apart when the cache is a shared Redis (CI's PostgreSQL run),
+    so that parallel workers never read each other's files, throttle counters or cached values.
+    pytest-django already gives each worker its own test database (``test_<name>_gw0`` …)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")  # set by pytest-xdist in each worker
+    var = tmp_path_factory.mktemp(f"var-{worker_id}")
+    caches = {name: {**conf, "KEY_PREFIX": f"test-{worker_id}"} for name, conf in settings.CACHES.items()}
+    with override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media", CACHES=caches):
+        yield var
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()

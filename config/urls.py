@@ -23,7 +23,7 @@ urlpatterns = [
     path("audit/", include("yiyang.audit.urls")),
     path("elders/", include("yiyang.elders.urls")),
     path("assessments/", include("yiyang.assessments.urls")),
-    path("services/manage/", include("yiyang.providers.urls")),
+    path("services/", include("yiyang.providers.urls")),
     path("services/", include("yiyang.orders.urls")),
     path("", include("yiyang.core.urls")),
 ]

@@ -37,8 +37,8 @@ from yiyang.core.identifiers import (
 from yiyang.core.pii import cipher, indexer
 from yiyang.core.regioncodes import normalize_region_code
 from yiyang.elders.choices import Category, LivingSituation
+from yiyang.elders.identity import Warning_, birthplace_warnings_bulk
 from yiyang.elders.models import Elder, ElderCategory, ImportJob
-from yiyang.elders.services import Warning_, birthplace_warnings_bulk
 from yiyang.regions.models import Region
 
 PERM = "elders.import"
@@ -230,7 +230,7 @@ def count_rows(path: Path) -> int:
 
 class Sealer:
     """The crypto of one import, set up once: the field cipher and the three keyed blind-index functions
-    (same output as ``yiyang.elders.services.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
+    (same output as ``yiyang.elders.identity.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
 
     def __init__(self) -> None:
         self.encrypt = cipher().encrypt

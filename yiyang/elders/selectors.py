@@ -12,8 +12,8 @@ from django.utils import timezone
 from yiyang.core.identifiers import IdentifierError, parse_resident_id
 from yiyang.core.regioncodes import scope_prefix
 from yiyang.elders.choices import Category, ElderStatus, LivingSituation
+from yiyang.elders.identity import id_number_index, phone_tail_index
 from yiyang.elders.models import Elder, ElderCategory, ElderContact
-from yiyang.elders.services import id_number_index, phone_tail_index
 from yiyang.regions.scope import prefixes_q
 
 VIEW = "elders.view"

@@ -17,7 +17,17 @@ from yiyang.audit.services import audit_record
 from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
+from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.statemachine import actor_name, timeline_write, transition
+from yiyang.dispatch.matching import (
+    BusyBook,
+    Candidate,
+    day_bounds,
+    declined_by,
+    evaluate,
+    order_candidates,
+    region_ancestors,
+)
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
@@ -28,7 +38,6 @@ from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
 if TYPE_CHECKING:
-    from yiyang.dispatch.services import Candidate
     from yiyang.elders.models import Elder
     from yiyang.providers.models import ServiceItem, Staff
 
@@ -221,11 +230,9 @@ def order_dispatch(
     *, order: Order, caregiver: Staff, actor: Any, reason: str = "", candidate: Candidate | None = None
 ) -> Order:
     """Assign a caregiver. Two dispatchers racing: the CAS lets exactly one win; the other gets 409."""
-    from yiyang.dispatch.services import BusyBook, _day_bounds, declined_by, evaluate, region_ancestors
-
     require_transition(order, S.DISPATCHED)
     if candidate is None:
-        start, end = _day_bounds(order.scheduled_start)
+        start, end = day_bounds(order.scheduled_start)
         candidate = evaluate(
             order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
         )
@@ -425,7 +432,20 @@ def order_visit_contact(*, order: Order, actor: Any) -> dict[str, str]:
     )
 
 
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+
+def check_photo(upload: Any) -> None:
+    """A service photo is an image of at most 8 MB (the one place this rule lives)."""
+    if upload is None:
+        raise DomainError("请选择照片", code="validation_error", errors={"image": ["请选择照片"]})
+    if (upload.size or 0) > PHOTO_MAX_BYTES or not (upload.content_type or "").startswith("image/"):
+        msg = "请上传 8MB 以内的图片"
+        raise DomainError(msg, code="validation_error", errors={"image": [msg]})
+
+
 def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
+    check_photo(upload)
     _own_caregiver(order, actor)
     if order.status not in {S.CHECKED_IN, S.CHECKED_OUT}:
         raise Conflict(
@@ -577,8 +597,6 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> None:
-    from yiyang.dispatch.services import order_candidates
-
     candidates = [c for c in order_candidates(order=order) if c.eligible and c.staff != exclude]
     if not candidates:
         raise DomainError("没有符合条件的服务人员可派", code="no_candidate")
@@ -587,18 +605,23 @@ def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> Non
     )
 
 
-def on_elder_status(elder: Elder, old: str, new: str, actor: Any) -> dict[str, Any]:
-    """STATUS_HANDLERS hook: cancel every open order; flag orders served after the change."""
+def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
+    """Subscriber of ``core.hooks.elder_status_changed``: on death or moving out, cancel every open
+    order of the elder and flag orders served after the change (nothing on a correction back to active)."""
+    if not event.ends_service:
+        return {}
+    new, actor = event.new, event.actor
     cancelled = 0
-    for order in Order.objects.filter(elder=elder, status__in=OPEN_STATUSES).select_related("elder"):
+    mine = Order.objects.filter(elder__public_id=event.elder_id)
+    for order in mine.filter(status__in=OPEN_STATUSES).select_related("elder"):
         try:
             _move(order, S.CANCELLED, actor, reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消")
             cancelled += 1
         except Conflict:
             continue
-    since = elder.status_date
+    since = event.effective_date
     flagged = 0
-    served = Order.objects.filter(elder=elder, status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
+    served = mine.filter(status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
     for order in served.select_related("elder"):
         if since is None or timezone.localtime(order.checked_in_at or order.scheduled_start).date() >= since:
             flag_raise(

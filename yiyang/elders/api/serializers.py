@@ -13,9 +13,10 @@ from yiyang.elders.choices import (
     LivingSituation,
     Relation,
 )
+from yiyang.elders.identity import birthplace_warnings
 from yiyang.elders.models import Elder, ElderCategory, ElderContact, ElderStatusChange
 from yiyang.elders.selectors import elder_capability
-from yiyang.elders.services import REVEALABLE, birthplace_warnings
+from yiyang.elders.services import REVEALABLE
 
 
 class WarningSerializer(serializers.Serializer[Any]):
