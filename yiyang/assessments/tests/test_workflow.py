@@ -105,7 +105,7 @@ def test_county_admin_requests_assigns_and_assessors_complete_via_api(api_as: An
         True,
     )
     assert elder.capability_valid_until == add_months(elder.capability_assessed_on, 12)
-    statuses = list(AssessmentEvent.objects.filter(assessment=a).values_list("new_status", flat=True))
+    statuses = list(AssessmentEvent.objects.filter(assessment=a).values_list("to_status", flat=True))
     assert statuses == ["requested", "assigned", "in_progress", "submitted", "completed"]
     assert AuditEvent.objects.filter(event="assessments.completed", object_id=str(a.public_id)).exists()
     assert AuditEvent.objects.filter(event="elders.capability").exists()
