@@ -19,8 +19,8 @@ class Baseline(APIView):
             return Response({"code": "not_found"}, status=404)
         OrderEvent.objects.create(
             order=order,
-            old_status=order.status,
-            new_status=order.status,  # one write
+            from_status=order.status,
+            to_status=order.status,  # one write
             actor_name="bench",
             reason="baseline",
         )

@@ -259,7 +259,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "yiyang.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "deliver-outbox": {"task": "yiyang.core.tasks.deliver_outbox", "schedule": 60.0},
 }
+
+# The outbox (yiyang.core.outbox): retries with exponential backoff, then the dead-letter list.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "30"))
+OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", str(6 * 3600)))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+# Text messages leave through this adapter, a callable send(phone, text); the default only logs.
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "yiyang.core.channels.log_gateway")
 
 LOGGING = {
     "version": 1,

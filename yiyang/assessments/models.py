@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from yiyang.core.models import TransitionEvent
 from yiyang.regions.scope import ScopedManager
 
 STANDARD_CHOICES = [
@@ -150,23 +151,17 @@ class Assessment(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class AssessmentEvent(models.Model):
-    """Timeline of status transitions."""
+class AssessmentEvent(TransitionEvent):
+    """Assessment timeline of status transitions."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
-    old_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    new_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject_field: ClassVar[str] = "assessment"
+    status_labels: ClassVar[dict[str, str]] = dict(Status.choices)
 
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "评估时间线"
+        verbose_name_plural = "评估时间线"
 
 
 class SignatureRole(models.TextChoices):

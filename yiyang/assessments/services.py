@@ -27,23 +27,14 @@ from yiyang.assessments.models import (
 )
 from yiyang.assessments.scoring import STANDARDS, ScoringError, describe, score
 from yiyang.assessments.scoring.base import coerce_int
+from yiyang.assessments.transitions import ASSESSMENT_MACHINE as MACHINE
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
 from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.identifiers import IdentifierError, validate_uscc
 from yiyang.core.policy import policy_value
-from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.statemachine import IllegalTransition, timeline_write, transition
 from yiyang.elders.services import elder_set_capability
-
-MACHINE = StateMachine(
-    {
-        Status.REQUESTED: {Status.ASSIGNED, Status.CANCELLED},
-        Status.ASSIGNED: {Status.IN_PROGRESS, Status.ASSIGNED, Status.CANCELLED},
-        Status.IN_PROGRESS: {Status.SUBMITTED, Status.CANCELLED},
-        Status.SUBMITTED: {Status.COMPLETED, Status.IN_PROGRESS, Status.CANCELLED},
-    },
-    labels=dict(Status.choices),
-)
 
 DEFAULT_POLICY = {
     "standard": "gbt42195",
@@ -180,14 +171,9 @@ def _check_assessor_role(users: Iterable[Any]) -> None:
 
 
 def _moved(assessment: Assessment, actor: Any, note: str = "") -> Any:
+    """The audit event of a move (``transition`` writes the timeline row itself)."""
+
     def on_moved(old: str, new: str) -> None:
-        AssessmentEvent.objects.create(
-            assessment=assessment,
-            old_status=old,
-            new_status=new,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            note=note[:200],
-        )
         audit_record(
             actor=actor,
             region=assessment.elder.region_id,
@@ -239,8 +225,13 @@ def assessment_request(
             source=source[:40],
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        AssessmentEvent.objects.create(
-            assessment=assessment, new_status=Status.REQUESTED, actor=assessment.requested_by, note=note[:200]
+        timeline_write(
+            timeline=AssessmentEvent,
+            subject=assessment,
+            old="",
+            new=Status.REQUESTED,
+            actor=actor,
+            reason=note,
         )
         audit_record(
             actor=actor,
@@ -288,12 +279,16 @@ def assessment_assign(
     if errors:
         raise DomainError("指派不符合要求", errors=errors)
     with transaction.atomic():
+        note = "指派：" + "、".join(u.display_name or u.username for u in unique.values())
         transition(
             obj=assessment,
             to=Status.ASSIGNED,
             machine=MACHINE,
+            timeline=AssessmentEvent,
+            actor=actor,
+            reason=note,
             updates={"agency": agency, "updated_at": timezone.now()},
-            on_moved=_moved(assessment, actor, "指派：" + "、".join(u.username for u in unique.values())),
+            on_moved=_moved(assessment, actor, note),
         )
         assessment.assessors.set(list(unique.values()))
     return assessment
@@ -308,7 +303,14 @@ def _require_assessor(assessment: Assessment, actor: Any) -> None:
 
 def _ensure_in_progress(assessment: Assessment, actor: Any) -> None:
     if assessment.status == Status.ASSIGNED:
-        transition(obj=assessment, to=Status.IN_PROGRESS, machine=MACHINE, on_moved=_moved(assessment, actor))
+        transition(
+            obj=assessment,
+            to=Status.IN_PROGRESS,
+            machine=MACHINE,
+            timeline=AssessmentEvent,
+            actor=actor,
+            on_moved=_moved(assessment, actor),
+        )
     elif assessment.status != Status.IN_PROGRESS:
         raise Conflict(
             f"当前状态为「{assessment.get_status_display()}」，不能修改评估内容",
@@ -481,6 +483,9 @@ def assessment_submit(*, assessment: Assessment, actor: Any, assessed_on: date |
         obj=assessment,
         to=Status.SUBMITTED,
         machine=MACHINE,
+        timeline=AssessmentEvent,
+        actor=actor,
+        reason=f"等级 {result['final_level']} {result['label']}",
         updates=updates,
         on_moved=_moved(assessment, actor, f"等级 {result['final_level']} {result['label']}"),
     )
@@ -518,6 +523,8 @@ def assessment_complete(*, assessment: Assessment, actor: Any) -> Assessment:
         obj=assessment,
         to=Status.COMPLETED,
         machine=MACHINE,
+        timeline=AssessmentEvent,
+        actor=actor,
         on_moved=moved,
         updates={"completed_at": timezone.now(), "updated_at": timezone.now()},
     )
@@ -530,6 +537,8 @@ def assessment_reopen(*, assessment: Assessment, actor: Any) -> Assessment:
         obj=assessment,
         to=Status.IN_PROGRESS,
         machine=MACHINE,
+        timeline=AssessmentEvent,
+        actor=actor,
         on_moved=_moved(assessment, actor),
         updates={"updated_at": timezone.now()},
     )
@@ -542,6 +551,9 @@ def assessment_cancel(*, assessment: Assessment, reason: str, actor: Any) -> Ass
         obj=assessment,
         to=Status.CANCELLED,
         machine=MACHINE,
+        timeline=AssessmentEvent,
+        actor=actor,
+        reason=reason.strip(),
         on_moved=_moved(assessment, actor, reason.strip()),
         updates={"updated_at": timezone.now()},
     )
@@ -563,6 +575,9 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
             obj=assessment,
             to=Status.CANCELLED,
             machine=MACHINE,
+            timeline=AssessmentEvent,
+            actor=event.actor,
+            reason=note,
             on_moved=_moved(assessment, event.actor, note),
             updates={"updated_at": timezone.now()},
         )

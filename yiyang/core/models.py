@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from yiyang.regions.scope import ScopedManager
 
 
 class JobRun(models.Model):
@@ -34,6 +40,103 @@ class JobRun(models.Model):
         return f"{self.name} {self.status}"
 
 
-from yiyang.core.policy_models import PolicyValue  # noqa: E402  (own module: policy as data)
+class TransitionEvent(models.Model):
+    """Abstract timeline row (ARCHITECTURE rule 3): who moved what from which status to which, when, why.
 
-__all__ = ["JobRun", "PolicyValue"]
+    A concrete timeline adds the foreign key to the moved object, names it in ``subject_field`` and sets
+    ``status_labels`` (the statuses' Chinese labels) so that every display shows labels, never codes.
+    Rows are written by ``yiyang.core.statemachine.transition`` (or ``timeline_write`` for a creation)."""
+
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    reason = models.CharField("原因", max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    subject_field: ClassVar[str] = ""
+    status_labels: ClassVar[Mapping[str, str]] = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return self.status_labels.get(self.from_status, self.from_status) if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return self.status_labels.get(self.to_status, self.to_status)
+
+
+class OutboxMessage(models.Model):
+    """A message that must not be lost (ARCHITECTURE rule 4): written by ``outbox_put`` in the writer's own
+    transaction, delivered after commit by ``yiyang.core.outbox.deliver_due`` with retries and exponential
+    backoff, and moved to the dead-letter list (死信) after ``OUTBOX_MAX_ATTEMPTS`` failures.
+
+    ``last_error`` holds the exception type and a scrubbed, shortened message, never the payload."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待投递"
+        SENT = "sent", "已投递"
+        DEAD = "dead", "投递失败（死信）"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField("通道", max_length=40, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+    region_code = models.CharField("区划", max_length=12, blank=True, db_index=True)
+    key = models.CharField("去重键", max_length=200, unique=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("投递次数", default=0)
+    next_attempt_at = models.DateTimeField("下次投递", default=timezone.now)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("投递时间", null=True, blank=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        verbose_name = "待投递消息"
+        verbose_name_plural = "待投递消息"
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.get_status_display()}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user (the bell in the header); written by the outbox ``notifications``
+    channel, so it appears only once the write that caused it has committed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=100)
+    body = models.CharField("内容", max_length=500, blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    key = models.CharField(max_length=200, unique=True, editable=False)  # the outbox key: delivered once
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+from yiyang.core.policy_models import PolicyValue  # noqa: E402, F401  (own module: policy as data)

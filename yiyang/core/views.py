@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -8,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yiyang.core import home
+from yiyang.core.effects import after_commit
+from yiyang.core.errors import DomainError
 from yiyang.core.jobs import JOBS
-from yiyang.core.models import JobRun
+from yiyang.core.models import JobRun, Notification, OutboxMessage
 from yiyang.core.pages import paginate
 
 
@@ -111,7 +115,7 @@ def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
             event="jobs.run",
             data={"job": name},
         )
-    job.task.apply_async(kwargs={"_trigger": "manual"})
+        after_commit(job.task, _trigger="manual")
     messages.success(request, f"已提交「{job.label}」，运行记录见下表")
     return redirect("core:jobs")
 
@@ -121,3 +125,47 @@ def styleguide(request: HttpRequest) -> HttpResponse:
     if settings.PRODUCTION and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return render(request, "core/styleguide.html")
+
+
+@login_required
+def outbox_dead_view(request: HttpRequest) -> HttpResponse:
+    """死信: messages that failed every attempt, for system administrators (scoped by the message's region)."""
+    if not request.user.has_perm("jobs.run"):
+        raise PermissionDenied
+    from yiyang.core.outbox import channel_label
+
+    dead = OutboxMessage.objects.restrict(request.user, "jobs.run").filter(status=OutboxMessage.Status.DEAD)
+    page = paginate(request, dead.order_by("-next_attempt_at", "-pk"), 30)
+    rows = [(m, channel_label(m.channel)) for m in page]
+    return render(request, "core/outbox_dead.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def outbox_redeliver_view(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
+    from yiyang.core.outbox import outbox_redeliver
+
+    if not request.user.has_perm("jobs.run"):
+        raise PermissionDenied
+    message = OutboxMessage.objects.restrict(request.user, "jobs.run").filter(public_id=message_id).first()
+    if message is None:
+        raise Http404
+    try:
+        outbox_redeliver(message=message, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新投递")
+    return redirect("core:outbox-dead")
+
+
+@login_required
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The user's own in-app notifications; opening the page marks them read."""
+    mine = Notification.objects.filter(recipient_id=request.user.pk)
+    page = paginate(request, mine, 30)
+    unread = [n.pk for n in page if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread_ids": set(unread)})
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yiyang.core.identifiers import age_on
+from yiyang.core.models import TransitionEvent
 from yiyang.elders.choices import Category, DisabilityCertificate, ElderStatus, LivingSituation, Relation, Sex
 from yiyang.regions.scope import ScopedManager
 
@@ -187,25 +188,20 @@ class ElderContact(models.Model):
         return f"{self.name}（{self.get_relation_display()}）"
 
 
-class ElderStatusChange(models.Model):
-    """Timeline of status transitions (active → moved out / deceased, and corrections)."""
+class ElderStatusChange(TransitionEvent):
+    """Elder timeline (active → moved out / deceased, and corrections); ``data`` holds what the status
+    handlers stopped (e.g. orders cancelled)."""
 
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="status_changes")
-    old_status = models.CharField(max_length=20, choices=ElderStatus.choices)
-    new_status = models.CharField(max_length=20, choices=ElderStatus.choices)
     effective_date = models.DateField("生效日期")
-    reason = models.CharField("原因", max_length=200)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    effects = models.JSONField("联动结果", default=dict, blank=True)
 
-    class Meta:
-        ordering = ["-at"]
+    subject_field: ClassVar[str] = "elder"
+    status_labels: ClassVar[dict[str, str]] = dict(ElderStatus.choices)
 
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"
+    class Meta(TransitionEvent.Meta):
+        ordering = ["-at", "-pk"]
+        verbose_name = "状态变更"
+        verbose_name_plural = "状态变更"
 
 
 class ImportJob(models.Model):

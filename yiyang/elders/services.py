@@ -342,15 +342,6 @@ def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date
                 )
             )
         )
-        ElderStatusChange.objects.create(
-            elder=elder,
-            old_status=old,
-            new_status=new,
-            effective_date=effective_date,
-            reason=reason[:200],
-            actor=actor,
-            effects=effects,
-        )
         audit_record(
             actor=actor,
             region=elder.region_id,
@@ -360,7 +351,16 @@ def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date
         )
 
     transition(
-        obj=elder, to=status, machine=ELDER_STATUS, on_moved=moved, updates={"status_date": effective_date}
+        obj=elder,
+        to=status,
+        machine=ELDER_STATUS,
+        timeline=ElderStatusChange,
+        actor=actor,
+        reason=reason,
+        data=effects,  # read after the handlers ran: what they stopped
+        timeline_extra={"effective_date": effective_date},
+        on_moved=moved,
+        updates={"status_date": effective_date},
     )
     return elder
 

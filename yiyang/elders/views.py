@@ -299,7 +299,7 @@ class ElderStatusView(ScopedPageMixin, View):
                     _apply_errors(form, exc)
                 else:
                     change = elder.status_changes.order_by("-at", "-id").first()
-                    stopped = "；".join(f"{k}：{v}" for k, v in (change.effects if change else {}).items())
+                    stopped = "；".join(f"{k}：{v}" for k, v in (change.data if change else {}).items())
                     messages.success(
                         request,
                         f"状态已变更为“{elder.get_status_display()}”"
@@ -389,6 +389,7 @@ class ImportView(ScopedPageMixin, View):
         return self._render(request, ImportForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        from yiyang.core.effects import after_commit
         from yiyang.elders.tasks import import_elders_task
 
         form = ImportForm(request.POST, request.FILES)
@@ -406,7 +407,7 @@ class ImportView(ScopedPageMixin, View):
         with path.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        import_elders_task.delay(str(job.public_id), str(path), _trigger="manual")
+        after_commit(import_elders_task, str(job.public_id), str(path), _trigger="manual")
         return redirect("elders:import_job", job_id=job.public_id)
 
 

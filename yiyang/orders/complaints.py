@@ -1,7 +1,7 @@
 """Writes to complaints (投诉). A complaint is raised on an order that has been dispatched, then accepted
 (handling), resolved upheld (属实) or dismissed (不属实), and — once, if the complainant disputes a
-dismissal — reopened. Every step is one CAS transition that writes a row in the order's timeline and
-the audit event in the same transaction (``yiyang.orders.services._event``).
+dismissal — reopened. Every step is one CAS transition that writes a row in the complaint's timeline
+(``ComplaintEvent``) and the audit event in the same transaction.
 
 Money: the settlement eligibility query (``yiyang.orders.settlement.held_q``) holds an order out of the
 statement while a 未上门/虚假服务 complaint is pending and for good once any complaint is upheld; an
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.policy import policy_value
-from yiyang.core.statemachine import IllegalTransition, transition
+from yiyang.core.statemachine import IllegalTransition, timeline_write, transition
 from yiyang.orders.choices import (
     ComplaintCategory,
     ComplaintChannel,
@@ -27,8 +27,8 @@ from yiyang.orders.choices import (
     LineKind,
 )
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Complaint, Order, PendingReversal, SettlementLine
-from yiyang.orders.services import _event, _name
+from yiyang.orders.models import Complaint, ComplaintEvent, Order, PendingReversal, SettlementLine
+from yiyang.orders.services import _audit, _name
 from yiyang.orders.transitions import (
     COMPLAINABLE,
     COMPLAINT_MACHINE,
@@ -58,12 +58,18 @@ def _default_channel(actor: Any) -> str:
 
 
 def _data(complaint: Complaint, **more: Any) -> dict[str, Any]:
+    """Audit data of a complaint step (the timeline row names the complaint by its foreign key)."""
     return {
         "complaint": str(complaint.public_id),
         "category": complaint.category,
         "complaint_status": complaint.status,
         **more,
     }
+
+
+def _audit_step(complaint: Complaint, actor: Any, reason: str, event: str, **more: Any) -> None:
+    order = complaint.order
+    _audit(order, order.status, order.status, actor, reason, _data(complaint, **more), event)
 
 
 def _label(complaint: Complaint) -> str:
@@ -103,37 +109,32 @@ def complaint_raise(
         )
         if not Complaint.objects.restrict(actor, "orders.complain").filter(pk=complaint.pk).exists():
             raise Forbidden("无权对该工单投诉")
-        _event(
-            order,
-            order.status,
-            order.status,
-            actor,
-            reason=f"收到投诉（{_label(complaint)}）",
-            data=_data(complaint, channel=channel),
-            event="complaints.raised",
+        reason = f"收到投诉（{_label(complaint)}）"
+        timeline_write(
+            timeline=ComplaintEvent,
+            subject=complaint,
+            old="",
+            new=complaint.status,
+            actor=actor,
+            reason=reason,
+            data={"channel": channel, "category": category},
         )
+        _audit_step(complaint, actor, reason, "complaints.raised", channel=channel)
     return complaint
 
 
 def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
     """受理: the complaint is taken on by the acting supervisor."""
 
-    def moved(old: str, new: str) -> None:
-        _event(
-            complaint.order,
-            complaint.order.status,
-            complaint.order.status,
-            actor,
-            reason=f"受理投诉（{_label(complaint)}）",
-            data=_data(complaint),
-            event="complaints.handling",
-        )
-
+    reason = f"受理投诉（{_label(complaint)}）"
     transition(
         obj=complaint,
         to=ComplaintStatus.HANDLING,
         machine=COMPLAINT_MACHINE,
-        on_moved=moved,
+        timeline=ComplaintEvent,
+        actor=actor,
+        reason=reason,
+        on_moved=lambda old, new: _audit_step(complaint, actor, reason, "complaints.handling"),
         updates={"handler": actor, "handler_name": _name(actor), "handling_at": timezone.now()},
     )
     return complaint
@@ -179,26 +180,25 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
         raise DomainError(next(iter(errors.values()))[0], code="validation_error", errors=errors)
     order = complaint.order
 
+    reason = f"投诉办结（{ComplaintOutcome(outcome).label}）：{resolution.strip()}"
+
+    data: dict[str, Any] = {"outcome": outcome}
+
     def moved(old: str, new: str) -> None:
         reversal = None
         if outcome == ComplaintOutcome.UPHELD and order.status == S.SETTLED:
             reversal = _reverse_settled(complaint, actor)
-        _event(
-            order,
-            order.status,
-            order.status,
-            actor,
-            reason=f"投诉办结（{ComplaintOutcome(outcome).label}）：{resolution.strip()}",
-            data=_data(
-                complaint, outcome=outcome, reversed_fen=-reversal.charge.amount_fen if reversal else 0
-            ),
-            event="complaints.resolved",
-        )
+        data["reversed_fen"] = -reversal.charge.amount_fen if reversal else 0
+        _audit_step(complaint, actor, reason, "complaints.resolved", **data)
 
     transition(
         obj=complaint,
         to=ComplaintStatus.RESOLVED,
         machine=COMPLAINT_MACHINE,
+        timeline=ComplaintEvent,
+        actor=actor,
+        reason=reason,
+        data=data,
         on_moved=moved,
         updates={
             "outcome": outcome,
@@ -229,22 +229,15 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
         raise DomainError("请填写不满意的理由", code="validation_error", errors={"reason": ["请填写理由"]})
     now = timezone.now()
 
-    def moved(old: str, new: str) -> None:
-        _event(
-            complaint.order,
-            complaint.order.status,
-            complaint.order.status,
-            actor,
-            reason=f"投诉人不满意，重新处理：{reason.strip()}",
-            data=_data(complaint),
-            event="complaints.reopened",
-        )
-
+    why = f"投诉人不满意，重新处理：{reason.strip()}"
     transition(
         obj=complaint,
         to=ComplaintStatus.HANDLING,
         machine=COMPLAINT_MACHINE,
-        on_moved=moved,
+        timeline=ComplaintEvent,
+        actor=actor,
+        reason=why,
+        on_moved=lambda old, new: _audit_step(complaint, actor, why, "complaints.reopened"),
         updates={
             "outcome": "",
             "reopen_count": complaint.reopen_count + 1,

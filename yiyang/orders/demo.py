@@ -15,7 +15,7 @@ from yiyang.demo.city import CENTRES
 from yiyang.dispatch.matching import Candidate
 from yiyang.elders.models import Elder, ElderContact
 from yiyang.orders import complaints, services
-from yiyang.orders.models import Complaint, Order, OrderEvent
+from yiyang.orders.models import Complaint, ComplaintEvent, Order, OrderEvent
 from yiyang.orders.settlement import settlement_generate
 from yiyang.providers.models import Organisation, ServiceItem, Staff
 
@@ -80,7 +80,7 @@ def _place(order: Order, start: datetime, minutes: int) -> None:
         "checked_out": start + timedelta(minutes=minutes),
     }
     for new, at in stamps.items():
-        OrderEvent.objects.filter(order=order, new_status=new).update(at=at)
+        OrderEvent.objects.filter(order=order, to_status=new).update(at=at)
     order.refresh_from_db()
 
 
@@ -288,6 +288,6 @@ def _seed_complaints(ctx: Any) -> str:
         Complaint.objects.filter(pk=late.pk).update(
             created_at=then, sla_due_at=then + complaints.resolve_sla()
         )
-        OrderEvent.objects.filter(order=late.order, data__complaint=str(late.public_id)).update(at=then)
+        ComplaintEvent.objects.filter(complaint=late).update(at=then)
     count = len([c for c in [*made, attitude, dismissed, upheld, reversed_] if c is not None])
     return f"投诉 {count} 件（1 件已超期）"

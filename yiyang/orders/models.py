@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from yiyang.core.models import TransitionEvent
 from yiyang.orders.choices import (
     Channel,
     ComplaintCategory,
@@ -112,25 +113,17 @@ class Order(models.Model):
         return q if q.children else None
 
 
-class OrderEvent(models.Model):
-    """Timeline: one row per transition (old, new, actor, reason, data, at)."""
+class OrderEvent(TransitionEvent):
+    """Order timeline: one row per transition (from, to, actor, reason, data, at)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150, blank=True)
-    reason = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject_field: ClassVar[str] = "order"
+    status_labels: ClassVar[dict[str, str]] = dict(OrderStatus.choices)
 
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "工单时间线"
+        verbose_name_plural = "工单时间线"
 
 
 class OrderFlag(models.Model):
@@ -160,6 +153,19 @@ class OrderFlag(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class FlagEvent(TransitionEvent):
+    """Flag timeline: open → cleared / rejected, with the supervisor's reason."""
+
+    flag = models.ForeignKey(OrderFlag, on_delete=models.CASCADE, related_name="events")
+
+    subject_field: ClassVar[str] = "flag"
+    status_labels: ClassVar[dict[str, str]] = dict(FlagStatus.choices)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "异常处理记录"
+        verbose_name_plural = "异常处理记录"
 
 
 def photo_path(instance: OrderPhoto, filename: str) -> str:
@@ -300,7 +306,7 @@ class PendingReversal(models.Model):
 
 class Complaint(models.Model):
     """投诉 about one order: open → handling → resolved (upheld / dismissed); reopened once if disputed.
-    Raising and every move write a row in the order's timeline; see ``yiyang.orders.complaints``."""
+    Raising and every move write a row in the complaint's timeline; see ``yiyang.orders.complaints``."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="complaints", verbose_name="工单")
@@ -372,3 +378,16 @@ class Complaint(models.Model):
 
             q |= Q(order__elder_id__in=elder_ids_for_contact(user))
         return q if q.children else None
+
+
+class ComplaintEvent(TransitionEvent):
+    """Complaint timeline: raised (— → open), handling, resolved, reopened."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+
+    subject_field: ClassVar[str] = "complaint"
+    status_labels: ClassVar[dict[str, str]] = dict(ComplaintStatus.choices)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "投诉时间线"
+        verbose_name_plural = "投诉时间线"

@@ -1,15 +1,13 @@
 """Service photos: stored under a server-chosen name with the type sniffed from the content (JPEG, PNG or
 WebP only — never the client's extension or Content-Type), kept outside any public URL, and served by
-``photo_view`` to those who may see the order (its region scope, or the caregiver's and family's own)."""
+``orders.views.photos.photo_view`` to those who may see the order (its region scope, or the caregiver's and family's own)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 
 # extension → (content type, magic test on the first bytes)
@@ -53,26 +51,3 @@ def photo_url(photo: Any) -> str:
         "orders:photo",
         kwargs={"order_id": photo.order.public_id, "name": str(photo.image.name).rsplit("/", 1)[-1]},
     )
-
-
-@login_required
-def photo_view(request: HttpRequest, order_id: Any, name: str) -> FileResponse:
-    from yiyang.orders.models import OrderPhoto
-    from yiyang.orders.selectors import order_get
-
-    order = order_get(user=request.user, public_id=order_id)
-    if order is None or not request.user.has_perm("orders.view"):
-        raise Http404
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    photo = OrderPhoto.objects.filter(order=order, image=f"orders/{order.public_id}/{name}").first()
-    if photo is None or ext not in IMAGE_TYPES:
-        raise Http404
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=IMAGE_TYPES[ext])
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

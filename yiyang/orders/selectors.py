@@ -133,8 +133,8 @@ def declined_caregiver_pks(order: Order) -> set[int]:
     """Caregivers who declined this order or let it time out."""
     ids = OrderEvent.objects.filter(
         order=order,
-        old_status=OrderStatus.DISPATCHED,
-        new_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
+        from_status=OrderStatus.DISPATCHED,
+        to_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
     ).values_list("data", flat=True)
     return {int(d["caregiver_pk"]) for d in ids if isinstance(d, dict) and d.get("caregiver_pk")}
 

@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
+from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
 from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.policy import policy_minimum, policy_value
-from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.statemachine import actor_name, timeline_write, transition
 from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
 from yiyang.dispatch.matching import (
     BusyBook,
@@ -33,9 +35,9 @@ from yiyang.elders.selectors import elder_status, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
-from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderPhoto
 from yiyang.orders.photos import check_photo as check_photo_content
-from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
+from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
 if TYPE_CHECKING:
@@ -67,9 +69,25 @@ def max_dispatch_attempts() -> int:
 
 
 def _name(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return "系统"
-    return str(getattr(actor, "display_name", "") or actor.username)
+    return actor_name(actor)
+
+
+def _audit(
+    order: Order,
+    old: str,
+    new: str,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    event: str = "orders.transition",
+) -> None:
+    audit_record(
+        actor=actor,
+        region=order.elder.region_id,
+        event=event,
+        obj=order,
+        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
+    )
 
 
 def _event(
@@ -81,32 +99,16 @@ def _event(
     data: dict[str, Any] | None = None,
     event: str = "orders.transition",
 ) -> None:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    OrderEvent.objects.create(
-        order=order,
-        old_status=old,
-        new_status=new,
-        actor=actor if authenticated else None,
-        actor_name=_name(actor),
-        reason=reason[:300],
-        data=data or {},
+    """Timeline row and audit event of a creation (moves write theirs through ``transition``)."""
+    timeline_write(
+        timeline=OrderEvent, subject=order, old=old, new=new, actor=actor, reason=reason, data=data
     )
-    audit_record(
-        actor=actor,
-        region=order.elder.region_id,
-        event=event,
-        obj=order,
-        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
-    )
+    _audit(order, old, new, actor, reason, data, event)
 
 
 def require_transition(order: Order, to: str) -> None:
     """Fail early with the 409 naming the current status (before slower checks that could say 400)."""
-    if not ORDER_MACHINE.can(order.status, to):
-        raise IllegalTransition(
-            f"当前状态为「{ORDER_MACHINE.label(order.status)}」，不能变更为「{ORDER_MACHINE.label(to)}」",
-            extra={"current_status": order.status},
-        )
+    ORDER_MACHINE.require(order.status, to)
 
 
 def _move(
@@ -120,11 +122,21 @@ def _move(
     after: Any = None,
 ) -> Order:
     def on_moved(old: str, new: str) -> None:
-        _event(order, old, new, actor, reason, data)
+        _audit(order, old, new, actor, reason, data)
         if after is not None:
             after()
 
-    transition(obj=order, to=to, machine=ORDER_MACHINE, on_moved=on_moved, updates=updates)
+    transition(
+        obj=order,
+        to=to,
+        machine=ORDER_MACHINE,
+        timeline=OrderEvent,
+        actor=actor,
+        reason=reason,
+        data=data,
+        on_moved=on_moved,
+        updates=updates,
+    )
     return order
 
 
@@ -250,10 +262,26 @@ def order_dispatch(
         )
     day = timezone.localtime(order.scheduled_start).date()
     price = contract_price_fen(organisation=caregiver.organisation, item=order.service_item, day=day)
+
+    def tell_caregiver() -> None:
+        """The caregiver's in-app notification, through the outbox: it exists only if the dispatch commits."""
+        if caregiver.user_id is None:
+            return
+        when = timezone.localtime(order.scheduled_start).strftime("%m-%d %H:%M")
+        notify(
+            recipient=caregiver.user,
+            title=f"新工单：{order.service_item.name}",
+            body=f"上门时间 {when}，请及时接单",
+            link=reverse("orders:serve", kwargs={"order_id": order.public_id}),
+            key=f"order-dispatched:{order.public_id}:{order.dispatch_attempts}",
+            region_code=order.elder.region_id,
+        )
+
     return _move(
         order,
         S.DISPATCHED,
         actor,
+        after=tell_caregiver,
         reason=reason or "人工派单",
         data={
             "caregiver": str(caregiver.public_id),
@@ -497,10 +525,6 @@ def order_cancel(*, order: Order, actor: Any, reason: str) -> Order:
 
 # --- supervision ----------------------------------------------------------------------------------------
 
-FLAG_MACHINE = StateMachine(
-    {FlagStatus.OPEN: {FlagStatus.CLEARED, FlagStatus.REJECTED}}, labels=dict(FlagStatus.choices)
-)
-
 
 def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> OrderFlag:
     """A supervisor clears (the order may be settled) or rejects (never paid) a flag, with a reason."""
@@ -514,7 +538,7 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
     order = flag.order
 
     def moved(old: str, new: str) -> None:
-        _event(
+        _audit(
             order,
             order.status,
             order.status,
@@ -528,6 +552,10 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
         obj=flag,
         to=to,
         machine=FLAG_MACHINE,
+        timeline=FlagEvent,
+        actor=actor,
+        reason=reason,
+        data={"order": str(order.public_id)},
         on_moved=moved,
         updates={"resolved_at": timezone.now(), "resolved_by": actor, "resolution_reason": reason[:300]},
     )

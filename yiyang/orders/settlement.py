@@ -202,19 +202,16 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         if within:
             used[(order.elder_id, served_in)] += 1
 
-        def moved(old: str, new: str, order: Order = order, served_in: str = served_in) -> None:
-            OrderEvent.objects.create(
-                order=order,
-                old_status=old,
-                new_status=new,
-                actor=actor,
-                actor_name=getattr(actor, "username", ""),
-                reason=f"纳入 {settlement.month} 结算"
-                + ("" if served_in == settlement.month else f"（补结 {served_in}）"),
-                data={"settlement": str(settlement.public_id)},
-            )
-
-        transition(obj=order, to=S.SETTLED, machine=ORDER_MACHINE, on_moved=moved)
+        transition(
+            obj=order,
+            to=S.SETTLED,
+            machine=ORDER_MACHINE,
+            timeline=OrderEvent,
+            actor=actor,
+            reason=f"纳入 {settlement.month} 结算"
+            + ("" if served_in == settlement.month else f"（补结 {served_in}）"),
+            data={"settlement": str(settlement.public_id)},
+        )
 
 
 def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> PendingReversal:

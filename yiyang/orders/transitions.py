@@ -1,10 +1,11 @@
-"""The one order state machine (ARCHITECTURE rule 3). Every move goes through
-``yiyang.core.statemachine.transition`` (compare-and-swap) from ``yiyang.orders.services``."""
+"""The order, complaint and flag state machines (ARCHITECTURE rule 3). Every move goes through
+``yiyang.core.statemachine.transition`` (compare-and-swap plus the timeline row) from the services."""
 
 from __future__ import annotations
 
 from yiyang.core.statemachine import StateMachine
 from yiyang.orders.choices import ComplaintStatus as C
+from yiyang.orders.choices import FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 
 ORDER_EDGES: dict[str, set[str]] = {
@@ -47,3 +48,10 @@ COMPLAINT_EDGES: dict[str, set[str]] = {
 COMPLAINT_MACHINE = StateMachine(COMPLAINT_EDGES, labels=dict(C.choices))
 COMPLAINT_PENDING = frozenset({C.OPEN, C.HANDLING})
 MAX_REOPENS = 1
+
+
+# --- flags (异常标记): a supervisor clears (may be settled) or rejects (never paid) ----------------------
+
+FLAG_MACHINE = StateMachine(
+    {FlagStatus.OPEN: {FlagStatus.CLEARED, FlagStatus.REJECTED}}, labels=dict(FlagStatus.choices)
+)

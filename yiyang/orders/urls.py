@@ -1,13 +1,13 @@
 from django.urls import path
 
-from yiyang.orders import photos
 from yiyang.orders.views import board, caregiver, complaints, family, orders, settlements, supervision
+from yiyang.orders.views import photos as photo_pages
 
 app_name = "orders"
 urlpatterns = [
     path("orders/", orders.OrderListView.as_view(), name="list"),
     path("orders/<uuid:order_id>/", orders.OrderDetailView.as_view(), name="detail"),
-    path("orders/<uuid:order_id>/photos/<str:name>", photos.photo_view, name="photo"),
+    path("orders/<uuid:order_id>/photos/<str:name>", photo_pages.photo_view, name="photo"),
     path("dispatch/", board.DispatchBoardView.as_view(), name="dispatch"),
     path("dispatch/<uuid:order_id>/", board.CandidatesView.as_view(), name="candidates"),
     path("m/", caregiver.MyOrdersView.as_view(), name="mine"),

@@ -121,14 +121,13 @@ class SignatureSerializer(serializers.Serializer[Any]):
 
 
 class TimelineSerializer(serializers.Serializer[Any]):
-    old_status = serializers.CharField()
-    new_status = serializers.CharField()
-    actor = serializers.SerializerMethodField()
-    note = serializers.CharField()
+    old_status = serializers.CharField(source="from_status")
+    new_status = serializers.CharField(source="to_status")
+    old_status_label = serializers.CharField(source="from_label")
+    new_status_label = serializers.CharField(source="to_label")
+    actor = serializers.CharField(source="actor_name")
+    note = serializers.CharField(source="reason")
     at = serializers.DateTimeField()
-
-    def get_actor(self, obj: Any) -> str:
-        return obj.actor.username if obj.actor else ""
 
 
 class AssessmentListSerializer(serializers.ModelSerializer[Assessment]):

@@ -107,7 +107,7 @@ def test_county_admin_requests_assigns_and_assessors_complete_via_api(api_as: An
         True,
     )
     assert elder.capability_valid_until == add_months(elder.capability_assessed_on, 12)
-    statuses = list(AssessmentEvent.objects.filter(assessment=a).values_list("new_status", flat=True))
+    statuses = list(AssessmentEvent.objects.filter(assessment=a).values_list("to_status", flat=True))
     assert statuses == ["requested", "assigned", "in_progress", "submitted", "completed"]
     assert AuditEvent.objects.filter(event="assessments.completed", object_id=str(a.public_id)).exists()
     assert AuditEvent.objects.filter(event="elders.capability").exists()
@@ -430,7 +430,7 @@ def test_reassessments_fall_due_after_six_months_and_show_in_the_county_and_asse
     again.refresh_from_db()
     assert again.status == Status.CANCELLED
     last = again.events.last()
-    assert last is not None and last.note == "老人已故，评估关闭"
+    assert last is not None and last.reason == "老人已故，评估关闭"
     assert (
         list(reassessments_due(user=cast.county_admin_a)) == []
     )  # not for an elder no longer in the register

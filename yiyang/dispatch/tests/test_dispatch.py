@@ -183,4 +183,4 @@ def test_two_dispatchers_at_once_end_with_one_caregiver() -> None:
     assert loser["current_status"] == "dispatched" and "已派单" in loser["message"]
     order.refresh_from_db()
     assert order.status == "dispatched" and order.caregiver in staff
-    assert order.timeline.filter(new_status="dispatched").count() == 1
+    assert order.timeline.filter(to_status="dispatched").count() == 1

@@ -243,8 +243,23 @@ class StatusInputSerializer(serializers.Serializer[Any]):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer[ElderStatusChange]):
-    actor = serializers.CharField(source="actor.username", default="", read_only=True)
+    old_status = serializers.CharField(source="from_status", read_only=True)
+    new_status = serializers.CharField(source="to_status", read_only=True)
+    old_status_label = serializers.CharField(source="from_label", read_only=True)
+    new_status_label = serializers.CharField(source="to_label", read_only=True)
+    actor = serializers.CharField(source="actor_name", read_only=True)
+    effects = serializers.JSONField(source="data", read_only=True)
 
     class Meta:
         model = ElderStatusChange
-        fields = ["old_status", "new_status", "effective_date", "reason", "actor", "at", "effects"]
+        fields = [
+            "old_status",
+            "new_status",
+            "old_status_label",
+            "new_status_label",
+            "effective_date",
+            "reason",
+            "actor",
+            "at",
+            "effects",
+        ]

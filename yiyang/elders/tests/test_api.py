@@ -222,7 +222,7 @@ def test_status_change_runs_handlers_and_refuses_illegal_transitions(cast: Any, 
             url, {"status": "moved_out", "date": "2026-01-06", "reason": "迁出"}, format="json"
         )
         assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
-        assert elder.status_changes.get().effects["test_handler_stopped"] == 2
+        assert elder.status_changes.get().data["test_handler_stopped"] == 2
 
 
 def test_patch_transfers_within_scope(cast: Any, api_as: Any) -> None:

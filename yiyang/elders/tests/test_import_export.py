@@ -167,15 +167,17 @@ def test_management_command_imports_and_reports(cast: Any, tmp_path: Path, capsy
     assert AuditEvent.objects.filter(event="elders.import").count() == 1
 
 
-def test_upload_page_runs_the_job_and_shows_progress_and_report(cast: Any, tmp_path: Path) -> None:
+def test_upload_page_runs_the_job_and_shows_progress_and_report(
+    cast: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
     client = Client()
     client.force_login(cast.county_admin_a)
     path = write_xlsx(tmp_path / "名册.xlsx", mixed_rows(cast))
     uploads = Path(settings.VAR_DIR) / "imports"
     before = set(uploads.glob("*")) if uploads.exists() else set()
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, django_capture_on_commit_callbacks(execute=True) as queued:
         r = client.post("/elders/import/", {"file": fh, "mode": "good-rows"})
-    assert r.status_code == 302
+    assert r.status_code == 302 and len(queued) == 1  # the job is queued for after the commit
     job = ImportJob.objects.get()
     assert job.status == "done" and job.processed == 5
     page = client.get(r["Location"])

@@ -22,7 +22,9 @@ def _all_text(cursor: Any) -> str:
     return "\n".join(chunks)
 
 
-def test_no_plaintext_id_or_phone_anywhere_in_the_database(cast: Any, api_as: Any, tmp_path: Path) -> None:
+def test_no_plaintext_id_or_phone_anywhere_in_the_database(
+    cast: Any, api_as: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
     via_api = id_number(address="321027")
     bad_number = "321002194803070010"  # refused rows must not leak into reports either
     phones = ["13912345670", "13912345671", "13912345672", "13912345673"]
@@ -62,7 +64,7 @@ def test_no_plaintext_id_or_phone_anywhere_in_the_database(cast: Any, api_as: An
     )
     page = Client()
     page.force_login(cast.county_admin_a)
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, django_capture_on_commit_callbacks(execute=True):
         assert page.post("/elders/import/", {"file": fh, "mode": "good-rows"}).status_code == 302
     page.get("/elders/export.xlsx", {"reveal": "1"})
     page.post("/elders/validate-id/", {"id_number": via_import})

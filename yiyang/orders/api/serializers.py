@@ -41,13 +41,15 @@ class FlagSerializer(serializers.ModelSerializer[OrderFlag]):
 
 
 class EventSerializer(serializers.ModelSerializer[OrderEvent]):
-    old = serializers.CharField(source="old_status")
-    new = serializers.CharField(source="new_status")
+    old = serializers.CharField(source="from_status")
+    new = serializers.CharField(source="to_status")
+    old_label = serializers.CharField(source="from_label", read_only=True)
+    new_label = serializers.CharField(source="to_label", read_only=True)
     actor = serializers.CharField(source="actor_name")
 
     class Meta:
         model = OrderEvent
-        fields = ["old", "new", "actor", "reason", "data", "at"]
+        fields = ["old", "new", "old_label", "new_label", "actor", "reason", "data", "at"]
 
 
 class OrderSerializer(serializers.ModelSerializer[Order]):

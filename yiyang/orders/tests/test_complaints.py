@@ -17,7 +17,7 @@ from yiyang.accounts.services import user_create
 from yiyang.audit.models import AuditEvent
 from yiyang.core.policy import policy_value_set
 from yiyang.orders.complaints import complaint_handle, complaint_raise, complaint_reopen, complaint_resolve
-from yiyang.orders.models import Complaint, Order, OrderEvent, SettlementLine
+from yiyang.orders.models import Complaint, ComplaintEvent, Order, OrderEvent, SettlementLine
 from yiyang.orders.settlement import parse_month, settleable_orders, settlement_generate
 from yiyang.orders.tests.factories import (
     make_elder,
@@ -95,15 +95,18 @@ def test_complaint_runs_open_handling_resolved_and_reopens_once(cast: Any, world
         complaint_reopen(complaint=c, actor=cast.family, reason="还是不满意")
     assert getattr(second.value, "code", "") == "illegal_transition"
 
-    timeline = list(OrderEvent.objects.filter(order=order, data__complaint=str(c.public_id)))
-    assert [e.data["complaint_status"] for e in timeline] == [
-        "open",
-        "handling",
-        "resolved",
-        "handling",
-        "resolved",
+    timeline = list(c.events.all())
+    assert [(e.from_status, e.to_status) for e in timeline] == [
+        ("", "open"),
+        ("open", "handling"),
+        ("handling", "resolved"),
+        ("resolved", "handling"),
+        ("handling", "resolved"),
     ]
-    assert all(e.old_status == e.new_status == "confirmed" for e in timeline)
+    assert [e.to_label for e in timeline][:3] == ["待受理", "处理中", "已办结"]
+    assert not OrderEvent.objects.filter(
+        order=order, from_status="confirmed"
+    ).exists()  # the order did not move
     assert [e.actor_name for e in timeline][3] == cast.family.display_name
     events = list(
         AuditEvent.objects.filter(object_id=str(order.public_id), event__startswith="complaints.")
@@ -171,11 +174,15 @@ def test_which_order_states_take_a_complaint(
     )
     if allowed:
         assert r.status_code == 201, r.json()
-        timeline = order.timeline.get()
-        assert timeline.reason == "收到投诉（超时/迟到）" and timeline.new_status == status
+        raised = ComplaintEvent.objects.get(complaint__order=order)
+        assert raised.reason == "收到投诉（超时/迟到）" and (raised.from_status, raised.to_status) == (
+            "",
+            "open",
+        )
+        assert not order.timeline.exists()
     else:
         assert r.status_code == 409 and r.json()["current_status"] == "created"
-        assert not Complaint.objects.exists() and not order.timeline.exists()
+        assert not Complaint.objects.exists() and not ComplaintEvent.objects.exists()
 
 
 def test_an_order_cancelled_before_dispatch_takes_no_complaint(cast: Any, world: dict[str, Any]) -> None:
@@ -326,7 +333,7 @@ def test_an_upheld_complaint_on_a_settled_order_reverses_its_charge_in_the_next_
     assert settlement.total_fen == 6000 and settlement.lines.count() == 1
     assert not SettlementLine.objects.filter(kind="reversal").exists()
     assert AuditEvent.objects.filter(event="settlements.reverse").count() == 1
-    resolved = order.timeline.get(data__complaint_status="resolved")
+    resolved = ComplaintEvent.objects.get(complaint=c, to_status="resolved")
     assert resolved.data["reversed_fen"] == -6000
     page = browser(cast.county_admin_a).get(f"/services/settlements/{settlement.public_id}/").content.decode()
     assert "待冲销（计入下期结算单）" in page

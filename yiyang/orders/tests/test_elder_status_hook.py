@@ -36,7 +36,7 @@ def test_orders_subscriber_cancels_open_orders_on_move_out(cast: Any, world: dic
             reason="迁出",
         )
     assert Order.objects.get(pk=waiting.pk).status == "cancelled"
-    assert world["elder"].status_changes.get().effects == {"orders_cancelled": 1, "orders_flagged": 0}
+    assert world["elder"].status_changes.get().data == {"orders_cancelled": 1, "orders_flagged": 0}
 
 
 def test_orders_subscriber_does_nothing_when_the_elder_becomes_active(

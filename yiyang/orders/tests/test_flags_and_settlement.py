@@ -134,7 +134,7 @@ def test_elder_death_cancels_open_orders_and_flags_served_ones(cast: Any, world:
     assert Order.objects.get(pk=waiting.pk).status == "cancelled"
     assert codes(in_service) == {"inactive_elder"}
     change = world["elder"].status_changes.get()
-    assert change.effects == {"orders_cancelled": 1, "orders_flagged": 1}
+    assert change.data == {"orders_cancelled": 1, "orders_flagged": 1}
 
 
 def test_flagged_orders_are_absent_from_the_statement_until_cleared(cast: Any, world: dict[str, Any]) -> None:

@@ -146,7 +146,7 @@ class ComplaintDetailView(ScopedPageMixin, View):
                 "can_reopen": complaint.can_reopen and request.user.has_perm("orders.complain"),
                 "outcomes": ComplaintOutcome.choices,
                 "show_raiser": "provider_admin" not in roles(request.user),
-                "timeline": complaint.order.timeline.filter(data__complaint=str(complaint.public_id)),
+                "timeline": complaint.events.all(),
             },
         )
 

@@ -1,0 +1,201 @@
+"""The database outbox (ARCHITECTURE rule 4): messages that must not be lost.
+
+* ``outbox_put(channel=, payload=, region_code=, key=)`` is called inside the writer's transaction, so
+  the message exists exactly when the write committed (a rollback takes it away too). ``key`` is unique:
+  putting the same key twice keeps one message (idempotent writers, retried requests).
+* ``register_channel(name, handler)`` names who delivers a channel; ``handler(payload, message)`` must be
+  idempotent (delivery is at least once: a worker that dies mid-delivery leaves the message to be
+  claimed again when its lease ends).
+* ``deliver_due()`` claims due messages (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
+  compare-and-swap on ``claim`` everywhere), delivers them outside any lock, and on failure retries with
+  exponential backoff until ``OUTBOX_MAX_ATTEMPTS``, then moves the message to the dead letters (死信),
+  which a system administrator may send again (``outbox_redeliver``).
+
+It runs from Celery beat (``yiyang.core.tasks.deliver_outbox``), from ``manage.py deliver_outbox`` and,
+right after a commit, from ``after_commit`` so that demo mode without a broker delivers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from yiyang.core.logging import scrub
+from yiyang.core.models import OutboxMessage
+
+log = logging.getLogger("yiyang.outbox")
+
+Handler = Callable[[dict[str, Any], OutboxMessage], None]
+CHANNELS: dict[str, Handler] = {}
+CHANNEL_LABELS: dict[str, str] = {}
+
+S = OutboxMessage.Status
+
+
+def register_channel(name: str, handler: Handler, *, label: str = "") -> None:
+    """Declare who delivers ``name`` (at app start-up, in ``AppConfig.ready``)."""
+    CHANNELS[name] = handler
+    CHANNEL_LABELS[name] = label or name
+
+
+def channel_label(name: str) -> str:
+    return CHANNEL_LABELS.get(name, name)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8))
+
+
+def lease() -> timedelta:
+    """How long a claim lasts: a worker that died mid-delivery frees its messages after this."""
+    return timedelta(seconds=int(getattr(settings, "OUTBOX_LEASE_SECONDS", 300)))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt after ``attempts`` failures: base × 2^(attempts − 1), capped."""
+    base = int(getattr(settings, "OUTBOX_BACKOFF_SECONDS", 30))
+    cap = int(getattr(settings, "OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600))
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", key: str) -> OutboxMessage:
+    """Queue one message in the caller's transaction (required: call it inside ``transaction.atomic``).
+
+    The message is delivered after the commit (see ``after_commit`` wiring below) or by the next sweep."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown outbox channel {channel!r}")
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox_put must run inside the writer's transaction")
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key must not break the caller's transaction
+            message = OutboxMessage.objects.create(
+                channel=channel, payload=payload, region_code=region_code or "", key=key[:200]
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(key=key[:200])
+    from yiyang.core.effects import after_commit
+
+    after_commit(_deliver_soon, message.pk, robust=True)
+    return message
+
+
+def _deliver_soon(pk: int) -> None:
+    """After the commit: try this one message now (failures are left to the retries)."""
+    deliver_due(only=[pk])
+
+
+def _claim(limit: int, now: datetime, only: list[int] | None) -> list[tuple[int, uuid.UUID]]:
+    """Claim up to ``limit`` due messages: each claimed row gets a fresh ``claim`` token, its attempt is
+    counted and its next attempt pushed past the lease, so no other worker takes it meanwhile."""
+    due = Q(status=S.PENDING, next_attempt_at__lte=now)
+    base = OutboxMessage.objects.filter(due)
+    if only is not None:
+        base = base.filter(pk__in=only)
+    claimed: list[tuple[int, uuid.UUID]] = []
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            rows = list(
+                base.order_by("next_attempt_at", "pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", "claim")[:limit]
+            )
+        else:
+            rows = list(base.order_by("next_attempt_at", "pk").values_list("pk", "claim")[:limit])
+        for pk, old_claim in rows:
+            token = uuid.uuid4()
+            won = OutboxMessage.objects.filter(due, pk=pk, claim=old_claim).update(
+                claim=token, attempts=F("attempts") + 1, next_attempt_at=now + lease()
+            )
+            if won:
+                claimed.append((pk, token))
+    return claimed
+
+
+def _error_text(exc: BaseException) -> str:
+    """The exception's type and a scrubbed, shortened message: never the payload."""
+    return scrub(f"{type(exc).__name__}: {exc}")[:500]
+
+
+def deliver_one(pk: int, token: uuid.UUID, now: datetime | None = None) -> bool:
+    """Deliver a claimed message; record success, a retry with backoff, or the dead letter."""
+    message = OutboxMessage.objects.filter(pk=pk, claim=token).first()
+    if message is None:
+        return False
+    handler = CHANNELS.get(message.channel)
+    now = now or timezone.now()
+    try:
+        if handler is None:
+            raise LookupError(f"没有注册投递通道 {message.channel}")
+        with transaction.atomic():
+            handler(dict(message.payload), message)
+            OutboxMessage.objects.filter(pk=pk, claim=token).update(
+                status=S.SENT, sent_at=now, claim=None, last_error=""
+            )
+        return True
+    except Exception as exc:
+        dead = message.attempts >= max_attempts()
+        OutboxMessage.objects.filter(pk=pk, claim=token).update(
+            status=S.DEAD if dead else S.PENDING,
+            next_attempt_at=now + backoff(message.attempts),
+            claim=None,
+            last_error=_error_text(exc),
+        )
+        log.warning(
+            "outbox delivery failed",
+            extra={
+                "channel": message.channel,
+                "outbox_message": str(message.public_id),
+                "attempts": message.attempts,
+                "dead": dead,
+                "error": type(exc).__name__,
+            },
+        )
+        return False
+
+
+def deliver_due(
+    *, limit: int = 100, now: datetime | None = None, only: list[int] | None = None
+) -> dict[str, int]:
+    """Claim and deliver the messages due now; returns counts (claimed, sent, failed)."""
+    now = now or timezone.now()
+    claimed = _claim(limit, now, only)
+    sent = sum(1 for pk, token in claimed if deliver_one(pk, token, now))
+    return {"claimed": len(claimed), "sent": sent, "failed": len(claimed) - sent}
+
+
+def outbox_redeliver(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
+    """重新投递: a dead message goes back to pending with a fresh attempt count (scoped and audited)."""
+    from yiyang.audit.services import audit_record  # audit is a platform app the kernel may call lazily
+    from yiyang.core.errors import Conflict, Forbidden, OutOfScope
+
+    if actor is None or not actor.has_perm("jobs.run"):
+        raise Forbidden("无权重新投递消息")
+    with transaction.atomic():
+        scoped = OutboxMessage.objects.restrict(actor, "jobs.run").filter(pk=message.pk)
+        if not scoped.exists():
+            raise OutOfScope("没有这条消息")
+        moved = scoped.filter(status=S.DEAD).update(
+            status=S.PENDING, attempts=0, next_attempt_at=timezone.now(), claim=None
+        )
+        if not moved:
+            raise Conflict("该消息不在死信列表中，无需重新投递", code="illegal_transition")
+        audit_record(
+            actor=actor,
+            region=message.region_code or None,
+            event="outbox.redeliver",
+            obj=message,
+            data={"channel": message.channel, "attempts": message.attempts},
+        )
+        from yiyang.core.effects import after_commit
+
+        after_commit(_deliver_soon, message.pk, robust=True)
+    message.refresh_from_db()
+    return message
