@@ -30,3 +30,29 @@ register_page_post(
         note="only a city admin (not in the cast) may add a version: core/tests/test_policy.py",
     )
 )
+
+
+def _dead_message(cast, region):
+    from django.utils import timezone
+
+    from yiyang.core.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        channel="notifications",
+        payload={"title": "测试"},
+        region_code=region.code,
+        key=f"scope-case-{region.code}-{OutboxMessage.objects.count()}",
+        status=OutboxMessage.Status.DEAD,
+        attempts=8,
+        next_attempt_at=timezone.now(),
+        last_error="RuntimeError",
+    )
+
+
+register_page_post(
+    PagePostCase(
+        name="core:outbox-redeliver",
+        make=_dead_message,
+        url=lambda obj: f"/outbox/{obj.public_id}/redeliver/",
+    )
+)
