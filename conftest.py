@@ -12,6 +12,15 @@ from rest_framework.test import APIClient
 from yiyang.core.testing import Cast, build_cast
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Login throttling counts in the cache (locmem in tests): each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()

@@ -57,9 +57,9 @@ def api_schema(db: Any) -> Any:
 
 @pytest.fixture
 def token(cast: Any) -> str:
-    from rest_framework.authtoken.models import Token
+    from yiyang.accounts.services import token_issue
 
-    return Token.objects.create(user=cast.county_admin_a).key
+    return token_issue(user=cast.county_admin_a)[1]
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
