@@ -215,6 +215,14 @@ def order_create(
 # --- dispatch -------------------------------------------------------------------------------------------
 
 
+UNKNOWN_CAREGIVER = "服务人员不存在或不可派"
+
+
+def unknown_caregiver() -> DomainError:
+    """The one answer for a caregiver id that does not exist or is not a candidate for this order."""
+    return DomainError(UNKNOWN_CAREGIVER, code="validation_error", errors={"caregiver": [UNKNOWN_CAREGIVER]})
+
+
 def order_dispatch(
     *, order: Order, caregiver: Staff, actor: Any, reason: str = "", candidate: Candidate | None = None
 ) -> Order:
@@ -223,16 +231,17 @@ def order_dispatch(
 
     require_transition(order, S.DISPATCHED)
     if candidate is None:
-        start, end = _day_bounds(order.scheduled_start)
-        candidate = evaluate(
-            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
-        )
         serving = caregiver.organisation.regions_served.filter(
             code__in=region_ancestors(order.elder.region_id)
         ).exists()
         if not serving:
-            candidate.eligible = False
-            candidate.reasons.insert(0, "所属机构不服务该老人所在区域")
+            # Not a candidate for this elder: answer exactly as for an unknown id (no skills,
+            # certificates, insurance or distance of someone the dispatcher cannot see).
+            raise unknown_caregiver()
+        start, end = _day_bounds(order.scheduled_start)
+        candidate = evaluate(
+            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
+        )
     if not candidate.eligible:
         raise DomainError(
             "该服务人员不符合派单条件：" + "；".join(r for r in candidate.reasons if "距离" not in r),

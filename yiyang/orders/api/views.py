@@ -238,7 +238,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         staff = staff_get(public_id=data["caregiver"])
         orgs = dispatch_organisations(request.user)
         if staff is None or (orgs is not None and staff.organisation not in orgs):
-            raise ValidationError({"caregiver": ["服务人员不存在或不可派"]})
+            raise services.unknown_caregiver()
         return self._done(services.order_dispatch(order=order, caregiver=staff, actor=request.user))
 
     @_transition_schema(None, "自动派单（最近的合格空闲服务人员）")

@@ -217,3 +217,32 @@ def test_sixty_simultaneous_wrong_codes_count_exactly_five(transactional_db: Any
     assert len(codes) == 60 and set(codes) <= {400, 409} and codes.count(400) <= 4
     assert Order.objects.get(pk=order.pk).confirmation_attempts == 5
     assert _confirm(cast, order, "123456").status_code == 409
+
+
+def test_dispatching_to_a_caregiver_outside_scope_answers_like_an_unknown_id(cast: Any) -> None:
+    import uuid
+
+    from yiyang.orders.tests.factories import make_elder, make_item, make_provider, make_staff
+
+    world_a = make_world(cast)  # a provider and caregiver of county A
+    elder_b = make_elder(cast.community_b1)
+    order_b = make_order(elder_b, make_item(skills=("bathing",)))
+    admin_b = client(cast.county_admin_b)
+    foreign = admin_b.post(
+        f"/api/v1/orders/{order_b.public_id}/dispatch/",
+        {"caregiver": str(world_a["staff"].public_id)},
+        format="json",
+    )
+    unknown = admin_b.post(
+        f"/api/v1/orders/{order_b.public_id}/dispatch/", {"caregiver": str(uuid.uuid4())}, format="json"
+    )
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json()
+    assert "技能" not in str(foreign.json()) and "证书" not in str(foreign.json())
+    # a caregiver whose organisation serves B is still evaluated, with reasons
+    org_b = make_provider(elder_b.region)
+    staff_b = make_staff(org_b, skills=("cleaning",))
+    in_scope = admin_b.post(
+        f"/api/v1/orders/{order_b.public_id}/dispatch/", {"caregiver": str(staff_b.public_id)}, format="json"
+    )
+    assert in_scope.status_code == 400 and "技能" in str(in_scope.json())
