@@ -31,6 +31,7 @@ from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
 from yiyang.core.identifiers import IdentifierError, validate_uscc
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.uniqueness import conflict_on_duplicate
 from yiyang.elders.services import elder_set_capability
 
 MACHINE = StateMachine(
@@ -224,15 +225,16 @@ def assessment_request(
                 code="duplicate",
                 errors={"elder": ["已有未完成的评估，请先完成或取消"]},
             )
-        assessment = Assessment.objects.create(
-            elder=elder,
-            reason=reason,
-            reason_note=note[:200],
-            standard=standard,
-            home_visit=home_visit,
-            source=source[:40],
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        with conflict_on_duplicate("该老人已有进行中的评估", "elder"):  # a simultaneous request lost
+            assessment = Assessment.objects.create(
+                elder=elder,
+                reason=reason,
+                reason_note=note[:200],
+                standard=standard,
+                home_visit=home_visit,
+                source=source[:40],
+                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
         AssessmentEvent.objects.create(
             assessment=assessment, new_status=Status.REQUESTED, actor=assessment.requested_by, note=note[:200]
         )

@@ -246,3 +246,41 @@ def test_dispatching_to_a_caregiver_outside_scope_answers_like_an_unknown_id(cas
         f"/api/v1/orders/{order_b.public_id}/dispatch/", {"caregiver": str(staff_b.public_id)}, format="json"
     )
     assert in_scope.status_code == 400 and "技能" in str(in_scope.json())
+
+
+# --- every other "one of" rule is a constraint, and a lost race answers 409 ------------------------------
+
+
+def test_one_open_assessment_per_elder_is_a_constraint(cast: Any) -> None:
+    from yiyang.assessments.models import Assessment
+    from yiyang.assessments.tests.factories import make_assessment
+
+    first = make_assessment(cast, cast.community_a1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(elder=first.elder, reason=first.reason, status="in_progress")
+    Assessment.objects.filter(pk=first.pk).update(status="cancelled")
+    Assessment.objects.create(elder=first.elder, reason=first.reason)  # a closed one does not count
+
+
+def test_one_contract_number_and_one_staff_id_per_organisation_are_constraints(cast: Any) -> None:
+    from datetime import date
+
+    from yiyang.core.errors import Conflict
+    from yiyang.core.uniqueness import conflict_on_duplicate
+    from yiyang.orders.tests.factories import make_provider, make_staff
+    from yiyang.providers.models import Contract, Staff
+
+    org = make_provider(cast.community_a1)
+    other = make_provider(cast.community_a1)
+    period = {"valid_from": date(2026, 1, 1), "valid_to": date(2026, 12, 31)}
+    Contract.objects.create(organisation=org, number="HT-1", **period)
+    Contract.objects.create(organisation=other, number="HT-1", **period)
+    with pytest.raises(Conflict) as lost, conflict_on_duplicate("本机构已有相同编号的合同", "number"):
+        Contract.objects.create(organisation=org, number="HT-1", **period)
+    assert lost.value.status == 409 and lost.value.errors == {"number": ["本机构已有相同编号的合同"]}
+    a, b = make_staff(org), make_staff(org)
+    Staff.objects.filter(pk=a.pk).update(id_number_hash="h1")
+    make_staff(other).__class__.objects.filter(organisation=other).update(id_number_hash="h1")
+    Staff.objects.filter(pk=b.pk).update(id_number_hash="")  # staff without an ID number are many
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Staff.objects.filter(pk=b.pk).update(id_number_hash="h1")
