@@ -1,4 +1,5 @@
-# Yiyang — `make demo` sets everything up and serves http://127.0.0.1:8000 ; `make test` runs the suite.
+# Yiyang — `make demo` sets everything up and serves http://127.0.0.1:8000 ; `make test` runs the suite
+# (in parallel, then the browser tests once).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -9,6 +10,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ELDERS ?= 2000
 PYTEST_ARGS ?=
+# The suite runs on this many processes (pytest-xdist; each has its own test database); the browser
+# tests (marker ``browser``) then run once, serially, unless BROWSER_TESTS=0.
+TEST_WORKERS ?= 2
+BROWSER_TESTS ?= 1
 
 .PHONY: demo setup assets migrate seed serve test lint typecheck check bench clean
 
@@ -45,7 +50,10 @@ serve:
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+ifneq ($(BROWSER_TESTS),0)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS) || test $$? -eq 5  # 5: PYTEST_ARGS chose no browser test
+endif
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -57,6 +65,7 @@ typecheck: setup
 check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(PY) tools/check_imports.py
 
 bench: setup
 	$(PY) bench/run_all.py

@@ -12,13 +12,39 @@ from rest_framework.test import APIClient
 from yiyang.core.testing import Cast, build_cast
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Each test process (one per pytest-xdist worker, ``gw0``, ``gw1`` …; ``master`` without -n) writes
+    its files (import uploads, media, demo logins) under its own temporary ``var/`` instead of the
+    checkout's, and keeps its cache keys apart when the cache is a shared Redis (CI's PostgreSQL run),
+    so that parallel workers never read each other's files, throttle counters or cached values.
+    pytest-django already gives each worker its own test database (``test_<name>_gw0`` …)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")  # set by pytest-xdist in each worker
+    var = tmp_path_factory.mktemp(f"var-{worker_id}")
+    caches = {name: {**conf, "KEY_PREFIX": f"test-{worker_id}"} for name, conf in settings.CACHES.items()}
+    with override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media", CACHES=caches):
+        yield var
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
-    """Login throttling counts in the cache (locmem in tests): each test starts with none counted."""
-    from django.core.cache import cache
+    """Throttle counters and locks live in the cache: each test starts with none counted, under a key
+    prefix of its own (never ``clear()``, which would empty a Redis shared with other workers)."""
+    import uuid
 
-    cache.clear()
-    yield
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    mine = uuid.uuid4().hex[:12]
+    caches = {
+        name: {**conf, "KEY_PREFIX": f"{conf.get('KEY_PREFIX', '')}-{mine}"}
+        for name, conf in settings.CACHES.items()
+    }
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture
@@ -93,7 +119,8 @@ def browser_login(page: Any, base_url: str, username: str, password: str) -> Non
 
 def assert_accessible(page: Any) -> None:
     """axe-core finds no serious or critical violation on the current page."""
-    page.add_script_tag(path=str(AXE))
+    # evaluated, not added as a <script> tag: the Content-Security-Policy refuses inline script
+    page.evaluate(AXE.read_text() + "\n;0")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     details = [
@@ -110,3 +137,25 @@ def _eager_celery() -> Any:
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = True
+
+
+def watch_csp(page: Any) -> dict[str, list[str]]:
+    """Collect CSP violations, dialogs (alert) and page errors of ``page`` from now on."""
+    seen: dict[str, list[str]] = {"csp": [], "dialogs": [], "errors": []}
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            seen["csp"].append(message.text)
+
+    def dialog(d: Any) -> None:
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("console", console)
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.log("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    return seen

@@ -40,8 +40,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from yiyang.accounts.services import user_create
-    from yiyang.dispatch.services import orders_auto_dispatch, plan_bulk
+    from yiyang.dispatch.matching import plan_bulk
     from yiyang.elders.models import Elder
+    from yiyang.orders.dispatching import orders_auto_dispatch
     from yiyang.orders.models import Order
     from yiyang.orders.tests.factories import make_item, make_provider, make_staff
     from yiyang.regions.models import Region

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yiyang.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yiyang.core.middleware.RequestLogMiddleware",
     "yiyang.core.middleware.RejectNulMiddleware",
@@ -191,8 +192,14 @@ FIELD_ENCRYPTION_KEYS = env_list(
 BLIND_INDEX_SECRET = os.environ.get(
     "YIYANG_BLIND_INDEX_SECRET", "" if PRODUCTION else "dev-only-blind-index-secret"
 )
-if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_SECRET):
-    raise RuntimeError("YIYANG_FIELD_KEYS and YIYANG_BLIND_INDEX_SECRET must be set in production")
+if PRODUCTION:
+    from yiyang.core.secretpolicy import secret_problems  # pure Python: no Django import
+
+    _problems = secret_problems(
+        secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS, blind_index_secret=BLIND_INDEX_SECRET
+    )
+    if _problems:  # refuse to start (check --deploy reports the same, see yiyang.core.checks)
+        raise RuntimeError("生产环境密钥不合格：" + "；".join(_problems))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -275,6 +282,23 @@ LOGGING = {
     },
 }
 
+# Security headers in every environment (the CSP and Permissions-Policy: yiyang.core.middleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Input limits (yiyang.core.validators, yiyang.elders.importing).
+YIYANG_SERVICE_TIME_SKEW_SECONDS = int(os.environ.get("YIYANG_SERVICE_TIME_SKEW_SECONDS", "120"))
+YIYANG_SERVICE_TIME_MAX_PAST_DAYS = int(os.environ.get("YIYANG_SERVICE_TIME_MAX_PAST_DAYS", "7"))
+YIYANG_SCHEDULE_HORIZON_DAYS = int(os.environ.get("YIYANG_SCHEDULE_HORIZON_DAYS", "180"))
+YIYANG_IMPORT_MAX_BYTES = int(os.environ.get("YIYANG_IMPORT_MAX_MB", "20")) * 1024 * 1024
+YIYANG_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("YIYANG_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+YIYANG_IMPORT_MAX_ROWS = int(os.environ.get("YIYANG_IMPORT_MAX_ROWS", "200000"))
+YIYANG_IMPORT_MAX_COLUMNS = int(os.environ.get("YIYANG_IMPORT_MAX_COLUMNS", "50"))
+# Order photos: size limit (bytes); the type is sniffed from the content (JPEG, PNG, WebP).
+YIYANG_PHOTO_MAX_BYTES = int(os.environ.get("YIYANG_PHOTO_MAX_MB", "8")) * 1024 * 1024
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -283,6 +307,3 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"

@@ -1,6 +1,6 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from yiyang.core.apidocs import SchemaView, api_docs
 from yiyang.core.views import healthz
 
 api_v1 = [
@@ -16,14 +16,14 @@ api_v1 = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", api_docs, name="swagger-ui"),
     path("accounts/", include("yiyang.accounts.urls")),
     path("regions/", include("yiyang.regions.urls")),
     path("audit/", include("yiyang.audit.urls")),
     path("elders/", include("yiyang.elders.urls")),
     path("assessments/", include("yiyang.assessments.urls")),
-    path("services/manage/", include("yiyang.providers.urls")),
+    path("services/", include("yiyang.providers.urls")),
     path("services/", include("yiyang.orders.urls")),
     path("", include("yiyang.core.urls")),
 ]

@@ -7,7 +7,17 @@ orders, the provider's organisation, the family's elders), decided by the model'
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
+from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
+from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
+from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
+from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
+from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
+from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
+from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
 
 REGION = "region"
 OWN = "own"
@@ -27,43 +37,31 @@ class Role(models.TextChoices):
     FAMILY = "family", "老人家属"
 
 
-# Every permission the platform knows, with its Chinese label.
-PERMISSIONS: dict[str, str] = {
-    "regions.view": "查看行政区划",
-    "regions.import": "导入行政区划",
-    "audit.view": "查看审计日志",
-    "jobs.view": "查看后台任务",
-    "jobs.run": "手动运行后台任务",
-    "accounts.view": "查看账户",
-    "elders.view": "查看老年人信息",
-    "elders.add": "登记老年人",
-    "elders.change": "修改老年人信息",
-    "elders.status": "变更老年人状态（迁出/死亡）",
-    "elders.reveal": "查看完整身份证号/电话",
-    "elders.import": "批量导入老年人",
-    "elders.export": "导出老年人名册",
-    "assessments.view": "查看能力评估",
-    "assessments.score": "评估计分",
-    "assessments.request": "申请能力评估",
-    "assessments.assign": "指派评估机构与评估员",
-    "assessments.perform": "实施能力评估",
-    "assessments.record_external": "录入他部门评估结果",
-    "providers.view": "查看服务商",
-    "providers.manage": "管理服务人员、证书与设施",
-    "providers.register": "登记与修改服务机构、签订购买服务合同",
-    "providers.catalog": "管理服务目录、补贴比例与月度额度",
-    "orders.view": "查看服务工单",
-    "orders.add": "创建服务工单",
-    "orders.dispatch": "派单",
-    "orders.serve": "接单与上门服务",
-    "orders.confirm": "确认与评价服务",
-    "orders.supervise": "处理异常工单",
-    "orders.complain": "登记服务投诉",
-    "complaints.view": "查看服务投诉",
-    "complaints.handle": "受理与办结服务投诉",
-    "settlements.view": "查看结算",
-    "settlements.manage": "生成结算单",
-}
+# Every permission the platform knows, with its Chinese label: each app declares its own in its
+# ``permissions.py`` (pure data); here they are assembled, and a code declared twice is an error.
+_DECLARED: list[dict[str, str]] = [
+    REGIONS_PERMISSIONS,
+    AUDIT_PERMISSIONS,
+    CORE_PERMISSIONS,
+    ACCOUNTS_PERMISSIONS,
+    ELDERS_PERMISSIONS,
+    ASSESSMENTS_PERMISSIONS,
+    PROVIDERS_PERMISSIONS,
+    ORDERS_PERMISSIONS,
+]
+
+
+def _assemble(declared: list[dict[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for perms in declared:
+        twice = out.keys() & perms.keys()
+        if twice:
+            raise ImproperlyConfigured(f"permission declared twice: {sorted(twice)}")
+        out.update(perms)
+    return out
+
+
+PERMISSIONS: dict[str, str] = _assemble(_DECLARED)
 
 _ADMIN = {p: REGION for p in PERMISSIONS if p not in {"orders.serve", "orders.confirm"}}
 

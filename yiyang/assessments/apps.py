@@ -12,9 +12,9 @@ class AssessmentsConfig(AppConfig):
         from yiyang.assessments.selectors import elder_tab_context
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.elders.services import elder_tab_register
+        from yiyang.core.tabs import register_tab
 
-        elder_tab_register(
+        register_tab(
             key="assessments",
             title="能力评估",
             perm="assessments.view",

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -88,6 +90,15 @@ def _signature_image(data_url: str) -> Image | None:
         return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_para(text: Any, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain text: every field goes through here, escaped, so a ``<`` or ``&`` in a name is
+    printed, never parsed as ReportLab markup (which failed the whole report, or fetched ``<img src>``)."""
+    return Paragraph(escape(_CONTROL.sub("", str(text))), style)
+
+
 def render_pdf(a: Assessment) -> bytes:
     font = cjk_font()
     st = _styles(font)
@@ -104,25 +115,25 @@ def render_pdf(a: Assessment) -> bytes:
     )
     elder = a.elder
     story: list[Any] = [
-        Paragraph("老年人能力评估报告", st["title"]),
-        Paragraph(f"{a.get_standard_display()}", st["small"]),
+        text_para("老年人能力评估报告", st["title"]),
+        text_para(f"{a.get_standard_display()}", st["small"]),
         Spacer(1, 4 * mm),
     ]
     info = [
-        ["姓名", elder.name, "身份证号", elder.id_number_masked],
+        ["姓名", text_para(elder.name, st["base"]), "身份证号", elder.id_number_masked],
         ["性别", elder.get_sex_display(), "年龄", f"{elder.age(a.assessed_on)} 岁"],
         ["常住地", elder.region.name, "评估原因", a.get_reason_display()],
         ["评估机构", a.agency.name if a.agency else "—", "评估日期", f"{a.assessed_on or '—'}"],
         [
             "信息提供者",
-            f"{a.informant_name or '—'} {a.informant_relation}",
+            text_para(f"{a.informant_name or '—'} {a.informant_relation}", st["base"]),
             "评估方式",
             "上门评估" if a.home_visit else "到评估机构评估",
         ],
     ]
     t = Table(info, colWidths=[24 * mm, 61 * mm, 24 * mm, 61 * mm])
     t.setStyle(_grid(font, header=False))
-    story += [t, Paragraph("评估项目与得分", st["h2"])]
+    story += [t, text_para("评估项目与得分", st["h2"])]
 
     rows: list[list[Any]] = [["代码", "项目", "得分", "评估情况"]]
     group_rows: list[int] = []
@@ -136,9 +147,9 @@ def render_pdf(a: Assessment) -> bytes:
             rows.append(
                 [
                     item["code"],
-                    Paragraph(item["name"], st["base"]),
+                    text_para(item["name"], st["base"]),
                     "—" if value is None else str(value),
-                    Paragraph(text, st["base"]),
+                    text_para(text, st["base"]),
                 ]
             )
     t = Table(rows, colWidths=[16 * mm, 38 * mm, 14 * mm, 102 * mm], repeatRows=1)
@@ -155,17 +166,17 @@ def render_pdf(a: Assessment) -> bytes:
         for d in a.diagnoses
     ]
     risk = "，".join(f"{label} {a.risk_events.get(k, 0)} 次" for k, label in rules.RISK_EVENTS)
-    story.append(Paragraph("健康相关情况", st["h2"]))
-    story.append(Paragraph(f"疾病诊断：{'、'.join(diag_names) or '无'}", st["base"]))
+    story.append(text_para("健康相关情况", st["h2"]))
+    story.append(text_para(f"疾病诊断：{'、'.join(diag_names) or '无'}", st["base"]))
     story.append(
-        Paragraph(
+        text_para(
             f"昏迷（A.5.11）：{'有' if flags['coma'] else '无'}；近30天照护风险事件：{risk}"
             f"（合计 {flags['risk_events_30d']} 次）",
             st["base"],
         )
     )
 
-    story.append(Paragraph("评估结论", st["h2"]))
+    story.append(text_para("评估结论", st["h2"]))
     grades = (a.result or {}).get("grades")
     conclusion = [
         [
@@ -179,7 +190,7 @@ def render_pdf(a: Assessment) -> bytes:
     ]
     if grades:
         conclusion.append(
-            ["维度分级", Paragraph("，".join(f"{k}={v}" for k, v in grades.items()), st["base"]), "", ""]
+            ["维度分级", text_para("，".join(f"{k}={v}" for k, v in grades.items()), st["base"]), "", ""]
         )
     t = Table(conclusion, colWidths=[28 * mm, 57 * mm, 28 * mm, 57 * mm])
     t.setStyle(_grid(font, header=False))
@@ -187,18 +198,18 @@ def render_pdf(a: Assessment) -> bytes:
     texts = _rule_texts(a)
     story.append(Spacer(1, 2 * mm))
     story.append(
-        Paragraph("等级变更依据：" + ("；".join(texts) if texts else "无（最终等级 = 初步等级）"), st["big"])
+        text_para("等级变更依据：" + ("；".join(texts) if texts else "无（最终等级 = 初步等级）"), st["big"])
     )
 
-    story.append(Paragraph("签名", st["h2"]))
+    story.append(text_para("签名", st["h2"]))
     sig_rows: list[list[Any]] = [["角色", "姓名", "签名", "时间"]]
     for sig in a.signatures.all():
         image = _signature_image(sig.image) if sig.image else None
         sig_rows.append(
             [
                 "评估员" if sig.role == SignatureRole.ASSESSOR else "信息提供者",
-                sig.name,
-                image or Paragraph(f"{sig.name}（电子签名）", st["base"]),
+                text_para(sig.name, st["base"]),
+                image or text_para(f"{sig.name}（电子签名）", st["base"]),
                 timezone.localtime(sig.signed_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )
@@ -208,7 +219,7 @@ def render_pdf(a: Assessment) -> bytes:
     story.append(Spacer(1, 4 * mm))
     assessors = "、".join(str(u) for u in a.assessors.all())
     story.append(
-        Paragraph(
+        text_para(
             f"评估员：{assessors}　　报告生成时间：{timezone.localtime():%Y-%m-%d %H:%M}　　"
             f"评估编号：{a.public_id}",
             st["small"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, connection, transaction
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from yiyang.core.errors import DomainError
+from yiyang.core.parsers import DEPTH_MESSAGE, RequestTooLarge, too_large
 
 logger = logging.getLogger("yiyang.api")
 
@@ -41,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_acceptable": ("无法提供请求的格式", "Not acceptable"),
     "unsupported_media_type": ("不支持的内容类型", "Unsupported media type"),
     "throttled": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    "too_large": ("请求数据过大", "Request body too large"),
     "server_error": ("服务器内部错误，已记录，请稍后重试", "Internal server error; it has been logged"),
     "invalid_credentials": ("用户名或密码错误", "Wrong username or password"),
     "account_locked": ("账户已被锁定", "The account is locked after repeated failed logins"),
@@ -62,6 +64,7 @@ _DRF_CODES: list[tuple[type[Exception], str]] = [
     (exceptions.NotAcceptable, "not_acceptable"),
     (exceptions.UnsupportedMediaType, "unsupported_media_type"),
     (exceptions.Throttled, "throttled"),
+    (RequestTooLarge, "too_large"),
 ]
 
 
@@ -111,6 +114,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(
             envelope(exc.code, exc.message, exc.errors, lang=lang, **exc.extra), status=exc.status
         )
+    if isinstance(exc, RequestDataTooBig):  # Django refused to read the body (DATA_UPLOAD_MAX_MEMORY_SIZE)
+        exc = too_large()
+    if isinstance(exc, RecursionError):
+        exc = exceptions.ParseError(DEPTH_MESSAGE)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

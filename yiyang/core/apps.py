@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "平台内核"
 
     def ready(self) -> None:
-        from yiyang.core import nav, tasks  # tasks: registers the recorded jobs listed on the jobs page
+        # tasks: registers the recorded jobs listed on the jobs page
+        from yiyang.core import checks, nav, tasks
+
+        assert checks.check_secrets  # registered with the system checks (check --deploy)
 
         assert tasks.clear_expired_sessions
 

@@ -50,17 +50,19 @@ class JobInfo:
     name: str
     label: str
     task: Any
+    manual: bool = True  # False: the job needs arguments (e.g. an uploaded file) and has no 立即运行
 
 
 JOBS: dict[str, JobInfo] = {}
 
 
-def recorded_job(name: str, label: str) -> Any:
-    """Decorator: a recorded Celery task, listed on the jobs page under ``label``."""
+def recorded_job(name: str, label: str, *, manual: bool = True) -> Any:
+    """Decorator: a recorded Celery task, listed on the jobs page under ``label``; ``manual=False`` for a
+    job that only runs with its arguments (no 立即运行 button)."""
 
     def wrap(func: Any) -> Any:
         task = shared_task(name=name, base=RecordedTask, bind=False)(func)
-        JOBS[name] = JobInfo(name=name, label=label, task=task)
+        JOBS[name] = JobInfo(name=name, label=label, task=task, manual=manual)
         return task
 
     return wrap

@@ -79,8 +79,8 @@ class CappedPaginator(Paginator):
 
     @property
     def count_label(self) -> str:
-        """The text for the page: ``1234``, or ``10,000+`` when the count stopped at the window."""
-        return f"{self.window:,}+" if self.count_capped else str(self.count)
+        """The text for the page: ``1,234``, or ``10,000+`` when the count stopped at the window."""
+        return f"{self.window:,}+" if self.count_capped else f"{self.count:,}"
 
 
 class Pagination(PageNumberPagination):

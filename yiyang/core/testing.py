@@ -1,10 +1,17 @@
 """Test kit shared by every app: the fixed cast (ARCHITECTURE rule 10) and the scope-case registry from
-which ``yiyang/core/tests/test_scope_generated.py`` generates the permission tests of every scoped
+which ``yiyang/core/tests/test_scope_generated*.py`` generate the permission tests of every scoped
 endpoint and page.
 
-An app registers, in ``yiyang/<app>/tests/scope_cases.py``, one ``ApiScopeCase`` per router basename of a
-scoped API viewset and one ``PageScopeCase`` per scoped detail page. The generated test fails when a
-scoped endpoint exists without a case, so new endpoints are covered without new test code.
+An app registers, in ``yiyang/<app>/tests/scope_cases.py``:
+
+- one ``ApiScopeCase`` per router basename of a scoped API viewset (list, detail, create) and one
+  ``PageScopeCase`` per scoped detail page, optionally with ``children`` (rows of another county hung
+  under the object, which must not show);
+- one ``ActionCase`` per routed API action and write method (``route-name:method``), one ``FilterCase``
+  per list filter declared in the OpenAPI schema, and one ``PagePostCase`` per page accepting POST.
+
+The generated tests fail when an endpoint, filter or page POST exists without its case, so new endpoints
+are covered without new test code.
 """
 
 from __future__ import annotations
@@ -43,8 +50,28 @@ class Cast:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_PASSWORD_HASH: list[str] = []
+
+
+def cast_user(username: str, role: str | None, where: Any) -> Any:
+    """An account holding one grant (or none), its password ``Cast.password``. The Argon2 hash is computed
+    once per test run: hashing it anew for every user of every test cost seconds per test."""
+    from django.contrib.auth.hashers import make_password
+
+    from yiyang.accounts.models import Grant, User
+
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(make_password(Cast.password))
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={"display_name": username, "password": _PASSWORD_HASH[0], "is_active": True},
+    )
+    if role:
+        Grant.objects.get_or_create(user=user, role=role, region_id=where.code)
+    return user
+
+
 def build_cast() -> Cast:
-    from yiyang.accounts.services import user_create
     from yiyang.regions.models import Region
 
     def region(code: str, name: str, level: str, parent: Any = None, kind: str = "") -> Any:
@@ -69,12 +96,9 @@ def build_cast() -> Cast:
     county_b = region("321003000000", "邗江区", "county", city, "市辖区")
     street_b1 = region("321003001000", "汶河街道", "town", county_b, "街道")
     community_b1 = region("321003001001", "汶河社区", "village", street_b1, "居民委员会")
-    pw = Cast.password
 
     def user(username: str, role: str | None, where: Any) -> Any:
-        return user_create(
-            username=username, password=pw, display_name=username, grants=[(role, where.code)] if role else []
-        )
+        return cast_user(username, role, where)
 
     return Cast(
         city=city,
@@ -112,6 +136,10 @@ class ApiScopeCase:
     count: Callable[[], int] | None = None
     viewer: str = "county_admin_a"
     has_list: bool = True
+    # ``children(cast, obj, other_region)`` hangs rows of ``other_region`` (another county) under ``obj``
+    # (a settlement's lines, an order's complaint) and returns the strings that would leak them (names,
+    # public ids): ``viewer`` must see none of them on the detail, the list or any GET action.
+    children: Callable[[Cast, Any, Any], list[str]] | None = None
 
 
 @dataclass
@@ -122,6 +150,7 @@ class PageScopeCase:
     make: Callable[[Cast, Any], Any]
     url: Callable[[Any], str]
     viewer: str = "county_admin_a"
+    children: Callable[[Cast, Any, Any], list[str]] | None = None  # as on ApiScopeCase
 
 
 API_CASES: dict[str, ApiScopeCase] = {}
@@ -144,3 +173,166 @@ def autodiscover_scope_cases() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name not in {f"{config.name}.tests", f"{config.name}.tests.scope_cases"}:
                     raise
+
+
+# --- Write paths: API actions, list filters, page POSTs --------------------------------------------------
+#
+# Every routed (route name, HTTP method) of a scoped viewset other than list/retrieve/create needs an
+# ``ActionCase``; every query parameter a scoped list declares in its OpenAPI schema needs a
+# ``FilterCase``; every page (class view with ``post``, or function view handling POST) needs a
+# ``PagePostCase``. The generated tests fail on any endpoint without its case.
+
+Body = Callable[[Cast, Any], dict[str, Any]]
+
+
+def _no_body(cast: Cast, obj: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass
+class ActionCase:
+    """One API action (``route`` is the URL name, e.g. ``order-accept``; ``method`` its HTTP method).
+
+    ``make(cast, region)`` builds the object acted on in ``region`` (a community); ``body(cast, obj)`` a
+    body that the ``own`` actor may send successfully (it proves the body is valid, so a denial is a
+    denial and not a parse error). Expectations:
+
+    - ``outsider`` (a cast member or ``other_user`` role name of county B holding the permission) acting
+      on a county-A object gets ``outsider_status`` (404 ``not_found``) and nothing changes;
+    - every cast member inside county A lacking the action's permission gets 403 and nothing changes;
+      ``hidden`` names members holding the permission whose scope hides the object (404);
+    - ``own`` (member name, status) succeeds; ``None`` where success needs a world too costly to build
+      (say why in ``note``);
+    - ``foreign(cast, obj)``, when given, is a body naming county-B objects sent by ``own``'s actor
+      on a county-A object: it must be refused (``foreign_status``) and change nothing.
+    """
+
+    route: str
+    make: Callable[[Cast, Any], Any]
+    method: str = "post"
+    body: Body = _no_body
+    detail: bool = True
+    lookup: Callable[[Any], str] = lambda obj: str(obj.public_id)
+    outsider: str = "county_admin_b"
+    outsider_status: int = 404
+    hidden: tuple[str, ...] = ()
+    own: tuple[str, int] | None = ("county_admin_a", 200)
+    foreign: Body | None = None
+    foreign_status: tuple[int, ...] = (400, 404)
+    multipart: bool = False
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.route}:{self.method}"
+
+
+@dataclass
+class FilterCase:
+    """A declared list filter: ``value(cast, theirs)`` is the parameter's value matching the county-B
+    object ``theirs`` (built by the viewset's ``ApiScopeCase.make``); county A's admin querying it must
+    see none of county B's rows."""
+
+    basename: str
+    param: str
+    value: Callable[[Cast, Any], str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.basename}?{self.param}"
+
+
+@dataclass
+class PagePostCase:
+    """A page that accepts POST (by URL name).
+
+    ``make(cast, region)`` builds what the page acts on; ``url(obj)`` its path; ``data(cast, obj)`` the
+    form. Anonymous → login redirect, ``nobody`` → 403, ``outsider`` of county B on a county-A object →
+    ``outsider_status`` (404; ``None`` for a page with no object in its URL, where any non-5xx answer is
+    accepted but nothing may change), all without any change. ``own`` (member, expected statuses) posts
+    the same form and must succeed and (``changes``) change something; ``None`` where the page is covered by its app's own tests (``note``).
+    ``scoped=False`` marks city-wide pages (the catalog): no outsider check.
+    """
+
+    name: str
+    make: Callable[[Cast, Any], Any]
+    url: Callable[[Any], str]
+    data: Body = _no_body
+    outsider: str = "county_admin_b"
+    outsider_status: int | None = 404
+    own: tuple[str, tuple[int, ...]] | None = ("county_admin_a", (200, 302))
+    scoped: bool = True
+    changes: bool = True  # the own POST must change something (False for pages that only answer)
+    note: str = ""
+
+
+ACTION_CASES: dict[str, ActionCase] = {}
+FILTER_CASES: dict[str, FilterCase] = {}
+PAGE_POST_CASES: dict[str, PagePostCase] = {}
+
+
+def register_action(case: ActionCase) -> None:
+    assert case.key not in ACTION_CASES, f"two ActionCases for {case.key}"
+    ACTION_CASES[case.key] = case
+
+
+def register_filter(case: FilterCase) -> None:
+    FILTER_CASES[case.key] = case
+
+
+def register_page_post(case: PagePostCase) -> None:
+    assert case.name not in PAGE_POST_CASES, f"two PagePostCases for {case.name}"
+    PAGE_POST_CASES[case.name] = case
+
+
+# Users of county B beyond the fixed cast, made on demand: the role name is the key (``caregiver_b``).
+OTHER_ROLES = {"caregiver_b": "caregiver", "family_b": "family", "provider_admin_b": "provider_admin"}
+
+
+def member(cast: Cast, name: str) -> Any:
+    """A cast member by attribute name, or a county-B user of ``OTHER_ROLES`` (created once per cast)."""
+    if hasattr(cast, name) and name not in {"extra", "password"}:
+        return getattr(cast, name)
+    if name in cast.extra or name not in OTHER_ROLES:  # made by an app's factory (e.g. "assessor:as1a")
+        return cast.extra[name]
+    if name not in cast.extra:
+        where = cast.community_b1 if name == "family_b" else cast.county_b
+        cast.extra[name] = cast_user(f"cast_{name}", OTHER_ROLES[name], where)
+    return cast.extra[name]
+
+
+# Members inside county A (or above it) checked for "no permission → 403".
+INSIDE_A = (
+    "county_admin_a",
+    "street_worker_a1",
+    "community_worker_a1",
+    "auditor",
+    "caregiver",
+    "family",
+    "nobody",
+)
+
+
+def snapshot() -> dict[str, tuple[int, int]]:
+    """Per project table: (row count, hash of every row's values), plus the files under MEDIA_ROOT.
+    Equal snapshots mean no row was added, changed or removed, no audit event written, no file stored."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    state: dict[str, tuple[int, int]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("yiyang."):
+            continue
+        rows = list(model._default_manager.order_by("pk").values_list())
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        state[model._meta.label] = (len(rows), int(digest[:15], 16))
+    media = Path(settings.MEDIA_ROOT)
+    files = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    state["<media files>"] = (len(files), hash(tuple(files)))
+    return state
+
+
+def snapshot_diff(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -97,6 +98,9 @@ def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
     if job is None:
         messages.error(request, "没有这个后台任务")
         return redirect("core:jobs")
+    if not job.manual:
+        messages.error(request, f"「{job.label}」需随上传的文件运行，不能手动运行")
+        return redirect("core:jobs")
     from yiyang.audit.services import audit_record  # audit is a platform app the kernel may call lazily
 
     with transaction.atomic():
@@ -113,4 +117,7 @@ def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def styleguide(request: HttpRequest) -> HttpResponse:
+    """The style guide: public in development, for signed-in users in production."""
+    if settings.PRODUCTION and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     return render(request, "core/styleguide.html")

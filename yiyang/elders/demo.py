@@ -17,7 +17,7 @@ from typing import Any
 from yiyang.core.identifiers import mask_address, mask_id_number, mask_phone, resident_id_check_char
 from yiyang.core.pii import encrypt
 from yiyang.elders.choices import Category, LivingSituation
-from yiyang.elders.services import id_number_index, phone_index, phone_tail_index
+from yiyang.elders.identity import id_number_index, phone_index, phone_tail_index
 
 YANGZHOU = ["321002", "321003", "321012", "321023", "321081", "321084"]
 HISTORICAL = ["321027", "321026", "321011"]

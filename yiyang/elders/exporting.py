@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Forbidden
 from yiyang.core.pii import decrypt
+from yiyang.core.xlsx import append_row
 from yiyang.elders.models import Elder
 
 HEADERS = [
@@ -44,14 +45,15 @@ def elder_export_xlsx(
         raise Forbidden("您没有导出完整信息的权限")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("老年人名册")
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     count = 0
     exported: list[str] = []  # with clear values, the audit records whose data left, not only how many
     qs = queryset.select_related("region").prefetch_related("categories")[:limit]
     for e in qs.iterator(chunk_size=2000):
         if reveal:
             exported.append(str(e.public_id))
-        ws.append(
+        append_row(
+            ws,
             [
                 e.name,
                 decrypt(e.id_number_enc) if reveal else e.id_number_masked,
@@ -70,7 +72,7 @@ def elder_export_xlsx(
                 e.capability_label or ("" if e.capability_level is None else str(e.capability_level)),
                 e.get_status_display(),
                 e.notes,
-            ]
+            ],
         )
         count += 1
     grant = actor.primary_grant() if hasattr(actor, "primary_grant") else None

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from yiyang.core.validators import NameValidator, TextValidator
 from yiyang.elders.choices import Category, ElderStatus, LivingSituation, Relation
 from yiyang.elders.models import ImportJob
 from yiyang.elders.selectors import ADVANCED_AGE
@@ -61,7 +62,7 @@ class ElderFilterForm(forms.Form):
 
 
 class ElderForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label="姓名", max_length=50, validators=[NameValidator("姓名")])
     id_number = forms.CharField(
         label="身份证号",
         max_length=20,
@@ -73,7 +74,9 @@ class ElderForm(forms.Form):
     hukou_region_code = forms.CharField(
         label="户籍地区划代码", max_length=12, required=False, help_text="6、9 或 12 位代码；可与常住地不同"
     )
-    address = forms.CharField(label="居住地址", max_length=200, required=False)
+    address = forms.CharField(
+        label="居住地址", max_length=200, required=False, validators=[TextValidator("居住地址", 200, False)]
+    )
     lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
     lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
     living_situation = forms.ChoiceField(
@@ -83,9 +86,15 @@ class ElderForm(forms.Form):
         label="类别", required=False, choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
     notes = forms.CharField(
-        label="备注", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="备注",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[TextValidator("备注", 2000)],
     )
-    contact_name = forms.CharField(label="紧急联系人", max_length=50, required=False)
+    contact_name = forms.CharField(
+        label="紧急联系人", max_length=50, required=False, validators=[NameValidator("紧急联系人")]
+    )
     contact_relation = forms.ChoiceField(label="关系", choices=Relation.choices, required=False)
     contact_phone = forms.CharField(label="联系人电话", max_length=30, required=False)
 
@@ -135,4 +144,12 @@ class ImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("只支持 .xlsx 或 .csv 文件")
+        from yiyang.elders.importing import max_bytes
+
+        if f.size > max_bytes():
+            raise forms.ValidationError(
+                f"文件过大（上限 {max_bytes() // (1024 * 1024)} MB），请拆分后分批导入"
+            )
+        if f.size == 0:
+            raise forms.ValidationError("文件为空")
         return f

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import queue
 import re
 import threading
 import uuid
+import zipfile
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,10 +40,14 @@ from yiyang.core.identifiers import (
 )
 from yiyang.core.pii import cipher, indexer
 from yiyang.core.regioncodes import normalize_region_code
+from yiyang.core.validators import check_name, check_text
+from yiyang.core.xlsx import append_row
 from yiyang.elders.choices import Category, LivingSituation
+from yiyang.elders.identity import Warning_, birthplace_warnings_bulk
 from yiyang.elders.models import Elder, ElderCategory, ImportJob
-from yiyang.elders.services import Warning_, birthplace_warnings_bulk
 from yiyang.regions.models import Region
+
+logger = logging.getLogger("yiyang.elders.importing")
 
 PERM = "elders.import"
 BATCH = 5000
@@ -162,54 +170,138 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _csv_lines(path: Path) -> Iterator[str]:
+def max_bytes() -> int:
+    return int(getattr(settings, "YIYANG_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def max_uncompressed() -> int:
+    return int(getattr(settings, "YIYANG_IMPORT_MAX_UNCOMPRESSED", 200 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "YIYANG_IMPORT_MAX_ROWS", 200_000))
+
+
+def max_columns() -> int:
+    return int(getattr(settings, "YIYANG_IMPORT_MAX_COLUMNS", 50))
+
+
+# A worksheet's XML compresses 10–30×; a decompression bomb compresses hundreds of times.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024  # members smaller than this are never refused for their ratio
+MAX_SHARED_STRINGS = 32 * 1024 * 1024  # openpyxl keeps every shared string in memory, even read-only
+MAX_MEMBERS = 500
+BAD_ENCODING = "含有无法识别的字符（文件须为 UTF-8 或 GBK 编码）"
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file before any parser opens it: size, and for .xlsx (a zip) the declared sizes of its
+    members — total, per member ratio and the shared strings — so a zip bomb is refused in milliseconds.
+    (``zipfile`` never inflates a member past its declared size, so the declared sizes are a bound.)"""
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFormatError("文件为空")
+    if size > max_bytes():
+        raise ImportFormatError(f"文件过大（上限 {max_bytes() // (1024 * 1024)} MB），请拆分后分批导入")
+    if path.suffix.lower() != ".xlsx":
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFormatError("无法读取 .xlsx 文件，请确认文件未损坏") from exc
+    if len(members) > MAX_MEMBERS:
+        raise ImportFormatError("无法读取 .xlsx 文件：文件结构异常")
+    total = 0
+    for info in members:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise ImportFormatError("文件解压后异常膨胀（疑似压缩炸弹），已拒绝")
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS:
+            raise ImportFormatError("文件中的文字内容过多，请拆分后分批导入")
+    if total > max_uncompressed():
+        raise ImportFormatError(
+            f"文件解压后过大（上限 {max_uncompressed() // (1024 * 1024)} MB），请拆分后分批导入"
+        )
+
+
+def _csv_encoding(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(65536)
-    encoding = "utf-8-sig"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the buffer edge
-            encoding = "gb18030"  # Excel in Chinese locales saves CSV as GBK
-    with path.open("r", encoding=encoding, newline="") as fh:
+            return "gb18030"  # Excel in Chinese locales saves CSV as GBK
+    return "utf-8-sig"
+
+
+def _csv_lines(path: Path) -> Iterator[str]:
+    """Decoded lines. The encoding is sniffed on the head; a later line that does not decode is passed on
+    with U+FFFD in place of the bad bytes, and ``Checker`` reports that row (never a 500, never a stuck
+    job). NUL bytes likewise reach ``Checker``, which refuses them."""
+    with path.open("r", encoding=_csv_encoding(path), errors="replace", newline="") as fh:
         yield from fh
 
 
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(row number as the user sees it, {key: text})``, streaming the file."""
+    """Yield ``(row number as the user sees it, {key: text})``, streaming the file within the limits."""
     suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise ImportFormatError("只支持 .xlsx 或 .csv 文件")
+    check_file(path)
+    limit_cols = max_columns()
     if suffix == ".csv":
         rows: Iterator[list[Any]] = csv.reader(_csv_lines(path))
         wb = None
-    elif suffix == ".xlsx":
+    else:
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
+            ws = wb.worksheets[0]
+            rows = (list(r) for r in ws.iter_rows(values_only=True, max_col=limit_cols))
         except Exception as exc:  # openpyxl raises many types for a corrupt file
             raise ImportFormatError("无法读取 .xlsx 文件，请确认文件未损坏") from exc
-        rows = (list(r) for r in wb.worksheets[0].iter_rows(values_only=True))
-    else:
-        raise ImportFormatError("只支持 .xlsx 或 .csv 文件")
+    number = 1
     try:
         header = next(rows, None)
         if header is None:
             raise ImportFormatError("文件为空")
-        keys = [HEADER_TO_KEY.get(_clean_header(h)) for h in header]
+        if len(header) > limit_cols and any(header[limit_cols:]):
+            raise ImportFormatError(f"列数过多（最多 {limit_cols} 列），请使用下载的模板")
+        keys = [HEADER_TO_KEY.get(_clean_header(h)) for h in header[:limit_cols]]
         missing = [KEY_TO_HEADER[k] for k in REQUIRED if k not in keys]
         if missing:
             raise ImportFormatError("缺少必填列：" + "、".join(missing) + "（请使用下载的模板）")
+        limit_rows = max_rows()
         for number, values in enumerate(rows, start=2):
+            if number - 1 > limit_rows:
+                raise ImportFormatError(f"行数过多（最多 {limit_rows} 行），请拆分后分批导入")
             record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
             if any(record.values()):
                 yield number, record
+    except ImportFormatError:
+        raise
+    except csv.Error as exc:  # a field over the CSV module's limit, a broken quote
+        raise ImportFormatError(f"第 {number + 1} 行无法解析（字段过长或引号不成对），请检查后重试") from exc
+    except Exception as exc:
+        if wb is None:
+            raise
+        # a truncated or corrupt .xlsx, or XML that defusedxml refuses (entities, DTDs)
+        raise ImportFormatError("无法读取 .xlsx 文件，请确认文件未损坏") from exc
     finally:
         if wb is not None:
             wb.close()
 
 
 def count_rows(path: Path) -> int:
-    """Data rows (for the progress bar), without loading the file."""
+    """Data rows (for the progress bar), without loading the file; 0 if it cannot tell."""
+    try:
+        check_file(path)
+    except ImportFormatError:
+        return 0
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
@@ -218,7 +310,7 @@ def count_rows(path: Path) -> int:
             ws = wb.worksheets[0]
             n = (ws.max_row or 1) - 1
             wb.close()
-            return max(n, 0)
+            return min(max(n, 0), max_rows())
         except Exception:
             return 0
     with path.open("rb") as fh:
@@ -230,7 +322,7 @@ def count_rows(path: Path) -> int:
 
 class Sealer:
     """The crypto of one import, set up once: the field cipher and the three keyed blind-index functions
-    (same output as ``yiyang.elders.services.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
+    (same output as ``yiyang.elders.identity.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
 
     def __init__(self) -> None:
         self.encrypt = cipher().encrypt
@@ -269,11 +361,17 @@ class Checker:
         def bad(key: str, message: str) -> None:
             errors.append(RowError(number, KEY_TO_HEADER[key], message))
 
+        for key, text in raw.items():
+            if "\ufffd" in text:
+                bad(key, BAD_ENCODING)
         name = raw.get("name", "")
         if not name:
             bad("name", "姓名不能为空")
-        elif len(name) > 50:
-            bad("name", "姓名最多 50 字")
+        else:
+            try:
+                name = check_name(name, label="姓名", max_length=50)
+            except ValidationError as exc:
+                bad("name", exc.messages[0])
         rid = None
         if not raw.get("id_number"):
             bad("id_number", "身份证号不能为空")
@@ -330,11 +428,15 @@ class Checker:
                 elif cat not in categories:
                     categories.append(cat)
         notes = raw.get("notes", "")
-        if len(notes) > 2000:
-            bad("notes", "备注最多 2000 字")
+        try:
+            notes = check_text(notes, label="备注", max_length=2000, multiline=True)
+        except ValidationError as exc:
+            bad("notes", exc.messages[0])
         address = raw.get("address", "")
-        if len(address) > 200:
-            bad("address", "居住地址最多 200 字")
+        try:
+            address = check_text(address, label="居住地址", max_length=200)
+        except ValidationError as exc:
+            bad("address", exc.messages[0])
         if rid is None or region_code is None:
             return Checked(number, None, errors, region_code, hukou_code)
         p = Prepared(
@@ -859,15 +961,26 @@ def _audit(actor: Any, job: ImportJob | None, mode: str, report: Report) -> None
     )
 
 
-def run_job(job: ImportJob, path: Path) -> Report:
-    """Run an ``ImportJob`` and store its outcome (used by the Celery task and the command)."""
+def _fail(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, message=message[:300], finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+
+
+def run_job(job: ImportJob, path: Path) -> Report | None:
+    """Run an ``ImportJob`` and store its outcome (used by the Celery task and the command). The job
+    always ends: a file that cannot be read, or any other failure, marks it failed with a Chinese reason
+    (no file content in it) and returns None; the traceback goes to the log, never to the user."""
     try:
         report = run_import(path, actor=job.created_by, mode=job.mode, job=job)
     except ImportFormatError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, message=str(exc)[:300], finished_at=timezone.now()
-        )
-        raise
+        _fail(job, str(exc))
+        return None
+    except Exception:
+        logger.exception("import job failed", extra={"job": str(job.public_id)})
+        _fail(job, "导入失败：文件无法处理（已记录错误），请检查文件后重试或联系管理员")
+        return None
     status = ImportJob.Status.REJECTED if report.rejected else ImportJob.Status.DONE
     message = (
         "文件中有误，按“全部正确才导入”模式未写入任何行"
@@ -922,9 +1035,9 @@ def report_xlsx(errors: list[dict[str, Any]]) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("导入报告")
-    ws.append(["行号", "列", "原因"])
+    append_row(ws, ["行号", "列", "原因"])
     for e in errors:
-        ws.append([e["row"], e["column"], e["message"]])
+        append_row(ws, [e["row"], e["column"], e["message"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from yiyang.core.identifiers import IdentifierError, parse_resident_id
 from yiyang.core.regioncodes import scope_prefix
+from yiyang.core.validators import parse_int
 from yiyang.elders.choices import Category, ElderStatus, LivingSituation
+from yiyang.elders.identity import id_number_index, phone_tail_index
 from yiyang.elders.models import Elder, ElderCategory, ElderContact
-from yiyang.elders.services import id_number_index, phone_tail_index
 from yiyang.regions.scope import prefixes_q
 
 VIEW = "elders.view"
@@ -103,11 +105,13 @@ class ElderFilters:
         for key in ("age_min", "age_max", "capability_level"):
             raw = str(params.get(key) or "").strip()
             if raw:
-                if raw.isdigit() and int(raw) <= 200:
-                    setattr(f, key, int(raw))
-                else:
+                try:
+                    setattr(f, key, parse_int(raw, label="", min_value=0, max_value=200))
+                except ValidationError:
                     f.errors[key] = ["应为 0–200 的整数"]
-        if f.phone_tail and not (len(f.phone_tail) == 4 and f.phone_tail.isdigit()):
+        if f.phone_tail and not (
+            len(f.phone_tail) == 4 and f.phone_tail.isascii() and f.phone_tail.isdigit()
+        ):
             f.errors["phone_tail"] = ["请输入电话号码的后 4 位数字"]
         if f.category and f.category not in {*Category.values, ADVANCED_AGE}:
             f.errors["category"] = ["类别无效"]

@@ -1,113 +1,41 @@
 """Writes to the elder register. Every write is audited in its own transaction; other apps react to a
-status change through ``STATUS_HANDLERS`` (registered in their AppConfig.ready), called by the one
-service ``elder_change_status`` inside its transaction — no signals."""
+status change through the typed hook ``yiyang.core.hooks.elder_status_changed`` (subscribed in their
+AppConfig.ready), emitted by the one service ``elder_change_status`` inside its transaction — no signals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.hooks import ElderStatusChanged, elder_status_changed
 from yiyang.core.identifiers import (
     IdentifierError,
     ResidentId,
-    birthplace_name,
     mask_address,
     mask_id_number,
     mask_phone,
     normalize_phone,
-    parse_resident_id,
 )
-from yiyang.core.pii import blind_index, decrypt, encrypt
+from yiyang.core.pii import decrypt, encrypt
 from yiyang.core.regioncodes import normalize_region_code
 from yiyang.core.statemachine import transition
 from yiyang.elders.choices import Category, DisabilityCertificate, ElderStatus, Relation
+from yiyang.elders.identity import (
+    Warning_,
+    check_id_number,
+    id_number_index,
+    phone_index,
+    phone_tail_index,
+)
 from yiyang.elders.models import Elder, ElderCategory, ElderContact, ElderStatusChange
 from yiyang.elders.transitions import ELDER_STATUS
 from yiyang.regions.models import Region
-
-# (elder, old_status, new_status, actor) -> summary dict of what the handler did (e.g. orders cancelled)
-StatusHandler = Callable[[Elder, str, str, Any], dict[str, Any]]
-STATUS_HANDLERS: list[StatusHandler] = []
-
-
-@dataclass
-class Warning_:
-    code: str
-    message: str
-
-
-@dataclass
-class IdCheck:
-    rid: ResidentId
-    warnings: list[Warning_] = field(default_factory=list)
-
-
-def id_number_index(number18: str) -> str:
-    return blind_index(number18, "id_number")
-
-
-def phone_index(phone: str) -> str:
-    return blind_index(phone, "phone")
-
-
-def phone_tail_index(tail4: str) -> str:
-    return blind_index(tail4, "phone_tail")
-
-
-def _warnings_for(address_code: str, current: Region | None) -> list[Warning_]:
-    if current is not None and current.valid_to is None:
-        return []
-    name, historical = birthplace_name(address_code)
-    if name:
-        label = "已撤销，属历史区划" if historical else "不在现行区划表中"
-        return [Warning_("historical_region", f"出生地代码 {address_code}（{name}）{label}，号码有效")]
-    return [
-        Warning_("unknown_region", f"出生地代码 {address_code} 在区划表中查无记录，请核对（号码校验通过）")
-    ]
-
-
-def birthplace_warnings(address_code: str, cache: dict[str, list[Warning_]] | None = None) -> list[Warning_]:
-    """Warnings (never errors) about the 6-digit birthplace code of an ID number: revoked (historical) or
-    unknown. ``cache`` lets a caller checking many numbers (an import) look each code up once."""
-    if cache is not None and address_code in cache:
-        return cache[address_code]
-    current = Region.objects.filter(code=address_code + "000000").only("code", "valid_to").first()
-    out = _warnings_for(address_code, current)
-    if cache is not None:
-        cache[address_code] = out
-    return out
-
-
-def birthplace_warnings_bulk(address_codes: set[str]) -> dict[str, list[Warning_]]:
-    """``birthplace_warnings`` for many codes with one query (list pages and list API)."""
-    found = {
-        r.code[:6]: r
-        for r in Region.objects.filter(code__in=[c + "000000" for c in address_codes]).only(
-            "code", "valid_to"
-        )
-    }
-    return {code: _warnings_for(code, found.get(code)) for code in address_codes}
-
-
-def check_id_number(value: str, cache: dict[str, list[Warning_]] | None = None) -> IdCheck:
-    """GB 11643 hard checks (length, format, checksum, birth date); the birthplace is only a warning —
-    elders' IDs carry codes of counties that no longer exist (STANDARDS.md §5.1)."""
-    try:
-        rid = parse_resident_id(value)
-    except IdentifierError as exc:
-        raise DomainError(exc.message, code="validation_error", errors={"id_number": [exc.message]}) from exc
-    result = IdCheck(rid)
-    if rid.converted_from_15:
-        result.warnings.append(Warning_("converted_15", "15 位身份证号已按 GB 11643 升位为 18 位"))
-    result.warnings.extend(birthplace_warnings(rid.address_code, cache))
-    return result
 
 
 def _set_id(elder: Elder, rid: ResidentId) -> None:
@@ -325,8 +253,36 @@ def elder_create(
     return elder, check.warnings
 
 
+# What ``elder_update`` may change. Status moves only through ``elder_change_status`` (the state machine
+# and its hook), capability only through ``elder_set_capability``; derived and sealed columns never.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "id_number",
+        "phone",
+        "address",
+        "region",
+        "hukou_region",
+        "categories",
+        "contacts",
+        "lat",
+        "lng",
+        "living_situation",
+        "notes",
+    }
+)
+
+
 def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
-    """Edit fields; ``region`` moves the elder (a transfer, audited with both regions)."""
+    """Edit fields; ``region`` moves the elder (a transfer, audited with both regions). Only
+    ``EDITABLE_FIELDS``: anything else (``status`` included) is refused, never set."""
+    refused = sorted(set(changes) - EDITABLE_FIELDS)
+    if refused:
+        raise DomainError(
+            "包含不可在此修改的字段",
+            code="validation_error",
+            errors={key: ["该字段不可在此修改"] for key in refused},
+        )
     with transaction.atomic():
         changed: list[str] = []
         old_region = elder.region_id
@@ -393,9 +349,19 @@ def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date
     effects: dict[str, Any] = {}
 
     def moved(old: str, new: str) -> None:
-        if new != ElderStatus.ACTIVE:
-            for handler in STATUS_HANDLERS:
-                effects.update(handler(elder, old, new, actor))
+        effects.update(
+            elder_status_changed.emit(
+                ElderStatusChanged(
+                    elder_id=elder.public_id,
+                    region_code=elder.region_id,
+                    old=old,
+                    new=new,
+                    effective_date=effective_date,
+                    actor=actor,
+                    at=timezone.now(),
+                )
+            )
+        )
         ElderStatusChange.objects.create(
             elder=elder,
             old_status=old,
@@ -492,18 +458,3 @@ def elder_reveal_for_duty(
     return {
         f: decrypt(getattr(elder, REVEALABLE[f])) if getattr(elder, REVEALABLE[f]) else "" for f in fields
     }
-
-
-def elder_tab_register(
-    *,
-    key: str,
-    title: str,
-    perm: str,
-    template: str,
-    context_fn: Callable[[Any, Any], dict[str, Any]],
-    order: int = 50,
-) -> None:
-    """Add a tab to the elder page (other apps call this from their AppConfig.ready)."""
-    from yiyang.elders.tabs import register_tab
-
-    register_tab(key, title, perm, template, context_fn, order)

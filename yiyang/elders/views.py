@@ -17,22 +17,22 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate, querystring_without
+from yiyang.core.tabs import TABS, tab_context, tabs_for
 from yiyang.elders.exporting import elder_export_xlsx
 from yiyang.elders.forms import ElderFilterForm, ElderForm, ImportForm, StatusForm
+from yiyang.elders.identity import check_id_number, id_number_index
 from yiyang.elders.importing import COLUMNS, report_xlsx, template_xlsx
 from yiyang.elders.models import Elder, ImportJob
 from yiyang.elders.selectors import ElderFilters, elder_find_by_id_number, elder_search
 from yiyang.elders.services import (
     REGISTERED_ELSEWHERE,
     REVEALABLE,
-    check_id_number,
     elder_change_status,
     elder_create,
     elder_reveal,
     elder_update,
     id_probe_limit,
 )
-from yiyang.elders.tabs import TABS, tab_context, tabs_for
 from yiyang.elders.transitions import ELDER_STATUS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -247,8 +247,6 @@ class ValidateIdView(ScopedPageMixin, View):
             else:
                 context["warnings"] = check.warnings
                 context["birth_date"], context["sex"] = check.rid.birth_date, check.rid.sex
-                from yiyang.elders.services import id_number_index
-
                 if Elder.objects.filter(id_number_hash=id_number_index(check.rid.number)).exists():
                     mine = elder_find_by_id_number(user=request.user, id_number=check.rid.number)
                     context["duplicate"] = mine or True

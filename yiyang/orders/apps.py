@@ -14,9 +14,10 @@ class OrdersConfig(AppConfig):
         from config.celery import app
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.elders.services import STATUS_HANDLERS, elder_tab_register
+        from yiyang.core.hooks import on_elder_status_changed
+        from yiyang.core.tabs import register_tab
 
-        elder_tab_register(
+        register_tab(
             key="orders",
             title="上门服务",
             perm="orders.view",
@@ -27,8 +28,7 @@ class OrdersConfig(AppConfig):
         from yiyang.orders import tasks  # noqa: F401  (registers the recorded job)
         from yiyang.orders.services import on_elder_status
 
-        if on_elder_status not in STATUS_HANDLERS:
-            STATUS_HANDLERS.append(on_elder_status)
+        on_elder_status_changed(on_elder_status)
         app.conf.beat_schedule = {
             **(app.conf.beat_schedule or {}),
             "orders-sla-sweep": {

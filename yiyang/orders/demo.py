@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from yiyang.demo.city import CENTRES
-from yiyang.dispatch.services import Candidate
+from yiyang.dispatch.matching import Candidate
 from yiyang.elders.models import Elder, ElderContact
 from yiyang.orders import complaints, services
 from yiyang.orders.models import Complaint, Order, OrderEvent

@@ -172,8 +172,12 @@ class OrderFlag(models.Model):
 
 
 def photo_path(instance: OrderPhoto, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"orders/{instance.order.public_id}/{uuid.uuid4().hex}.{ext[:5]}"
+    """A server-chosen name; the extension is the sniffed type the service put in ``filename``
+    (``yiyang.orders.photos.check_photo``), never the client's."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in {"jpg", "png", "webp"}:
+        ext = "bin"
+    return f"orders/{instance.order.public_id}/{uuid.uuid4().hex}.{ext}"
 
 
 class OrderPhoto(models.Model):
@@ -186,6 +190,12 @@ class OrderPhoto(models.Model):
 
     def __str__(self) -> str:
         return str(self.image.name)
+
+    @property
+    def url(self) -> str:
+        from yiyang.orders.photos import photo_url
+
+        return photo_url(self)
 
 
 class Settlement(models.Model):

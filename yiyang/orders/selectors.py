@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from yiyang.orders.choices import FlagStatus, OrderStatus
 from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
-from yiyang.orders.transitions import BUSY_STATUSES, COMPLAINT_PENDING
+from yiyang.orders.settlement import complaint_hold_q, held_q
+from yiyang.orders.transitions import BUSY_STATUSES, COMPLAINT_PENDING, DISPATCHABLE
 
 
 def order_list(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
@@ -78,6 +79,34 @@ def settlement_list(*, user: Any, perm: str = "settlements.view") -> QuerySet[Se
 def settlement_lines(settlement: Settlement) -> QuerySet[SettlementLine]:
     return settlement.lines.select_related(
         "order", "order__elder", "order__service_item", "order__caregiver", "reversed_by"
+    )
+
+
+def dispatchable_orders(*, user: Any, limit: int = 2000) -> list[Order]:
+    """Orders waiting for a caregiver that the user may dispatch (the bulk auto-dispatch input)."""
+    return list(
+        Order.objects.restrict(user, "orders.dispatch")
+        .filter(status__in=DISPATCHABLE)
+        .select_related("elder", "service_item")[:limit]
+    )
+
+
+def settlement_held_orders(*, settlement: Settlement, user: Any) -> QuerySet[Order]:
+    """The month's confirmed or rated orders of the settlement's provider that are held out of it (an
+    open or rejected flag, a pending no-show or an upheld complaint); none if the user cannot see it."""
+    if not settlement_list(user=user).filter(pk=settlement.pk).exists():
+        return Order.objects.none()
+    start = datetime.strptime(settlement.month, "%Y-%m")
+    return (
+        Order.objects.filter(
+            provider=settlement.provider,
+            status__in=[OrderStatus.CONFIRMED, OrderStatus.RATED],
+            checked_out_at__year=start.year,
+            checked_out_at__month=start.month,
+        )
+        .filter(held_q())
+        .select_related("elder", "service_item")
+        .prefetch_related("flags", Prefetch("complaints", Complaint.objects.filter(complaint_hold_q())))
     )
 
 

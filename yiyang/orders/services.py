@@ -16,18 +16,29 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import haversine_m
+from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.statemachine import IllegalTransition, StateMachine, transition
+from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
+from yiyang.dispatch.matching import (
+    BusyBook,
+    Candidate,
+    day_bounds,
+    declined_by,
+    evaluate,
+    order_candidates,
+    region_ancestors,
+)
 from yiyang.elders.choices import ElderStatus
 from yiyang.elders.selectors import elder_status, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Order, OrderEvent, OrderFlag, OrderPhoto
+from yiyang.orders.photos import check_photo as check_photo_content
 from yiyang.orders.transitions import OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import contract_price_fen
 
 if TYPE_CHECKING:
-    from yiyang.dispatch.services import Candidate
     from yiyang.elders.models import Elder
     from yiyang.providers.models import ServiceItem, Staff
 
@@ -192,6 +203,8 @@ def order_create(
             code="validation_error",
             errors={"scheduled_start": ["预约上门时间不能早于当前时间"]},
         )
+    with as_domain_error("scheduled_start"):
+        check_scheduled(scheduled_start, label="预约上门时间")
     if not channel:
         channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
     with transaction.atomic():
@@ -227,8 +240,6 @@ def order_dispatch(
     *, order: Order, caregiver: Staff, actor: Any, reason: str = "", candidate: Candidate | None = None
 ) -> Order:
     """Assign a caregiver. Two dispatchers racing: the CAS lets exactly one win; the other gets 409."""
-    from yiyang.dispatch.services import BusyBook, _day_bounds, declined_by, evaluate, region_ancestors
-
     require_transition(order, S.DISPATCHED)
     if candidate is None:
         serving = caregiver.organisation.regions_served.filter(
@@ -238,7 +249,7 @@ def order_dispatch(
             # Not a candidate for this elder: answer exactly as for an unknown id (no skills,
             # certificates, insurance or distance of someone the dispatcher cannot see).
             raise unknown_caregiver()
-        start, end = _day_bounds(order.scheduled_start)
+        start, end = day_bounds(order.scheduled_start)
         candidate = evaluate(
             order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
         )
@@ -294,6 +305,8 @@ def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
 def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: datetime | None = None) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签到时间")
     elder = order.elder
     distance = (
         round(haversine_m(lat, lng, elder.lat, elder.lng))
@@ -350,6 +363,8 @@ def order_check_out(
 ) -> Order:
     staff = _own_caregiver(order, actor)
     when = at or timezone.now()
+    with as_domain_error("at"):
+        check_service_time(when, label="签退时间")
     began = order.checked_in_at
     if began is not None and when < began:
         raise DomainError(
@@ -416,7 +431,18 @@ def order_visit_contact(*, order: Order, actor: Any) -> dict[str, str]:
     )
 
 
+def check_photo(upload: Any) -> str:
+    """A service photo is a JPEG, PNG or WebP image (sniffed from its content, never the client's
+    Content-Type or extension) of at most ``YIYANG_PHOTO_MAX_BYTES``; returns the extension to store it
+    under (the one place this rule lives)."""
+    if upload is None:
+        raise DomainError("请选择照片", code="validation_error", errors={"image": ["请选择照片"]})
+    with as_domain_error("image"):
+        return check_photo_content(upload)
+
+
 def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
+    ext = check_photo(upload)
     _own_caregiver(order, actor)
     if order.status not in {S.CHECKED_IN, S.CHECKED_OUT}:
         raise Conflict(
@@ -424,6 +450,7 @@ def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
             code="illegal_transition",
             extra={"current_status": order.status},
         )
+    upload.name = f"photo.{ext}"  # the stored name is chosen by photo_path; only the sniffed type is kept
     with transaction.atomic():
         photo = OrderPhoto.objects.create(order=order, image=upload, uploaded_by=actor)
         audit_record(actor=actor, region=order.elder.region_id, event="orders.photo", obj=order)
@@ -661,8 +688,6 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> None:
-    from yiyang.dispatch.services import order_candidates
-
     candidates = [c for c in order_candidates(order=order) if c.eligible and c.staff != exclude]
     if not candidates:
         raise DomainError("没有符合条件的服务人员可派", code="no_candidate")
@@ -671,18 +696,23 @@ def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> Non
     )
 
 
-def on_elder_status(elder: Elder, old: str, new: str, actor: Any) -> dict[str, Any]:
-    """STATUS_HANDLERS hook: cancel every open order; flag orders served after the change."""
+def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
+    """Subscriber of ``core.hooks.elder_status_changed``: on death or moving out, cancel every open
+    order of the elder and flag orders served after the change (nothing on a correction back to active)."""
+    if not event.ends_service:
+        return {}
+    new, actor = event.new, event.actor
     cancelled = 0
-    for order in Order.objects.filter(elder=elder, status__in=OPEN_STATUSES).select_related("elder"):
+    mine = Order.objects.filter(elder__public_id=event.elder_id)
+    for order in mine.filter(status__in=OPEN_STATUSES).select_related("elder"):
         try:
             _move(order, S.CANCELLED, actor, reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消")
             cancelled += 1
         except Conflict:
             continue
-    since = elder.status_date
+    since = event.effective_date
     flagged = 0
-    served = Order.objects.filter(elder=elder, status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
+    served = mine.filter(status__in=[S.CHECKED_IN, S.CHECKED_OUT, S.CONFIRMED, S.RATED])
     for order in served.select_related("elder"):
         if since is None or timezone.localtime(order.checked_in_at or order.scheduled_start).date() >= since:
             flag_raise(

@@ -5,7 +5,6 @@ charge line per order); corrections are reversal lines; every amount is integer 
 from __future__ import annotations
 
 import io
-import re
 from collections import Counter
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,9 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.statemachine import transition
+from yiyang.core.validators import as_domain_error
+from yiyang.core.validators import parse_month as validate_month_value
+from yiyang.core.xlsx import append_row
 from yiyang.orders.choices import ComplaintCategory, ComplaintOutcome, FlagStatus, LineKind
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
@@ -32,16 +34,10 @@ from yiyang.providers.selectors import (
 if TYPE_CHECKING:
     from yiyang.providers.models import Organisation
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
 
 def parse_month(value: str) -> tuple[datetime, datetime]:
-    m = MONTH_RE.match(value or "")
-    if not m:
-        raise DomainError(
-            "月份格式应为 YYYY-MM", code="validation_error", errors={"month": ["月份格式应为 YYYY-MM"]}
-        )
-    year, month = int(m.group(1)), int(m.group(2))
+    with as_domain_error("month"):
+        year, month = validate_month_value(value)
     start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min))
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return start, timezone.make_aware(datetime.combine(nxt, time.min))
@@ -247,10 +243,10 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     wb = Workbook()
     ws = wb.create_sheet("支付清单", 0)
     wb.remove(wb.worksheets[1])
-    ws.append([f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
+    append_row(ws, [f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["统一社会信用代码", settlement.provider.uscc])
-    ws.append([])
+    append_row(ws, ["统一社会信用代码", settlement.provider.uscc])
+    append_row(ws, [])
     header = [
         "序号",
         "类型",
@@ -267,13 +263,14 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
         "老人类别",
         "说明",
     ]
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[4]:
         cell.font = Font(bold=True)
     lines = settlement.lines.select_related("order__elder", "order__service_item", "order__caregiver")
     for n, line in enumerate(lines, 1):
         o = line.order
-        ws.append(
+        append_row(
+            ws,
             [
                 n,
                 line.get_kind_display(),
@@ -289,10 +286,11 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
                 "是" if line.quota_used else "否",
                 "、".join(line.categories),
                 line.reason,
-            ]
+            ],
         )
-    ws.append([])
-    ws.append(
+    append_row(ws, [])
+    append_row(
+        ws,
         [
             "合计",
             "",
@@ -304,7 +302,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
             settlement.total_fen / 100,
             settlement.government_fen / 100,
             settlement.elder_fen / 100,
-        ]
+        ],
     )
     for col, width in zip(
         "ABCDEFGHIJKLMN", [6, 8, 38, 10, 14, 12, 10, 12, 14, 14, 10, 12, 20, 20], strict=True

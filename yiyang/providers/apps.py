@@ -37,8 +37,8 @@ class ProvidersConfig(AppConfig):
             ("providers.quota_update", "修改月度补贴额度"),
         ]:
             events.register(code, label)
-        nav.register(nav.NavItem("服务机构", "orders:providers", "providers.view", section="服务", order=40))
-        nav.register(nav.NavItem("服务目录", "orders:catalog", "providers.view", section="服务", order=41))
+        nav.register(nav.NavItem("服务机构", "providers:list", "providers.view", section="服务", order=40))
+        nav.register(nav.NavItem("服务目录", "providers:catalog", "providers.view", section="服务", order=41))
 
 
 def _staff_id(user: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from yiyang.core.validators import NameValidator
 from yiyang.elders.choices import Category
 from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
 from yiyang.providers.models import ServiceItem
@@ -82,7 +83,7 @@ def _region_choices(user: Any, perm: str, levels: list[str], keep: list[str] | N
 
 
 class OrganisationForm(forms.Form):
-    name = forms.CharField(label="机构名称", max_length=100)
+    name = forms.CharField(label="机构名称", max_length=100, validators=[NameValidator("机构名称", 100)])
     uscc = forms.CharField(
         label="统一社会信用代码",
         max_length=30,
@@ -167,7 +168,7 @@ class ContractForm(PeriodMixin, forms.Form):
 
 
 class StaffForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label="姓名", max_length=50, validators=[NameValidator("姓名")])
     id_number = forms.CharField(
         label="身份证号",
         max_length=20,

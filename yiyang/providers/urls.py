@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from yiyang.providers import views
 
 app_name = "providers"
-urlpatterns = [
+manage_patterns = [
     path("providers/new/", views.OrganisationCreateView.as_view(), name="org_create"),
     path("providers/<uuid:provider_id>/edit/", views.OrganisationEditView.as_view(), name="org_edit"),
     path(
@@ -42,4 +42,13 @@ urlpatterns = [
     path("catalog/subsidy/<int:rule_id>/edit/", views.SubsidyRuleEditView.as_view(), name="rule_edit"),
     path("catalog/quotas/new/", views.MonthlyQuotaCreateView.as_view(), name="quota_create"),
     path("catalog/quotas/<int:quota_id>/edit/", views.MonthlyQuotaEditView.as_view(), name="quota_edit"),
+]
+
+# Mounted at ``services/``: the read pages at ``providers/`` and ``catalog/``, the edit pages under
+# ``manage/`` (the same paths the read pages had when they lived in the orders app).
+urlpatterns = [
+    path("providers/", views.ProviderListView.as_view(), name="list"),
+    path("providers/<uuid:provider_id>/", views.ProviderDetailView.as_view(), name="detail"),
+    path("catalog/", views.CatalogView.as_view(), name="catalog"),
+    path("manage/", include(manage_patterns)),
 ]

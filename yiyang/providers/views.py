@@ -1,8 +1,8 @@
 """Pages that edit providers and the catalog: organisations, facilities, contracts with priced items,
 staff and their certificates (county/city civil-affairs staff; provider admins for their own
 organisation's staff, certificates and facilities), and the catalog as data — service items, subsidy
-rules and monthly quotas (county/city admins). Reads of lists and detail pages stay in the orders app's
-provider pages; every write here goes through ``yiyang.providers.services``."""
+rules and monthly quotas (county/city admins); and the read pages (the provider list, one provider,
+the catalog). Every write here goes through ``yiyang.providers.services``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views import View
 
 from yiyang.core.errors import DomainError
-from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
+from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
 from yiyang.providers import services
 from yiyang.providers.forms import (
     CertificateForm,
@@ -46,6 +46,11 @@ from yiyang.providers.selectors import (
     contract_items_choosable,
     expiry_state,
     facility_in_scope,
+    monthly_quota_list,
+    organisation_list,
+    service_item_list,
+    staff_list,
+    subsidy_rule_list,
 )
 
 REGISTER = "providers.register"
@@ -82,7 +87,7 @@ def _render_form(
 
 
 def _provider_url(org: Organisation) -> str:
-    return reverse("orders:provider", args=[org.public_id])
+    return reverse("providers:detail", args=[org.public_id])
 
 
 def _org(request: HttpRequest, provider_id: Any, perm: str) -> Organisation:
@@ -101,7 +106,7 @@ class OrganisationCreateView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = OrganisationForm(user=request.user)
-        return _render_form(request, form, title="登记服务机构", back=reverse("orders:providers"))
+        return _render_form(request, form, title="登记服务机构", back=reverse("providers:list"))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = OrganisationForm(request.POST, user=request.user)
@@ -124,7 +129,7 @@ class OrganisationCreateView(ScopedPageMixin, View):
             else:
                 messages.success(request, f"已登记 {org.name}")
                 return redirect(_provider_url(org))
-        return _render_form(request, form, title="登记服务机构", back=reverse("orders:providers"), status=400)
+        return _render_form(request, form, title="登记服务机构", back=reverse("providers:list"), status=400)
 
 
 class OrganisationEditView(ScopedPageMixin, View):
@@ -564,7 +569,7 @@ class CatalogPageMixin(ScopedPageMixin):
 
     @staticmethod
     def back() -> str:
-        return reverse("orders:catalog")
+        return reverse("providers:catalog")
 
 
 class ServiceItemCreateView(CatalogPageMixin, View):
@@ -711,4 +716,56 @@ class MonthlyQuotaEditView(CatalogPageMixin, View):
                 return redirect(self.back())
         return _render_form(
             request, form, title=f"修改月度额度：{quota.category_label}", back=self.back(), status=400
+        )
+
+
+# --- read pages: the provider list, one provider, the catalog ----------------------------------------
+
+
+class ProviderListView(ScopedPageMixin, View):
+    required_perm = "providers.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "providers/list.html",
+            {"page": paginate(request, organisation_list(user=request.user), 30)},
+        )
+
+
+class ProviderDetailView(ScopedPageMixin, View):
+    required_perm = "providers.view"
+
+    def get(self, request: HttpRequest, provider_id: Any) -> HttpResponse:
+        org = get_scoped_or_404(
+            organisation_list(user=request.user), request.user, self.required_perm, public_id=provider_id
+        )
+        today = timezone.localdate()
+        staff = list(staff_list(user=request.user).filter(organisation=org))
+        return render(
+            request,
+            "providers/detail.html",
+            {
+                "org": org,
+                "staff": staff,
+                "today": today,
+                "facilities": org.facilities.all(),
+                "contracts": org.contracts.prefetch_related("items__service_item").order_by("-valid_from"),
+            },
+        )
+
+
+class CatalogView(ScopedPageMixin, View):
+    required_perm = "providers.view"
+    scoped = False
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "providers/catalog.html",
+            {
+                "items": service_item_list(active_only=False),
+                "rules": subsidy_rule_list().order_by("category", "service_category", "-valid_from"),
+                "quotas": monthly_quota_list().order_by("category", "-valid_from"),
+            },
         )

@@ -17,6 +17,7 @@ from yiyang.assessments.models import (
     SignatureRole,
 )
 from yiyang.assessments.scoring import STANDARDS, describe
+from yiyang.core.validators import NameValidator
 
 
 def _items_doc() -> str:
@@ -240,7 +241,9 @@ class RecordSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="近30天风险事件次数：fall/wander/choke/self_harm/other → 0–3",
     )
-    informant_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    informant_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, validators=[NameValidator("信息提供者")]
+    )
     informant_relation = serializers.CharField(required=False, allow_blank=True, max_length=30)
     options = ScoreOptionsSerializer(required=False)
 
@@ -253,6 +256,7 @@ class SignSerializer(serializers.Serializer[Any]):
         max_length=50,
         default="",
         help_text="信息提供者姓名（评估员以本人账户签名）",
+        validators=[NameValidator("签名人姓名")],
     )
     image = serializers.CharField(
         required=False,

@@ -4,6 +4,8 @@ import random
 from types import SimpleNamespace
 from typing import Any
 
+from django.utils import timezone
+
 from yiyang.accounts.models import User
 from yiyang.accounts.services import user_create
 from yiyang.assessments import demo
@@ -28,12 +30,27 @@ def _ctx(cast: Any) -> Any:
 
 def test_demo_seed_builds_completed_and_waiting_assessments_idempotently(cast: Any) -> None:
     ctx = _ctx(cast)
-    for _ in range(12):
-        make_elder(cast, cast.community_a1)
+    elders = {make_elder(cast, cast.community_a1).pk for _ in range(12)}
     summary = demo.seed(ctx)
     assert "已完成评估" in summary
     completed = Assessment.objects.filter(status=Status.COMPLETED)
-    assert completed.count() == (12 - 2) + 6  # 12 // 6 wait; the first 6 also have an earlier result
+    # What a visitor sees, elder by elder (not the seeder's arithmetic): each demo elder either waits
+    # for an assessment or has a completed one, never both; some of the assessed show a history, an
+    # earlier result from more than a year ago before the current one from within the year.
+    waiting = set(
+        Assessment.objects.filter(status__in=[Status.REQUESTED, Status.ASSIGNED]).values_list(
+            "elder_id", flat=True
+        )
+    )
+    dates: dict[int, list[Any]] = {}
+    for elder_id, on in completed.order_by("assessed_on").values_list("elder_id", "assessed_on"):
+        dates.setdefault(elder_id, []).append(on)
+    assert waiting and dates and waiting.isdisjoint(dates) and waiting | set(dates) == elders
+    histories = [d for d in dates.values() if len(d) > 1]
+    today = timezone.localdate()
+    assert histories and all(len(d) == 2 and (today - d[0]).days > 365 for d in histories)
+    assert all((today - d[-1]).days <= 365 for d in dates.values())
+    assert completed.count() == sum(len(d) for d in dates.values())
     assert len({a.final_level for a in completed}) >= 2
     assert Assessment.objects.filter(status__in=[Status.REQUESTED, Status.ASSIGNED]).exists()
     assert ExternalAssessmentResult.objects.count() == 2

@@ -34,7 +34,7 @@ def test_paginator_below_the_cap_is_exact(cast: Any) -> None:
     paginator = CappedPaginator(Region.objects.order_by("code"), 2, cap=100)
     page = paginator.get_page(1)
     assert paginator.count == total and not paginator.count_capped
-    assert paginator.count_label == str(total)
+    assert paginator.count_label == f"{total:,}"
     assert page.has_next()
 
 
@@ -60,7 +60,10 @@ def test_paginator_above_the_cap_says_more_and_pages_on(cast: Any) -> None:
 def test_thousands_separator_in_label(cast: Any) -> None:
     paginator = CappedPaginator(list(range(12_001)), 20, cap=10_000)
     paginator.get_page(1)
-    assert paginator.count_label == "12001" and not paginator.count_capped  # lists: exact
+    assert paginator.count_label == "12,001" and not paginator.count_capped  # lists: exact
+    small = CappedPaginator(list(range(999)), 20, cap=10_000)
+    small.get_page(1)
+    assert small.count_label == "999"
     capped = CappedPaginator(Region.objects.order_by("code"), 1, cap=1)
     capped.get_page(1)
     assert capped.count_label == "1+"

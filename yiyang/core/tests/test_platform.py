@@ -96,9 +96,16 @@ def test_failed_job_is_recorded_with_the_error_scrubbed():
 def test_jobs_page_runs_a_job_now_and_audits_it(cast):
     client = Client()
     client.force_login(cast.county_admin_a)
+    from yiyang.audit.models import AuditEvent
+
     response = client.post("/jobs/yiyang.core.tasks.clear_expired_sessions/run/")
     assert response.status_code == 302
     assert JobRun.objects.filter(trigger="manual").count() == 1
+    rows = list(AuditEvent.objects.filter(event="jobs.run"))
+    assert len(rows) == 1
+    assert rows[0].actor_id == cast.county_admin_a.pk
+    assert rows[0].data == {"job": "yiyang.core.tasks.clear_expired_sessions"}
+    assert rows[0].region_id == cast.county_admin_a.primary_grant().region_id
     assert "清理过期登录会话" in client.get("/jobs/").content.decode()
 
 

@@ -51,7 +51,7 @@ def test_demo_work_starts_within_working_hours_whatever_the_hour(hour, expected)
 
 
 def test_demo_dispatcher_finds_an_eligible_caregiver_for_every_waiting_order(tmp_path):
-    from yiyang.dispatch.services import order_candidates
+    from yiyang.dispatch.matching import order_candidates
     from yiyang.orders.models import Order
 
     with override_settings(VAR_DIR=tmp_path):

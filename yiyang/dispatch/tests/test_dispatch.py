@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from yiyang.dispatch.services import order_auto_dispatch, order_candidates, plan_bulk
+from yiyang.dispatch.matching import order_candidates, plan_bulk
+from yiyang.orders.dispatching import order_auto_dispatch
 from yiyang.orders.models import Order
 from yiyang.orders.services import orders_sla_sweep
 from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_order, make_provider, make_staff
@@ -34,7 +35,12 @@ def test_candidates_give_distance_and_reasons_for_each(cast: Any) -> None:
     off.work_start, off.work_end = time(8, 0), time(8, 1)
     off.save()
     order = make_order(make_elder(cast.community_a1), make_item())
-    found = {c.staff.name: c for c in order_candidates(order=order)}
+    candidates = order_candidates(order=order)
+    # Every caregiver of the provider is listed, ineligible ones with their reasons, none twice.
+    assert sorted(c.staff.pk for c in candidates) == sorted(
+        s.pk for s in (near, far, unskilled, expired, off)
+    )
+    found = {c.staff.name: c for c in candidates}
     assert found["近"].eligible and found["远"].eligible
     near_m, far_m = found["近"].distance_m, found["远"].distance_m
     assert near_m is not None and far_m is not None and near_m < far_m
@@ -43,7 +49,7 @@ def test_candidates_give_distance_and_reasons_for_each(cast: Any) -> None:
     assert "无有效资格证书" in found["无证"].reasons
     assert "预约时间不在其工作时间内" in found["下班"].reasons
     assert not any(found[n].eligible for n in ["无技能", "无证", "下班"])
-    assert near.pk and far.pk and unskilled.pk and expired.pk
+    assert found["无技能"].staff.pk == unskilled.pk and found["无证"].staff.pk == expired.pk
 
 
 def test_staff_of_a_provider_not_serving_the_region_are_not_candidates(cast: Any) -> None:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.validators import NameValidator, TextValidator
 from yiyang.elders.choices import (
     Category,
     DisabilityCertificate,
@@ -13,9 +14,10 @@ from yiyang.elders.choices import (
     LivingSituation,
     Relation,
 )
+from yiyang.elders.identity import birthplace_warnings
 from yiyang.elders.models import Elder, ElderCategory, ElderContact, ElderStatusChange
 from yiyang.elders.selectors import elder_capability
-from yiyang.elders.services import REVEALABLE, birthplace_warnings
+from yiyang.elders.services import REVEALABLE
 
 
 class WarningSerializer(serializers.Serializer[Any]):
@@ -189,27 +191,31 @@ class CategoryItemField(serializers.Field):
 
 
 class ContactInputSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=50, validators=[NameValidator("联系人姓名")])
     relation = serializers.ChoiceField(choices=Relation.choices, required=False)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     is_emergency = serializers.BooleanField(required=False)
 
 
 class ElderWriteSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=50)
+    name = serializers.CharField(max_length=50, validators=[NameValidator("姓名")])
     id_number = serializers.CharField(max_length=40)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     region_code = serializers.CharField(max_length=12)
     hukou_region_code = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=12
     )
-    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    address = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=[TextValidator("居住地址", 200, False)]
+    )
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     living_situation = serializers.ChoiceField(choices=LivingSituation.choices, required=False)
     categories = serializers.ListField(child=CategoryItemField(), required=False, max_length=20)
     contacts = ContactInputSerializer(many=True, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, validators=[TextValidator("备注", 2000)]
+    )
 
 
 class ElderCreatedSerializer(ElderSerializer):

@@ -21,10 +21,10 @@ from yiyang.elders.api.serializers import (
     RevealOutputSerializer,
     StatusInputSerializer,
 )
+from yiyang.elders.identity import birthplace_warnings_bulk
 from yiyang.elders.models import Elder, ElderCategory
 from yiyang.elders.selectors import ORDERINGS, ElderFilters
 from yiyang.elders.services import (
-    birthplace_warnings_bulk,
     elder_change_status,
     elder_create,
     elder_reveal,

@@ -5,8 +5,8 @@ from typing import Any
 from django.test import Client
 
 from yiyang.audit.models import AuditEvent
+from yiyang.core.tabs import TABS, register_tab
 from yiyang.elders.models import Elder
-from yiyang.elders.tabs import TABS, register_tab
 from yiyang.elders.tests.factories import id_number, make_elder
 
 

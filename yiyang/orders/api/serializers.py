@@ -6,6 +6,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.validators import (
+    TextValidator,
+    validate_month,
+    validate_scheduled,
+    validate_service_time,
+)
 from yiyang.orders.choices import (
     Channel,
     ComplaintCategory,
@@ -119,7 +125,7 @@ class OrderDetailSerializer(OrderSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))
     def get_photos(self, obj: Order) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        return [p.url for p in obj.photos.all()]
 
     @extend_schema_field(ComplaintRefSerializer(many=True))
     def get_complaints(self, obj: Order) -> list[dict[str, Any]]:
@@ -133,9 +139,11 @@ class OrderDetailSerializer(OrderSerializer):
 class OrderCreateSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
     service_item = serializers.UUIDField()
-    scheduled_start = serializers.DateTimeField()
+    scheduled_start = serializers.DateTimeField(validators=[validate_scheduled])
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[TextValidator("备注", 300)]
+    )
 
     def validate_scheduled_start(self, value: Any) -> Any:
         if timezone.is_naive(value):
@@ -157,22 +165,35 @@ class StrictCharField(serializers.CharField):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = StrictCharField(max_length=300)
+    reason = StrictCharField(max_length=300, validators=[TextValidator("原因", 300)])
 
 
 class CheckInSerializer(serializers.Serializer[Any]):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
     at = serializers.DateTimeField(
-        required=False, help_text="手机记录的签到时间（离线补传）；缺省为服务器接收时间"
+        required=False,
+        help_text="手机记录的签到时间（离线补传，最多 7 天前，不得晚于当前时间）；缺省为服务器接收时间",
+        validators=[validate_service_time],
     )
 
 
 class CheckOutSerializer(serializers.Serializer[Any]):
-    items_done = serializers.ListField(child=serializers.CharField(max_length=100), max_length=50)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    items_done = serializers.ListField(
+        child=serializers.CharField(max_length=100, validators=[TextValidator("服务事项", 100, False)]),
+        max_length=50,
+    )
+    notes = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("服务记录", 2000)],
+    )
     at = serializers.DateTimeField(
-        required=False, help_text="手机记录的签退时间（离线补传）；缺省为服务器接收时间"
+        required=False,
+        help_text="手机记录的签退时间（离线补传，最多 7 天前，不得晚于当前时间）；缺省为服务器接收时间",
+        validators=[validate_service_time],
     )
 
 
@@ -188,7 +209,9 @@ class ConfirmSerializer(serializers.Serializer[Any]):
 
 class RateSerializer(serializers.Serializer[Any]):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[TextValidator("评价", 300)]
+    )
 
 
 class FlagResolveSerializer(serializers.Serializer[Any]):
@@ -196,7 +219,7 @@ class FlagResolveSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(
         choices=[("clear", "核实无误，放行结算"), ("reject", "驳回，不予结算")]
     )
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, validators=[TextValidator("原因", 300)])
 
 
 class CandidateSerializer(serializers.Serializer[Any]):
@@ -273,12 +296,14 @@ class SettlementDetailSerializer(SettlementSerializer):
 
 class SettlementCreateSerializer(serializers.Serializer[Any]):
     provider = serializers.UUIDField()
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM（2000–2100 年）", validators=[validate_month]
+    )
 
 
 class SettlementReverseSerializer(serializers.Serializer[Any]):
     order = serializers.UUIDField()
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, validators=[TextValidator("原因", 300)])
 
 
 class ComplaintOrderSerializer(serializers.ModelSerializer[Order]):
@@ -341,7 +366,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
 
 class ComplaintCreateSerializer(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=ComplaintCategory.choices)
-    description = serializers.CharField(max_length=1000)
+    description = serializers.CharField(max_length=1000, validators=[TextValidator("投诉内容", 1000)])
     channel = serializers.ChoiceField(
         choices=ComplaintChannel.choices,
         required=False,
@@ -351,4 +376,4 @@ class ComplaintCreateSerializer(serializers.Serializer[Any]):
 
 class ComplaintResolveSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
-    resolution = serializers.CharField(max_length=1000)
+    resolution = serializers.CharField(max_length=1000, validators=[TextValidator("处理结果", 1000)])

@@ -18,12 +18,7 @@ from rest_framework.response import Response
 
 from yiyang.core.api import ActionPermission, ScopedViewMixin
 from yiyang.core.apischema import errors
-from yiyang.dispatch.services import (
-    dispatch_organisations,
-    order_auto_dispatch,
-    order_candidates,
-    orders_auto_dispatch,
-)
+from yiyang.dispatch.matching import dispatch_organisations, order_candidates
 from yiyang.elders.selectors import elder_get
 from yiyang.orders import complaints, services
 from yiyang.orders.api.serializers import (
@@ -49,6 +44,7 @@ from yiyang.orders.api.serializers import (
     SettlementSerializer,
 )
 from yiyang.orders.choices import ComplaintCategory, ComplaintStatus, OrderStatus
+from yiyang.orders.dispatching import order_auto_dispatch, orders_auto_dispatch
 from yiyang.orders.models import Complaint, Order, Settlement
 from yiyang.orders.selectors import (
     complaint_list,
@@ -316,12 +312,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def photo(self, request: Request, id: str) -> Response:
         order = self._order()
-        upload = request.FILES.get("image")
-        if upload is None:
-            raise ValidationError({"image": ["请选择照片"]})
-        if upload.size > 8 * 1024 * 1024 or not (upload.content_type or "").startswith("image/"):
-            raise ValidationError({"image": ["请上传 8MB 以内的图片"]})
-        services.order_add_photo(order=order, actor=request.user, upload=upload)
+        services.order_add_photo(order=order, actor=request.user, upload=request.FILES.get("image"))
         return self._done(order)
 
     @_transition_schema(ConfirmSerializer, "服务确认（家属，或服务人员手机上输入老人读出的确认码）")

@@ -284,6 +284,42 @@ def test_government_share_quota_and_balance(cast: Any, world: dict[str, Any]) ->
     assert Order.objects.filter(pk__in=[o.pk for o in orders], status="settled").count() == 3
 
 
+def test_government_share_is_floored_to_the_fen_and_the_elder_pays_the_rest(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    """The rule (settlement.py): government fen = price × bp // 10000, elder fen = price − government.
+    3333 fen at 75.00 % is 2499.75 fen: floored to 2499 (rounding would give 2500), the elder pays 834."""
+    ElderCategory.objects.create(elder=world["elder"], category="dibao")
+    SubsidyRule.objects.create(category="dibao", government_bp=7500, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="dibao", services_per_month=4, valid_from=date(2020, 1, 1))
+    for price in (3333, 1):
+        serve(
+            cast,
+            make_order(
+                world["elder"],
+                make_item(price_fen=price),
+                status="accepted",
+                caregiver=world["staff"],
+                provider=world["org"],
+            ),
+            minutes=40,
+        )
+    s = (
+        client(cast.county_admin_a)
+        .post(
+            "/api/v1/settlements/",
+            {"provider": str(world["org"].public_id), "month": month_now()},
+            format="json",
+        )
+        .json()
+    )
+    assert sorted((ln["amount_fen"], ln["government_fen"], ln["elder_fen"]) for ln in s["lines"]) == [
+        (1, 0, 1),  # 0.75 fen floors to 0
+        (3333, 2499, 834),
+    ]
+    assert (s["total_fen"], s["government_fen"], s["elder_fen"]) == (3334, 2499, 835)
+
+
 def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: dict[str, Any]) -> None:
     ElderCategory.objects.create(elder=world["elder"], category="tekun_dispersed")
     SubsidyRule.objects.create(category="tekun_dispersed", government_bp=10000, valid_from=date(2020, 1, 1))
@@ -312,7 +348,12 @@ def test_reversal_lines_correct_without_editing_and_balance(cast: Any, world: di
         format="json",
     )
     assert twice.status_code == 409
-    assert b.status == "confirmed"
+    # The reversal corrects money, not the orders: both stay settled, and b's charge is untouched.
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == ("settled", "settled")
+    other = SettlementLine.objects.get(order=b)
+    assert (other.kind, other.amount_fen, other.government_fen) == ("charge", 6000, 6000)
 
 
 def test_statement_exports_xlsx(cast: Any, world: dict[str, Any]) -> None:

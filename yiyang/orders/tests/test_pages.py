@@ -83,11 +83,21 @@ def test_supervision_page_lists_open_flags_and_polls(cast: Any, world: dict[str,
     assert 'hx-trigger="every 15s' in full and "签到位置距老人住址过远" in full
     partial = admin.get("/services/supervision/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and str(order.public_id) in partial
-    admin.post(
+    evil = admin.post(
         f"/services/orders/{order.public_id}/",
         {"op": "clear", "code": "far_check_in", "reason": "已核实", "next": "https://evil.example/"},
     )
     assert order.flags.get().status == "cleared"
+    # An off-site ``next`` is ignored: back to the order, on this host.
+    assert evil.status_code == 302
+    assert "evil.example" not in evil["Location"]
+    assert evil["Location"] == f"/services/orders/{order.public_id}/"
+    # A ``next`` on this site is followed (the supervision page sends people back to itself).
+    back = admin.post(
+        f"/services/orders/{order.public_id}/",
+        {"op": "clear", "code": "far_check_in", "reason": "已核实", "next": "/services/supervision/"},
+    )
+    assert back.status_code == 302 and back["Location"] == "/services/supervision/"
     assert "没有待核查的异常工单" in admin.get("/services/supervision/").content.decode()
 
 

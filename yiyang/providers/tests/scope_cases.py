@@ -1,4 +1,4 @@
-from yiyang.core.testing import ApiScopeCase, PageScopeCase, register_api, register_page
+from yiyang.core.testing import PAGE_CASES, ApiScopeCase, PageScopeCase, register_api, register_page
 from yiyang.orders.tests.factories import make_provider, uscc
 from yiyang.providers.models import Organisation
 
@@ -90,3 +90,179 @@ for _name, _make, _url in [
     ),
 ]:
     register_page(PageScopeCase(name=_name, make=_make, url=_url))
+
+
+# --- Write paths (issue 9 item 2) -------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from yiyang.core.testing import ActionCase, PagePostCase, register_action, register_page_post  # noqa: E402
+
+register_action(
+    ActionCase(route="provider-staff", method="get", make=lambda cast, region: make_provider(region))
+)
+
+_FACILITY = {
+    "name": "文昌日间照料中心",
+    "address": "文昌中路 5 号",
+    "area_m2": "300",
+    "beds_ordinary": "0",
+    "beds_nursing": "0",
+    "beds_dementia": "0",
+}
+_CERT = {"name": "养老护理员", "level": "四级", "number": "ZS-1", "valid_until": "2099-01-01"}
+_FORMS = "forms with many required fields: their success is covered in providers/tests/test_pages.py"
+
+
+def _org_form(cast, org):
+    code = cast.county_a.code
+    return {
+        "name": "文昌居家服务中心",
+        "uscc": uscc(77777),
+        "org_type": "station",
+        "region": code,
+        "regions_served": [code],
+        "is_active": "on",
+    }
+
+
+def _staff_form(cast, obj):
+    from yiyang.elders.tests.factories import id_number
+
+    return {
+        "name": "新护理员",
+        "id_number": id_number(),
+        "employment_status": "active",
+        "work_start": "08:00",
+        "work_end": "18:00",
+        "work_days": ["1", "2", "3"],
+        "max_daily_orders": "8",
+    }
+
+
+_scoped = {
+    "providers:org_edit": (lambda c, o: {**_org_form(c, o), "uscc": o.uscc}, True),
+    "providers:facility_create": (lambda c, o: _FACILITY, True),
+    "providers:facility_edit": (lambda c, o: _FACILITY, True),
+    "providers:contract_create": (lambda c, o: {"number": "HT-9"}, False),
+    "providers:contract_edit": (lambda c, o: {"number": "HT-9"}, False),
+    "providers:staff_create": (_staff_form, True),
+    "providers:staff_edit": (_staff_form, True),
+    "providers:certificate_create": (lambda c, o: _CERT, True),
+    "providers:certificate_edit": (lambda c, o: _CERT, True),
+    "providers:certificate_delete": (lambda c, o: {}, True),
+}
+for _name, (_data, _own) in _scoped.items():
+    _page = PAGE_CASES[_name]
+    register_page_post(
+        PagePostCase(
+            name=_name,
+            make=_page.make,
+            url=_page.url,
+            data=_data,
+            own=("county_admin_a", (302,)) if _own else None,
+            note="" if _own else _FORMS,
+        )
+    )
+
+register_page_post(
+    PagePostCase(
+        name="providers:org_create",
+        make=lambda c, r: None,
+        url=lambda o: "/services/manage/providers/new/",
+        data=_org_form,
+        # County B's admin names a region of county A: refused by the form's choices, nothing stored.
+        outsider_status=None,
+        own=("county_admin_a", (302,)),
+    )
+)
+
+
+# The catalog (items, subsidy rules, quotas) is city-wide: no county to cross; who may change it.
+def _item(cast, region):
+    from yiyang.orders.tests.factories import make_item
+
+    return make_item()
+
+
+def _rule(cast, region):
+    from yiyang.providers.models import SubsidyRule
+
+    return SubsidyRule.objects.create(category="low_income", government_bp=8000, valid_from=date(2026, 1, 1))
+
+
+def _quota(cast, region):
+    from yiyang.providers.models import MonthlyQuota
+
+    return MonthlyQuota.objects.create(
+        category="low_income", services_per_month=4, valid_from=date(2026, 1, 1)
+    )
+
+
+_OK = ("county_admin_a", (302,))
+
+
+def _rule_form(cast, obj):
+    return {"category": "dibao", "percent": "80", "valid_from": "2027-01-01"}
+
+
+def _quota_form(cast, obj):
+    return {"category": "dibao", "services_per_month": "6", "valid_from": "2027-01-01"}
+
+
+for _name, _make, _url, _data, _ok in [
+    ("providers:item_create", _item, lambda o: "/services/manage/catalog/items/new/", lambda c, o: {}, None),
+    (
+        "providers:item_edit",
+        _item,
+        lambda o: f"/services/manage/catalog/items/{o.public_id}/edit/",
+        lambda c, o: {},
+        None,
+    ),
+    (
+        "providers:item_active",
+        _item,
+        lambda o: f"/services/manage/catalog/items/{o.public_id}/active/",
+        lambda c, o: {"active": "0"},
+        ("county_admin_a", (302,)),
+    ),
+    (
+        "providers:rule_create",
+        _rule,
+        lambda o: "/services/manage/catalog/subsidy/new/",
+        _rule_form,
+        _OK,
+    ),
+    (
+        "providers:rule_edit",
+        _rule,
+        lambda o: f"/services/manage/catalog/subsidy/{o.pk}/edit/",
+        _rule_form,
+        _OK,
+    ),
+    (
+        "providers:quota_create",
+        _quota,
+        lambda o: "/services/manage/catalog/quotas/new/",
+        _quota_form,
+        _OK,
+    ),
+    (
+        "providers:quota_edit",
+        _quota,
+        lambda o: f"/services/manage/catalog/quotas/{o.pk}/edit/",
+        _quota_form,
+        _OK,
+    ),
+]:
+    register_page_post(
+        PagePostCase(
+            name=_name,
+            make=_make,
+            url=_url,
+            data=_data,
+            scoped=False,
+            own=_ok,
+            note=_FORMS if not _ok else "",
+        )
+    )

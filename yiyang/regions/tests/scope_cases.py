@@ -13,3 +13,12 @@ def _make(cast, region):  # the case's "object" is a region of its own under the
 
 register_api(ApiScopeCase(basename="region", make=_make, lookup=lambda r: r.gb_code))
 register_page(PageScopeCase(name="regions:region", make=_make, url=lambda r: f"/regions/{r.gb_code}/"))
+
+from yiyang.core.testing import FilterCase, register_filter  # noqa: E402
+
+for _param, _value in [
+    ("level", lambda c, r: r.level),
+    ("parent", lambda c, r: r.parent.code),
+    ("q", lambda c, r: r.name),
+]:
+    register_filter(FilterCase(basename="region", param=_param, value=_value))

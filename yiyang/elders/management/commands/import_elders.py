@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from yiyang.accounts.models import User
-from yiyang.elders.importing import ImportFormatError, run_job
+from yiyang.elders.importing import run_job
 from yiyang.elders.models import ImportJob
 
 
@@ -38,10 +38,9 @@ class Command(BaseCommand):
             mode=opts["mode"],
         )
         started = time.perf_counter()
-        try:
-            report = run_job(job, path)
-        except ImportFormatError as exc:
-            raise CommandError(str(exc)) from exc
+        report = run_job(job, path)
+        if report is None:
+            raise CommandError(job.message)
         seconds = time.perf_counter() - started
         for e in report.errors:
             self.stdout.write(f"第 {e.row} 行 [{e.column}] {e.message}")

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from yiyang.core.pii import cipher, decrypt
+from yiyang.elders.identity import id_number_index, phone_index, phone_tail_index
 from yiyang.elders.models import Elder, ElderContact
-from yiyang.elders.services import id_number_index, phone_index, phone_tail_index
 
 ENCRYPTED = ["id_number_enc", "phone_enc", "address_enc"]
 

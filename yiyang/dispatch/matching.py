@@ -1,6 +1,7 @@
-"""Matching orders to caregivers: candidates with the reasons each is eligible or skipped, automatic
-dispatch of one order (nearest qualified available caregiver) and of many (regret-ordered, so scarce
-orders pick first). Every assignment goes through ``orders.services.order_dispatch`` (CAS)."""
+"""Matching orders to caregivers, read only: eligibility (``evaluate``), candidates with the reasons each
+is eligible or skipped, and the bulk plan (regret-ordered, so scarce orders pick first). Nothing here
+writes: the writers (automatic dispatch of one order or many) live in ``yiyang.orders.dispatching`` and
+assign through ``orders.services.order_dispatch`` (CAS)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
 from django.utils import timezone
 
-from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.geo import haversine_m
-from yiyang.orders.selectors import busy_q, busy_windows, declined_caregiver_pks
+from yiyang.orders.selectors import busy_windows, declined_caregiver_pks
 from yiyang.providers.choices import skill_labels
 from yiyang.providers.selectors import organisations_administered, staff_serving
 
@@ -83,11 +82,14 @@ class BusyBook:
         return any(b < end and begin < e and pk != order_pk for b, e, pk in self.windows.get(staff_id, []))
 
 
-def _day_bounds(when: datetime) -> tuple[datetime, datetime]:
+def day_bounds(when: datetime) -> tuple[datetime, datetime]:
     """The day's orders (for load) plus the evening before (a late visit may run past midnight)."""
     local = timezone.localtime(when)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start - timedelta(hours=12), start + timedelta(days=1)
+    try:
+        return start - timedelta(hours=12), start + timedelta(days=1)
+    except OverflowError:  # a date at the calendar's edge (orders are refused beyond the horizon now)
+        return start - timedelta(hours=12), start.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
 def declined_by(order: Order) -> set[int]:
@@ -140,17 +142,17 @@ def evaluate(order: Order, staff: Staff, book: BusyBook, *, declined: set[int] |
     )
 
 
-def _sort_key(c: Candidate) -> tuple[int, float, int]:
+def sort_key(c: Candidate) -> tuple[int, float, int]:
     return (0 if c.eligible else 1, c.distance_m if c.distance_m is not None else float("inf"), c.load)
 
 
 def order_candidates(*, order: Order, organisations: Iterable[Organisation] | None = None) -> list[Candidate]:
     """Every caregiver of a provider serving the elder's region, eligible first, nearest first."""
     pool = staff_pool(order.elder.region_id, organisations=organisations)
-    start, end = _day_bounds(order.scheduled_start)
+    start, end = day_bounds(order.scheduled_start)
     book = BusyBook.load_for([s.pk for s in pool], start, end)
     declined = declined_by(order)
-    return sorted((evaluate(order, s, book, declined=declined) for s in pool), key=_sort_key)
+    return sorted((evaluate(order, s, book, declined=declined) for s in pool), key=sort_key)
 
 
 def dispatch_organisations(user: Any) -> list[Organisation] | None:
@@ -158,27 +160,6 @@ def dispatch_organisations(user: Any) -> list[Organisation] | None:
     if user.is_superuser or user.scope_prefixes("orders.dispatch"):
         return None
     return list(organisations_administered(user))
-
-
-def order_auto_dispatch(*, order: Order, actor: Any) -> Candidate:
-    from yiyang.orders.services import order_dispatch
-
-    candidates = order_candidates(order=order, organisations=dispatch_organisations(actor))
-    chosen = next((c for c in candidates if c.eligible), None)
-    if chosen is None:
-        raise DomainError(
-            "没有符合条件的服务人员可派",
-            code="no_candidate",
-            extra={"candidates": [c.as_dict() for c in candidates[:20]]},
-        )
-    order_dispatch(
-        order=order,
-        caregiver=chosen.staff,
-        actor=actor,
-        reason="自动派单：最近的合格空闲服务人员",
-        candidate=chosen,
-    )
-    return chosen
 
 
 def plan_bulk(
@@ -200,14 +181,14 @@ def plan_bulk(
     all_staff = {s.pk: s for pool in pools.values() for s in pool}
     first = min(o.scheduled_start for o in orders)
     last = max(o.scheduled_start for o in orders)
-    book = BusyBook.load_for(list(all_staff), _day_bounds(first)[0], _day_bounds(last)[1])
+    book = BusyBook.load_for(list(all_staff), day_bounds(first)[0], day_bounds(last)[1])
     chosen: dict[int, Candidate] = {}
     pending = sorted(orders, key=lambda o: o.scheduled_start)
     if greedy:
         for o in pending:
             best = min(
                 (c for c in (evaluate(o, s, book) for s in pools[o.elder.region_id]) if c.eligible),
-                key=_sort_key,
+                key=sort_key,
                 default=None,
             )
             if best is not None:
@@ -218,7 +199,7 @@ def plan_bulk(
     regret: dict[int, float] = {}
     for o in pending:
         options = sorted(
-            (c for c in (evaluate(o, s, book) for s in pools[o.elder.region_id]) if c.eligible), key=_sort_key
+            (c for c in (evaluate(o, s, book) for s in pools[o.elder.region_id]) if c.eligible), key=sort_key
         )
         ranked[o.pk] = options
         if options:
@@ -233,35 +214,3 @@ def plan_bulk(
                 book.add(option.staff.pk, o.scheduled_start, o.service_item.standard_minutes, o.pk)
                 break
     return chosen, [o for o in orders if o.pk not in chosen]
-
-
-def orders_auto_dispatch(*, orders: list[Order], actor: Any) -> dict[str, Any]:
-    """Automatic dispatch in bulk. Orders another dispatcher moved meanwhile are reported, not forced."""
-    from yiyang.orders.services import order_dispatch
-
-    orgs = dispatch_organisations(actor)
-    plan, unplaced = plan_bulk(orders, organisations=orgs)
-    by_pk = {o.pk: o for o in orders}
-    dispatched: list[str] = []
-    conflicts: list[str] = []
-    total = 0
-    for pk, cand in plan.items():
-        try:
-            order_dispatch(
-                order=by_pk[pk], caregiver=cand.staff, actor=actor, reason="批量自动派单", candidate=cand
-            )
-        except Conflict:
-            conflicts.append(str(by_pk[pk].public_id))
-            continue
-        dispatched.append(str(by_pk[pk].public_id))
-        total += cand.distance_m or 0
-    return {
-        "dispatched": dispatched,
-        "unassigned": [str(o.public_id) for o in unplaced],
-        "conflicts": conflicts,
-        "total_distance_m": total,
-    }
-
-
-def busy_filter() -> Q:
-    return busy_q()

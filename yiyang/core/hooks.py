@@ -1,0 +1,87 @@
+"""Typed in-process hooks between apps (no signals). An app that must react to another's change
+subscribes in its ``AppConfig.ready``; the owning service calls the hook inside its own transaction,
+so every subscriber's writes commit or roll back with the change, and each reports what it did::
+
+    from yiyang.core.hooks import ElderStatusChanged, on_elder_status_changed
+
+    def stop_meals(event: ElderStatusChanged) -> dict[str, Any]:
+        if not event.ends_service:
+            return {}
+        ...
+        return {"meals_stopped": n}
+
+    on_elder_status_changed(stop_meals)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+E = TypeVar("E")
+Effects = dict[str, Any]
+
+
+class Hook(Generic[E]):
+    """An ordered list of subscribers for one kind of event; ``emit`` merges what they report."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._handlers: list[Callable[[E], Effects]] = []
+
+    def subscribe(self, handler: Callable[[E], Effects]) -> Callable[[E], Effects]:
+        if handler not in self._handlers:  # ready() may run more than once
+            self._handlers.append(handler)
+        return handler
+
+    @property
+    def handlers(self) -> tuple[Callable[[E], Effects], ...]:
+        return tuple(self._handlers)
+
+    def emit(self, event: E) -> Effects:
+        effects: Effects = {}
+        for handler in self._handlers:
+            effects.update(handler(event) or {})
+        return effects
+
+    @contextmanager
+    def only(self, *handlers: Callable[[E], Effects]) -> Iterator[None]:
+        """Tests: run with just these subscribers, then restore the registered ones."""
+        saved = self._handlers[:]
+        self._handlers[:] = list(handlers)
+        try:
+            yield
+        finally:
+            self._handlers[:] = saved
+
+
+@dataclass(frozen=True)
+class ElderStatusChanged:
+    """An elder's status moved (e.g. active → deceased). ``elder_id`` is the public id."""
+
+    elder_id: UUID
+    region_code: str
+    old: str
+    new: str
+    effective_date: date | None
+    actor: Any
+    at: datetime
+
+    @property
+    def ends_service(self) -> bool:
+        """Death or moving out: every benefit, open order and booking of the elder stops."""
+        return self.new != "active"
+
+
+elder_status_changed: Hook[ElderStatusChanged] = Hook("elder_status_changed")
+
+
+def on_elder_status_changed(
+    handler: Callable[[ElderStatusChanged], Effects],
+) -> Callable[[ElderStatusChanged], Effects]:
+    """Subscribe to elder status changes (call from ``AppConfig.ready``)."""
+    return elder_status_changed.subscribe(handler)

@@ -1,0 +1,1 @@
+"""Order pages, one module per area; ``yiyang.orders.urls`` imports the modules directly."""

@@ -1,0 +1,78 @@
+"""Pages: the family in elder mode (confirm and rate)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from yiyang.core.errors import DomainError
+from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
+from yiyang.orders import services
+from yiyang.orders.choices import (
+    OrderStatus,
+)
+from yiyang.orders.models import Order
+from yiyang.orders.selectors import (
+    complaint_list,
+    order_list,
+)
+from yiyang.orders.views.common import fail, uuid_or_none
+
+
+class FamilyView(ScopedPageMixin, View):
+    required_perm = "orders.confirm"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = order_list(user=request.user, perm=self.required_perm).order_by("-scheduled_start")
+        to_confirm = qs.filter(status=OrderStatus.CHECKED_OUT)
+        to_rate = qs.filter(status=OrderStatus.CONFIRMED)
+        upcoming = qs.filter(
+            status__in=[
+                OrderStatus.CREATED,
+                OrderStatus.DISPATCHED,
+                OrderStatus.ACCEPTED,
+                OrderStatus.DECLINED,
+                OrderStatus.CHECKED_IN,
+            ]
+        )
+        history = qs.filter(status__in=[OrderStatus.RATED, OrderStatus.SETTLED])[:10]
+        return render(
+            request,
+            "orders/family.html",
+            {
+                "to_confirm": to_confirm,
+                "to_rate": to_rate,
+                "upcoming": upcoming,
+                "history": history,
+                "can_complain": request.user.has_perm("orders.complain"),
+                "complaints": complaint_list(user=request.user)[:20],
+                "score_choices": [(5, "非常满意"), (4, "满意"), (3, "一般"), (2, "不满意"), (1, "很不满意")],
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        order = get_scoped_or_404(
+            Order.objects.select_related("elder"),
+            request.user,
+            self.required_perm,
+            public_id=uuid_or_none(request.POST.get("order")),
+        )
+        try:
+            if request.POST.get("op") == "confirm":
+                services.order_confirm(order=order, actor=request.user)
+                messages.success(request, "已确认服务完成，请为本次服务打分")
+            else:
+                try:
+                    score = int(request.POST.get("score", ""))
+                except ValueError as exc:
+                    raise DomainError("请选择 1–5 分") from exc
+                services.order_rate(
+                    order=order, actor=request.user, score=score, comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "感谢您的评价")
+        except DomainError as exc:
+            fail(request, exc)
+        return HttpResponseRedirect(reverse("orders:family"))

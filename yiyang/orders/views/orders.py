@@ -1,0 +1,104 @@
+"""Pages: the order list and one order (cancel, flag review)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from yiyang.core.errors import DomainError
+from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate, querystring_without
+from yiyang.orders import complaints, services
+from yiyang.orders.choices import (
+    OrderStatus,
+)
+from yiyang.orders.models import Order
+from yiyang.orders.selectors import (
+    order_complaints,
+    order_detail_queryset,
+    order_list,
+)
+from yiyang.orders.transitions import DISPATCHABLE
+from yiyang.orders.views.common import fail, roles
+
+
+class OrderListView(ScopedPageMixin, View):
+    required_perm = "orders.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = order_list(user=request.user).order_by("-scheduled_start", "-pk")
+        status = request.GET.get("status", "")
+        if status in OrderStatus.values:
+            qs = qs.filter(status=status)
+        if request.GET.get("flagged"):
+            qs = qs.filter(flags__status="open")
+        return render(
+            request,
+            "orders/list.html",
+            {
+                "page": paginate(request, qs, 30),
+                "qs": querystring_without(request, "page"),
+                "statuses": OrderStatus.choices,
+                "status": status,
+            },
+        )
+
+
+class OrderDetailView(ScopedPageMixin, View):
+    required_perm = "orders.view"
+
+    def _order(self, request: HttpRequest, order_id: Any) -> Order:
+        return get_scoped_or_404(
+            order_detail_queryset(user=request.user), request.user, self.required_perm, public_id=order_id
+        )
+
+    def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        order = self._order(request, order_id)
+        return render(
+            request,
+            "orders/detail.html",
+            {
+                "order": order,
+                "can_dispatch": request.user.has_perm("orders.dispatch") and order.status in DISPATCHABLE,
+                "can_cancel": request.user.has_perm("orders.add")
+                and services.ORDER_MACHINE.can(order.status, "cancelled"),
+                "can_supervise": request.user.has_perm("orders.supervise"),
+                "show_code": request.user.has_perm("orders.dispatch")
+                and "provider_admin" not in roles(request.user),
+                "complaints": list(order_complaints(order=order, user=request.user)),
+                "can_complain": request.user.has_perm("orders.complain") and complaints.can_complain(order),
+            },
+        )
+
+    def post(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        op = request.POST.get("op", "")
+        perm = {"cancel": "orders.add", "clear": "orders.supervise", "reject": "orders.supervise"}.get(op)
+        if perm is None or not request.user.has_perm(perm):
+            raise Http404
+        order = get_scoped_or_404(
+            Order.objects.select_related("elder", "service_item"), request.user, perm, public_id=order_id
+        )
+        reason = request.POST.get("reason", "").strip()
+        try:
+            if not reason:
+                raise DomainError("请填写理由", errors={"reason": ["请填写理由"]})
+            if op == "cancel":
+                services.order_cancel(order=order, actor=request.user, reason=reason)
+                messages.success(request, "工单已取消")
+            else:
+                flag = order.flags.filter(code=request.POST.get("code", "")).first()
+                if flag is None:
+                    raise Http404
+                services.flag_resolve(flag=flag, actor=request.user, decision=op, reason=reason)
+                messages.success(request, "异常已核查" + ("，放行结算" if op == "clear" else "，不予结算"))
+        except DomainError as exc:
+            fail(request, exc)
+        nxt = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+            nxt = reverse("orders:detail", args=[order.public_id])
+        return HttpResponseRedirect(nxt)
