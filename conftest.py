@@ -29,6 +29,24 @@ def _private_files_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield var
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Throttle counters and locks live in the cache: each test starts with none counted, under a key
+    prefix of its own (never ``clear()``, which would empty a Redis shared with other workers)."""
+    import uuid
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    mine = uuid.uuid4().hex[:12]
+    caches = {
+        name: {**conf, "KEY_PREFIX": f"{conf.get('KEY_PREFIX', '')}-{mine}"}
+        for name, conf in settings.CACHES.items()
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()

@@ -43,9 +43,8 @@ def main() -> None:
     import requests
     from django.core.management import call_command
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
-    from yiyang.accounts.services import user_create
+    from yiyang.accounts.services import token_issue, user_create
     from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_provider, make_staff
     from yiyang.regions.models import Region
 
@@ -76,10 +75,10 @@ def main() -> None:
         staff = make_staff(org, user=user, lat=HOME[0], lng=HOME[1])
         staff.max_daily_orders = 30000
         staff.save(update_fields=["max_daily_orders"])
-        carers.append((staff, Token.objects.get_or_create(user=user)[0].key))
+        carers.append((staff, token_issue(user=user)[1]))
     elders = [make_elder(village, family=family) for _ in range(args.threads)]
-    tok_d = Token.objects.get_or_create(user=dispatcher)[0].key
-    tok_f = Token.objects.get_or_create(user=family)[0].key
+    tok_d = token_issue(user=dispatcher)[1]
+    tok_f = token_issue(user=family)[1]
     when = (timezone.now() + timedelta(hours=1)).isoformat()
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.lifecycle_settings", "YIYANG_LOG_LEVEL": "WARNING"}

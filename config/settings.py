@@ -140,6 +140,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login lockout: after this many consecutive failures the account is locked for LOCKOUT_MINUTES.
 LOGIN_MAX_FAILURES = int(os.environ.get("YIYANG_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("YIYANG_LOGIN_LOCKOUT_MINUTES", "15"))
+# Failed logins from one client address within LOCKOUT_MINUTES before it gets 429 (counted in the cache:
+# Redis in production, so every worker shares the count).
+LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("YIYANG_LOGIN_MAX_FAILURES_PER_IP", "20"))
 
 # Sessions expire after 30 idle minutes (and when the browser closes).
 SESSION_COOKIE_AGE = int(os.environ.get("YIYANG_SESSION_MINUTES", "30")) * 60
@@ -150,8 +153,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie
 # Paginated lists count matching rows up to this cap, then say "10,000+" (API: count_capped); 0 = exact.
 YIYANG_COUNT_CAP = int(os.environ.get("YIYANG_COUNT_CAP", "10000"))
-# API tokens expire after this many hours without use.
+# API tokens (one per login, stored hashed) expire after this many hours without use, and in any case
+# API_TOKEN_MAX_HOURS after they were issued.
 API_TOKEN_HOURS = int(os.environ.get("YIYANG_API_TOKEN_HOURS", "12"))
+API_TOKEN_MAX_HOURS = int(os.environ.get("YIYANG_API_TOKEN_MAX_HOURS", "72"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -280,7 +285,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("YIYANG_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"handlers": [], "propagate": False},
+        # runserver's access lines go through the same scrubbing handler (never logging.lastResort).
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.request": {"level": "ERROR"},
     },
 }

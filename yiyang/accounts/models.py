@@ -97,3 +97,27 @@ def users_in_scope_q(user: Any, perm: str) -> Q:
     for prefix in user.scope_prefixes(perm):
         q |= Q(grants__region_id__startswith=prefix)
     return q
+
+
+class AuthToken(models.Model):
+    """One API token per login. Only the SHA-256 of the key is stored; the key is shown once, at issue.
+    A token dies after ``API_TOKEN_HOURS`` without use, ``API_TOKEN_MAX_HOURS`` after issue, or when
+    revoked (logout, or 退出 on the account's sessions page)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    client = models.CharField("客户端", max_length=200, blank=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", db_index=True)
+    expires_at = models.DateTimeField("最迟失效时间")
+    revoked_at = models.DateTimeField("退出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="authtoken_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -35,6 +35,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = LoginForm(request.POST or None)
     error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = user_login(
@@ -43,11 +44,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except DomainError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             login(request, user, backend="yiyang.accounts.backends.GrantBackend")
             return redirect(next_url or "core:home")
-    status = 401 if error else 200
     return render(
         request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=status
     )

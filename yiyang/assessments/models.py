@@ -142,6 +142,14 @@ class Assessment(models.Model):
         verbose_name_plural = "能力评估"
         ordering = ["-requested_at"]
         indexes = [models.Index(fields=["elder", "status"], name="assess_elder_status")]
+        constraints = [
+            # One assessment in progress per elder (requested → submitted).
+            models.UniqueConstraint(
+                fields=["elder"],
+                condition=models.Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="assessment_one_open_per_elder",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.elder} · {self.get_reason_display()}"

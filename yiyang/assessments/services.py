@@ -34,6 +34,7 @@ from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.identifiers import IdentifierError, validate_uscc
 from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, timeline_write, transition
+from yiyang.core.uniqueness import conflict_on_duplicate
 from yiyang.elders.services import elder_set_capability
 
 DEFAULT_POLICY = {
@@ -216,15 +217,16 @@ def assessment_request(
                 code="duplicate",
                 errors={"elder": ["已有未完成的评估，请先完成或取消"]},
             )
-        assessment = Assessment.objects.create(
-            elder=elder,
-            reason=reason,
-            reason_note=note[:200],
-            standard=standard,
-            home_visit=home_visit,
-            source=source[:40],
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        with conflict_on_duplicate("该老人已有进行中的评估", "elder"):  # a simultaneous request lost
+            assessment = Assessment.objects.create(
+                elder=elder,
+                reason=reason,
+                reason_note=note[:200],
+                standard=standard,
+                home_visit=home_visit,
+                source=source[:40],
+                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
         timeline_write(
             timeline=AssessmentEvent,
             subject=assessment,

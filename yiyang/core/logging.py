@@ -17,7 +17,24 @@ _ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])|(?<![0-9])[1-9][0
 _PHONE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
+# Query-string (or form-encoded) values of these keys are dropped whole, whatever their shape (a
+# full-width or spaced ID number, a partial phone...): access lines never carry them.
+_SENSITIVE_KEYS = (
+    "id_number",
+    "idnumber",
+    "id_no",
+    "phone",
+    "mobile",
+    "tel",
+    "contact_phone",
+    "password",
+    "token",
+)
+_QUERY_VALUE_RE = re.compile(r"(?i)([?&;](?:[a-z_]*_)?(?:" + "|".join(_SENSITIVE_KEYS) + r")=)([^&;\s\"']*)")
+
+
 def scrub(text: str) -> str:
+    text = _QUERY_VALUE_RE.sub(lambda m: m.group(1) + ("***" if m.group(2) else ""), text)
     text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     return _PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
 

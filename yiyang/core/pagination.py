@@ -89,6 +89,25 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
     django_paginator_class = CappedPaginator
 
+    def get_page_size(self, request: Any) -> int:
+        """A ``page_size`` that is not a whole number 1–200 is refused (400), as the schema states,
+        instead of being silently ignored."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"page_size": [f"每页条数应为 1–{self.max_page_size} 的整数"]})
+        return int(super().get_page_size(request) or self.page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p.get("name") == self.page_size_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            elif p.get("name") == self.page_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1}
+        return params
+
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None  # set by paginate_queryset before DRF asks for the response
         paginator = self.page.paginator

@@ -47,8 +47,11 @@ def elder_export_xlsx(
     ws = wb.create_sheet("老年人名册")
     append_row(ws, HEADERS)
     count = 0
+    exported: list[str] = []  # with clear values, the audit records whose data left, not only how many
     qs = queryset.select_related("region").prefetch_related("categories")[:limit]
     for e in qs.iterator(chunk_size=2000):
+        if reveal:
+            exported.append(str(e.public_id))
         append_row(
             ws,
             [
@@ -78,7 +81,7 @@ def elder_export_xlsx(
             actor=actor,
             region=grant.region_id if grant else None,
             event="elders.export",
-            data={"rows": count, "clear_values": reveal},
+            data={"rows": count, "clear_values": reveal, **({"elders": exported} if reveal else {})},
         )
     out = io.BytesIO()
     wb.save(out)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -182,6 +183,23 @@ def _replace_contacts(elder: Elder, rows: list[ElderContact]) -> None:
     ElderContact.objects.bulk_create(rows)
 
 
+REGISTERED_ELSEWHERE = "该身份证号已在其他地区登记，请联系上级民政部门"
+
+
+def id_probe_limit(actor: Any) -> None:
+    """Who may learn that an ID number is registered outside their scope, and how often: a few checks an
+    hour per user (``ELDERS_ID_CHECKS_PER_HOUR``), never where."""
+    from yiyang.core.ratelimit import limit
+
+    limit(
+        "elders.id_check",
+        str(getattr(actor, "pk", "")),
+        max_events=int(getattr(settings, "ELDERS_ID_CHECKS_PER_HOUR", 60)),
+        window_seconds=3600,
+        message="身份证号查询过于频繁，请稍后再试",
+    )
+
+
 def elder_create(
     *,
     actor: Any,
@@ -209,8 +227,10 @@ def elder_create(
         existing = Elder.objects.filter(id_number_hash=id_number_index(check.rid.number)).first()
         if existing is not None:
             in_scope = Elder.objects.restrict(actor, "elders.view").filter(pk=existing.pk).exists()
+            if not in_scope:
+                id_probe_limit(actor)
             raise Conflict(
-                "该身份证号已登记" + ("" if in_scope else "（在其他区域，如属迁入请办理转移）"),
+                "该身份证号已登记" if in_scope else REGISTERED_ELSEWHERE,
                 code="duplicate",
                 extra={"existing_id": str(existing.public_id)} if in_scope else {},
             )

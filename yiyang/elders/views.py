@@ -3,13 +3,14 @@ and edit forms with inline ID validation, status change, reveal, import with a p
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -24,11 +25,13 @@ from yiyang.elders.importing import COLUMNS, report_xlsx, template_xlsx
 from yiyang.elders.models import Elder, ImportJob
 from yiyang.elders.selectors import ElderFilters, elder_find_by_id_number, elder_search
 from yiyang.elders.services import (
+    REGISTERED_ELSEWHERE,
     REVEALABLE,
     elder_change_status,
     elder_create,
     elder_reveal,
     elder_update,
+    id_probe_limit,
 )
 from yiyang.elders.transitions import ELDER_STATUS
 
@@ -65,12 +68,82 @@ def _apply_errors(form: Any, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+# --- the list's search: posted, kept in the session under a short token (``?s=<token>``) ----------------
+# An ID number typed into the search never travels in a URL (browser history, access logs, Referer); the
+# session keeps it encrypted. The API's ``?id_number=`` filter stays (the register's contract).
+SEARCH_SESSION_KEY = "elder_searches"
+SEARCH_KEPT = 20
+SEARCH_FIELDS = (
+    "q",
+    "id_number",
+    "phone_tail",
+    "category",
+    "living_situation",
+    "age_min",
+    "age_max",
+    "capability_level",
+    "region",
+    "status",
+    "ordering",
+)
+PRIVATE_SEARCH_FIELDS = frozenset({"id_number"})
+
+
+def _search_store(request: HttpRequest, data: Any) -> str:
+    from yiyang.core.pii import encrypt
+
+    saved = {}
+    for key in SEARCH_FIELDS:
+        value = str(data.get(key) or "").strip()[:100]
+        if value:
+            saved[key] = encrypt(value) if key in PRIVATE_SEARCH_FIELDS else value
+    searches = dict(request.session.get(SEARCH_SESSION_KEY) or {})
+    token = secrets.token_urlsafe(6)
+    searches[token] = saved
+    while len(searches) > SEARCH_KEPT:
+        searches.pop(next(iter(searches)))
+    request.session[SEARCH_SESSION_KEY] = searches
+    return token
+
+
+def _search_params(request: HttpRequest) -> QueryDict:
+    """The GET parameters with the saved search of ``?s=<token>`` filled in (URL values win, e.g. a new
+    ordering); an unknown or expired token is an empty search."""
+    from yiyang.core.pii import decrypt
+
+    params = request.GET.copy()
+    saved = (request.session.get(SEARCH_SESSION_KEY) or {}).get(params.get("s", ""), {})
+    for key, value in saved.items():
+        if key in SEARCH_FIELDS and key not in params:
+            params[key] = decrypt(value) if key in PRIVATE_SEARCH_FIELDS else value
+    return params
+
+
 class ElderListView(ScopedPageMixin, View):
     required_perm = "elders.view"
 
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """The search form posts here; answer with the list at ``?s=<token>``."""
+        token = _search_store(request, request.POST)
+        url = f"{request.path}?s={token}"
+        if request.headers.get("HX-Request"):
+            request.GET = QueryDict(f"s={token}")
+            response = self.get(request)
+            response["HX-Push-Url"] = url
+            return response
+        return redirect(url)
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        form = ElderFilterForm(request.GET or None, user=request.user)
-        filters = ElderFilters.from_params(request.GET)
+        if any(request.GET.get(k) for k in PRIVATE_SEARCH_FIELDS):
+            # an old bookmark or a hand-typed URL: keep the search, drop the number from the address
+            data = request.GET.copy()
+            data.pop("s", None)
+            return redirect(f"{request.path}?s={_search_store(request, data)}")
+        params = _search_params(request)
+        form = ElderFilterForm(
+            params if any(params.get(k) for k in SEARCH_FIELDS) else None, user=request.user
+        )
+        filters = ElderFilters.from_params(params)
         for key, msgs in filters.errors.items():
             if key in form.fields:
                 for m in msgs:
@@ -166,14 +239,18 @@ class ValidateIdView(ScopedPageMixin, View):
         if value:
             try:
                 check = check_id_number(value)
+                # each valid number checked counts: whether a number is registered elsewhere is all a
+                # caller outside its scope may learn, and only a few times an hour
+                id_probe_limit(request.user)
             except DomainError as exc:
-                context["error"] = exc.message
+                context["error"] = exc.message  # a fragment swapped in place (HTMX swaps only 2xx)
             else:
                 context["warnings"] = check.warnings
                 context["birth_date"], context["sex"] = check.rid.birth_date, check.rid.sex
                 if Elder.objects.filter(id_number_hash=id_number_index(check.rid.number)).exists():
                     mine = elder_find_by_id_number(user=request.user, id_number=check.rid.number)
                     context["duplicate"] = mine or True
+                    context["elsewhere"] = REGISTERED_ELSEWHERE
         return render(request, "elders/_id_feedback.html", context)
 
 
@@ -347,7 +424,7 @@ class ExportView(ScopedPageMixin, View):
     required_perm = "elders.export"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filters = ElderFilters.from_params(request.GET)
+        filters = ElderFilters.from_params(_search_params(request))
         if filters.errors:
             filters = ElderFilters()
         reveal = request.GET.get("reveal") == "1"

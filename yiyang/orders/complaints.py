@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiyang.core.errors import Conflict, DomainError, Forbidden
@@ -76,6 +76,14 @@ def _label(complaint: Complaint) -> str:
     return str(ComplaintCategory(complaint.category).label)
 
 
+def _duplicate() -> Conflict:
+    return Conflict(
+        "该工单已有同类投诉正在处理，请勿重复投诉",
+        code="duplicate",
+        errors={"category": ["该工单已有同类投诉正在处理，请勿重复投诉"]},
+    )
+
+
 def complaint_raise(
     *, order: Order, actor: Any, category: str, description: str, channel: str = ""
 ) -> Complaint:
@@ -95,18 +103,22 @@ def complaint_raise(
     if errors:
         raise DomainError(next(iter(errors.values()))[0], code="validation_error", errors=errors)
     if Complaint.objects.filter(order=order, category=category, status__in=COMPLAINT_PENDING).exists():
-        raise Conflict("该工单已有同类投诉正在处理，请勿重复投诉", code="duplicate")
+        raise _duplicate()
     channel = channel or _default_channel(actor)
     with transaction.atomic():
-        complaint = Complaint.objects.create(
-            order=order,
-            raised_by=actor,
-            raised_by_name=_name(actor),
-            channel=channel,
-            category=category,
-            description=description.strip()[:1000],
-            sla_due_at=timezone.now() + resolve_sla(order.elder.region_id),
-        )
+        try:
+            with transaction.atomic():  # the constraint decides a race the check above cannot see
+                complaint = Complaint.objects.create(
+                    order=order,
+                    raised_by=actor,
+                    raised_by_name=_name(actor),
+                    channel=channel,
+                    category=category,
+                    description=description.strip()[:1000],
+                    sla_due_at=timezone.now() + resolve_sla(order.elder.region_id),
+                )
+        except IntegrityError as exc:
+            raise _duplicate() from exc
         if not Complaint.objects.restrict(actor, "orders.complain").filter(pk=complaint.pk).exists():
             raise Forbidden("无权对该工单投诉")
         reason = f"收到投诉（{_label(complaint)}）"
@@ -229,7 +241,24 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
         raise DomainError("请填写不满意的理由", code="validation_error", errors={"reason": ["请填写理由"]})
     now = timezone.now()
 
+    if (
+        Complaint.objects.filter(
+            order_id=complaint.order_id, category=complaint.category, status__in=COMPLAINT_PENDING
+        )
+        .exclude(pk=complaint.pk)
+        .exists()
+    ):
+        raise _duplicate()
     why = f"投诉人不满意，重新处理：{reason.strip()}"
+    try:
+        with transaction.atomic():
+            _reopen_move(complaint, actor, why, reason, now)
+    except IntegrityError as exc:  # another complaint of this category became pending meanwhile
+        raise _duplicate() from exc
+    return complaint
+
+
+def _reopen_move(complaint: Complaint, actor: Any, why: str, reason: str, now: Any) -> None:
     transition(
         obj=complaint,
         to=ComplaintStatus.HANDLING,
@@ -247,4 +276,3 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
             "sla_due_at": now + resolve_sla(complaint.order.elder.region_id),
         },
     )
-    return complaint

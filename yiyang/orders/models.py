@@ -57,6 +57,10 @@ class Order(models.Model):
     price_fen = models.PositiveIntegerField("单价（分）")
     note = models.CharField("需求说明", max_length=300, blank=True)
     confirmation_code = models.CharField(max_length=6, editable=False)
+    # Tries of the code on the caregiver's phone (counted atomically; locks at ORDERS_CONFIRMATION_MAX_TRIES)
+    # and when the current code was issued (a renewed code starts a new life and a new count).
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    confirmation_code_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     dispatch_attempts = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField("超时升级时间", null=True, blank=True)
@@ -341,6 +345,14 @@ class Complaint(models.Model):
         verbose_name = "服务投诉"
         verbose_name_plural = "服务投诉"
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One pending (open or being handled) complaint per category per order.
+            models.UniqueConstraint(
+                fields=["order", "category"],
+                condition=Q(status__in=[ComplaintStatus.OPEN, ComplaintStatus.HANDLING]),
+                name="complaint_one_pending_per_category",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.get_status_display()}"

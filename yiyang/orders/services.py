@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +63,14 @@ def backdate_tolerance() -> timedelta:
 def accept_sla(region_code: str | None = None, at: datetime | None = None) -> timedelta:
     """Time a dispatched caregiver has to accept (policy value, minutes)."""
     return timedelta(minutes=policy_value("orders.accept_deadline", region_code, at))
+
+
+def confirmation_max_tries() -> int:
+    return int(getattr(settings, "ORDERS_CONFIRMATION_MAX_TRIES", 5))
+
+
+def confirmation_code_life() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "ORDERS_CONFIRMATION_CODE_HOURS", 24)))
 
 
 def max_dispatch_attempts() -> int:
@@ -227,7 +236,8 @@ def order_create(
             note=note[:300],
             price_fen=service_item.price_fen,
             created_by=actor,
-            confirmation_code=f"{secrets.randbelow(10**6):06d}",
+            confirmation_code=_new_code(),
+            confirmation_code_issued_at=timezone.now(),
         )
         if not Order.objects.restrict(actor, "orders.add").filter(pk=order.pk).exists():
             raise Forbidden("无权为该老人下单")
@@ -238,22 +248,31 @@ def order_create(
 # --- dispatch -------------------------------------------------------------------------------------------
 
 
+UNKNOWN_CAREGIVER = "服务人员不存在或不可派"
+
+
+def unknown_caregiver() -> DomainError:
+    """The one answer for a caregiver id that does not exist or is not a candidate for this order."""
+    return DomainError(UNKNOWN_CAREGIVER, code="validation_error", errors={"caregiver": [UNKNOWN_CAREGIVER]})
+
+
 def order_dispatch(
     *, order: Order, caregiver: Staff, actor: Any, reason: str = "", candidate: Candidate | None = None
 ) -> Order:
     """Assign a caregiver. Two dispatchers racing: the CAS lets exactly one win; the other gets 409."""
     require_transition(order, S.DISPATCHED)
     if candidate is None:
-        start, end = day_bounds(order.scheduled_start)
-        candidate = evaluate(
-            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
-        )
         serving = caregiver.organisation.regions_served.filter(
             code__in=region_ancestors(order.elder.region_id)
         ).exists()
         if not serving:
-            candidate.eligible = False
-            candidate.reasons.insert(0, "所属机构不服务该老人所在区域")
+            # Not a candidate for this elder: answer exactly as for an unknown id (no skills,
+            # certificates, insurance or distance of someone the dispatcher cannot see).
+            raise unknown_caregiver()
+        start, end = day_bounds(order.scheduled_start)
+        candidate = evaluate(
+            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
+        )
     if not candidate.eligible:
         raise DomainError(
             "该服务人员不符合派单条件：" + "；".join(r for r in candidate.reasons if "距离" not in r),
@@ -482,16 +501,72 @@ def _is_family_of(order: Order, actor: Any) -> bool:
     return "family" in actor.roles() and is_elder_contact(elder_id=order.elder_id, user=actor)
 
 
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def confirmation_code_expires_at(order: Order) -> datetime:
+    """A code lives ``ORDERS_CONFIRMATION_CODE_HOURS`` from the later of its issue and the check-out."""
+    issued = order.confirmation_code_issued_at or order.created_at
+    start = max(issued, order.checked_out_at) if order.checked_out_at else issued
+    return start + confirmation_code_life()
+
+
+def confirmation_code_locked(order: Order) -> bool:
+    return order.confirmation_attempts >= confirmation_max_tries()
+
+
+def _renew_hint() -> str:
+    return "请联系老人家属或调度员重新生成确认码"
+
+
+def _check_code(order: Order, code: str) -> None:
+    """Count the try atomically (a conditional UPDATE, so simultaneous tries cannot slip past the limit),
+    then compare. Locked and expired codes are refused before any comparison."""
+    if timezone.now() >= confirmation_code_expires_at(order):
+        raise Conflict(
+            f"确认码已过期，{_renew_hint()}",
+            code="confirmation_code_expired",
+            errors={"code": [f"确认码已过期，{_renew_hint()}"]},
+        )
+    limit = confirmation_max_tries()
+    counted = Order.objects.filter(pk=order.pk, confirmation_attempts__lt=limit).update(
+        confirmation_attempts=F("confirmation_attempts") + 1
+    )
+    locked_message = f"确认码连续输错 {limit} 次已锁定，{_renew_hint()}"
+    if not counted:
+        raise Conflict(locked_message, code="confirmation_code_locked", errors={"code": [locked_message]})
+    if code and secrets.compare_digest(code.strip(), order.confirmation_code):
+        return
+    tries = Order.objects.filter(pk=order.pk).values_list("confirmation_attempts", flat=True).first() or limit
+    order.confirmation_attempts = tries
+    if tries >= limit:
+        audit_record(
+            actor=None,
+            region=order.elder.region_id,
+            event="orders.confirmation_code_locked",
+            obj=order,
+            data={"tries": tries},
+        )
+        raise Conflict(locked_message, code="confirmation_code_locked", errors={"code": [locked_message]})
+    left = limit - tries
+    raise DomainError(
+        "确认码不正确",
+        code="validation_error",
+        errors={"code": [f"确认码不正确，请老人核对后重读（还可再试 {left} 次）"]},
+    )
+
+
 def order_confirm(*, order: Order, actor: Any, code: str = "") -> Order:
-    """Confirmed by a family member linked to the elder, or on the caregiver's phone with the elder's code."""
+    """Confirmed by a family member linked to the elder, or on the caregiver's phone with the elder's code.
+    The code locks after ``ORDERS_CONFIRMATION_MAX_TRIES`` wrong tries and expires; a new one is issued
+    by ``order_confirmation_code_renew``."""
     if _is_family_of(order, actor):
         via = "family"
     else:
         _own_caregiver(order, actor)
-        if not code or not secrets.compare_digest(code.strip(), order.confirmation_code):
-            raise DomainError(
-                "确认码不正确", code="validation_error", errors={"code": ["确认码不正确，请老人核对后重读"]}
-            )
+        require_transition(order, S.CONFIRMED)
+        _check_code(order, code)
         via = "code"
     return _move(
         order,
@@ -502,6 +577,43 @@ def order_confirm(*, order: Order, actor: Any, code: str = "") -> Order:
         updates={"confirmed_at": timezone.now(), "confirmed_by": actor, "confirmed_via": via},
         after=lambda: _check_elder_active(order),
     )
+
+
+def can_renew_confirmation_code(order: Order, actor: Any) -> bool:
+    """Those who are shown the code (the elder's family, dispatchers in scope) may issue a new one."""
+    if _is_family_of(order, actor):
+        return True
+    return (
+        actor.has_perm("orders.dispatch")
+        and "provider_admin" not in actor.roles()
+        and Order.objects.restrict(actor, "orders.dispatch").filter(pk=order.pk).exists()
+    )
+
+
+def order_confirmation_code_renew(*, order: Order, actor: Any) -> Order:
+    """Issue a new code (a new life and a fresh count of tries) while the order can still be confirmed."""
+    if not can_renew_confirmation_code(order, actor):
+        raise Forbidden("只有老人家属或调度员可以重新生成确认码")
+    if order.status in {S.CONFIRMED, S.RATED, S.SETTLED, S.CANCELLED}:
+        raise Conflict(
+            f"当前状态为「{ORDER_MACHINE.label(order.status)}」，无需确认码",
+            code="illegal_transition",
+            extra={"current_status": order.status},
+        )
+    now = timezone.now()
+    code = _new_code()
+    with transaction.atomic():
+        renewed = Order.objects.filter(pk=order.pk, status=order.status).update(
+            confirmation_code=code, confirmation_attempts=0, confirmation_code_issued_at=now
+        )
+        if not renewed:
+            raise Conflict("该工单已被他人处理，请刷新后重试", code="concurrent_update")
+        order.confirmation_code, order.confirmation_attempts = code, 0
+        order.confirmation_code_issued_at = now
+        audit_record(
+            actor=actor, region=order.elder.region_id, event="orders.confirmation_code_renewed", obj=order
+        )
+    return order
 
 
 def order_rate(*, order: Order, actor: Any, score: int, comment: str = "") -> Order:

@@ -92,6 +92,9 @@ class Contract(models.Model):
     class Meta:
         verbose_name = "购买服务合同"
         verbose_name_plural = "购买服务合同"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="contract_number_once_per_org")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -174,6 +177,13 @@ class Staff(models.Model):
     class Meta:
         verbose_name = "服务人员"
         verbose_name_plural = "服务人员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="staff_id_number_once_per_org",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

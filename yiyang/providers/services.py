@@ -25,6 +25,7 @@ from yiyang.core.identifiers import (
     validate_uscc,
 )
 from yiyang.core.pii import blind_index, encrypt
+from yiyang.core.uniqueness import conflict_on_duplicate
 from yiyang.providers.choices import EmploymentStatus, OrgType, ServiceCategory, Skill, Unit
 from yiyang.providers.models import (
     Certificate,
@@ -273,13 +274,14 @@ def contract_create(
     """``prices``: contracted price in fen per service item."""
     with transaction.atomic():
         _check_contract(organisation, number, valid_from, valid_to, prices)
-        contract = Contract.objects.create(
-            organisation=organisation,
-            number=number.strip(),
-            valid_from=valid_from,
-            valid_to=valid_to,
-            note=note,
-        )
+        with conflict_on_duplicate("本机构已有相同编号的合同", "number"):
+            contract = Contract.objects.create(
+                organisation=organisation,
+                number=number.strip(),
+                valid_from=valid_from,
+                valid_to=valid_to,
+                note=note,
+            )
         ContractItem.objects.bulk_create(
             [ContractItem(contract=contract, service_item=i, price_fen=f) for i, f in prices.items()]
         )
@@ -311,7 +313,8 @@ def contract_update(
             contract, {"number": number.strip(), "valid_from": valid_from, "valid_to": valid_to, "note": note}
         )
         if changed:
-            contract.save(update_fields=changed)
+            with conflict_on_duplicate("本机构已有相同编号的合同", "number"):
+                contract.save(update_fields=changed)
         old = {ci.service_item_id: ci for ci in contract.items.all()}
         new = {i.pk: f for i, f in prices.items()}
         removed = [pk for pk in old if pk not in new]
@@ -438,7 +441,8 @@ def staff_create(
         _set_phone(staff, phone)
     with transaction.atomic():
         _check_staff_duplicate(staff)
-        staff.save()
+        with conflict_on_duplicate("本机构已登记该身份证号的服务人员", "id_number"):
+            staff.save()
         audit_record(actor=actor, region=organisation.region_id, event="providers.staff_create", obj=staff)
     return staff
 
@@ -470,7 +474,8 @@ def staff_update(*, actor: Any, staff: Staff, id_number: str = "", phone: str = 
             _set_phone(staff, phone)
             changed += ["phone_enc", "phone_masked"]
         if changed:
-            staff.save(update_fields=changed)
+            with conflict_on_duplicate("本机构已登记该身份证号的服务人员", "id_number"):
+                staff.save(update_fields=changed)
             audit_record(
                 actor=actor,
                 region=staff.organisation.region_id,

@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from yiyang.accounts.models import User
+from yiyang.accounts.models import AuthToken, User
+from yiyang.accounts.services import login_unlock, token_hash
 from yiyang.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_account_locks_after_repeated_failures_even_for_the_right_password(cast)
     assert AuditEvent.objects.filter(
         event="auth.locked", object_id=str(cast.county_admin_a.public_id)
     ).exists()
-    User.objects.filter(pk=cast.county_admin_a.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    login_unlock(username="cast_county_a")
     assert _token("cast_county_a", cast.password).status_code == 200
 
 
@@ -76,7 +76,9 @@ def test_a_success_resets_the_failure_count(cast):
 
 def test_expired_token_is_refused(cast):
     token = _token("cast_county_a", cast.password).json()["token"]
-    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=3))
+    AuthToken.objects.filter(key_hash=token_hash(token)).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get("/api/v1/auth/me/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -91,3 +92,25 @@ def test_exact_count_when_the_cap_is_off(cast: Any, api_as: Any, settings: Any) 
     settings.YIYANG_COUNT_CAP = 0
     body = api_as(cast.county_admin_a).get(REGIONS, {"page_size": 1}).json()
     assert body["count_capped"] is False and body["count"] >= 3
+
+
+@pytest.mark.django_db
+def test_a_page_size_that_is_not_a_whole_number_is_refused(cast: Any, api_as: Any) -> None:
+    """Schemathesis ST201: ``page_size=<non-integer>`` was silently ignored (200)."""
+    client = api_as(cast.county_admin_a)
+    for bad in ("abc", "1.5", "0", "201", "²"):
+        r = client.get("/api/v1/elders/", {"page_size": bad})
+        assert r.status_code == 400 and "page_size" in r.json()["errors"], bad
+    assert client.get("/api/v1/elders/", {"page_size": "5"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_number_as_a_cancel_reason_is_refused(cast: Any, api_as: Any) -> None:
+    from yiyang.orders.tests.factories import make_order, make_world
+
+    world = make_world(cast)
+    order = make_order(world["elder"], world["item"])
+    r = api_as(cast.county_admin_a).post(
+        f"/api/v1/orders/{order.public_id}/cancel/", {"reason": 0}, format="json"
+    )
+    assert r.status_code == 400 and "reason" in r.json()["errors"]

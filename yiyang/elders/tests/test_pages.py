@@ -62,7 +62,7 @@ def test_inline_id_check_gives_reason_warning_or_duplicate(cast: Any) -> None:
     other = login(cast.county_admin_b).post(
         "/elders/validate-id/", {"id_number": decrypt(elder.id_number_enc)}
     )
-    assert "已登记" in other.content.decode() and str(elder.public_id) not in other.content.decode()
+    assert "已在其他地区登记" in other.content.decode() and str(elder.public_id) not in other.content.decode()
 
 
 def test_detail_page_shows_masked_values_and_reveal_is_audited(cast: Any) -> None:

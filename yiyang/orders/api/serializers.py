@@ -157,8 +157,17 @@ class DispatchSerializer(serializers.Serializer[Any]):
     caregiver = serializers.UUIDField()
 
 
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: a number or a boolean is refused instead of turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=300, validators=[TextValidator("原因", 300)])
+    reason = StrictCharField(max_length=300, validators=[TextValidator("原因", 300)])
 
 
 class CheckInSerializer(serializers.Serializer[Any]):

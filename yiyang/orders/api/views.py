@@ -123,7 +123,11 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         "complain": "orders.complain",
     }
     # Confirmation: the family on their page, or the caregiver's phone with the elder's code.
-    multi_perms: ClassVar[dict[str, tuple[str, ...]]] = {"confirm": ("orders.confirm", "orders.serve")}
+    multi_perms: ClassVar[dict[str, tuple[str, ...]]] = {
+        "confirm": ("orders.confirm", "orders.serve"),
+        # A new confirmation code: the family, or a dispatcher who reads it to the elder.
+        "confirmation_code": ("orders.confirm", "orders.dispatch"),
+    }
 
     def action_perms(self) -> tuple[str, ...]:
         action_name = self.action or ""
@@ -230,7 +234,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         staff = staff_get(public_id=data["caregiver"])
         orgs = dispatch_organisations(request.user)
         if staff is None or (orgs is not None and staff.organisation not in orgs):
-            raise ValidationError({"caregiver": ["服务人员不存在或不可派"]})
+            raise services.unknown_caregiver()
         return self._done(services.order_dispatch(order=order, caregiver=staff, actor=request.user))
 
     @_transition_schema(None, "自动派单（最近的合格空闲服务人员）")
@@ -317,6 +321,12 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         order = self._order()
         data = self._body(ConfirmSerializer)
         return self._done(services.order_confirm(order=order, actor=request.user, code=data.get("code", "")))
+
+    @_transition_schema(None, "重新生成老人确认码（家属或调度员；原确认码作废，输错次数清零）")
+    @action(detail=True, methods=["post"], url_path="confirmation-code")
+    def confirmation_code(self, request: Request, id: str) -> Response:
+        order = self._order()
+        return self._done(services.order_confirmation_code_renew(order=order, actor=request.user))
 
     @_transition_schema(RateSerializer, "服务评价（1–5 分）")
     @action(detail=True, methods=["post"])

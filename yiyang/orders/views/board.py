@@ -167,7 +167,7 @@ class CandidatesView(ScopedPageMixin, View):
                 staff = staff_get(public_id=uuid_or_none(request.POST.get("caregiver")))
                 orgs = dispatch_organisations(request.user)
                 if staff is None or (orgs is not None and staff.organisation not in orgs):
-                    raise DomainError("服务人员不存在或不可派")
+                    raise services.unknown_caregiver()
                 services.order_dispatch(order=order, caregiver=staff, actor=request.user)
                 messages.success(request, f"已派单给 {staff.name}")
         except DomainError as exc:
