@@ -51,7 +51,8 @@ PERMISSIONS: dict[str, str] = {
     "providers.view": "查看服务商",
     "providers.manage": "管理服务人员、证书与设施",
     "providers.register": "登记与修改服务机构、签订购买服务合同",
-    "providers.catalog": "管理服务目录、补贴比例与月度额度",
+    "providers.catalog": "管理服务目录、补贴比例与月度额度（市级）",
+    "providers.price": "设定本区县服务价格（市级允许时）",
     "orders.view": "查看服务工单",
     "orders.add": "创建服务工单",
     "orders.dispatch": "派单",
@@ -86,9 +87,11 @@ _GRASSROOTS = [
     "complaints.view",
 ]
 
+# The catalog is the city's (decision 0006): only the city edits it; a county sets its own price for an
+# item where the city allows it (``providers.price``).
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
-    Role.COUNTY_ADMIN: dict(_ADMIN),
+    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p != "providers.catalog"},
     Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.ASSESSOR: {

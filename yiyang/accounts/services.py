@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from yiyang.accounts.models import Grant, User
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import DomainError
+from yiyang.regions.scope import SYSTEM
 
 
 class LoginFailed(DomainError):
@@ -49,7 +50,7 @@ def user_login(*, username: str, password: str, request: Any = None) -> User:
                 User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
                 account.refresh_from_db(fields=["failed_logins"])
                 audit_record(
-                    actor=None,
+                    actor=SYSTEM,
                     region=_region(account),
                     event="auth.login_failed",
                     obj=account,
@@ -59,7 +60,7 @@ def user_login(*, username: str, password: str, request: Any = None) -> User:
                     until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                     User.objects.filter(pk=account.pk).update(locked_until=until, failed_logins=0)
                     audit_record(
-                        actor=None,
+                        actor=SYSTEM,
                         region=_region(account),
                         event="auth.locked",
                         obj=account,

@@ -10,9 +10,13 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from yiyang.assessments.selectors import elder_tab_context
+        from yiyang.assessments.services import on_elder_transfer
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.elders.services import elder_tab_register
+        from yiyang.elders.services import TRANSFER_HANDLERS, elder_tab_register
+
+        if on_elder_transfer not in TRANSFER_HANDLERS:
+            TRANSFER_HANDLERS.append(on_elder_transfer)
 
         elder_tab_register(
             key="assessments",

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.db import models
+
+from yiyang.regions.scope import ScopedManager
 
 
 class JobRun(models.Model):
@@ -23,6 +26,16 @@ class JobRun(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    region_code = models.CharField(
+        "区域代码",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="本次运行所涉区域：区县的导入为该区县，全市任务为市级代码",
+    )
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yiyang.core import home
-from yiyang.core.jobs import JOBS
-from yiyang.core.models import JobRun
+from yiyang.core.errors import DomainError, Forbidden
+from yiyang.core.jobs import JOBS, job_runs
+from yiyang.core.jobs import job_run_now as run_job_now
 from yiyang.core.pages import paginate
 
 
@@ -72,7 +73,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def jobs_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("jobs.view"):
         raise PermissionDenied
-    runs = JobRun.objects.all()
+    runs = job_runs(user=request.user)
     name = request.GET.get("name")
     if name:
         runs = runs.filter(name=name)
@@ -82,7 +83,7 @@ def jobs_view(request: HttpRequest) -> HttpResponse:
         {
             "jobs": sorted(JOBS.values(), key=lambda j: j.label),
             "page": paginate(request, runs, 30),
-            "can_run": request.user.has_perm("jobs.run"),
+            "can_run": request.user.has_perm("jobs.run") and request.user.is_superuser,
             "name": name or "",
         },
     )
@@ -93,21 +94,13 @@ def jobs_view(request: HttpRequest) -> HttpResponse:
 def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
     if not request.user.has_perm("jobs.run"):
         raise PermissionDenied
-    job = JOBS.get(name)
-    if job is None:
-        messages.error(request, "没有这个后台任务")
+    try:
+        job = run_job_now(name=name, actor=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("core:jobs")
-    from yiyang.audit.services import audit_record  # audit is a platform app the kernel may call lazily
-
-    with transaction.atomic():
-        grant = request.user.primary_grant()  # type: ignore[union-attr]
-        audit_record(
-            actor=request.user,
-            region=grant.region_id if grant else None,
-            event="jobs.run",
-            data={"job": name},
-        )
-    job.task.apply_async(kwargs={"_trigger": "manual"})
     messages.success(request, f"已提交「{job.label}」，运行记录见下表")
     return redirect("core:jobs")
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.statemachine import IllegalTransition, transition
 from yiyang.orders.choices import (
     ComplaintCategory,
@@ -27,7 +27,7 @@ from yiyang.orders.choices import (
 )
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Complaint, Order, SettlementLine
-from yiyang.orders.services import _event, _name
+from yiyang.orders.services import _event, _is_contact, _name
 from yiyang.orders.transitions import (
     COMPLAINABLE,
     COMPLAINT_MACHINE,
@@ -35,6 +35,7 @@ from yiyang.orders.transitions import (
     MAX_REOPENS,
     ORDER_MACHINE,
 )
+from yiyang.regions.scope import require_scope
 
 
 def resolve_sla() -> timedelta:
@@ -86,21 +87,21 @@ def complaint_raise(
         errors["channel"] = ["无效的投诉渠道"]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], code="validation_error", errors=errors)
-    if Complaint.objects.filter(order=order, category=category, status__in=COMPLAINT_PENDING).exists():
-        raise Conflict("该工单已有同类投诉正在处理，请勿重复投诉", code="duplicate")
     channel = channel or _default_channel(actor)
     with transaction.atomic():
+        require_scope(actor, "orders.complain", order.region_code, own=_is_contact(order.elder_id, actor))
+        if Complaint.objects.filter(order=order, category=category, status__in=COMPLAINT_PENDING).exists():
+            raise Conflict("该工单已有同类投诉正在处理，请勿重复投诉", code="duplicate")
         complaint = Complaint.objects.create(
             order=order,
-            raised_by=actor,
+            region_code=order.region_code,
+            raised_by=actor if getattr(actor, "is_authenticated", False) else None,
             raised_by_name=_name(actor),
             channel=channel,
             category=category,
             description=description.strip()[:1000],
             sla_due_at=timezone.now() + resolve_sla(),
         )
-        if not Complaint.objects.restrict(actor, "orders.complain").filter(pk=complaint.pk).exists():
-            raise Forbidden("无权对该工单投诉")
         _event(
             order,
             order.status,
@@ -117,6 +118,7 @@ def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
     """受理: the complaint is taken on by the acting supervisor."""
 
     def moved(old: str, new: str) -> None:
+        require_scope(actor, "complaints.handle", complaint.region_code)
         _event(
             complaint.order,
             complaint.order.status,
@@ -132,7 +134,11 @@ def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
         to=ComplaintStatus.HANDLING,
         machine=COMPLAINT_MACHINE,
         on_moved=moved,
-        updates={"handler": actor, "handler_name": _name(actor), "handling_at": timezone.now()},
+        updates={
+            "handler": actor if getattr(actor, "is_authenticated", False) else None,
+            "handler_name": _name(actor),
+            "handling_at": timezone.now(),
+        },
     )
     return complaint
 
@@ -154,6 +160,7 @@ def _reverse_settled(complaint: Complaint, actor: Any) -> SettlementLine | None:
         order=order,
         actor=actor,
         reason=f"投诉属实（{_label(complaint)}），冲正",
+        permission="complaints.handle",
     )
 
 
@@ -175,6 +182,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
     order = complaint.order
 
     def moved(old: str, new: str) -> None:
+        require_scope(actor, "complaints.handle", complaint.region_code)
         reversal = None
         if outcome == ComplaintOutcome.UPHELD and order.status == S.SETTLED:
             reversal = _reverse_settled(complaint, actor)
@@ -196,7 +204,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
         updates={
             "outcome": outcome,
             "resolution": resolution.strip()[:1000],
-            "handler": actor,
+            "handler": actor if getattr(actor, "is_authenticated", False) else None,
             "handler_name": _name(actor),
             "resolved_at": timezone.now(),
         },
@@ -223,6 +231,12 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
     now = timezone.now()
 
     def moved(old: str, new: str) -> None:
+        require_scope(
+            actor,
+            "orders.complain",
+            complaint.region_code,
+            own=_is_contact(complaint.order.elder_id, actor),
+        )
         _event(
             complaint.order,
             complaint.order.status,

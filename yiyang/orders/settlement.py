@@ -1,6 +1,7 @@
-"""政府购买服务支付清单: the monthly statement per provider. An order is charged once only (a unique
-charge line per order); corrections are reversal lines; every amount is integer fen and
-``amount = government + elder`` on every line, totals = sums of lines."""
+"""政府购买服务支付清单: the monthly statement per provider *and county* (decision 0006: a statement
+pays for the elders of one county, so it is scoped by that county like the orders it charges). An order
+is charged once only (a unique charge line per order); corrections are reversal lines; every amount is
+integer fen and ``amount = government + elder`` on every line, totals = sums of lines."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from yiyang.providers.selectors import (
     monthly_quota_list,
     subsidy_rule_list,
 )
+from yiyang.regions.scope import county_code, require_scope
 
 if TYPE_CHECKING:
     from yiyang.providers.models import Organisation
@@ -64,27 +66,35 @@ def held_q() -> Q:
     ) | Q(Exists(Complaint.objects.filter(complaint_hold_q(), order=OuterRef("pk"))))
 
 
-def closed_months(provider: Organisation, month: str) -> list[str]:
-    """Earlier months whose statement this provider already has: their late orders (confirmed or
-    cleared after the statement) are carried into the next statement instead of being lost."""
+def closed_months(provider: Organisation, month: str, county: str) -> list[str]:
+    """Earlier months whose statement this provider already has for the county: their late orders
+    (confirmed or cleared after the statement) are carried into the next statement instead of being
+    lost."""
     return list(
-        Settlement.objects.filter(provider=provider, month__lt=month)
+        Settlement.objects.filter(provider=provider, month__lt=month, region_code=county)
         .order_by("month")
         .values_list("month", flat=True)
     )
 
 
 def settleable_orders(
-    provider: Organisation, start: datetime, end: datetime, *, carried_from: list[str] | tuple[str, ...] = ()
+    provider: Organisation,
+    start: datetime,
+    end: datetime,
+    *,
+    county: str,
+    carried_from: list[str] | tuple[str, ...] = (),
 ) -> Any:
-    """Orders to charge: served in [start, end), plus those served in an already-closed month
-    (``carried_from``) that were not charged then; never one already charged."""
+    """Orders to charge for the county's elders: served in [start, end), plus those served in an
+    already-closed month (``carried_from``) that were not charged then; never one already charged."""
     window = Q(checked_out_at__gte=start, checked_out_at__lt=end)
     for month in carried_from:
         s, e = parse_month(month)
         window |= Q(checked_out_at__gte=s, checked_out_at__lt=e)
     return (
-        Order.objects.filter(window, provider=provider, status__in=SETTLEABLE)
+        Order.objects.filter(
+            window, provider=provider, status__in=SETTLEABLE, region_code__startswith=county[:6]
+        )
         .exclude(held_q())
         .exclude(Exists(SettlementLine.objects.filter(order=OuterRef("pk"), kind=LineKind.CHARGE)))
         .select_related("elder", "service_item")
@@ -105,33 +115,65 @@ def _refresh_totals(settlement: Settlement) -> None:
     settlement.refresh_from_db(fields=["total_fen", "government_fen", "elder_fen"])
 
 
-def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tuple[Settlement, bool]:
-    """The provider's statement for the month; asking again returns the same one and settles nothing."""
+def statement_county(*, actor: Any, provider: Organisation, region: Any = None) -> str:
+    """The county (12-digit code) a statement is for: ``region`` when given (any code inside the
+    county); else the actor's own county when their ``settlements.manage`` scope lies inside one county;
+    else the provider's county."""
+    code = getattr(region, "code", region)
+    if code:
+        return county_code(str(code))
+    prefixes = actor.scope_prefixes("settlements.manage") if hasattr(actor, "scope_prefixes") else []
+    counties = {p[:6] for p in prefixes if len(p) >= 6}
+    if len(counties) == 1 and len(counties) == len(prefixes):
+        return county_code(counties.pop())
+    return county_code(provider.region_id)
+
+
+def settlement_generate(
+    *, provider: Organisation, month: str, actor: Any, region: Any = None
+) -> tuple[Settlement, bool]:
+    """The provider's statement for the month and one county's elders (``statement_county``); asking
+    again returns the same one and settles nothing. The actor needs ``settlements.manage`` over that
+    county."""
     start, end = parse_month(month)
-    existing = Settlement.objects.filter(provider=provider, month=month).first()
+    county = statement_county(actor=actor, provider=provider, region=region)
+    require_scope(actor, "settlements.manage", county)
+    existing = Settlement.objects.filter(provider=provider, month=month, region_code=county).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            settlement = Settlement.objects.create(provider=provider, month=month, created_by=actor)
+            require_scope(actor, "settlements.manage", county)
+            settlement = Settlement.objects.create(
+                provider=provider,
+                month=month,
+                region_code=county,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
             _fill(settlement, provider, start, end, actor)
             _refresh_totals(settlement)
             audit_record(
                 actor=actor,
-                region=provider.region_id,
+                region=county,
                 event="settlements.generate",
                 obj=settlement,
                 data={"month": month, "lines": settlement.lines.count(), "total_fen": settlement.total_fen},
             )
     except IntegrityError:
         # Someone generated the same statement at the same moment: theirs stands.
-        return Settlement.objects.get(provider=provider, month=month), False
+        return Settlement.objects.get(provider=provider, month=month, region_code=county), False
     return settlement, True
 
 
 def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: datetime, actor: Any) -> None:
     orders = list(
-        settleable_orders(provider, start, end, carried_from=closed_months(provider, settlement.month))
+        settleable_orders(
+            provider,
+            start,
+            end,
+            county=settlement.region_code,
+            carried_from=closed_months(provider, settlement.month, settlement.region_code),
+        )
     )
     elder_ids = {o.elder_id for o in orders}
     earliest = min((o.checked_out_at for o in orders if o.checked_out_at), default=start)
@@ -176,7 +218,8 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             reason=""
             if served_in == settlement.month
             else f"补结 {served_in} 服务（该月结算后才确认或核查放行）",
-            created_by=actor,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            region_code=order.region_code,
         )
         if within:
             used[(order.elder_id, served_in)] += 1
@@ -186,8 +229,8 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
                 order=order,
                 old_status=old,
                 new_status=new,
-                actor=actor,
-                actor_name=getattr(actor, "username", ""),
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor_name=getattr(actor, "username", "") or "系统",
                 reason=f"纳入 {settlement.month} 结算"
                 + ("" if served_in == settlement.month else f"（补结 {served_in}）"),
                 data={"settlement": str(settlement.public_id)},
@@ -196,11 +239,21 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         transition(obj=order, to=S.SETTLED, machine=ORDER_MACHINE, on_moved=moved)
 
 
-def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> SettlementLine:
-    """Correct a charged order with a reversal line (negative amounts) — the charge is never edited."""
+def settlement_reverse(
+    *,
+    settlement: Settlement,
+    order: Order,
+    actor: Any,
+    reason: str,
+    permission: str = "settlements.manage",
+) -> SettlementLine:
+    """Correct a charged order with a reversal line (negative amounts) — the charge is never edited.
+    ``permission``: ``settlements.manage``, or ``complaints.handle`` when an upheld complaint reverses it."""
     if not reason.strip():
         raise DomainError("请填写冲正原因", code="validation_error", errors={"reason": ["请填写冲正原因"]})
     with transaction.atomic():
+        require_scope(actor, permission, settlement.region_code)
+        require_scope(actor, permission, order.region_code)
         charge = (
             SettlementLine.objects.select_for_update()
             .filter(settlement=settlement, order=order, kind=LineKind.CHARGE)
@@ -225,19 +278,41 @@ def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reas
                     categories=charge.categories,
                     reverses=charge,
                     reason=reason[:300],
-                    created_by=actor,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    region_code=charge.region_code,
                 )
         except IntegrityError as exc:
             raise Conflict("该工单已冲正", code="duplicate") from exc
         _refresh_totals(settlement)
         audit_record(
             actor=actor,
-            region=settlement.provider.region_id,
+            region=order.region_code,
             event="settlements.reverse",
             obj=settlement,
             data={"order": str(order.public_id), "amount_fen": line.amount_fen, "reason": reason[:300]},
         )
     return line
+
+
+def settlement_held_orders(*, settlement: Settlement, user: Any) -> Any:
+    """The statement's "held" list: the provider's orders of the statement's county and month held out
+    by a flag or a complaint, and only those the viewer may see (``orders.view``)."""
+    from django.db.models import Prefetch
+
+    start, end = parse_month(settlement.month)
+    return (
+        Order.objects.restrict(user, "orders.view")
+        .filter(
+            provider_id=settlement.provider_id,
+            region_code__startswith=settlement.region_code[:6],
+            status__in=[S.CONFIRMED, S.RATED],
+            checked_out_at__gte=start,
+            checked_out_at__lt=end,
+        )
+        .filter(held_q())
+        .select_related("elder", "service_item")
+        .prefetch_related("flags", Prefetch("complaints", Complaint.objects.filter(complaint_hold_q())))
+    )
 
 
 def settlement_xlsx(settlement: Settlement) -> bytes:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -48,9 +48,8 @@ from yiyang.orders.selectors import (
     settlement_list,
 )
 from yiyang.orders.settlement import (
-    complaint_hold_q,
-    held_q,
     settlement_generate,
+    settlement_held_orders,
     settlement_reverse,
     settlement_xlsx,
 )
@@ -781,18 +780,7 @@ class SettlementDetailView(ScopedPageMixin, View):
             public_id=settlement_id,
         )
         lines = list(settlement_lines(settlement))
-        start = datetime.strptime(settlement.month, "%Y-%m")
-        held = (
-            Order.objects.filter(
-                provider=settlement.provider,
-                status__in=[OrderStatus.CONFIRMED, OrderStatus.RATED],
-                checked_out_at__year=start.year,
-                checked_out_at__month=start.month,
-            )
-            .filter(held_q())
-            .select_related("elder", "service_item")
-            .prefetch_related("flags", Prefetch("complaints", Complaint.objects.filter(complaint_hold_q())))
-        )
+        held = settlement_held_orders(settlement=settlement, user=request.user)
         return render(
             request,
             "orders/settlement.html",
