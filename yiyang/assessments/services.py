@@ -229,16 +229,39 @@ def assessment_request(
     home_visit: bool = True,
     source: str = "manual",
 ) -> Assessment:
+    require_scope(actor, "assessments.request", elder.region_id)
+    return _request(
+        elder=elder,
+        reason=reason,
+        actor=actor,
+        standard=standard,
+        note=note,
+        home_visit=home_visit,
+        source=source,
+        gate=lambda: require_scope(actor, "assessments.request", elder.region_id),
+    )
+
+
+def _request(
+    *,
+    elder: Any,
+    reason: str,
+    actor: Any,
+    standard: str | None,
+    note: str,
+    home_visit: bool,
+    source: str,
+    gate: Any,
+) -> Assessment:
     if reason not in Reason.values:
         raise DomainError("评估原因无效", errors={"reason": [f"允许：{', '.join(Reason.values)}"]})
-    require_scope(actor, "assessments.request", elder.region_id)
     if not elder.is_active:
         raise Conflict("该老人不在册（已迁出或死亡），不能申请评估", errors={"elder": ["老人不在册"]})
     standard = standard or policy_for(elder.region)["standard"]
     if standard not in STANDARDS:
         raise DomainError("评估标准无效", errors={"standard": [f"允许：{', '.join(STANDARDS)}"]})
     with transaction.atomic():
-        require_scope(actor, "assessments.request", elder.region_id)
+        gate()
         if Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).exists():
             raise Conflict(
                 "该老人已有进行中的评估",
@@ -272,11 +295,25 @@ def assessment_request(
     return assessment
 
 
-def assessment_request_immediate(*, elder: Any, reason: str, source: str, actor: Any) -> Assessment:
-    """即时评估 when a visit or an order reports a change (by the staff in scope or by ``SYSTEM`` for a
-    job). Returns the open assessment if one exists."""
+def assessment_request_immediate(
+    *,
+    elder: Any,
+    reason: str,
+    source: str,
+    actor: Any,
+    permission: str = "assessments.request",
+    own: bool = False,
+) -> Assessment:
+    """即时评估 when a visit or an order reports a change. Returns the open assessment if one exists.
+    ``permission``/``own``: the duty under which the reporter acts (staff in scope under
+    ``assessments.request``; a caregiver on their own visit under ``orders.serve`` with ``own=True``, as
+    found by the calling service; ``SYSTEM`` for a job)."""
+
+    def gate() -> None:
+        require_scope(actor, permission, elder.region_id, own=own)
+
     with transaction.atomic():
-        require_scope(actor, "assessments.request", elder.region_id)
+        gate()
         existing = Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).first()
         if existing is not None:
             audit_record(
@@ -287,8 +324,15 @@ def assessment_request_immediate(*, elder: Any, reason: str, source: str, actor:
                 data={"source": source, "reason": reason[:200]},
             )
             return existing
-        return assessment_request(
-            elder=elder, reason=Reason.IMMEDIATE, note=reason, source=source, actor=actor
+        return _request(
+            elder=elder,
+            reason=Reason.IMMEDIATE,
+            note=reason,
+            source=source,
+            actor=actor,
+            standard=None,
+            home_visit=True,
+            gate=gate,
         )
 
 

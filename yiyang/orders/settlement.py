@@ -82,11 +82,13 @@ def settleable_orders(
     start: datetime,
     end: datetime,
     *,
-    county: str,
+    county: str = "",
     carried_from: list[str] | tuple[str, ...] = (),
 ) -> Any:
-    """Orders to charge for the county's elders: served in [start, end), plus those served in an
-    already-closed month (``carried_from``) that were not charged then; never one already charged."""
+    """Orders to charge for the county's elders (default: the provider's county): served in [start,
+    end), plus those served in an already-closed month (``carried_from``) that were not charged then;
+    never one already charged."""
+    county = county or county_code(provider.region_id)
     window = Q(checked_out_at__gte=start, checked_out_at__lt=end)
     for month in carried_from:
         s, e = parse_month(month)
