@@ -180,8 +180,10 @@ def _own_caregiver(order: Order, actor: Any) -> Staff:
 def _serve_gate(order: Order, actor: Any) -> Any:
     """The caregiver's steps: ``orders.serve`` as the order's own caregiver (region roles never serve)."""
 
+    # Decided before the move: declining clears the caregiver.
+    own = order.caregiver is not None and order.caregiver.user_id == getattr(actor, "pk", None)
+
     def gate() -> None:
-        own = order.caregiver is not None and order.caregiver.user_id == getattr(actor, "pk", None)
         require_scope(actor, "orders.serve", order.region_code, own=own)
 
     return gate
