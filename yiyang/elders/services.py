@@ -437,25 +437,26 @@ def elder_set_capability(
     """The elder's current capability level, written by the assessment app (one service) when an
     assessment completes, under the permission that let the actor complete it (``assessments.perform``
     for the assessor, ``assessments.assign`` for the county that confirms). Call inside a transaction."""
-    require_scope(actor, permission, elder.region_id)
-    Elder.objects.filter(pk=elder.pk).update(
-        capability_standard=standard,
-        capability_level=level,
-        capability_label=label,
-        capability_assessed_on=assessed_on,
-        capability_valid_until=valid_until,
-        disabled_moderate_plus=moderate_plus,
-    )
-    elder.capability_standard, elder.capability_level, elder.capability_label = standard, level, label
-    elder.capability_assessed_on, elder.capability_valid_until = assessed_on, valid_until
-    elder.disabled_moderate_plus = moderate_plus
-    audit_record(
-        actor=actor,
-        region=elder.region_id,
-        event="elders.capability",
-        obj=elder,
-        data={"standard": standard, "level": level},
-    )
+    with transaction.atomic():
+        require_scope(actor, permission, elder.region_id)
+        Elder.objects.filter(pk=elder.pk).update(
+            capability_standard=standard,
+            capability_level=level,
+            capability_label=label,
+            capability_assessed_on=assessed_on,
+            capability_valid_until=valid_until,
+            disabled_moderate_plus=moderate_plus,
+        )
+        elder.capability_standard, elder.capability_level, elder.capability_label = standard, level, label
+        elder.capability_assessed_on, elder.capability_valid_until = assessed_on, valid_until
+        elder.disabled_moderate_plus = moderate_plus
+        audit_record(
+            actor=actor,
+            region=elder.region_id,
+            event="elders.capability",
+            obj=elder,
+            data={"standard": standard, "level": level},
+        )
 
 
 REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc", "address": "address_enc"}

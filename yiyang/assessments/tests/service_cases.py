@@ -137,5 +137,4 @@ NOT_WRITES = {
     f"{M}.assessment_compute": "scoring, no write",
     f"{M}.missing_signatures": "reader",
     f"{M}.on_elder_transfer": "hook inside the gated transfer (elder_update, import)",
-    f"{M}.item_bank": "reader",
 }
