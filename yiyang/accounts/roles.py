@@ -84,10 +84,13 @@ _GRASSROOTS = [
     "complaints.view",
 ]
 
+# The catalog is the city's (decision 0006): only the city edits it; a county sets its own price for an
+# item where the city allows it (``providers.price``).
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
-    # Policy values are set by the city (a county override too): the county sees them only.
-    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p != "policy.manage"},
+    # Policy values are set by the city (a county override too): the county sees them only. The catalog
+    # is the city's too (decision 0006): a county sets its own price (``providers.price``).
+    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog"}},
     Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.ASSESSOR: {

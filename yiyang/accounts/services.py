@@ -20,6 +20,7 @@ from django.utils import timezone
 from yiyang.accounts.models import AuthToken, Grant, User
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import DomainError
+from yiyang.regions.scope import SYSTEM
 
 
 class LoginFailed(DomainError):
@@ -118,7 +119,7 @@ def user_login(*, username: str, password: str, request: Any = None) -> User:
             with transaction.atomic():
                 User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
                 audit_record(
-                    actor=None,
+                    actor=SYSTEM,
                     region=_region(account),
                     event="auth.login_failed",
                     obj=account,
@@ -128,7 +129,7 @@ def user_login(*, username: str, password: str, request: Any = None) -> User:
                     until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                     User.objects.filter(pk=account.pk).update(locked_until=until, failed_logins=0)
                     audit_record(
-                        actor=None,
+                        actor=SYSTEM,
                         region=_region(account),
                         event="auth.locked",
                         obj=account,

@@ -10,11 +10,16 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from yiyang.assessments.selectors import elder_tab_context
-        from yiyang.assessments.services import on_elder_status
+        from yiyang.assessments.services import on_elder_status, on_elder_transfer
         from yiyang.audit import events
         from yiyang.core import home, nav
         from yiyang.core.hooks import on_elder_status_changed
         from yiyang.core.tabs import register_tab
+        from yiyang.elders.services import TRANSFER_HANDLERS
+
+        # A transfer moves the region anchor of the elder's open assessments with the elder.
+        if on_elder_transfer not in TRANSFER_HANDLERS:
+            TRANSFER_HANDLERS.append(on_elder_transfer)
 
         # Death or move-out closes the elder's open assessments.
         on_elder_status_changed(on_elder_status)
@@ -70,6 +75,8 @@ class AssessmentsConfig(AppConfig):
             ("assessments.completed", "完成评估"),
             ("assessments.cancelled", "取消评估"),
             ("assessments.signed", "评估签名"),
+            ("assessments.answers", "保存评估项目得分"),
+            ("assessments.record", "保存评估健康信息"),
             ("assessments.immediate_merged", "即时评估并入进行中的评估"),
             ("assessments.external_recorded", "录入他部门评估结果"),
             ("assessments.agency_created", "登记评估机构"),

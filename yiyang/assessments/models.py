@@ -89,6 +89,13 @@ class AssessmentPolicy(models.Model):
         return f"{self.region} · {self.standard}"
 
 
+def _elder_region_code(elder_id: int) -> str:
+    """Fallback for a row saved without its anchor (services write it explicitly)."""
+    from django.apps import apps
+
+    return str(apps.get_model("elders", "Elder").objects.values_list("region_id", flat=True).get(pk=elder_id))
+
+
 class Assessment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="assessments")
@@ -133,8 +140,15 @@ class Assessment(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    region_code = models.CharField(
+        "区域代码",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="老人所在最细一级区划（写入时由服务填写）",
+    )
 
-    scope_region_field: ClassVar[str] = "elder__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
@@ -154,6 +168,11 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.elder} · {self.get_reason_display()}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.elder_id:
+            self.region_code = _elder_region_code(self.elder_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -163,6 +182,9 @@ class AssessmentEvent(TransitionEvent):
     """Assessment timeline of status transitions."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    region_code = models.CharField(
+        "区域代码", max_length=12, db_index=True, blank=True, help_text="评估对象老人所在区划"
+    )
 
     subject_field: ClassVar[str] = "assessment"
     status_labels: ClassVar[dict[str, str]] = dict(Status.choices)
@@ -170,6 +192,13 @@ class AssessmentEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = "评估时间线"
         verbose_name_plural = "评估时间线"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.assessment_id:
+            self.region_code = Assessment.objects.values_list("region_code", flat=True).get(
+                pk=self.assessment_id
+            )
+        super().save(*args, **kwargs)
 
 
 class SignatureRole(models.TextChoices):
@@ -186,6 +215,9 @@ class AssessmentSignature(models.Model):
     name = models.CharField("签名人", max_length=50)
     image = models.TextField("手写签名（PNG data URL）", blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
+    region_code = models.CharField(
+        "区域代码", max_length=12, db_index=True, blank=True, help_text="评估对象老人所在区划"
+    )
 
     class Meta:
         ordering = ["signed_at", "pk"]
@@ -199,6 +231,13 @@ class AssessmentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.assessment_id:
+            self.region_code = Assessment.objects.values_list("region_code", flat=True).get(
+                pk=self.assessment_id
+            )
+        super().save(*args, **kwargs)
 
 
 class ExternalAssessmentResult(models.Model):
@@ -217,8 +256,15 @@ class ExternalAssessmentResult(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    region_code = models.CharField(
+        "区域代码",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="老人所在最细一级区划（写入时由服务填写）",
+    )
 
-    scope_region_field: ClassVar[str] = "elder__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
@@ -228,6 +274,11 @@ class ExternalAssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.assessed_on} {self.level}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.elder_id:
+            self.region_code = _elder_region_code(self.elder_id)
+        super().save(*args, **kwargs)
 
 
 class RecognitionPolicy(models.Model):

@@ -29,13 +29,14 @@ from yiyang.assessments.scoring import STANDARDS, ScoringError, describe, score
 from yiyang.assessments.scoring.base import coerce_int
 from yiyang.assessments.transitions import ASSESSMENT_MACHINE as MACHINE
 from yiyang.audit.services import audit_record
-from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
+from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.identifiers import IdentifierError, validate_uscc
 from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, timeline_write, transition
 from yiyang.core.uniqueness import conflict_on_duplicate
 from yiyang.elders.services import elder_set_capability
+from yiyang.regions.scope import require_actor, require_scope
 
 DEFAULT_POLICY = {
     "standard": "gbt42195",
@@ -91,6 +92,7 @@ def policy_set(*, region: Any, actor: Any, **values: Any) -> AssessmentPolicy:
     if values.get("standard", "gbt42195") not in STANDARDS:
         raise DomainError("评估标准无效", errors={"standard": [f"允许：{', '.join(STANDARDS)}"]})
     with transaction.atomic():
+        require_scope(actor, "assessments.assign", region.code)
         policy, _ = AssessmentPolicy.objects.update_or_create(region=region, defaults=values)
         audit_record(actor=actor, region=region, event="assessments.policy", data=dict(values))
     return policy
@@ -141,14 +143,16 @@ def agency_create(
         raise DomainError(str(exc), errors={"uscc": [str(exc)]}) from exc
     if not name.strip():
         raise DomainError("请填写机构名称", errors={"name": ["请填写机构名称"]})
-    if actor is not None and not actor.in_region_scope("assessments.assign", region.code):
-        raise OutOfScope("区域不在您的管辖范围内")
-    if AssessmentAgency.objects.filter(uscc=code).exists():
-        raise Conflict("该统一社会信用代码的评估机构已存在", code="duplicate", errors={"uscc": ["已存在"]})
     with transaction.atomic():
+        require_scope(actor, "assessments.assign", region.code)
+        if AssessmentAgency.objects.filter(uscc=code).exists():
+            raise Conflict(
+                "该统一社会信用代码的评估机构已存在", code="duplicate", errors={"uscc": ["已存在"]}
+            )
         agency = AssessmentAgency.objects.create(name=name.strip(), uscc=code, region=region)
         people = list(assessors)
         _check_assessor_role(people)
+        _check_assessors_cover(people, region.code)
         agency.assessors.set(people)
         audit_record(
             actor=actor,
@@ -160,8 +164,24 @@ def agency_create(
     return agency
 
 
+def _person(user: Any) -> str:
+    """How a person is named in a message: the display name, never the login name."""
+    return str(getattr(user, "display_name", "") or user.get_full_name() or "（未填姓名）")
+
+
+def _check_assessors_cover(users: Iterable[Any], region_code: str) -> None:
+    """An assessor must be able to open what they are given: their ``assessments.perform`` grants cover
+    ``region_code`` (else the assigned assessor would get 404 on their own task)."""
+    bad = [_person(u) for u in users if not u.in_region_scope("assessments.perform", region_code)]
+    if bad:
+        raise DomainError(
+            "评估员不在该区域的管辖范围内",
+            errors={"assessors": [f"评估员的授权区域不覆盖该老人所在区域：{'、'.join(bad)}"]},
+        )
+
+
 def _check_assessor_role(users: Iterable[Any]) -> None:
-    bad = [u.username for u in users if "assessor" not in u.roles()]
+    bad = [_person(u) for u in users if "assessor" not in u.roles()]
     if bad:
         raise DomainError(
             "只有评估员角色的用户可以加入评估机构", errors={"assessors": [f"不是评估员：{'、'.join(bad)}"]}
@@ -171,13 +191,21 @@ def _check_assessor_role(users: Iterable[Any]) -> None:
 # ---------------------------------------------------------------- workflow
 
 
-def _moved(assessment: Assessment, actor: Any, note: str = "") -> Any:
-    """The audit event of a move (``transition`` writes the timeline row itself)."""
+def _anchor(assessment: Assessment) -> dict[str, Any]:
+    """The region anchor every timeline row of an assessment carries (decision 0006)."""
+    return {"region_code": assessment.region_code}
+
+
+def _moved(assessment: Assessment, actor: Any, note: str = "", gate: Any = None) -> Any:
+    """The transition's callback: ``gate`` (the service's scope check) runs first, inside the
+    transition's transaction, then the audit event (``transition`` writes the timeline row itself)."""
 
     def on_moved(old: str, new: str) -> None:
+        if gate is not None:
+            gate()
         audit_record(
             actor=actor,
-            region=assessment.elder.region_id,
+            region=assessment.region_code,
             event=f"assessments.{new}",
             obj=assessment,
             data={"from": old, "to": new, **({"note": note} if note else {})},
@@ -195,22 +223,40 @@ def assessment_request(
     note: str = "",
     home_visit: bool = True,
     source: str = "manual",
-    check_scope: bool = True,
+) -> Assessment:
+    require_scope(actor, "assessments.request", elder.region_id)
+    return _request(
+        elder=elder,
+        reason=reason,
+        actor=actor,
+        standard=standard,
+        note=note,
+        home_visit=home_visit,
+        source=source,
+        gate=lambda: require_scope(actor, "assessments.request", elder.region_id),
+    )
+
+
+def _request(
+    *,
+    elder: Any,
+    reason: str,
+    actor: Any,
+    standard: str | None,
+    note: str,
+    home_visit: bool,
+    source: str,
+    gate: Any,
 ) -> Assessment:
     if reason not in Reason.values:
         raise DomainError("评估原因无效", errors={"reason": [f"允许：{', '.join(Reason.values)}"]})
-    if (
-        check_scope
-        and actor is not None
-        and not actor.in_region_scope("assessments.request", elder.region_id)
-    ):
-        raise OutOfScope("该老人不在您的管辖范围内")
     if not elder.is_active:
         raise Conflict("该老人不在册（已迁出或死亡），不能申请评估", errors={"elder": ["老人不在册"]})
     standard = standard or policy_for(elder.region)["standard"]
     if standard not in STANDARDS:
         raise DomainError("评估标准无效", errors={"standard": [f"允许：{', '.join(STANDARDS)}"]})
     with transaction.atomic():
+        gate()
         if Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).exists():
             raise Conflict(
                 "该老人已有进行中的评估",
@@ -226,6 +272,7 @@ def assessment_request(
                 home_visit=home_visit,
                 source=source[:40],
                 requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                region_code=elder.region_id,
             )
         timeline_write(
             timeline=AssessmentEvent,
@@ -234,6 +281,7 @@ def assessment_request(
             new=Status.REQUESTED,
             actor=actor,
             reason=note,
+            extra=_anchor(assessment),
         )
         audit_record(
             actor=actor,
@@ -245,21 +293,45 @@ def assessment_request(
     return assessment
 
 
-def assessment_request_immediate(*, elder: Any, reason: str, source: str, actor: Any) -> Assessment:
-    """即时评估 when a visit or an order reports a change. Returns the open assessment if one exists."""
-    existing = Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).first()
-    if existing is not None:
-        audit_record(
+def assessment_request_immediate(
+    *,
+    elder: Any,
+    reason: str,
+    source: str,
+    actor: Any,
+    permission: str = "assessments.request",
+    own: bool = False,
+) -> Assessment:
+    """即时评估 when a visit or an order reports a change. Returns the open assessment if one exists.
+    ``permission``/``own``: the duty under which the reporter acts (staff in scope under
+    ``assessments.request``; a caregiver on their own visit under ``orders.serve`` with ``own=True``, as
+    found by the calling service; ``SYSTEM`` for a job)."""
+
+    def gate() -> None:
+        require_scope(actor, permission, elder.region_id, own=own)
+
+    with transaction.atomic():
+        gate()
+        existing = Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).first()
+        if existing is not None:
+            audit_record(
+                actor=actor,
+                region=existing.region_code,
+                event="assessments.immediate_merged",
+                obj=existing,
+                data={"source": source, "reason": reason[:200]},
+            )
+            return existing
+        return _request(
+            elder=elder,
+            reason=Reason.IMMEDIATE,
+            note=reason,
+            source=source,
             actor=actor,
-            region=elder.region_id,
-            event="assessments.immediate_merged",
-            obj=existing,
-            data={"source": source, "reason": reason[:200]},
+            standard=None,
+            home_visit=True,
+            gate=gate,
         )
-        return existing
-    return assessment_request(
-        elder=elder, reason=Reason.IMMEDIATE, note=reason, source=source, actor=actor, check_scope=False
-    )
 
 
 def assessment_assign(
@@ -268,25 +340,41 @@ def assessment_assign(
     required = assessors_required(assessment)
     errors: dict[str, list[str]] = {}
     unique = {u.pk: u for u in assessors}
+    # The agency must be one the actor may assign from, in scope of the elder's region (its county or
+    # above): an agency of another county is "not found", exactly as on the page.
+    require_scope(actor, "assessments.assign", assessment.region_code)
+    require_scope(actor, "assessments.assign", agency.region_id)
     if len(unique) < required:
         errors["assessors"] = [
             f"至少需要 {required} 名评估员（上门评估不少于 {HOME_VISIT_MIN_ASSESSORS} 名）"
         ]
     members = set(agency.assessors.values_list("pk", flat=True))
-    outsiders = [u.username for u in unique.values() if u.pk not in members]
+    outsiders = [_person(u) for u in unique.values() if u.pk not in members]
     if outsiders:
         errors.setdefault("assessors", []).append(f"不属于该评估机构：{'、'.join(outsiders)}")
+    uncovered = [
+        _person(u)
+        for u in unique.values()
+        if not u.in_region_scope("assessments.perform", assessment.region_code)
+    ]
+    if uncovered:
+        errors.setdefault("assessors", []).append(
+            f"评估员的授权区域不覆盖该老人所在区域：{'、'.join(uncovered)}"
+        )
     if not agency.active:
         errors["agency"] = ["该评估机构已停用"]
     if errors:
         raise DomainError("指派不符合要求", errors=errors)
     with transaction.atomic():
-        note = "指派：" + "、".join(u.display_name or u.username for u in unique.values())
+        require_scope(actor, "assessments.assign", assessment.region_code)
+        require_scope(actor, "assessments.assign", agency.region_id)
+        note = "指派：" + "、".join(_person(u) for u in unique.values())
         transition(
             obj=assessment,
             to=Status.ASSIGNED,
             machine=MACHINE,
             timeline=AssessmentEvent,
+            timeline_extra=_anchor(assessment),
             actor=actor,
             reason=note,
             updates={"agency": agency, "updated_at": timezone.now()},
@@ -297,7 +385,10 @@ def assessment_assign(
 
 
 def _require_assessor(assessment: Assessment, actor: Any) -> None:
-    if actor is None or actor.is_superuser:
+    """The write gate of the assessors' steps: the region (``assessments.perform`` over the elder's
+    region) and being one of the assigned assessors. ``SYSTEM`` and superusers pass."""
+    require_scope(actor, "assessments.perform", assessment.region_code)
+    if getattr(actor, "is_system", False) or actor.is_superuser:
         return
     if not assessment.assessors.filter(pk=actor.pk).exists():
         raise Forbidden("只有被指派的评估员可以填写该评估")
@@ -310,6 +401,7 @@ def _ensure_in_progress(assessment: Assessment, actor: Any) -> None:
             to=Status.IN_PROGRESS,
             machine=MACHINE,
             timeline=AssessmentEvent,
+            timeline_extra=_anchor(assessment),
             actor=actor,
             on_moved=_moved(assessment, actor),
         )
@@ -326,11 +418,19 @@ def assessment_save_answers(*, assessment: Assessment, answers: Mapping[str, Any
     _require_assessor(assessment, actor)
     clean = validate_partial_answers(assessment.standard, answers)
     with transaction.atomic():
+        _require_assessor(assessment, actor)
         _ensure_in_progress(assessment, actor)
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         merged = {**locked.answers, **clean}
         Assessment.objects.filter(pk=assessment.pk).update(answers=merged, updated_at=timezone.now())
         assessment.answers = merged
+        audit_record(
+            actor=actor,
+            region=assessment.region_code,
+            event="assessments.answers",
+            obj=assessment,
+            data={"items": sorted(clean)},
+        )
     return assessment
 
 
@@ -373,10 +473,24 @@ def assessment_save_record(
     if errors:
         raise DomainError("健康信息有误", errors=errors)
     with transaction.atomic():
+        _require_assessor(assessment, actor)
         _ensure_in_progress(assessment, actor)
         Assessment.objects.filter(pk=assessment.pk).update(**updates, updated_at=timezone.now())
         for key, value in updates.items():
             setattr(assessment, key, value)
+        # Health data, diagnoses and risk events raise the level: audited by field name (no values).
+        audit_record(
+            actor=actor,
+            region=assessment.region_code,
+            event="assessments.record",
+            obj=assessment,
+            data={
+                "fields": sorted(updates),
+                **({"health": sorted(health)} if health else {}),
+                **({"risk_events": sorted(risk_events)} if risk_events else {}),
+                **({"diagnoses": len(updates["diagnoses"])} if "diagnoses" in updates else {}),
+            },
+        )
     return assessment
 
 
@@ -405,26 +519,36 @@ def assessment_sign(
             extra={"current_status": assessment.status},
         )
     with transaction.atomic():
+        _require_assessor(assessment, actor)
         _ensure_in_progress(assessment, actor)
         if role == SignatureRole.ASSESSOR:
             signer_name = actor.get_full_name() or getattr(actor, "display_name", "") or actor.username
             AssessmentSignature.objects.filter(assessment=assessment, user=actor).delete()
             sig = AssessmentSignature.objects.create(
-                assessment=assessment, role=role, user=actor, name=signer_name[:50], image=image
+                assessment=assessment,
+                role=role,
+                user=actor,
+                name=signer_name[:50],
+                image=image,
+                region_code=assessment.region_code,
             )
         else:
             if not name.strip():
                 raise DomainError("请填写信息提供者姓名", errors={"name": ["请填写信息提供者姓名"]})
             AssessmentSignature.objects.filter(assessment=assessment, role=SignatureRole.INFORMANT).delete()
             sig = AssessmentSignature.objects.create(
-                assessment=assessment, role=role, name=name.strip()[:50], image=image
+                assessment=assessment,
+                role=role,
+                name=name.strip()[:50],
+                image=image,
+                region_code=assessment.region_code,
             )
             if not assessment.informant_name:
                 Assessment.objects.filter(pk=assessment.pk).update(informant_name=name.strip()[:50])
                 assessment.informant_name = name.strip()[:50]
         audit_record(
             actor=actor,
-            region=assessment.elder.region_id,
+            region=assessment.region_code,
             event="assessments.signed",
             obj=assessment,
             data={"role": role, "drawn": bool(image)},
@@ -486,17 +610,33 @@ def assessment_submit(*, assessment: Assessment, actor: Any, assessed_on: date |
         to=Status.SUBMITTED,
         machine=MACHINE,
         timeline=AssessmentEvent,
+        timeline_extra=_anchor(assessment),
         actor=actor,
         reason=f"等级 {result['final_level']} {result['label']}",
         updates=updates,
-        on_moved=_moved(assessment, actor, f"等级 {result['final_level']} {result['label']}"),
+        on_moved=_moved(
+            assessment,
+            actor,
+            f"等级 {result['final_level']} {result['label']}",
+            gate=lambda: _require_assessor(assessment, actor),
+        ),
     )
 
 
 def assessment_complete(*, assessment: Assessment, actor: Any) -> Assessment:
-    """Confirm a submitted result: the elder's current level and 失能 status change (one service)."""
-    if actor is not None and not actor.is_superuser and not actor.holds("assessments.assign"):
-        _require_assessor(assessment, actor)
+    """Confirm a submitted result: the elder's current level and 失能 status change (one service). The
+    county confirms under ``assessments.assign``; otherwise an assigned assessor under ``.perform``."""
+    require_actor(actor)
+    county = bool(getattr(actor, "is_system", False) or actor.holds("assessments.assign"))
+    permission = "assessments.assign" if county else "assessments.perform"
+
+    def gate() -> None:
+        if county:
+            require_scope(actor, permission, assessment.region_code)
+        else:
+            _require_assessor(assessment, actor)
+
+    gate()
     if assessment.status == Status.SUBMITTED:
         # Re-check on the server: the stored answers must still score to the stored result.
         fresh = assessment_compute(assessment)
@@ -509,7 +649,7 @@ def assessment_complete(*, assessment: Assessment, actor: Any) -> Assessment:
     elder = assessment.elder
 
     def moved(old: str, new: str) -> None:
-        _moved(assessment, actor)(old, new)
+        _moved(assessment, actor, gate=gate)(old, new)
         elder_set_capability(
             elder=elder,
             standard=assessment.standard,
@@ -519,6 +659,7 @@ def assessment_complete(*, assessment: Assessment, actor: Any) -> Assessment:
             valid_until=assessment.valid_until,
             moderate_plus=rules.moderate_plus(assessment.standard, assessment.final_level),
             actor=actor,
+            permission=permission,
         )
 
     return transition(  # type: ignore[return-value]
@@ -526,6 +667,7 @@ def assessment_complete(*, assessment: Assessment, actor: Any) -> Assessment:
         to=Status.COMPLETED,
         machine=MACHINE,
         timeline=AssessmentEvent,
+        timeline_extra=_anchor(assessment),
         actor=actor,
         on_moved=moved,
         updates={"completed_at": timezone.now(), "updated_at": timezone.now()},
@@ -540,8 +682,9 @@ def assessment_reopen(*, assessment: Assessment, actor: Any) -> Assessment:
         to=Status.IN_PROGRESS,
         machine=MACHINE,
         timeline=AssessmentEvent,
+        timeline_extra=_anchor(assessment),
         actor=actor,
-        on_moved=_moved(assessment, actor),
+        on_moved=_moved(assessment, actor, gate=lambda: _require_assessor(assessment, actor)),
         updates={"updated_at": timezone.now()},
     )
 
@@ -549,14 +692,21 @@ def assessment_reopen(*, assessment: Assessment, actor: Any) -> Assessment:
 def assessment_cancel(*, assessment: Assessment, reason: str, actor: Any) -> Assessment:
     if not reason.strip():
         raise DomainError("请填写取消原因", errors={"reason": ["请填写取消原因"]})
+    require_scope(actor, "assessments.request", assessment.region_code)
     return transition(  # type: ignore[return-value]
         obj=assessment,
         to=Status.CANCELLED,
         machine=MACHINE,
         timeline=AssessmentEvent,
+        timeline_extra=_anchor(assessment),
         actor=actor,
         reason=reason.strip(),
-        on_moved=_moved(assessment, actor, reason.strip()),
+        on_moved=_moved(
+            assessment,
+            actor,
+            reason.strip(),
+            gate=lambda: require_scope(actor, "assessments.request", assessment.region_code),
+        ),
         updates={"updated_at": timezone.now()},
     )
 
@@ -578,6 +728,7 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
             to=Status.CANCELLED,
             machine=MACHINE,
             timeline=AssessmentEvent,
+            timeline_extra=_anchor(assessment),
             actor=event.actor,
             reason=note,
             on_moved=_moved(assessment, event.actor, note),
@@ -617,13 +768,14 @@ def external_result_record(
         errors["assessed_on"] = ["评估日期不能晚于今天"]
     if errors:
         raise DomainError("他部门评估结果有误", errors=errors)
-    if actor is not None and not actor.in_region_scope("assessments.record_external", elder.region_id):
-        raise OutOfScope("该老人不在您的管辖范围内")
+    require_scope(actor, "assessments.record_external", elder.region_id)
     if not label:
         label = next(lv["label"] for lv in describe(standard)["levels"] if lv["level"] == level)
     with transaction.atomic():
+        require_scope(actor, "assessments.record_external", elder.region_id)
         result = ExternalAssessmentResult.objects.create(
             elder=elder,
+            region_code=elder.region_id,
             source=source.strip()[:60],
             standard=standard,
             level=level,
@@ -662,6 +814,7 @@ def recognition_policy_set(
             },
         )
     with transaction.atomic():
+        require_scope(actor, "assessments.assign", region.code)
         policy, _ = RecognitionPolicy.objects.update_or_create(
             region=region,
             programme=programme.strip(),
@@ -675,3 +828,17 @@ def recognition_policy_set(
             actor=actor, region=region, event="assessments.recognition_policy", data=policy.describe()
         )
     return policy
+
+
+def on_elder_transfer(elder: Any, old_region: str, new_region: str, actor: Any) -> dict[str, Any]:
+    """TRANSFER_HANDLERS hook: open assessments (and their events and signatures) move with the elder;
+    completed and cancelled ones keep the region they were made in (decision 0006)."""
+    open_ids = list(
+        Assessment.objects.filter(elder=elder, status__in=OPEN_STATUSES).values_list("pk", flat=True)
+    )
+    if not open_ids:
+        return {}
+    Assessment.objects.filter(pk__in=open_ids).update(region_code=new_region)
+    AssessmentEvent.objects.filter(assessment_id__in=open_ids).update(region_code=new_region)
+    AssessmentSignature.objects.filter(assessment_id__in=open_ids).update(region_code=new_region)
+    return {"assessments_moved": len(open_ids)}

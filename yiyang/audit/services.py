@@ -5,6 +5,9 @@ from typing import Any
 from django.db import models
 
 from yiyang.audit.models import AuditEvent
+from yiyang.regions.scope import SYSTEM, require_actor
+
+SYSTEM_NAME = "系统"
 
 
 def audit_record(
@@ -17,17 +20,26 @@ def audit_record(
     summary: str = "",
 ) -> AuditEvent:
     """Record an audit event. Call inside the service's transaction so the event and the change commit
-    (or roll back) together. ``region`` is a Region, a 12-digit code or None (platform-wide)."""
+    (or roll back) together.
+
+    ``actor`` is the acting user or ``SYSTEM`` (jobs, tasks, seeding: recorded as 系统); ``None`` raises.
+    ``region`` is a Region or a 12-digit code: the region the event is *about* (the elder's for a row
+    naming an elder, the organisation's for a provider row, the city's for the catalog), so that the
+    auditors of that region see it. ``None`` is only for platform-wide events (the region table itself)."""
+    require_actor(actor)
     region_code = getattr(region, "code", region) or None
     object_id = ""
     object_type = ""
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = str(getattr(obj, "public_id", None) or getattr(obj, "id", None) or obj.pk)
-    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    authenticated = bool(getattr(actor, "is_authenticated", False))
+    username = getattr(actor, "username", "") if authenticated else ""
+    if actor is SYSTEM:
+        username = SYSTEM_NAME
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
-        actor_username=getattr(actor, "username", "") if authenticated else "",
+        actor_username=username,
         region_id=region_code,
         event=event,
         object_type=object_type,

@@ -29,6 +29,16 @@ class JobRun(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    region_code = models.CharField(
+        "区域代码",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="本次运行所涉区域：区县的导入为该区县，全市任务为市级代码",
+    )
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yiyang.core import home
-from yiyang.core.effects import after_commit
-from yiyang.core.errors import DomainError
-from yiyang.core.jobs import JOBS
-from yiyang.core.models import JobRun, Notification, OutboxMessage
+from yiyang.core.errors import DomainError, Forbidden
+from yiyang.core.jobs import JOBS, job_runs
+from yiyang.core.jobs import job_run_now as run_job_now
+from yiyang.core.models import Notification, OutboxMessage
 from yiyang.core.pages import paginate
 
 
@@ -77,7 +77,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def jobs_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("jobs.view"):
         raise PermissionDenied
-    runs = JobRun.objects.all()
+    runs = job_runs(user=request.user)
     name = request.GET.get("name")
     if name:
         runs = runs.filter(name=name)
@@ -87,7 +87,7 @@ def jobs_view(request: HttpRequest) -> HttpResponse:
         {
             "jobs": sorted(JOBS.values(), key=lambda j: j.label),
             "page": paginate(request, runs, 30),
-            "can_run": request.user.has_perm("jobs.run"),
+            "can_run": request.user.has_perm("jobs.run") and request.user.is_superuser,
             "name": name or "",
         },
     )
@@ -98,24 +98,13 @@ def jobs_view(request: HttpRequest) -> HttpResponse:
 def job_run_now(request: HttpRequest, name: str) -> HttpResponse:
     if not request.user.has_perm("jobs.run"):
         raise PermissionDenied
-    job = JOBS.get(name)
-    if job is None:
-        messages.error(request, "没有这个后台任务")
+    try:
+        job = run_job_now(name=name, actor=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("core:jobs")
-    if not job.manual:
-        messages.error(request, f"「{job.label}」需随上传的文件运行，不能手动运行")
-        return redirect("core:jobs")
-    from yiyang.audit.services import audit_record  # audit is a platform app the kernel may call lazily
-
-    with transaction.atomic():
-        grant = request.user.primary_grant()  # type: ignore[union-attr]
-        audit_record(
-            actor=request.user,
-            region=grant.region_id if grant else None,
-            event="jobs.run",
-            data={"job": name},
-        )
-        after_commit(job.task, _trigger="manual")
     messages.success(request, f"已提交「{job.label}」，运行记录见下表")
     return redirect("core:jobs")
 

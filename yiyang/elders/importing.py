@@ -45,7 +45,9 @@ from yiyang.core.xlsx import append_row
 from yiyang.elders.choices import Category, LivingSituation
 from yiyang.elders.identity import Warning_, birthplace_warnings_bulk
 from yiyang.elders.models import Elder, ElderCategory, ImportJob
+from yiyang.elders.services import elder_transferred
 from yiyang.regions.models import Region
+from yiyang.regions.scope import require_scope
 
 logger = logging.getLogger("yiyang.elders.importing")
 
@@ -734,6 +736,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     new_prepared: list[Prepared] = []
     changed: list[Elder] = []
     changed_prepared: list[Prepared] = []
+    moved_from: dict[int, str] = {}
     creator_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     for p in unique:
         elder = existing.get(p.id_hash)
@@ -746,6 +749,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
             report.failed += 1
             report.error(RowError(p.row, "身份证号", "与本文件前面某行的身份证号重复"))
         else:
+            moved_from[elder.pk] = elder.region_id
             _fill(elder, p)
             elder.updated_at = now
             changed.append(elder)
@@ -759,11 +763,30 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
         if replace:
             ElderCategory.objects.filter(elder_id__in=replace).delete()
         pks.update({e.id_number_hash: e.pk for e in changed})
+        for e in changed:
+            _audit_transfer(actor, e, moved_from[e.pk])
     cats = [(pks[p.id_hash], c) for p in new_prepared + changed_prepared for c in p.categories or []]
     if cats:
         _insert_categories(cats)
     report.created += len(new_prepared)
     report.updated += len(changed)
+
+
+def _audit_transfer(actor: Any, elder: Elder, old_region: str) -> None:
+    """A re-import that moves an elder is a transfer: audited as ``elders.transfer`` (both regions) in the
+    batch's transaction, and the elder's open rows move with it (``elder_transferred``)."""
+    if elder.region_id == old_region:
+        return
+    require_scope(actor, PERM, old_region)
+    require_scope(actor, PERM, elder.region_id)
+    effects = elder_transferred(elder=elder, old_region=old_region, new_region=elder.region_id, actor=actor)
+    audit_record(
+        actor=actor,
+        region=elder.region_id,
+        event="elders.transfer",
+        obj=elder,
+        data={"from": old_region, "to": elder.region_id, "via": "import", "effects": effects},
+    )
 
 
 def _relax_commit() -> None:
@@ -893,7 +916,23 @@ def run_import(
             else:
                 with transaction.atomic():
                     _relax_commit()
+                    created, updated, failed = report.created, report.updated, report.failed
                     _write_batch(batch, actor, started, report)
+                    # The batch commits on its own: its audit row commits with it (rule 5).
+                    _audit(
+                        actor,
+                        job,
+                        mode,
+                        report,
+                        event="elders.import_batch",
+                        counts={
+                            "batch": batches[0] + 1,
+                            "rows": len(batch),
+                            "created": report.created - created,
+                            "updated": report.updated - updated,
+                            "failed": report.failed - failed,
+                        },
+                    )
             batches[0] += 1
             if batches[0] <= 2:
                 _refresh_statistics()
@@ -941,7 +980,15 @@ def run_import(
     return report
 
 
-def _audit(actor: Any, job: ImportJob | None, mode: str, report: Report) -> None:
+def _audit(
+    actor: Any,
+    job: ImportJob | None,
+    mode: str,
+    report: Report,
+    *,
+    event: str = "elders.import",
+    counts: dict[str, int] | None = None,
+) -> None:
     region = job.region_id if job is not None else None
     if region is None:
         grant = actor.primary_grant() if hasattr(actor, "primary_grant") else None
@@ -949,9 +996,11 @@ def _audit(actor: Any, job: ImportJob | None, mode: str, report: Report) -> None
     audit_record(
         actor=actor,
         region=region,
-        event="elders.import",
+        event=event,
         obj=job,
-        data={
+        data={"mode": mode, **(counts or {})}
+        if counts is not None
+        else {
             "mode": mode,
             "rows": report.processed,
             "created": report.created,

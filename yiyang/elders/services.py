@@ -4,6 +4,7 @@ AppConfig.ready), emitted by the one service ``elder_change_status`` inside its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,22 @@ from yiyang.elders.identity import (
 from yiyang.elders.models import Elder, ElderCategory, ElderContact, ElderStatusChange
 from yiyang.elders.transitions import ELDER_STATUS
 from yiyang.regions.models import Region
+from yiyang.regions.scope import require_scope
+
+# (elder, old_region_code, new_region_code, actor) -> summary dict of the rows moved. A transfer moves the
+# region anchor of the elder's *open* rows (open orders, their flags and complaints, open assessments)
+# with the elder; closed rows keep the region they had when they were written (decision 0006).
+TransferHandler = Callable[[Elder, str, str, Any], dict[str, Any]]
+TRANSFER_HANDLERS: list[TransferHandler] = []
+
+
+def elder_transferred(*, elder: Elder, old_region: str, new_region: str, actor: Any) -> dict[str, Any]:
+    """Run every app's transfer handler inside the caller's transaction; returns what they moved."""
+    effects: dict[str, Any] = {}
+    if old_region != new_region:
+        for handler in TRANSFER_HANDLERS:
+            effects.update(handler(elder, old_region, new_region, actor))
+    return effects
 
 
 def _set_id(elder: Elder, rid: ResidentId) -> None:
@@ -224,6 +241,7 @@ def elder_create(
     contact_rows = clean_contacts(contacts or [])
     fields["hukou_region"] = _any_region(hukou_region)
     with transaction.atomic():
+        require_scope(actor, "elders.add", home.code)
         existing = Elder.objects.filter(id_number_hash=id_number_index(check.rid.number)).first()
         if existing is not None:
             in_scope = Elder.objects.restrict(actor, "elders.view").filter(pk=existing.pk).exists()
@@ -284,6 +302,7 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
             errors={key: ["该字段不可在此修改"] for key in refused},
         )
     with transaction.atomic():
+        require_scope(actor, "elders.change", elder.region_id)
         changed: list[str] = []
         old_region = elder.region_id
         if "id_number" in changes:
@@ -305,6 +324,7 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
             changed.append("address")
         if "region" in changes:
             elder.region = _scoped_region(actor, "elders.change", changes.pop("region"))
+            require_scope(actor, "elders.change", elder.region.code)
             changed.append("region")
         if "hukou_region" in changes:
             elder.hukou_region = _any_region(changes.pop("hukou_region"))
@@ -329,7 +349,10 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
         event = "elders.update"
         if elder.region_id != old_region:
             event = "elders.transfer"
-            data.update({"from": old_region, "to": elder.region_id})
+            moved = elder_transferred(
+                elder=elder, old_region=old_region, new_region=elder.region_id, actor=actor
+            )
+            data.update({"from": old_region, "to": elder.region_id, "effects": moved})
         audit_record(actor=actor, region=elder.region_id, event=event, obj=elder, data=data)
     return elder
 
@@ -349,6 +372,7 @@ def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date
     effects: dict[str, Any] = {}
 
     def moved(old: str, new: str) -> None:
+        require_scope(actor, "elders.status", elder.region_id)
         effects.update(
             elder_status_changed.emit(
                 ElderStatusChanged(
@@ -394,27 +418,32 @@ def elder_set_capability(
     assessed_on: date | None,
     valid_until: date | None,
     moderate_plus: bool,
-    actor: Any = None,
+    actor: Any,
+    permission: str = "assessments.perform",
 ) -> None:
-    """The elder's current capability level, written by the assessment app (one service)."""
-    Elder.objects.filter(pk=elder.pk).update(
-        capability_standard=standard,
-        capability_level=level,
-        capability_label=label,
-        capability_assessed_on=assessed_on,
-        capability_valid_until=valid_until,
-        disabled_moderate_plus=moderate_plus,
-    )
-    elder.capability_standard, elder.capability_level, elder.capability_label = standard, level, label
-    elder.capability_assessed_on, elder.capability_valid_until = assessed_on, valid_until
-    elder.disabled_moderate_plus = moderate_plus
-    audit_record(
-        actor=actor,
-        region=elder.region_id,
-        event="elders.capability",
-        obj=elder,
-        data={"standard": standard, "level": level},
-    )
+    """The elder's current capability level, written by the assessment app (one service) when an
+    assessment completes, under the permission that let the actor complete it (``assessments.perform``
+    for the assessor, ``assessments.assign`` for the county that confirms). Call inside a transaction."""
+    with transaction.atomic():
+        require_scope(actor, permission, elder.region_id)
+        Elder.objects.filter(pk=elder.pk).update(
+            capability_standard=standard,
+            capability_level=level,
+            capability_label=label,
+            capability_assessed_on=assessed_on,
+            capability_valid_until=valid_until,
+            disabled_moderate_plus=moderate_plus,
+        )
+        elder.capability_standard, elder.capability_level, elder.capability_label = standard, level, label
+        elder.capability_assessed_on, elder.capability_valid_until = assessed_on, valid_until
+        elder.disabled_moderate_plus = moderate_plus
+        audit_record(
+            actor=actor,
+            region=elder.region_id,
+            event="elders.capability",
+            obj=elder,
+            data={"standard": standard, "level": level},
+        )
 
 
 REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc", "address": "address_enc"}
@@ -429,6 +458,7 @@ def elder_reveal(*, actor: Any, elder: Elder, field_name: str) -> str:
     if not Elder.objects.restrict(actor, "elders.reveal").filter(pk=elder.pk).exists():
         raise Forbidden("您没有查看完整信息的权限")
     with transaction.atomic():
+        require_scope(actor, "elders.reveal", elder.region_id)
         audit_record(
             actor=actor, region=elder.region_id, event="elders.reveal", obj=elder, data={"field": field_name}
         )
@@ -436,17 +466,25 @@ def elder_reveal(*, actor: Any, elder: Elder, field_name: str) -> str:
 
 
 def elder_reveal_for_duty(
-    *, actor: Any, elder: Elder, fields: list[str], duty: dict[str, Any]
+    *,
+    actor: Any,
+    elder: Elder,
+    fields: list[str],
+    duty: dict[str, Any],
+    permission: str,
+    own: bool,
 ) -> dict[str, str]:
     """Clear values for someone whose duty needs them and whom another app's service has already
-    authorised (e.g. the caregiver assigned to a visit needs the address and the phone). Each call is
-    audited as ``elders.reveal`` with the duty that justified it; callers must check the duty first."""
+    authorised (e.g. the caregiver assigned to a visit needs the address and the phone): ``permission``
+    is the duty's permission and ``own`` the caller's finding that the actor is the row's own person.
+    Each call is audited as ``elders.reveal`` with the duty that justified it."""
     unknown = [f for f in fields if f not in REVEALABLE]
     if unknown:
         raise DomainError(
             "字段无效", code="validation_error", errors={"field": [f"只能查看 {', '.join(REVEALABLE)}"]}
         )
     with transaction.atomic():
+        require_scope(actor, permission, elder.region_id, own=own)
         for field_name in fields:
             audit_record(
                 actor=actor,

@@ -6,7 +6,13 @@ from typing import Any
 from yiyang.core.jobs import recorded_job
 
 
-@recorded_job("elders.import", "导入老年人名册", manual=False)
+def _import_region(job_id: str, *args: Any, **kwargs: Any) -> str:
+    from yiyang.elders.models import ImportJob
+
+    return str(ImportJob.objects.values_list("region_id", flat=True).get(public_id=job_id) or "")
+
+
+@recorded_job("elders.import", "导入老年人名册", manual=False, region_of=_import_region)
 def import_elders_task(job_id: str, path: str, _trigger: str = "upload") -> dict[str, Any]:
     """Run one uploaded import (eager in the demo, a worker in production); the upload is deleted after.
     ``_trigger`` is consumed by ``RecordedTask`` (how the run was started)."""

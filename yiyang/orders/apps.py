@@ -29,6 +29,11 @@ class OrdersConfig(AppConfig):
         from yiyang.orders.services import on_elder_status
 
         on_elder_status_changed(on_elder_status)
+        from yiyang.elders.services import TRANSFER_HANDLERS
+        from yiyang.orders.services import on_elder_transfer
+
+        if on_elder_transfer not in TRANSFER_HANDLERS:
+            TRANSFER_HANDLERS.append(on_elder_transfer)
         app.conf.beat_schedule = {
             **(app.conf.beat_schedule or {}),
             "orders-sla-sweep": {

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.errors import Conflict, DomainError
 from yiyang.core.policy import policy_value
 from yiyang.core.statemachine import IllegalTransition, timeline_write, transition
 from yiyang.orders.choices import (
@@ -28,7 +28,7 @@ from yiyang.orders.choices import (
 )
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import Complaint, ComplaintEvent, Order, PendingReversal, SettlementLine
-from yiyang.orders.services import _audit, _name
+from yiyang.orders.services import _audit, _is_contact, _name
 from yiyang.orders.transitions import (
     COMPLAINABLE,
     COMPLAINT_MACHINE,
@@ -36,6 +36,7 @@ from yiyang.orders.transitions import (
     MAX_REOPENS,
     ORDER_MACHINE,
 )
+from yiyang.regions.scope import require_scope
 
 
 def resolve_sla(region_code: str | None = None) -> timedelta:
@@ -102,25 +103,25 @@ def complaint_raise(
         errors["channel"] = ["无效的投诉渠道"]
     if errors:
         raise DomainError(next(iter(errors.values()))[0], code="validation_error", errors=errors)
-    if Complaint.objects.filter(order=order, category=category, status__in=COMPLAINT_PENDING).exists():
-        raise _duplicate()
     channel = channel or _default_channel(actor)
     with transaction.atomic():
+        require_scope(actor, "orders.complain", order.region_code, own=_is_contact(order.elder_id, actor))
+        if Complaint.objects.filter(order=order, category=category, status__in=COMPLAINT_PENDING).exists():
+            raise _duplicate()
         try:
             with transaction.atomic():  # the constraint decides a race the check above cannot see
                 complaint = Complaint.objects.create(
                     order=order,
-                    raised_by=actor,
+                    region_code=order.region_code,
+                    raised_by=actor if getattr(actor, "is_authenticated", False) else None,
                     raised_by_name=_name(actor),
                     channel=channel,
                     category=category,
                     description=description.strip()[:1000],
-                    sla_due_at=timezone.now() + resolve_sla(order.elder.region_id),
+                    sla_due_at=timezone.now() + resolve_sla(order.region_code),
                 )
         except IntegrityError as exc:
             raise _duplicate() from exc
-        if not Complaint.objects.restrict(actor, "orders.complain").filter(pk=complaint.pk).exists():
-            raise Forbidden("无权对该工单投诉")
         reason = f"收到投诉（{_label(complaint)}）"
         timeline_write(
             timeline=ComplaintEvent,
@@ -139,6 +140,11 @@ def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
     """受理: the complaint is taken on by the acting supervisor."""
 
     reason = f"受理投诉（{_label(complaint)}）"
+
+    def moved(old: str, new: str) -> None:
+        require_scope(actor, "complaints.handle", complaint.region_code)
+        _audit_step(complaint, actor, reason, "complaints.handling")
+
     transition(
         obj=complaint,
         to=ComplaintStatus.HANDLING,
@@ -146,8 +152,12 @@ def complaint_handle(*, complaint: Complaint, actor: Any) -> Complaint:
         timeline=ComplaintEvent,
         actor=actor,
         reason=reason,
-        on_moved=lambda old, new: _audit_step(complaint, actor, reason, "complaints.handling"),
-        updates={"handler": actor, "handler_name": _name(actor), "handling_at": timezone.now()},
+        on_moved=moved,
+        updates={
+            "handler": actor if getattr(actor, "is_authenticated", False) else None,
+            "handler_name": _name(actor),
+            "handling_at": timezone.now(),
+        },
     )
     return complaint
 
@@ -172,6 +182,7 @@ def _reverse_settled(complaint: Complaint, actor: Any) -> PendingReversal | None
         order=order,
         actor=actor,
         reason=f"投诉属实（{_label(complaint)}），冲正",
+        permission="complaints.handle",
     )
 
 
@@ -197,6 +208,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
     data: dict[str, Any] = {"outcome": outcome}
 
     def moved(old: str, new: str) -> None:
+        require_scope(actor, "complaints.handle", complaint.region_code)
         reversal = None
         if outcome == ComplaintOutcome.UPHELD and order.status == S.SETTLED:
             reversal = _reverse_settled(complaint, actor)
@@ -215,7 +227,7 @@ def complaint_resolve(*, complaint: Complaint, actor: Any, outcome: str, resolut
         updates={
             "outcome": outcome,
             "resolution": resolution.strip()[:1000],
-            "handler": actor,
+            "handler": actor if getattr(actor, "is_authenticated", False) else None,
             "handler_name": _name(actor),
             "resolved_at": timezone.now(),
         },
@@ -259,6 +271,12 @@ def complaint_reopen(*, complaint: Complaint, actor: Any, reason: str) -> Compla
 
 
 def _reopen_move(complaint: Complaint, actor: Any, why: str, reason: str, now: Any) -> None:
+    def moved(old: str, new: str) -> None:
+        require_scope(
+            actor, "orders.complain", complaint.region_code, own=_is_contact(complaint.order.elder_id, actor)
+        )
+        _audit_step(complaint, actor, why, "complaints.reopened")
+
     transition(
         obj=complaint,
         to=ComplaintStatus.HANDLING,
@@ -266,13 +284,13 @@ def _reopen_move(complaint: Complaint, actor: Any, why: str, reason: str, now: A
         timeline=ComplaintEvent,
         actor=actor,
         reason=why,
-        on_moved=lambda old, new: _audit_step(complaint, actor, why, "complaints.reopened"),
+        on_moved=moved,
         updates={
             "outcome": "",
             "reopen_count": complaint.reopen_count + 1,
             "reopen_reason": reason.strip()[:300],
             "reopened_at": now,
             "resolved_at": None,
-            "sla_due_at": now + resolve_sla(complaint.order.elder.region_id),
+            "sla_due_at": now + resolve_sla(complaint.region_code),
         },
     )

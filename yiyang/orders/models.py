@@ -25,6 +25,13 @@ from yiyang.orders.choices import (
 from yiyang.regions.scope import ScopedManager
 
 
+def elder_region_code(elder_id: int) -> str:
+    """Fallback for a row saved without its anchor (services write it explicitly)."""
+    from django.apps import apps
+
+    return str(apps.get_model("elders", "Elder").objects.values_list("region_id", flat=True).get(pk=elder_id))
+
+
 class Order(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey(
@@ -83,8 +90,15 @@ class Order(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    region_code = models.CharField(
+        "区域代码",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="老人所在最细一级区划（写入时由服务填写）",
+    )
 
-    scope_region_field: ClassVar[str] = "elder__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
@@ -98,6 +112,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_item} · {self.scheduled_start:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.elder_id:
+            self.region_code = elder_region_code(self.elder_id)
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
@@ -147,8 +166,11 @@ class OrderFlag(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resolution_reason = models.CharField(max_length=300, blank=True)
+    region_code = models.CharField(
+        "区域代码", max_length=12, db_index=True, blank=True, help_text="工单老人所在区划"
+    )
 
-    scope_region_field: ClassVar[str] = "order__elder__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
@@ -157,6 +179,11 @@ class OrderFlag(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.order_id:
+            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
+        super().save(*args, **kwargs)
 
 
 class FlagEvent(TransitionEvent):
@@ -214,18 +241,34 @@ class Settlement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    region_code = models.CharField(
+        "结算区县",
+        max_length=12,
+        db_index=True,
+        blank=True,
+        help_text="本结算单所付服务的老人所在区县（12 位代码）：一家机构每月每区县一张（决定 0006）",
+    )
 
-    scope_region_field: ClassVar[str] = "provider__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
-        ordering = ["-month", "provider__name"]
+        ordering = ["-month", "provider__name", "region_code"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "month"], name="settlement_once_per_month")
+            models.UniqueConstraint(
+                fields=["provider", "month", "region_code"], name="settlement_once_per_month_county"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.provider_id} {self.month}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.provider_id:
+            from yiyang.regions.scope import county_code
+
+            self.region_code = county_code(self.provider.region_id)
+        super().save(*args, **kwargs)
 
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
@@ -256,6 +299,12 @@ class SettlementLine(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    region_code = models.CharField(
+        "区域代码", max_length=12, db_index=True, blank=True, help_text="工单老人所在区划"
+    )
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["pk"]
@@ -269,6 +318,11 @@ class SettlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_fen}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.order_id:
+            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
+        super().save(*args, **kwargs)
 
     @property
     def is_reversed(self) -> bool:
@@ -337,8 +391,11 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
     reopened_at = models.DateTimeField("重新处理时间", null=True, blank=True)
     sla_due_at = models.DateTimeField("办结时限", db_index=True)
+    region_code = models.CharField(
+        "区域代码", max_length=12, db_index=True, blank=True, help_text="工单老人所在区划"
+    )
 
-    scope_region_field: ClassVar[str] = "order__elder__region__code"
+    scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
 
     class Meta:
@@ -356,6 +413,11 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.get_status_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.order_id:
+            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
+        super().save(*args, **kwargs)
 
     @property
     def is_pending(self) -> bool:

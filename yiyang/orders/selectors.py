@@ -92,14 +92,17 @@ def dispatchable_orders(*, user: Any, limit: int = 2000) -> list[Order]:
 
 
 def settlement_held_orders(*, settlement: Settlement, user: Any) -> QuerySet[Order]:
-    """The month's confirmed or rated orders of the settlement's provider that are held out of it (an
-    open or rejected flag, a pending no-show or an upheld complaint); none if the user cannot see it."""
+    """The month's confirmed or rated orders of the settlement's provider and county that are held out of
+    it (an open or rejected flag, a pending no-show or an upheld complaint), and only those the viewer may
+    see (``orders.view``); none if the user cannot see the statement."""
     if not settlement_list(user=user).filter(pk=settlement.pk).exists():
         return Order.objects.none()
     start = datetime.strptime(settlement.month, "%Y-%m")
     return (
-        Order.objects.filter(
+        Order.objects.restrict(user, "orders.view")
+        .filter(
             provider=settlement.provider,
+            region_code__startswith=settlement.region_code[:6],
             status__in=[OrderStatus.CONFIRMED, OrderStatus.RATED],
             checked_out_at__year=start.year,
             checked_out_at__month=start.month,

@@ -39,7 +39,8 @@ from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderPhoto
 from yiyang.orders.photos import check_photo as check_photo_content
 from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
-from yiyang.providers.selectors import contract_price_fen
+from yiyang.providers.selectors import catalog_price_fen, contract_price_fen
+from yiyang.regions.scope import SYSTEM, require_actor, require_scope
 
 if TYPE_CHECKING:
     from yiyang.elders.models import Elder
@@ -78,6 +79,7 @@ def max_dispatch_attempts() -> int:
 
 
 def _name(actor: Any) -> str:
+    require_actor(actor)
     return actor_name(actor)
 
 
@@ -92,7 +94,7 @@ def _audit(
 ) -> None:
     audit_record(
         actor=actor,
-        region=order.elder.region_id,
+        region=order.region_code,
         event=event,
         obj=order,
         data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
@@ -129,8 +131,13 @@ def _move(
     data: dict[str, Any] | None = None,
     updates: dict[str, Any] | None = None,
     after: Any = None,
+    gate: Any,
 ) -> Order:
+    """One transition of the order; ``gate`` is the service's scope check, run inside the transition's
+    transaction before anything is written."""
+
     def on_moved(old: str, new: str) -> None:
+        gate()
         _audit(order, old, new, actor, reason, data)
         if after is not None:
             after()
@@ -149,26 +156,39 @@ def _move(
     return order
 
 
-def flag_raise(*, order: Order, code: str, message: str, data: dict[str, Any] | None = None) -> OrderFlag:
-    """Raise a flag once per order and code (a second occurrence adds to the same flag)."""
-    flag, created = OrderFlag.objects.get_or_create(
-        order=order, code=code, defaults={"message": message, "data": data or {}}
-    )
-    if created:
-        audit_record(
-            actor=None,
-            region=order.elder.region_id,
-            event="orders.flag_raised",
-            obj=order,
-            data={"code": code, **(data or {})},
+def flag_raise(
+    *, order: Order, code: str, message: str, actor: Any, data: dict[str, Any] | None = None
+) -> OrderFlag:
+    """Raise a flag once per order and code (a second occurrence adds to the same flag). Flags are the
+    platform's findings: the services that find them raise them as ``SYSTEM``; a person needs
+    ``orders.supervise`` over the order's region."""
+    with transaction.atomic():
+        require_scope(actor, "orders.supervise", order.region_code)
+        flag, created = OrderFlag.objects.get_or_create(
+            order=order,
+            code=code,
+            defaults={"message": message, "data": data or {}, "region_code": order.region_code},
         )
+        if created:
+            _flag_audit(order, code, data, actor)
     return flag
+
+
+def _flag_audit(order: Order, code: str, data: dict[str, Any] | None, actor: Any) -> None:
+    audit_record(
+        actor=actor,
+        region=order.region_code,
+        event="orders.flag_raised",
+        obj=order,
+        data={"code": code, **(data or {})},
+    )
 
 
 def _check_elder_active(order: Order) -> None:
     status = elder_status(order.elder_id)
     if status != ElderStatus.ACTIVE:
         flag_raise(
+            actor=SYSTEM,
             order=order,
             code=FlagCode.INACTIVE_ELDER,
             message=f"服务时老人状态为「{ElderStatus(status).label}」",
@@ -181,6 +201,7 @@ def _check_backdated(order: Order, when: datetime, what: str) -> None:
     if when < received - backdate_tolerance():
         minutes = int((received - when).total_seconds() // 60)
         flag_raise(
+            actor=SYSTEM,
             order=order,
             code=FlagCode.BACKDATED,
             message=f"{what}时间早于服务器接收时间 {minutes} 分钟（补录/倒签）",
@@ -189,10 +210,23 @@ def _check_backdated(order: Order, when: datetime, what: str) -> None:
 
 
 def _own_caregiver(order: Order, actor: Any) -> Staff:
+    require_actor(actor)
     staff = order.caregiver
     if staff is None or staff.user_id is None or staff.user_id != actor.pk:
         raise Forbidden("只有被派单的服务人员本人可以操作此工单")
     return staff
+
+
+def _serve_gate(order: Order, actor: Any) -> Any:
+    """The caregiver's steps: ``orders.serve`` as the order's own caregiver (region roles never serve)."""
+
+    # Decided before the move: declining clears the caregiver.
+    own = order.caregiver is not None and order.caregiver.user_id == getattr(actor, "pk", None)
+
+    def gate() -> None:
+        require_scope(actor, "orders.serve", order.region_code, own=own)
+
+    return gate
 
 
 # --- creation -------------------------------------------------------------------------------------------
@@ -228,21 +262,29 @@ def order_create(
     if not channel:
         channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
     with transaction.atomic():
+        require_scope(actor, "orders.add", elder.region_id, own=_is_contact(elder.pk, actor))
         order = Order.objects.create(
             elder=elder,
+            region_code=elder.region_id,
             service_item=service_item,
             scheduled_start=scheduled_start,
             channel=channel,
             note=note[:300],
-            price_fen=service_item.price_fen,
-            created_by=actor,
+            price_fen=catalog_price_fen(item=service_item, region_code=elder.region_id),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
             confirmation_code=_new_code(),
             confirmation_code_issued_at=timezone.now(),
         )
-        if not Order.objects.restrict(actor, "orders.add").filter(pk=order.pk).exists():
-            raise Forbidden("无权为该老人下单")
         _event(order, "", S.CREATED, actor, data={"channel": channel}, event="orders.create")
     return order
+
+
+def _is_contact(elder_id: Any, actor: Any) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and "family" in actor.roles()
+        and is_elder_contact(elder_id=elder_id, user=actor)
+    )
 
 
 # --- dispatch -------------------------------------------------------------------------------------------
@@ -280,7 +322,19 @@ def order_dispatch(
             errors={"caregiver": candidate.reasons},
         )
     day = timezone.localtime(order.scheduled_start).date()
-    price = contract_price_fen(organisation=caregiver.organisation, item=order.service_item, day=day)
+    price = contract_price_fen(
+        organisation=caregiver.organisation, item=order.service_item, day=day, region_code=order.region_code
+    )
+
+    def gate() -> None:
+        # A provider admin (own scope) dispatches only its organisation's orders to its own staff.
+        own = (
+            order.provider_id is not None
+            and order.provider_id == caregiver.organisation_id
+            and getattr(actor, "pk", None) is not None
+            and caregiver.organisation.admins.filter(pk=actor.pk).exists()
+        )
+        require_scope(actor, "orders.dispatch", order.region_code, own=own)
 
     def tell_caregiver() -> None:
         """The caregiver's in-app notification, through the outbox: it exists only if the dispatch commits."""
@@ -293,7 +347,7 @@ def order_dispatch(
             body=f"上门时间 {when}，请及时接单",
             link=reverse("orders:serve", kwargs={"order_id": order.public_id}),
             key=f"order-dispatched:{order.public_id}:{order.dispatch_attempts}",
-            region_code=order.elder.region_id,
+            region_code=order.region_code,
         )
 
     return _move(
@@ -315,12 +369,20 @@ def order_dispatch(
             "dispatch_attempts": order.dispatch_attempts + 1,
             "escalated_at": None,
         },
+        gate=gate,
     )
 
 
 def order_accept(*, order: Order, actor: Any) -> Order:
     _own_caregiver(order, actor)
-    return _move(order, S.ACCEPTED, actor, reason="接单", updates={"accepted_at": timezone.now()})
+    return _move(
+        order,
+        S.ACCEPTED,
+        actor,
+        reason="接单",
+        updates={"accepted_at": timezone.now()},
+        gate=_serve_gate(order, actor),
+    )
 
 
 def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
@@ -332,6 +394,7 @@ def order_decline(*, order: Order, actor: Any, reason: str) -> Order:
         reason=reason,
         data={"caregiver": str(staff.public_id), "caregiver_pk": staff.pk},
         updates={"caregiver": None},
+        gate=_serve_gate(order, actor),
     )
 
 
@@ -354,6 +417,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
         limit = far_check_in_m(elder.region_id, when)
         if distance is not None and distance > limit:
             flag_raise(
+                actor=SYSTEM,
                 order=order,
                 code=FlagCode.FAR_CHECK_IN,
                 message=f"签到位置距老人住址 {distance} 米，超过 {limit} 米",
@@ -366,6 +430,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
         )
         if others:
             flag_raise(
+                actor=SYSTEM,
                 order=order,
                 code=FlagCode.DOUBLE_PRESENCE,
                 message="签到时该服务人员仍在另一工单服务中（未签退）",
@@ -373,7 +438,10 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
             )
         if not staff.valid_certificates(timezone.localtime(when).date()):
             flag_raise(
-                order=order, code=FlagCode.UNCERTIFIED_STAFF, message="服务人员在服务当日无有效资格证书"
+                actor=SYSTEM,
+                order=order,
+                code=FlagCode.UNCERTIFIED_STAFF,
+                message="服务人员在服务当日无有效资格证书",
             )
         _check_elder_active(order)
         _check_backdated(order, when, "签到")
@@ -391,6 +459,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
             "check_in_distance_m": distance,
         },
         after=flags,
+        gate=_serve_gate(order, actor),
     )
 
 
@@ -413,6 +482,7 @@ def order_check_out(
         percent = short_service_percent(order.elder.region_id, when)
         if minutes * 100 < standard * percent:
             flag_raise(
+                actor=SYSTEM,
                 order=order,
                 code=FlagCode.SHORT_SERVICE,
                 message=f"服务时长 {minutes} 分钟，不足标准时长 {standard} 分钟的 {percent}%",
@@ -425,12 +495,14 @@ def order_check_out(
             for other in overlapping:
                 data = {"other_order": str(order.public_id)}
                 flag_raise(
+                    actor=SYSTEM,
                     order=other,
                     code=FlagCode.DOUBLE_PRESENCE,
                     message="服务时段与该服务人员另一工单重叠",
                     data=data,
                 )
                 flag_raise(
+                    actor=SYSTEM,
                     order=order,
                     code=FlagCode.DOUBLE_PRESENCE,
                     message="服务时段与该服务人员另一工单重叠",
@@ -448,6 +520,7 @@ def order_check_out(
         data={"items_done": clean_items},
         updates={"checked_out_at": when, "items_done": clean_items, "service_notes": notes[:2000]},
         after=flags,
+        gate=_serve_gate(order, actor),
     )
 
 
@@ -465,6 +538,8 @@ def order_visit_contact(*, order: Order, actor: Any) -> dict[str, str]:
         elder=order.elder,
         fields=["address", "phone"],
         duty={"duty": "上门服务", "order": str(order.public_id)},
+        permission="orders.serve",
+        own=True,
     )
 
 
@@ -489,8 +564,9 @@ def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
         )
     upload.name = f"photo.{ext}"  # the stored name is chosen by photo_path; only the sniffed type is kept
     with transaction.atomic():
+        _serve_gate(order, actor)()
         photo = OrderPhoto.objects.create(order=order, image=upload, uploaded_by=actor)
-        audit_record(actor=actor, region=order.elder.region_id, event="orders.photo", obj=order)
+        audit_record(actor=actor, region=order.region_code, event="orders.photo", obj=order)
     return photo
 
 
@@ -498,7 +574,7 @@ def order_add_photo(*, order: Order, actor: Any, upload: Any) -> OrderPhoto:
 
 
 def _is_family_of(order: Order, actor: Any) -> bool:
-    return "family" in actor.roles() and is_elder_contact(elder_id=order.elder_id, user=actor)
+    return _is_contact(order.elder_id, actor)
 
 
 def _new_code() -> str:
@@ -542,8 +618,8 @@ def _check_code(order: Order, code: str) -> None:
     order.confirmation_attempts = tries
     if tries >= limit:
         audit_record(
-            actor=None,
-            region=order.elder.region_id,
+            actor=SYSTEM,
+            region=order.region_code,
             event="orders.confirmation_code_locked",
             obj=order,
             data={"tries": tries},
@@ -563,7 +639,11 @@ def order_confirm(*, order: Order, actor: Any, code: str = "") -> Order:
     by ``order_confirmation_code_renew``."""
     if _is_family_of(order, actor):
         via = "family"
+
+        def gate() -> None:
+            require_scope(actor, "orders.confirm", order.region_code, own=True)
     else:
+        gate = _serve_gate(order, actor)
         _own_caregiver(order, actor)
         require_transition(order, S.CONFIRMED)
         _check_code(order, code)
@@ -576,6 +656,7 @@ def order_confirm(*, order: Order, actor: Any, code: str = "") -> Order:
         data={"via": via},
         updates={"confirmed_at": timezone.now(), "confirmed_by": actor, "confirmed_via": via},
         after=lambda: _check_elder_active(order),
+        gate=gate,
     )
 
 
@@ -591,8 +672,10 @@ def can_renew_confirmation_code(order: Order, actor: Any) -> bool:
 
 
 def order_confirmation_code_renew(*, order: Order, actor: Any) -> Order:
-    """Issue a new code (a new life and a fresh count of tries) while the order can still be confirmed."""
-    if not can_renew_confirmation_code(order, actor):
+    """Issue a new code (a new life and a fresh count of tries) while the order can still be confirmed:
+    the elder's family, or a dispatcher whose scope holds the order (never the caregiver or the provider)."""
+    family = _is_family_of(order, actor)
+    if not family and (not actor.has_perm("orders.dispatch") or "provider_admin" in actor.roles()):
         raise Forbidden("只有老人家属或调度员可以重新生成确认码")
     if order.status in {S.CONFIRMED, S.RATED, S.SETTLED, S.CANCELLED}:
         raise Conflict(
@@ -603,6 +686,10 @@ def order_confirmation_code_renew(*, order: Order, actor: Any) -> Order:
     now = timezone.now()
     code = _new_code()
     with transaction.atomic():
+        if family:
+            require_scope(actor, "orders.confirm", order.region_code, own=True)
+        else:
+            require_scope(actor, "orders.dispatch", order.region_code)
         renewed = Order.objects.filter(pk=order.pk, status=order.status).update(
             confirmation_code=code, confirmation_attempts=0, confirmation_code_issued_at=now
         )
@@ -611,7 +698,7 @@ def order_confirmation_code_renew(*, order: Order, actor: Any) -> Order:
         order.confirmation_code, order.confirmation_attempts = code, 0
         order.confirmation_code_issued_at = now
         audit_record(
-            actor=actor, region=order.elder.region_id, event="orders.confirmation_code_renewed", obj=order
+            actor=actor, region=order.region_code, event="orders.confirmation_code_renewed", obj=order
         )
     return order
 
@@ -628,11 +715,21 @@ def order_rate(*, order: Order, actor: Any, score: int, comment: str = "") -> Or
         reason="服务评价",
         data={"score": score},
         updates={"rating": score, "rating_comment": comment[:300]},
+        gate=lambda: require_scope(actor, "orders.confirm", order.region_code, own=True),
     )
 
 
 def order_cancel(*, order: Order, actor: Any, reason: str) -> Order:
-    return _move(order, S.CANCELLED, actor, reason=reason)
+    """Cancel an open order: staff under ``orders.add`` over the elder's region, or the family."""
+    return _move(
+        order,
+        S.CANCELLED,
+        actor,
+        reason=reason,
+        gate=lambda: require_scope(
+            actor, "orders.add", order.region_code, own=_is_contact(order.elder_id, actor)
+        ),
+    )
 
 
 # --- supervision ----------------------------------------------------------------------------------------
@@ -650,6 +747,7 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
     order = flag.order
 
     def moved(old: str, new: str) -> None:
+        require_scope(actor, "orders.supervise", flag.region_code)
         _audit(
             order,
             order.status,
@@ -669,7 +767,11 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
         reason=reason,
         data={"order": str(order.public_id)},
         on_moved=moved,
-        updates={"resolved_at": timezone.now(), "resolved_by": actor, "resolution_reason": reason[:300]},
+        updates={
+            "resolved_at": timezone.now(),
+            "resolved_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "resolution_reason": reason[:300],
+        },
     )
     return flag
 
@@ -677,14 +779,18 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
 # --- SLA and the elder register -------------------------------------------------------------------------
 
 
-def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
+def orders_sla_sweep(*, actor: Any, now: datetime | None = None) -> dict[str, int]:
     """Dispatched but not accepted in time → back to created and re-dispatched automatically to the next
-    caregiver; after ``ORDERS_MAX_DISPATCH_ATTEMPTS`` or when nobody fits → escalated to the dispatcher."""
+    caregiver; after ``ORDERS_MAX_DISPATCH_ATTEMPTS`` or when nobody fits → escalated to the dispatcher.
+    The scheduled job runs it as ``SYSTEM`` (city-wide); a person runs it over their own scope only."""
 
+    require_actor(actor)
     now = now or timezone.now()
     shortest = timedelta(minutes=policy_minimum("orders.accept_deadline", now))
-    stale = Order.objects.filter(status=S.DISPATCHED, dispatched_at__lt=now - shortest).select_related(
-        "elder", "service_item", "caregiver"
+    stale = (
+        Order.objects.restrict(actor, "orders.dispatch")
+        .filter(status=S.DISPATCHED, dispatched_at__lt=now - shortest)
+        .select_related("elder", "service_item", "caregiver")
     )
     result = {"timed_out": 0, "redispatched": 0, "escalated": 0}
     for order in stale:
@@ -697,7 +803,8 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
             _move(
                 order,
                 S.CREATED,
-                None,
+                actor,
+                gate=lambda order=order: require_scope(actor, "orders.dispatch", order.region_code),
                 reason="超时未接单，收回重派",
                 data={
                     "caregiver": str(previous.public_id) if previous else "",
@@ -711,16 +818,17 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
         escalate = order.dispatch_attempts >= max_dispatch_attempts()
         if not escalate:
             try:
-                order_auto_dispatch_excluding(order=order, exclude=previous)
+                order_auto_dispatch_excluding(order=order, exclude=previous, actor=actor)
                 result["redispatched"] += 1
                 continue
             except (DomainError, Conflict):
                 escalate = True
         with transaction.atomic():
+            require_scope(actor, "orders.dispatch", order.region_code)
             Order.objects.filter(pk=order.pk).update(escalated_at=now)
             audit_record(
-                actor=None,
-                region=order.elder.region_id,
+                actor=actor,
+                region=order.region_code,
                 event="orders.escalated",
                 obj=order,
                 data={"attempts": order.dispatch_attempts},
@@ -729,12 +837,16 @@ def orders_sla_sweep(*, now: datetime | None = None) -> dict[str, int]:
     return result
 
 
-def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None) -> None:
+def order_auto_dispatch_excluding(*, order: Order, exclude: Staff | None, actor: Any) -> None:
     candidates = [c for c in order_candidates(order=order) if c.eligible and c.staff != exclude]
     if not candidates:
         raise DomainError("没有符合条件的服务人员可派", code="no_candidate")
     order_dispatch(
-        order=order, caregiver=candidates[0].staff, actor=None, reason="超时自动重派", candidate=candidates[0]
+        order=order,
+        caregiver=candidates[0].staff,
+        actor=actor,
+        reason="超时自动重派",
+        candidate=candidates[0],
     )
 
 
@@ -748,7 +860,13 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
     mine = Order.objects.filter(elder__public_id=event.elder_id)
     for order in mine.filter(status__in=OPEN_STATUSES).select_related("elder"):
         try:
-            _move(order, S.CANCELLED, actor, reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消")
+            _move(
+                order,
+                S.CANCELLED,
+                actor,
+                reason=f"老人状态变更为「{ElderStatus(new).label}」，自动取消",
+                gate=lambda order=order: require_scope(actor, "elders.status", order.region_code),
+            )
             cancelled += 1
         except Conflict:
             continue
@@ -758,6 +876,7 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
     for order in served.select_related("elder"):
         if since is None or timezone.localtime(order.checked_in_at or order.scheduled_start).date() >= since:
             flag_raise(
+                actor=SYSTEM,
                 order=order,
                 code=FlagCode.INACTIVE_ELDER,
                 message=f"老人于 {since or '（日期未知）'} {ElderStatus(new).label}，其后仍有服务记录",
@@ -765,3 +884,17 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
             )
             flagged += 1
     return {"orders_cancelled": cancelled, "orders_flagged": flagged}
+
+
+def on_elder_transfer(elder: Elder, old_region: str, new_region: str, actor: Any) -> dict[str, Any]:
+    """TRANSFER_HANDLERS hook: the elder's open orders (with their flags and complaints) move with the
+    elder; settled, cancelled and closed rows keep the region they had (decision 0006)."""
+    from yiyang.orders.models import Complaint
+
+    open_ids = list(Order.objects.filter(elder=elder, status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    if not open_ids:
+        return {}
+    Order.objects.filter(pk__in=open_ids).update(region_code=new_region)
+    OrderFlag.objects.filter(order_id__in=open_ids).update(region_code=new_region)
+    Complaint.objects.filter(order_id__in=open_ids).update(region_code=new_region)
+    return {"orders_moved": len(open_ids)}

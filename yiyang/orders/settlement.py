@@ -1,10 +1,12 @@
-"""政府购买服务支付清单: the monthly statement per provider. An order is charged once only (a unique
-charge line per order); corrections are reversal lines; every amount is integer fen and
-``amount = government + elder`` on every line, totals = sums of lines.
+"""政府购买服务支付清单: the monthly statement per provider *and county* (decision 0006: a statement
+pays for the elders of one county, so it is scoped by that county like the orders it charges). An order
+is charged once only (a unique charge line per order); corrections are reversal lines; every amount is
+integer fen and ``amount = government + elder`` on every line, totals = sums of lines.
 
 A generated statement is closed: nothing is added to it afterwards. A correction of a charge in a
 closed statement (an upheld complaint after settlement, or a manual 冲正) waits as a
-``PendingReversal`` and becomes the line 「冲销 YYYY-MM」 of the provider's next statement.
+``PendingReversal`` and becomes the line 「冲销 YYYY-MM」 of the provider's next statement for the
+same county.
 
 Shares: the government share of a line is ``share_fen(price, bp)`` — floored to the fen, the elder
 pays the rest (``yiyang.core.money``, decision 0007)."""
@@ -46,6 +48,7 @@ from yiyang.providers.selectors import (
     monthly_quota_list,
     subsidy_rule_list,
 )
+from yiyang.regions.scope import county_code, require_scope
 
 if TYPE_CHECKING:
     from yiyang.providers.models import Organisation
@@ -79,27 +82,37 @@ def held_q() -> Q:
     ) | Q(Exists(Complaint.objects.filter(complaint_hold_q(), order=OuterRef("pk"))))
 
 
-def closed_months(provider: Organisation, month: str) -> list[str]:
-    """Earlier months whose statement this provider already has: their late orders (confirmed or
-    cleared after the statement) are carried into the next statement instead of being lost."""
+def closed_months(provider: Organisation, month: str, county: str) -> list[str]:
+    """Earlier months whose statement this provider already has for the county: their late orders
+    (confirmed or cleared after the statement) are carried into the next statement instead of being
+    lost."""
     return list(
-        Settlement.objects.filter(provider=provider, month__lt=month)
+        Settlement.objects.filter(provider=provider, month__lt=month, region_code=county)
         .order_by("month")
         .values_list("month", flat=True)
     )
 
 
 def settleable_orders(
-    provider: Organisation, start: datetime, end: datetime, *, carried_from: list[str] | tuple[str, ...] = ()
+    provider: Organisation,
+    start: datetime,
+    end: datetime,
+    *,
+    county: str = "",
+    carried_from: list[str] | tuple[str, ...] = (),
 ) -> Any:
-    """Orders to charge: served in [start, end), plus those served in an already-closed month
-    (``carried_from``) that were not charged then; never one already charged."""
+    """Orders to charge for the county's elders (default: the provider's county): served in [start,
+    end), plus those served in an already-closed month (``carried_from``) that were not charged then;
+    never one already charged."""
+    county = county or county_code(provider.region_id)
     window = Q(checked_out_at__gte=start, checked_out_at__lt=end)
     for month in carried_from:
         s, e = parse_month(month)
         window |= Q(checked_out_at__gte=s, checked_out_at__lt=e)
     return (
-        Order.objects.filter(window, provider=provider, status__in=SETTLEABLE)
+        Order.objects.filter(
+            window, provider=provider, status__in=SETTLEABLE, region_code__startswith=county[:6]
+        )
         .exclude(held_q())
         .exclude(Exists(SettlementLine.objects.filter(order=OuterRef("pk"), kind=LineKind.CHARGE)))
         .select_related("elder", "service_item")
@@ -120,21 +133,47 @@ def _refresh_totals(settlement: Settlement) -> None:
     settlement.refresh_from_db(fields=["total_fen", "government_fen", "elder_fen"])
 
 
-def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tuple[Settlement, bool]:
-    """The provider's statement for the month; asking again returns the same one and settles nothing."""
+def statement_county(*, actor: Any, provider: Organisation, region: Any = None) -> str:
+    """The county (12-digit code) a statement is for: ``region`` when given (any code inside the
+    county); else the actor's own county when their ``settlements.manage`` scope lies inside one county;
+    else the provider's county."""
+    code = getattr(region, "code", region)
+    if code:
+        return county_code(str(code))
+    prefixes = actor.scope_prefixes("settlements.manage") if hasattr(actor, "scope_prefixes") else []
+    counties = {p[:6] for p in prefixes if len(p) >= 6}
+    if len(counties) == 1 and len(counties) == len(prefixes):
+        return county_code(counties.pop())
+    return county_code(provider.region_id)
+
+
+def settlement_generate(
+    *, provider: Organisation, month: str, actor: Any, region: Any = None
+) -> tuple[Settlement, bool]:
+    """The provider's statement for the month and one county's elders (``statement_county``); asking
+    again returns the same one and settles nothing. The actor needs ``settlements.manage`` over that
+    county."""
     start, end = parse_month(month)
-    existing = Settlement.objects.filter(provider=provider, month=month).first()
+    county = statement_county(actor=actor, provider=provider, region=region)
+    require_scope(actor, "settlements.manage", county)
+    existing = Settlement.objects.filter(provider=provider, month=month, region_code=county).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            settlement = Settlement.objects.create(provider=provider, month=month, created_by=actor)
+            require_scope(actor, "settlements.manage", county)
+            settlement = Settlement.objects.create(
+                provider=provider,
+                month=month,
+                region_code=county,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
             _fill(settlement, provider, start, end, actor)
             reversals = _apply_pending_reversals(settlement, actor)
             _refresh_totals(settlement)
             audit_record(
                 actor=actor,
-                region=provider.region_id,
+                region=county,
                 event="settlements.generate",
                 obj=settlement,
                 data={
@@ -146,13 +185,19 @@ def settlement_generate(*, provider: Organisation, month: str, actor: Any) -> tu
             )
     except IntegrityError:
         # Someone generated the same statement at the same moment: theirs stands.
-        return Settlement.objects.get(provider=provider, month=month), False
+        return Settlement.objects.get(provider=provider, month=month, region_code=county), False
     return settlement, True
 
 
 def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: datetime, actor: Any) -> None:
     orders = list(
-        settleable_orders(provider, start, end, carried_from=closed_months(provider, settlement.month))
+        settleable_orders(
+            provider,
+            start,
+            end,
+            county=settlement.region_code,
+            carried_from=closed_months(provider, settlement.month, settlement.region_code),
+        )
     )
     elder_ids = {o.elder_id for o in orders}
     earliest = min((o.checked_out_at for o in orders if o.checked_out_at), default=start)
@@ -197,7 +242,8 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
             reason=""
             if served_in == settlement.month
             else f"补结 {served_in} 服务（该月结算后才确认或核查放行）",
-            created_by=actor,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            region_code=order.region_code,
         )
         if within:
             used[(order.elder_id, served_in)] += 1
@@ -214,14 +260,24 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         )
 
 
-def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reason: str) -> PendingReversal:
-    """Correct a charged order: queue a reversal for the provider's next statement. A generated
-    statement is closed — its lines and totals never change — so the charge is neither edited nor
-    reversed in it; the next ``settlement_generate`` for the provider adds the negative line
-    「冲销 YYYY-MM」 (the month of the charge). Once per charge."""
+def settlement_reverse(
+    *,
+    settlement: Settlement,
+    order: Order,
+    actor: Any,
+    reason: str,
+    permission: str = "settlements.manage",
+) -> PendingReversal:
+    """Correct a charged order: queue a reversal for the provider's next statement of the same county. A
+    generated statement is closed — its lines and totals never change — so the charge is neither edited
+    nor reversed in it; the next ``settlement_generate`` adds the negative line 「冲销 YYYY-MM」 (the
+    month of the charge). Once per charge. ``permission``: ``settlements.manage``, or
+    ``complaints.handle`` when an upheld complaint reverses it."""
     if not reason.strip():
         raise DomainError("请填写冲正原因", code="validation_error", errors={"reason": ["请填写冲正原因"]})
     with transaction.atomic():
+        require_scope(actor, permission, settlement.region_code)
+        require_scope(actor, permission, order.region_code)
         charge = (
             SettlementLine.objects.select_for_update()
             .filter(settlement=settlement, order=order, kind=LineKind.CHARGE)
@@ -239,13 +295,16 @@ def settlement_reverse(*, settlement: Settlement, order: Order, actor: Any, reas
         try:
             with transaction.atomic():
                 pending = PendingReversal.objects.create(
-                    provider=settlement.provider, charge=charge, reason=reason.strip()[:300], created_by=actor
+                    provider=settlement.provider,
+                    charge=charge,
+                    reason=reason.strip()[:300],
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
         except IntegrityError as exc:
             raise Conflict("该工单已冲正", code="duplicate") from exc
         audit_record(
             actor=actor,
-            region=settlement.provider.region_id,
+            region=order.region_code,
             event="settlements.reverse",
             obj=settlement,
             data={
@@ -263,7 +322,10 @@ def _apply_pending_reversals(settlement: Settlement, actor: Any) -> int:
     pending = list(
         PendingReversal.objects.select_for_update()
         .filter(
-            provider=settlement.provider, line__isnull=True, charge__settlement__month__lt=settlement.month
+            provider=settlement.provider,
+            line__isnull=True,
+            charge__settlement__month__lt=settlement.month,
+            charge__settlement__region_code=settlement.region_code,
         )
         .select_related("charge", "charge__settlement")
     )
@@ -280,7 +342,8 @@ def _apply_pending_reversals(settlement: Settlement, actor: Any) -> int:
             categories=charge.categories,
             reverses=charge,
             reason=f"冲销 {charge.settlement.month}：{p.reason}"[:300],
-            created_by=actor,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            region_code=charge.region_code,
         )
         PendingReversal.objects.filter(pk=p.pk).update(line=line)
     return len(pending)

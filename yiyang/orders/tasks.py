@@ -8,5 +8,6 @@ from yiyang.core.jobs import recorded_job
 @recorded_job("yiyang.orders.tasks.orders_sla_sweep", "工单接单超时：收回重派或升级调度员")
 def orders_sla_sweep() -> dict[str, Any]:
     from yiyang.orders.services import orders_sla_sweep as sweep
+    from yiyang.regions.scope import SYSTEM
 
-    return sweep()
+    return sweep(actor=SYSTEM)

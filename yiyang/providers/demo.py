@@ -22,6 +22,7 @@ from yiyang.providers.models import (
 )
 from yiyang.providers.services import organisation_create, staff_create
 from yiyang.regions.models import Region
+from yiyang.regions.scope import SYSTEM
 
 # code, name, category, unit, standard minutes, price (fen), skills required, description
 CATALOG: list[tuple[str, str, str, str, int, int, list[str], str]] = [
@@ -152,7 +153,7 @@ def _organisation(
 ) -> Organisation:
     region = Region.objects.get(code=county)
     org = organisation_create(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         uscc=_uscc(f"52{county[:6]}MJ", ctx.rng),
         org_type=org_type,
@@ -207,7 +208,7 @@ def _organisation(
             )
         )
         staff = staff_create(
-            actor=None,
+            actor=SYSTEM,
             organisation=org,
             name="演示护理员" if n == 0 else name_,
             id_number=_resident_id(ctx.rng, county[:6]),

@@ -243,6 +243,9 @@ class ServiceItem(models.Model):
     skills_required = models.JSONField("所需技能", default=list, blank=True)
     description = models.CharField("服务内容", max_length=300, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    county_price_allowed = models.BooleanField(
+        "允许区县自定价格", default=False, help_text="市级允许时，区县可为本区县设定自己的价格（单独一行）"
+    )
 
     class Meta:
         verbose_name = "服务项目"
@@ -255,6 +258,33 @@ class ServiceItem(models.Model):
     @property
     def skill_labels(self) -> list[str]:
         return skill_labels(self.skills_required)
+
+
+class ServicePriceOverride(models.Model):
+    """A county's own price for a catalog item, where the city allows it (``county_price_allowed``). The
+    catalog row stays the city's; this row is the county's and scoped by its county code."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service_item = models.ForeignKey(
+        ServiceItem, on_delete=models.PROTECT, related_name="price_overrides", verbose_name="服务项目"
+    )
+    region_code = models.CharField("区县代码", max_length=12, db_index=True)
+    price_fen = models.PositiveIntegerField("区县价格（分）")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "区县服务价格"
+        verbose_name_plural = "区县服务价格"
+        ordering = ["service_item__code", "region_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_item", "region_code"], name="price_override_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_item_id} {self.region_code} {self.price_fen}"
 
 
 class SubsidyRule(models.Model):

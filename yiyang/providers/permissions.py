@@ -9,5 +9,6 @@ PERMISSIONS: dict[str, str] = {
     "providers.view": "查看服务商",
     "providers.manage": "管理服务人员、证书与设施",
     "providers.register": "登记与修改服务机构、签订购买服务合同",
-    "providers.catalog": "管理服务目录、补贴比例与月度额度",
+    "providers.catalog": "管理服务目录、补贴比例与月度额度（市级）",
+    "providers.price": "设定本区县服务价格（市级允许时）",
 }

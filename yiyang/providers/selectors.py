@@ -44,8 +44,18 @@ def staff_list(*, user: Any, perm: str = "providers.view") -> QuerySet[Staff]:
 
 
 def organisation_scoped(*, user: Any, perm: str) -> QuerySet[Organisation]:
-    """The organisations within the user's scope for ``perm``, unordered and unannotated."""
-    return Organisation.objects.restrict(user, perm)
+    """The organisations the user may settle with (``perm`` = ``settlements.manage``): registered in the
+    user's scope, or serving a region in it (a provider of county A serving county B is settled by B
+    for B's elders, decision 0006). Unordered and unannotated."""
+    from yiyang.regions.scope import prefixes_q
+
+    mine = Organisation.objects.restrict(user, perm).values("pk")
+    prefixes = user.scope_prefixes(perm) if getattr(user, "is_authenticated", False) else []
+    serving = prefixes_q("regions_served__code", prefixes)
+    serving_ids = (
+        Organisation.objects.filter(serving).values("pk") if serving.children else Organisation.objects.none()
+    )
+    return Organisation.objects.filter(Q(pk__in=mine) | Q(pk__in=serving_ids))
 
 
 def organisations_administered(user: Any) -> QuerySet[Organisation]:
@@ -122,8 +132,26 @@ def monthly_quota(*, categories: list[str], day: date, quotas: list[MonthlyQuota
     )
 
 
-def contract_price_fen(*, organisation: Organisation, item: ServiceItem, day: date) -> int:
-    """The contracted price for the item on that day, else the catalog's guide price."""
+def catalog_price_fen(*, item: ServiceItem, region_code: str) -> int:
+    """The catalog price in a region: the county's own price where the city allows one, else the city's
+    guide price."""
+    if item.county_price_allowed and region_code:
+        from yiyang.providers.models import ServicePriceOverride
+
+        own = (
+            ServicePriceOverride.objects.filter(service_item=item, region_code=region_code[:6] + "000000")
+            .values_list("price_fen", flat=True)
+            .first()
+        )
+        if own is not None:
+            return int(own)
+    return item.price_fen
+
+
+def contract_price_fen(
+    *, organisation: Organisation, item: ServiceItem, day: date, region_code: str = ""
+) -> int:
+    """The contracted price for the item on that day, else the catalog price in the elder's region."""
     row = (
         ContractItem.objects.filter(
             contract__organisation=organisation,
@@ -134,7 +162,7 @@ def contract_price_fen(*, organisation: Organisation, item: ServiceItem, day: da
         .order_by("-contract__valid_from")
         .first()
     )
-    return row.price_fen if row else item.price_fen
+    return row.price_fen if row else catalog_price_fen(item=item, region_code=region_code)
 
 
 def facility_in_scope(*, user: Any, perm: str, public_id: Any) -> Facility | None:

@@ -35,10 +35,34 @@ from yiyang.providers.models import (
     MonthlyQuota,
     Organisation,
     ServiceItem,
+    ServicePriceOverride,
     Staff,
     SubsidyRule,
 )
 from yiyang.regions.models import Region
+from yiyang.regions.scope import require_scope
+
+
+def catalog_region_code() -> str:
+    """The city whose catalog this deployment keeps (``YIYANG_CITY_CODE``): catalog rows are the city's,
+    so their audit rows and their scope gate carry this code (decision 0006)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "YIYANG_CITY_CODE", "321000000000"))
+
+
+def _is_admin_of(actor: Any, organisation: Organisation) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and organisation.pk is not None
+        and organisation.admins.filter(pk=actor.pk).exists()
+    )
+
+
+def _org_gate(actor: Any, permission: str, organisation: Organisation) -> None:
+    """The write gate for an organisation's rows: its registered region, or (own-scope roles) being
+    one of its admins."""
+    require_scope(actor, permission, organisation.region_id, own=_is_admin_of(actor, organisation))
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -76,6 +100,14 @@ def _region_code(region: Region | str) -> str:
     return str(getattr(region, "code", region))
 
 
+def _existing_regions(codes: Iterable[str], field: str) -> None:
+    codes = set(codes)
+    found = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    missing = sorted(codes - found)
+    if missing:
+        raise _invalid(field, f"区划 {missing[0]} 不存在")
+
+
 def organisation_create(
     *,
     actor: Any,
@@ -91,7 +123,13 @@ def organisation_create(
     code = _clean_uscc(uscc)
     if org_type not in OrgType.values:
         raise _invalid("org_type", "机构类型无效")
+    served: list[Any] = [_region_code(r) for r in (regions_served or [region])]  # primary keys
+    _existing_regions([_region_code(region)], "region")
+    _existing_regions(served, "regions_served")
     with transaction.atomic():
+        # The registered region and every served region must be in the actor's scope.
+        for code_ in {_region_code(region), *served}:
+            require_scope(actor, "providers.register", code_)
         if Organisation.objects.filter(uscc=code).exists():
             raise Conflict(
                 "该统一社会信用代码已登记", code="duplicate", errors={"uscc": ["该统一社会信用代码已登记"]}
@@ -105,7 +143,6 @@ def organisation_create(
             phone=phone,
             address=address,
         )
-        served: list[Any] = [_region_code(r) for r in (regions_served or [region])]  # primary keys
         org.regions_served.set(served)
         audit_record(
             actor=actor,
@@ -135,12 +172,16 @@ def organisation_update(
         raise _invalid("org_type", "机构类型无效")
     if "region" in changes:
         changes["region_id"] = _region_code(changes.pop("region"))
+        _existing_regions([changes["region_id"]], "region")
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         if not changes["name"]:
             raise _invalid("name", "机构名称不能为空")
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        require_scope(actor, "providers.register", org.region_id)
+        if "region_id" in changes:
+            require_scope(actor, "providers.register", changes["region_id"])
         if (
             "uscc" in changes
             and Organisation.objects.filter(uscc=changes["uscc"]).exclude(pk=org.pk).exists()
@@ -156,6 +197,11 @@ def organisation_update(
             if not new:
                 raise _invalid("regions_served", "服务区域至少选择一个")
             old = set(org.regions_served.values_list("code", flat=True))
+            _existing_regions(new - old, "regions_served")
+            # Served regions outside the actor's scope are kept as they are (the page does not show
+            # them); adding or removing one needs scope over it.
+            for code in new ^ old:
+                require_scope(actor, "providers.register", code)
             if new != old:
                 codes: list[Any] = sorted(new)  # primary keys
                 org.regions_served.set(codes)
@@ -203,6 +249,7 @@ def _check_facility(fields: Mapping[str, Any]) -> None:
 def facility_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Facility:
     _check_facility(fields)
     with transaction.atomic():
+        _org_gate(actor, "providers.manage", organisation)
         facility = Facility.objects.create(organisation=organisation, **fields)
         audit_record(
             actor=actor, region=organisation.region_id, event="providers.facility_create", obj=facility
@@ -214,6 +261,7 @@ def facility_update(*, actor: Any, facility: Facility, **fields: Any) -> Facilit
     _check_facility(fields)
     with transaction.atomic():
         facility = Facility.objects.select_for_update().select_related("organisation").get(pk=facility.pk)
+        _org_gate(actor, "providers.manage", facility.organisation)
         changed = _apply(facility, fields)
         if changed:
             facility.save(update_fields=changed)
@@ -273,6 +321,7 @@ def contract_create(
 ) -> Contract:
     """``prices``: contracted price in fen per service item."""
     with transaction.atomic():
+        require_scope(actor, "providers.register", organisation.region_id)
         _check_contract(organisation, number, valid_from, valid_to, prices)
         with conflict_on_duplicate("本机构已有相同编号的合同", "number"):
             contract = Contract.objects.create(
@@ -308,6 +357,7 @@ def contract_update(
     """Replace the contract's fields and its priced items (items left out are removed)."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().select_related("organisation").get(pk=contract.pk)
+        require_scope(actor, "providers.register", contract.organisation.region_id)
         _check_contract(contract.organisation, number, valid_from, valid_to, prices, exclude=contract.pk)
         changed = _apply(
             contract, {"number": number.strip(), "valid_from": valid_from, "valid_to": valid_to, "note": note}
@@ -440,6 +490,7 @@ def staff_create(
     if phone:
         _set_phone(staff, phone)
     with transaction.atomic():
+        _org_gate(actor, "providers.manage", organisation)
         _check_staff_duplicate(staff)
         with conflict_on_duplicate("本机构已登记该身份证号的服务人员", "id_number"):
             staff.save()
@@ -463,6 +514,7 @@ def staff_update(*, actor: Any, staff: Staff, id_number: str = "", phone: str = 
         fields["name"] = fields["name"].strip()
     with transaction.atomic():
         staff = Staff.objects.select_for_update().select_related("organisation").get(pk=staff.pk)
+        _org_gate(actor, "providers.manage", staff.organisation)
         changed = _apply(staff, fields)
         if id_number:
             before = staff.id_number_hash
@@ -501,6 +553,7 @@ def _check_certificate(fields: Mapping[str, Any]) -> None:
 def certificate_create(*, actor: Any, staff: Staff, **fields: Any) -> Certificate:
     _check_certificate(fields)
     with transaction.atomic():
+        _org_gate(actor, "providers.manage", staff.organisation)
         cert = Certificate.objects.create(staff=staff, **fields)
         audit_record(
             actor=actor,
@@ -521,6 +574,7 @@ def certificate_update(*, actor: Any, certificate: Certificate, **fields: Any) -
             .select_related("staff__organisation")
             .get(pk=certificate.pk)
         )
+        _org_gate(actor, "providers.manage", cert.staff.organisation)
         changed = _apply(cert, fields)
         if changed:
             cert.save(update_fields=changed)
@@ -537,6 +591,7 @@ def certificate_update(*, actor: Any, certificate: Certificate, **fields: Any) -
 def certificate_delete(*, actor: Any, certificate: Certificate) -> None:
     with transaction.atomic():
         staff = certificate.staff
+        _org_gate(actor, "providers.manage", staff.organisation)
         audit_record(
             actor=actor,
             region=staff.organisation.region_id,
@@ -548,7 +603,9 @@ def certificate_delete(*, actor: Any, certificate: Certificate) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Catalog: service items, subsidy rules, monthly quotas (city-wide data, audited without a region)
+# Catalog: service items, subsidy rules, monthly quotas: the city's data, edited only under
+# ``providers.catalog`` over the city (city admins); audited with the city's code. A county sets its own
+# price for an item, where the city allows it, as a separate override row (``service_price_override_set``).
 # --------------------------------------------------------------------------------------------------------
 
 SERVICE_ITEM_FIELDS = (
@@ -561,6 +618,7 @@ SERVICE_ITEM_FIELDS = (
     "skills_required",
     "description",
     "is_active",
+    "county_price_allowed",
 )
 
 
@@ -592,11 +650,12 @@ def _check_service_item(fields: Mapping[str, Any], exclude: int | None = None) -
 def service_item_create(*, actor: Any, **fields: Any) -> ServiceItem:
     fields["code"] = str(fields.get("code", "")).strip()
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         _check_service_item(fields)
         item = ServiceItem.objects.create(**fields)
         audit_record(
             actor=actor,
-            region=None,
+            region=catalog_region_code(),
             event="providers.service_item_create",
             obj=item,
             data={"code": item.code, "price_fen": item.price_fen},
@@ -608,6 +667,7 @@ def service_item_update(*, actor: Any, item: ServiceItem, **fields: Any) -> Serv
     if "code" in fields:
         fields["code"] = str(fields["code"]).strip()
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         item = ServiceItem.objects.select_for_update().get(pk=item.pk)
         _check_service_item(fields, exclude=item.pk)
         old_price = item.price_fen
@@ -617,20 +677,27 @@ def service_item_update(*, actor: Any, item: ServiceItem, **fields: Any) -> Serv
             data: dict[str, Any] = {"fields": sorted(changed)}
             if "price_fen" in changed:
                 data["price_fen"] = {"from": old_price, "to": item.price_fen}
-            audit_record(actor=actor, region=None, event="providers.service_item_update", obj=item, data=data)
+            audit_record(
+                actor=actor,
+                region=catalog_region_code(),
+                event="providers.service_item_update",
+                obj=item,
+                data=data,
+            )
     return item
 
 
 def service_item_set_active(*, actor: Any, item: ServiceItem, active: bool) -> ServiceItem:
     """Deactivate (or re-activate) an item. Items are never deleted: orders and contracts refer to them."""
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         item = ServiceItem.objects.select_for_update().get(pk=item.pk)
         if item.is_active != active:
             item.is_active = active
             item.save(update_fields=["is_active"])
             audit_record(
                 actor=actor,
-                region=None,
+                region=catalog_region_code(),
                 event="providers.service_item_activate" if active else "providers.service_item_deactivate",
                 obj=item,
                 data={"code": item.code},
@@ -681,11 +748,12 @@ def _check_subsidy(fields: Mapping[str, Any], exclude: int | None = None) -> Non
 def subsidy_rule_create(*, actor: Any, **fields: Any) -> SubsidyRule:
     fields = {"service_category": "", "valid_to": None, "basis": "", **fields}
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         _check_subsidy(fields)
         rule = SubsidyRule.objects.create(**fields)
         audit_record(
             actor=actor,
-            region=None,
+            region=catalog_region_code(),
             event="providers.subsidy_rule_create",
             obj=rule,
             data={
@@ -699,6 +767,7 @@ def subsidy_rule_create(*, actor: Any, **fields: Any) -> SubsidyRule:
 
 def subsidy_rule_update(*, actor: Any, rule: SubsidyRule, **fields: Any) -> SubsidyRule:
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         rule = SubsidyRule.objects.select_for_update().get(pk=rule.pk)
         _check_subsidy({k: getattr(rule, k) for k in SUBSIDY_FIELDS} | fields, exclude=rule.pk)
         old_bp = rule.government_bp
@@ -707,7 +776,7 @@ def subsidy_rule_update(*, actor: Any, rule: SubsidyRule, **fields: Any) -> Subs
             rule.save(update_fields=changed)
             audit_record(
                 actor=actor,
-                region=None,
+                region=catalog_region_code(),
                 event="providers.subsidy_rule_update",
                 obj=rule,
                 data={"fields": sorted(changed), "government_bp": {"from": old_bp, "to": rule.government_bp}},
@@ -741,11 +810,12 @@ def _check_quota(fields: Mapping[str, Any], exclude: int | None = None) -> None:
 def monthly_quota_create(*, actor: Any, **fields: Any) -> MonthlyQuota:
     fields = {"valid_to": None, **fields}
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         _check_quota(fields)
         quota = MonthlyQuota.objects.create(**fields)
         audit_record(
             actor=actor,
-            region=None,
+            region=catalog_region_code(),
             event="providers.quota_create",
             obj=quota,
             data={"category": quota.category, "services_per_month": quota.services_per_month},
@@ -755,6 +825,7 @@ def monthly_quota_create(*, actor: Any, **fields: Any) -> MonthlyQuota:
 
 def monthly_quota_update(*, actor: Any, quota: MonthlyQuota, **fields: Any) -> MonthlyQuota:
     with transaction.atomic():
+        require_scope(actor, "providers.catalog", catalog_region_code())
         quota = MonthlyQuota.objects.select_for_update().get(pk=quota.pk)
         _check_quota({k: getattr(quota, k) for k in QUOTA_FIELDS} | fields, exclude=quota.pk)
         changed = _apply(quota, fields)
@@ -762,9 +833,54 @@ def monthly_quota_update(*, actor: Any, quota: MonthlyQuota, **fields: Any) -> M
             quota.save(update_fields=changed)
             audit_record(
                 actor=actor,
-                region=None,
+                region=catalog_region_code(),
                 event="providers.quota_update",
                 obj=quota,
                 data={"fields": sorted(changed)},
             )
     return quota
+
+
+def service_price_override_set(
+    *, actor: Any, item: ServiceItem, region: Region | str, price_fen: int | None
+) -> ServicePriceOverride | None:
+    """A county's own price for a catalog item (``providers.price`` over that county), allowed only where
+    the city marked the item ``county_price_allowed``. ``price_fen=None`` removes the override (the
+    city's guide price applies again). The catalog row itself is never touched."""
+    from yiyang.regions.scope import county_code
+
+    code = county_code(_region_code(region))
+    if not Region.objects.filter(code=code, level=Region.Level.COUNTY).exists():
+        raise _invalid("region", "请选择区县")
+    if price_fen is not None and price_fen < 0:
+        raise _invalid("price_fen", "价格不能为负数")
+    with transaction.atomic():
+        require_scope(actor, "providers.price", code)
+        item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+        if not item.county_price_allowed:
+            raise Conflict(
+                "市级未允许区县自定该服务项目的价格",
+                code="not_allowed",
+                errors={"price_fen": ["市级未允许区县自定该服务项目的价格"]},
+            )
+        row = ServicePriceOverride.objects.filter(service_item=item, region_code=code).first()
+        old = row.price_fen if row else None
+        if price_fen is None:
+            if row is not None:
+                row.delete()
+            row = None
+        elif row is None:
+            row = ServicePriceOverride.objects.create(
+                service_item=item, region_code=code, price_fen=price_fen
+            )
+        else:
+            row.price_fen = price_fen
+            row.save(update_fields=["price_fen", "updated_at"])
+        audit_record(
+            actor=actor,
+            region=code,
+            event="providers.price_override",
+            obj=item,
+            data={"code": item.code, "price_fen": {"from": old, "to": price_fen}},
+        )
+    return row

@@ -12,6 +12,7 @@ from yiyang.assessments.models import Assessment, AssessmentAgency, Reason
 from yiyang.assessments.scoring import describe
 from yiyang.core.identifiers import resident_id_check_char
 from yiyang.core.testing import Cast
+from yiyang.regions.scope import SYSTEM
 
 _seq = itertools.count(1)
 
@@ -84,7 +85,7 @@ def make_agency(
         uscc=body + uscc_check_char(body),
         region=region,
         assessors=people,
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -100,12 +101,12 @@ def make_assessment(
 ) -> Assessment:
     """An assessment walked to ``status`` through the services."""
     elder = elder or make_elder(cast, region)
-    a = services.assessment_request(elder=elder, reason=Reason.FIRST, standard=standard, actor=None)
+    a = services.assessment_request(elder=elder, reason=Reason.FIRST, standard=standard, actor=SYSTEM)
     if status == "requested":
         return a
     agency = make_agency(cast, cast.county_a if region.code.startswith("321002") else cast.county_b)
     people = list(agency.assessors.all())
-    services.assessment_assign(assessment=a, agency=agency, assessors=people, actor=None)
+    services.assessment_assign(assessment=a, agency=agency, assessors=people, actor=SYSTEM)
     if status == "assigned":
         return a
     services.assessment_save_answers(assessment=a, answers=answers or answers_for(standard), actor=people[0])

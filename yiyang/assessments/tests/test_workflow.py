@@ -28,6 +28,7 @@ from yiyang.audit.models import AuditEvent
 from yiyang.core.errors import DomainError, Forbidden
 from yiyang.core.policy import policy_value_set
 from yiyang.core.statemachine import IllegalTransition
+from yiyang.regions.scope import SYSTEM
 
 URL = "/api/v1/assessments/"
 
@@ -130,9 +131,9 @@ def test_submit_before_assignment_is_409_not_a_scoring_error(api_as: Any, cast: 
 def test_completed_assessment_cannot_be_cancelled_or_edited(cast: Any) -> None:
     a = make_assessment(cast, cast.community_a1, status="completed")
     with pytest.raises(IllegalTransition):
-        services.assessment_cancel(assessment=a, reason="错了", actor=None)
+        services.assessment_cancel(assessment=a, reason="错了", actor=SYSTEM)
     with pytest.raises(DomainError):
-        services.assessment_save_answers(assessment=a, answers={"B1.1": 1}, actor=None)
+        services.assessment_save_answers(assessment=a, answers={"B1.1": 1}, actor=SYSTEM)
 
 
 def test_at_least_two_assessors_for_a_home_visit(api_as: Any, cast: Any) -> None:
@@ -147,8 +148,8 @@ def test_at_least_two_assessors_for_a_home_visit(api_as: Any, cast: Any) -> None
 
 
 def test_policy_may_require_more_assessors_per_region_and_the_interval_is_a_policy_value(cast: Any) -> None:
-    services.policy_set(region=cast.county_a, actor=None, assessors_required=3)
-    services.policy_set(region=cast.street_a1, actor=None, assessors_required=2)
+    services.policy_set(region=cast.county_a, actor=SYSTEM, assessors_required=3)
+    services.policy_set(region=cast.street_a1, actor=SYSTEM, assessors_required=2)
     street = make_assessment(cast, cast.community_a1)
     assert services.assessors_required(street) == 2  # the street's policy is the most specific
     assert services.policy_for(cast.county_a)["assessors_required"] == 3
@@ -179,7 +180,7 @@ def test_assessors_must_belong_to_the_agency(cast: Any) -> None:
     stranger = make_assessor(cast, "stranger")
     with pytest.raises(DomainError) as exc:
         services.assessment_assign(
-            assessment=a, agency=agency, assessors=[stranger, *agency.assessors.all()][:2], actor=None
+            assessment=a, agency=agency, assessors=[stranger, *agency.assessors.all()][:2], actor=SYSTEM
         )
     assert "assessors" in exc.value.errors
 
@@ -265,9 +266,16 @@ def test_diff_endpoint_compares_with_the_previous_assessment(api_as: Any, cast: 
 def test_immediate_request_is_created_once_per_open_assessment(cast: Any) -> None:
     elder = make_elder(cast, cast.community_a1)
     a = services.assessment_request_immediate(
-        elder=elder, reason="上门探访发现跌倒后卧床", source="visit", actor=cast.caregiver
+        elder=elder,
+        reason="上门探访发现跌倒后卧床",
+        source="visit",
+        actor=cast.caregiver,
+        permission="orders.serve",
+        own=True,
     )
-    again = services.assessment_request_immediate(elder=elder, reason="工单反馈", source="order", actor=None)
+    again = services.assessment_request_immediate(
+        elder=elder, reason="工单反馈", source="order", actor=SYSTEM
+    )
     assert a.pk == again.pk and a.reason == "immediate" and a.source == "visit"
 
 
@@ -282,7 +290,7 @@ def test_recognition_policy_accepts_configured_external_sources(cast: Any) -> No
         label="",
         assessed_on=date.today() + timedelta(days=0),
         valid_until=date.today() + timedelta(days=300),
-        actor=None,
+        actor=SYSTEM,
     )
     Assessment.objects.filter(pk=own.pk).update(assessed_on=date.today() - timedelta(days=30))
     # Without a policy only the platform's own result counts.
@@ -293,7 +301,7 @@ def test_recognition_policy_accepts_configured_external_sources(cast: Any) -> No
         programme="subsidy.care",
         accepted_sources=["医保局长期护理失能评估"],
         accepted_standards=[],
-        actor=None,
+        actor=SYSTEM,
     )
     found = recognized_level(elder, "subsidy.care")
     assert found is not None
@@ -304,7 +312,7 @@ def test_recognition_policy_accepts_configured_external_sources(cast: Any) -> No
         programme="beds.admission",
         accepted_sources=["医保局长期护理失能评估"],
         accepted_standards=["gbt42195"],
-        actor=None,
+        actor=SYSTEM,
     )
     beds = recognized_level(elder, "beds.admission")
     assert beds is not None and beds["origin"] == "own"
@@ -320,7 +328,7 @@ def test_expired_results_are_not_recognized(cast: Any) -> None:
         label="",
         assessed_on=date(2024, 1, 1),
         valid_until=date(2025, 1, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     services.recognition_policy_set(
         region=cast.city,
@@ -328,7 +336,7 @@ def test_expired_results_are_not_recognized(cast: Any) -> None:
         accepted_sources=["残联"],
         accepted_standards=[],
         accept_own=False,
-        actor=None,
+        actor=SYSTEM,
     )
     assert recognized_level(elder, "visits") is None
 

@@ -17,6 +17,7 @@ from yiyang.orders.dispatching import order_auto_dispatch
 from yiyang.orders.models import Order
 from yiyang.orders.services import orders_sla_sweep
 from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_order, make_provider, make_staff
+from yiyang.regions.scope import SYSTEM
 
 
 def client(user: Any) -> APIClient:
@@ -127,11 +128,11 @@ def test_sla_sweep_redispatches_then_escalates(cast: Any, settings: Any) -> None
     order_auto_dispatch(order=order, actor=cast.county_admin_a)
     assert Order.objects.get(pk=order.pk).caregiver == first
     later = timezone.now() + timedelta(hours=1)
-    assert orders_sla_sweep(now=later) == {"timed_out": 1, "redispatched": 1, "escalated": 0}
+    assert orders_sla_sweep(actor=SYSTEM, now=later) == {"timed_out": 1, "redispatched": 1, "escalated": 0}
     order.refresh_from_db()
     assert order.status == "dispatched" and order.caregiver == second
     Order.objects.filter(pk=order.pk).update(dispatched_at=timezone.now() - timedelta(hours=2))
-    assert orders_sla_sweep() == {"timed_out": 1, "redispatched": 0, "escalated": 1}
+    assert orders_sla_sweep(actor=SYSTEM) == {"timed_out": 1, "redispatched": 0, "escalated": 1}
     order.refresh_from_db()
     assert order.status == "created" and order.escalated_at is not None
     reasons = list(order.timeline.values_list("reason", flat=True))

@@ -122,6 +122,16 @@ for _post in [
     PagePostCase(
         name="elders:create", make=make_elder, url=lambda e: "/elders/new/", data=_form, outsider_status=None
     ),
+    # The list's search form posts (so an ID number never reaches the URL): it answers with a token.
+    PagePostCase(
+        name="elders:list",
+        make=make_elder,
+        url=lambda e: "/elders/",
+        data=lambda c, e: {"id_number": id_number()},
+        outsider_status=None,
+        own=("county_admin_a", (302,)),
+        changes=False,
+    ),
     PagePostCase(
         name="elders:validate_id",
         make=make_elder,

@@ -117,7 +117,9 @@ def test_a_clear_value_export_records_which_elders_left(cast: Any) -> None:
     assert set(data["elders"]) == {str(a.public_id), str(b.public_id)}
 
 
-def test_a_second_import_in_the_same_county_while_one_runs_fails_clearly(cast: Any, tmp_path: Any) -> None:
+def test_a_second_import_in_the_same_county_while_one_runs_fails_clearly(
+    cast: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from django.core.cache import cache
 
     from yiyang.elders.importlock import BUSY_MESSAGE
@@ -127,13 +129,13 @@ def test_a_second_import_in_the_same_county_while_one_runs_fails_clearly(cast: A
     path = write_csv(tmp_path / "名册.csv", [row(cast, 身份证号=id_number())])
     page = _page(cast.county_admin_a)
     cache.set("elders-import-lock:321002", "another-running-job", 60)  # an import of county A is running
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, django_capture_on_commit_callbacks(execute=True):
         assert page.post("/elders/import/", {"file": fh, "mode": "good-rows"}).status_code == 302
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.message == BUSY_MESSAGE
     assert not Elder.objects.exists()
     cache.delete("elders-import-lock:321002")
-    with path.open("rb") as fh:
+    with path.open("rb") as fh, django_capture_on_commit_callbacks(execute=True):
         page.post("/elders/import/", {"file": fh, "mode": "good-rows"})
     assert ImportJob.objects.latest("pk").status == "done" and Elder.objects.count() == 1
     assert cache.get("elders-import-lock:321002") is None  # released after the run

@@ -267,6 +267,16 @@ for _name, _make, _body, _extra in _SERVE_CASES:
         ActionCase(route=_name, make=_make, body=_body, outsider="caregiver_b", own=SERVE, **_extra)
     )
 
+# A new confirmation code: the elder's family or a dispatcher in scope (county A's admin dispatches);
+# the family member of the cast is not this elder's family, so scope hides the order.
+register_action(
+    ActionCase(
+        route="order-confirmation-code",
+        make=_served("checked_out"),
+        hidden=("family",),
+        own=("county_admin_a", 200),
+    )
+)
 register_action(
     ActionCase(
         route="order-rate",

@@ -16,6 +16,7 @@ from yiyang.core.statemachine import IllegalTransition
 from yiyang.orders.models import FlagEvent, OrderEvent
 from yiyang.orders.services import flag_raise, flag_resolve, order_dispatch
 from yiyang.orders.tests.factories import make_order, make_world
+from yiyang.regions.scope import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_a_refused_dispatch_leaves_no_row_and_no_message(cast: Any) -> None:
 def test_a_flag_decision_is_a_row_in_the_flag_timeline(cast: Any) -> None:
     world = make_world(cast)
     order = make_order(world["elder"], world["item"], status="confirmed")
-    flag = flag_raise(order=order, code="far_check_in", message="签到位置偏远")
+    flag = flag_raise(order=order, code="far_check_in", message="签到位置偏远", actor=SYSTEM)
     flag_resolve(flag=flag, actor=cast.county_admin_a, decision="clear", reason="老人临时在女儿家")
     row = FlagEvent.objects.get(flag=flag)
     assert (row.from_label, row.to_label, row.reason) == (

@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +18,6 @@ from yiyang.providers.choices import CareHomeGrade, OrgType
 from yiyang.providers.models import Certificate, Organisation, ServiceItem, Staff
 from yiyang.providers.selectors import organisation_list, service_item_list, staff_list
 from yiyang.providers.services import organisation_create
-from yiyang.regions.models import Region
 
 
 class CertificateSerializer(serializers.ModelSerializer[Certificate]):
@@ -145,21 +143,13 @@ class OrganisationViewSet(  # ScopedViewMixin's declared attributes (as in audit
         s = OrganisationCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         data = s.validated_data
-        user: Any = request.user
-        codes = [data["region"], *data.get("regions_served", [])]
-        regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
-        for code in codes:
-            if code not in regions or not (
-                user.is_superuser or user.in_region_scope("providers.register", code)
-            ):
-                raise ValidationError({"region": [f"区划 {code} 不存在或不在管辖范围内"]})
         org = organisation_create(
-            actor=user,
+            actor=request.user,
             name=data["name"],
             uscc=data["uscc"],
             org_type=data["org_type"],
-            region=regions[data["region"]],
-            regions_served=[regions[c] for c in data.get("regions_served") or [data["region"]]],
+            region=data["region"],
+            regions_served=list(data.get("regions_served") or [data["region"]]),
             grade=data["grade"],
             phone=data["phone"],
             address=data["address"],

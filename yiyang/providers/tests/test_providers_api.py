@@ -11,6 +11,7 @@ from yiyang.core.identifiers import uscc_check_char
 from yiyang.orders.tests.factories import make_provider, make_staff
 from yiyang.providers.models import Organisation
 from yiyang.providers.services import staff_create
+from yiyang.regions.scope import SYSTEM
 
 
 def client(user: Any) -> APIClient:
@@ -53,7 +54,7 @@ def test_provider_admin_sees_only_their_organisation(cast: Any) -> None:
 def test_staff_are_listed_masked_with_certificates(cast: Any, django_assert_max_num_queries: Any) -> None:
     org = make_provider(cast.community_a1)
     staff_create(
-        actor=None, organisation=org, name="王秀兰", id_number="11010519491231002X", phone="13812345678"
+        actor=SYSTEM, organisation=org, name="王秀兰", id_number="11010519491231002X", phone="13812345678"
     )
     for _ in range(5):
         make_staff(org)

