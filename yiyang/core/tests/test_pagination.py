@@ -102,15 +102,3 @@ def test_a_page_size_that_is_not_a_whole_number_is_refused(cast: Any, api_as: An
         r = client.get("/api/v1/elders/", {"page_size": bad})
         assert r.status_code == 400 and "page_size" in r.json()["errors"], bad
     assert client.get("/api/v1/elders/", {"page_size": "5"}).status_code == 200
-
-
-@pytest.mark.django_db
-def test_a_number_as_a_cancel_reason_is_refused(cast: Any, api_as: Any) -> None:
-    from yiyang.orders.tests.factories import make_order, make_world
-
-    world = make_world(cast)
-    order = make_order(world["elder"], world["item"])
-    r = api_as(cast.county_admin_a).post(
-        f"/api/v1/orders/{order.public_id}/cancel/", {"reason": 0}, format="json"
-    )
-    assert r.status_code == 400 and "reason" in r.json()["errors"]

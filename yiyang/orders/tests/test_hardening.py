@@ -179,3 +179,15 @@ def test_photo_type_is_sniffed_and_stored_under_a_server_chosen_name(
     other.force_login(cast.county_admin_b)
     assert other.get(link).status_code == 404
     assert Client().get(link).status_code == 302  # anonymous: to the login page
+
+
+@pytest.mark.django_db
+def test_a_number_as_a_cancel_reason_is_refused(cast: Any, api_as: Any) -> None:
+    from yiyang.orders.tests.factories import make_order, make_world
+
+    world = make_world(cast)
+    order = make_order(world["elder"], world["item"])
+    r = api_as(cast.county_admin_a).post(
+        f"/api/v1/orders/{order.public_id}/cancel/", {"reason": 0}, format="json"
+    )
+    assert r.status_code == 400 and "reason" in r.json()["errors"]
