@@ -28,8 +28,8 @@ from django.apps import apps
 class Cast:
     """Regions: county A (广陵 321002) with street A1 and community A1a; county B (邗江 321003) with
     street B1 and community B1a; all under city 321000. Users: county admins of A and B, a street worker
-    of A1, a community worker of A1a, a city auditor, a caregiver and a family member in A, and
-    ``nobody`` (an account with no grant at all)."""
+    of A1, a community worker of A1a, a city auditor, a caregiver and a family member in A,
+    ``nobody`` (an account with no grant at all) and a city admin (the catalog and policy are the city's)."""
 
     city: Any
     county_a: Any
@@ -46,6 +46,7 @@ class Cast:
     caregiver: Any
     family: Any
     nobody: Any
+    city_admin: Any = None
     password: str = "Cast-Password-2026!"  # noqa: S105 (test accounts)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -116,6 +117,7 @@ def build_cast() -> Cast:
         caregiver=user("cast_caregiver", "caregiver", county_a),
         family=user("cast_family", "family", community_a1),
         nobody=user("cast_nobody", None, city),
+        city_admin=user("cast_city_admin", "city_admin", city),
     )
 
 

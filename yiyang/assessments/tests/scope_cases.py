@@ -4,6 +4,7 @@ from yiyang.assessments.models import Assessment, AssessmentAgency, ExternalAsse
 from yiyang.assessments.services import external_result_record
 from yiyang.assessments.tests.factories import make_agency, make_assessment, make_elder
 from yiyang.core.testing import ApiScopeCase, PageScopeCase, register_api, register_page
+from yiyang.regions.scope import SYSTEM
 
 
 def _assessment(cast, region):
@@ -27,7 +28,7 @@ def _external(cast, region):
         level=2,
         label="",
         assessed_on=date(2026, 1, 5),
-        actor=None,
+        actor=SYSTEM,
     )
 
 

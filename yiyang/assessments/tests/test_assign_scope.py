@@ -29,6 +29,8 @@ def test_api_refuses_assessors_whose_grants_do_not_cover_the_elder(api_as: Any, 
     from yiyang.assessments.tests.factories import make_assessor
 
     outsider = make_assessor(cast, "as_b_only", cast.county_b)
+    outsider.display_name = "邗江评估员"
+    outsider.save(update_fields=["display_name"])
     insider = mine.assessors.first()
     assert insider is not None
     mine.assessors.add(outsider)
@@ -41,4 +43,5 @@ def test_api_refuses_assessors_whose_grants_do_not_cover_the_elder(api_as: Any, 
         format="json",
     )
     assert response.status_code == 400
+    assert "邗江评估员" in response.content.decode()
     assert "as_b_only" not in response.content.decode()  # people are named by name, not login

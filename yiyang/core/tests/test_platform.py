@@ -92,19 +92,30 @@ def test_failed_job_is_recorded_with_the_error_scrubbed():
 
 
 def test_jobs_page_runs_a_job_now_and_audits_it(cast, django_capture_on_commit_callbacks):
-    client = Client()
-    client.force_login(cast.county_admin_a)
     from yiyang.audit.models import AuditEvent
 
+    url = "/jobs/yiyang.core.tasks.clear_expired_sessions/run/"
+    # A county admin holds jobs.run for the county, but a city-wide job is not theirs to start.
+    county = Client()
+    county.force_login(cast.county_admin_a)
     with django_capture_on_commit_callbacks(execute=True) as queued:
-        response = client.post("/jobs/yiyang.core.tasks.clear_expired_sessions/run/")
+        county.post(url)
+    assert not queued and not JobRun.objects.exists() and not AuditEvent.objects.filter(event="jobs.run")
+    # A system administrator starts it: queued after the commit and audited with the city's code.
+    admin = cast.city_admin
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(url)
     assert response.status_code == 302 and len(queued) == 1  # queued for after the commit
     assert JobRun.objects.filter(trigger="manual").count() == 1
     rows = list(AuditEvent.objects.filter(event="jobs.run"))
     assert len(rows) == 1
-    assert rows[0].actor_id == cast.county_admin_a.pk
+    assert rows[0].actor_id == admin.pk
     assert rows[0].data == {"job": "yiyang.core.tasks.clear_expired_sessions"}
-    assert rows[0].region_id == cast.county_admin_a.primary_grant().region_id
+    assert rows[0].region_id == cast.city.code
     assert "清理过期登录会话" in client.get("/jobs/").content.decode()
 
 

@@ -180,21 +180,30 @@ def _settled_settlement(cast, region):
 
 
 def _settlement_children(cast, settlement, other_region):
-    """The reproduced defect (issue 9): a county-A provider serving an elder of county B; the line
-    naming that elder must not reach county A's admin."""
+    """The reproduced defect (issue 9): a county-A provider serving an elder of county B. That elder's
+    order is settled through the service (which puts it on the provider's statement for county B,
+    decision 0006); neither the line nor a held-back order of county B may reach county A's admin
+    through county A's statement, its page, its held list or its export."""
     from datetime import datetime
 
+    from yiyang.orders.settlement import settlement_generate
+    from yiyang.regions.scope import SYSTEM
+
+    served = timezone.make_aware(datetime(2026, 10, 15, 10))
     elder = _elder_named(other_region, "邗江乙县老人")
-    order = make_order(elder, make_item(), provider=settlement.provider, status="settled")
-    _line(settlement, order)
-    # And one held back from the statement (an open flag), as the settlement page lists them.
+    order = make_order(
+        elder, make_item(), provider=settlement.provider, status="confirmed", checked_out_at=served
+    )
+    theirs, created = settlement_generate(
+        provider=settlement.provider, month=settlement.month, actor=SYSTEM, region=other_region
+    )
+    # The child row really exists, on B's statement (unless B's statement was made before, when the
+    # caller built county B's own world).
+    assert theirs.lines.filter(order=order).exists() or not created
+    # And one held back (an open flag), as the settlement page lists them.
     held_elder = _elder_named(other_region, "邗江乙县暂缓老人")
     held = make_order(
-        held_elder,
-        make_item(),
-        provider=settlement.provider,
-        status="confirmed",
-        checked_out_at=timezone.make_aware(datetime(2026, 10, 15, 10)),
+        held_elder, make_item(), provider=settlement.provider, status="confirmed", checked_out_at=served
     )
     OrderFlag.objects.create(order=held, code="short_service", message="服务时长不足")
     return [elder.name, str(elder.public_id), str(order.public_id), held_elder.name, str(held.public_id)]

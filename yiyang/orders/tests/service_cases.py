@@ -265,7 +265,6 @@ NOT_WRITES = {
     f"{S}.held_q": "query expression",
     f"{S}.parse_month": "parser",
     f"{S}.settleable_orders": "reader",
-    f"{S}.settlement_held_orders": "selector taking the user",
     f"{S}.settlement_xlsx": "export of a statement the caller already scoped",
     f"{S}.statement_county": "which county a statement is for",
 }

@@ -199,7 +199,7 @@ def _quota(cast, region):
     )
 
 
-_OK = ("county_admin_a", (302,))
+_OK = ("city_admin", (302,))  # the catalog is the city's (decision 0006)
 
 
 def _rule_form(cast, obj):
@@ -224,7 +224,7 @@ for _name, _make, _url, _data, _ok in [
         _item,
         lambda o: f"/services/manage/catalog/items/{o.public_id}/active/",
         lambda c, o: {"active": "0"},
-        ("county_admin_a", (302,)),
+        _OK,
     ),
     (
         "providers:rule_create",

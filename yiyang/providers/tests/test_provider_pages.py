@@ -400,9 +400,15 @@ def item_body(item: ServiceItem, **over: Any) -> dict[str, Any]:
     } | over
 
 
-def test_county_admin_edits_service_item_price(cast: Any) -> None:
+def test_city_admin_edits_service_item_price_and_a_county_admin_may_not(cast: Any) -> None:
     item = make_item(price_fen=6000)
-    c = login(cast.county_admin_a)
+    county = login(cast.county_admin_a)
+    assert county.get(f"{BASE}/catalog/items/{item.public_id}/edit/").status_code == 403
+    assert (
+        county.post(f"{BASE}/catalog/items/{item.public_id}/edit/", item_body(item, price="999")).status_code
+        == 403
+    )
+    c = login(cast.city_admin)
     assert 'value="60.00"' in c.get(f"{BASE}/catalog/items/{item.public_id}/edit/").content.decode()
     r = c.post(f"{BASE}/catalog/items/{item.public_id}/edit/", item_body(item, price="-1"))
     assert r.status_code == 400 and "指导价（元）：" in r.content.decode()
@@ -411,12 +417,12 @@ def test_county_admin_edits_service_item_price(cast: Any) -> None:
     item.refresh_from_db()
     assert item.price_fen == 6580
     (ev,) = events("providers.service_item_update")
-    assert ev.data["price_fen"] == {"from": 6000, "to": 6580} and ev.region_id is None
+    assert ev.data["price_fen"] == {"from": 6000, "to": 6580} and ev.region_id == cast.city.code
 
 
 def test_service_item_code_unique_and_deactivate_never_deletes(cast: Any) -> None:
     a, b = make_item(), make_item()
-    c = login(cast.county_admin_a)
+    c = login(cast.city_admin)
     r = c.post(f"{BASE}/catalog/items/{b.public_id}/edit/", item_body(b, code=a.code))
     assert r.status_code == 400 and "编码：该编码已被使用" in r.content.decode()
     r = c.post(f"{BASE}/catalog/items/new/", item_body(a, code="NEW1", name="新项目", price="12"))
@@ -453,7 +459,7 @@ def rule_body(**over: Any) -> dict[str, Any]:
 
 
 def test_subsidy_rule_percent_to_basis_points_and_validation(cast: Any) -> None:
-    c = login(cast.county_admin_a)
+    c = login(cast.city_admin)
     r = c.post(f"{BASE}/catalog/subsidy/new/", rule_body(percent="100.5"))
     assert r.status_code == 400 and "政府承担比例（%）：" in r.content.decode()
     r = c.post(f"{BASE}/catalog/subsidy/new/", rule_body(valid_to="2025-01-01"))
@@ -478,7 +484,7 @@ def test_subsidy_rule_percent_to_basis_points_and_validation(cast: Any) -> None:
 
 
 def test_monthly_quota_create_and_edit(cast: Any) -> None:
-    c = login(cast.county_admin_a)
+    c = login(cast.city_admin)
     body = {
         "category": "tekun_dispersed",
         "services_per_month": "8",
@@ -509,13 +515,13 @@ def test_change_and_audit_share_a_transaction(cast: Any, monkeypatch: Any) -> No
 
     monkeypatch.setattr(services, "audit_record", broken)
     with pytest.raises(RuntimeError):
-        services.service_item_update(actor=cast.county_admin_a, item=item, price_fen=9900)
+        services.service_item_update(actor=cast.city_admin, item=item, price_fen=9900)
     item.refresh_from_db()
     assert item.price_fen == 6000
     monkeypatch.undo()
     # A write refused by a rule leaves neither the change nor an audit record.
     other = make_item()
-    c = login(cast.county_admin_a)
+    c = login(cast.city_admin)
     c.post(f"{BASE}/catalog/items/{other.public_id}/edit/", item_body(other, code=item.code, price="99"))
     other.refresh_from_db()
     assert other.price_fen == 6000 and not events("providers.service_item_update")
