@@ -14,9 +14,10 @@ from yiyang.providers.models import ServiceItem
 pytestmark = pytest.mark.browser
 
 
-def test_county_admin_edits_service_item_price(page: Any, live_server: Any, cast: Any) -> None:
+def test_city_admin_edits_service_item_price(page: Any, live_server: Any, cast: Any) -> None:
+    """The catalog is the city's (decision 0006): the city admin edits a price in the browser."""
     item = make_item(price_fen=6000)
-    browser_login(page, live_server.url, "cast_county_a", cast.password)
+    browser_login(page, live_server.url, "cast_city_admin", cast.password)
     page.goto(f"{live_server.url}/services/catalog/")
     page.get_by_role("link", name=f"编辑 {item.name}").click()
     assert page.locator("h1").inner_text() == f"修改服务项目：{item.name}"
