@@ -13,7 +13,7 @@ class AssessmentsConfig(AppConfig):
         from yiyang.assessments.services import on_elder_status, on_elder_transfer
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.core.hooks import on_elder_status_changed
+        from yiyang.core.hooks import on_elder_status_changed, register_effect_labels
         from yiyang.core.tabs import register_tab
         from yiyang.elders.services import TRANSFER_HANDLERS
 
@@ -23,6 +23,7 @@ class AssessmentsConfig(AppConfig):
 
         # Death or move-out closes the elder's open assessments.
         on_elder_status_changed(on_elder_status)
+        register_effect_labels({"assessments_closed": "已关闭评估"})
 
         register_tab(
             key="assessments",

@@ -85,3 +85,17 @@ def on_elder_status_changed(
 ) -> Callable[[ElderStatusChanged], Effects]:
     """Subscribe to elder status changes (call from ``AppConfig.ready``)."""
     return elder_status_changed.subscribe(handler)
+
+
+# What a subscriber's effect keys mean, for people (the timeline stores the keys, pages show these).
+EFFECT_LABELS: dict[str, str] = {}
+
+
+def register_effect_labels(labels: dict[str, str]) -> None:
+    """A subscriber names its effect keys once, at start-up (``AppConfig.ready``)."""
+    EFFECT_LABELS.update(labels)
+
+
+def effects_text(effects: dict[str, Any] | None) -> str:
+    """「已取消工单 1 单、已关闭评估 1 项」: the effects of a status change as people read them."""
+    return "、".join(f"{EFFECT_LABELS.get(k, '其他')} {v}" for k, v in (effects or {}).items() if v)

@@ -195,6 +195,12 @@ class ElderStatusChange(TransitionEvent):
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="status_changes")
     effective_date = models.DateField("生效日期")
 
+    @property
+    def effects_text(self) -> str:
+        from yiyang.core.hooks import effects_text
+
+        return effects_text(self.data)
+
     subject_field: ClassVar[str] = "elder"
     status_labels: ClassVar[dict[str, str]] = dict(ElderStatus.choices)
 

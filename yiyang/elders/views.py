@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import View
 
 from yiyang.core.errors import DomainError
+from yiyang.core.hooks import effects_text
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate, querystring_without
 from yiyang.core.tabs import TABS, tab_context, tabs_for
 from yiyang.elders.exporting import elder_export_xlsx
@@ -376,7 +377,7 @@ class ElderStatusView(ScopedPageMixin, View):
                     _apply_errors(form, exc)
                 else:
                     change = elder.status_changes.order_by("-at", "-id").first()
-                    stopped = "；".join(f"{k}：{v}" for k, v in (change.data if change else {}).items())
+                    stopped = effects_text(change.data if change else None)
                     messages.success(
                         request,
                         f"状态已变更为“{elder.get_status_display()}”"

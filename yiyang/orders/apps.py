@@ -14,7 +14,7 @@ class OrdersConfig(AppConfig):
         from config.celery import app
         from yiyang.audit import events
         from yiyang.core import home, nav
-        from yiyang.core.hooks import on_elder_status_changed
+        from yiyang.core.hooks import on_elder_status_changed, register_effect_labels
         from yiyang.core.tabs import register_tab
 
         register_tab(
@@ -29,6 +29,7 @@ class OrdersConfig(AppConfig):
         from yiyang.orders.services import on_elder_status
 
         on_elder_status_changed(on_elder_status)
+        register_effect_labels({"orders_cancelled": "已取消工单", "orders_flagged": "已标记异常工单"})
         from yiyang.elders.services import TRANSFER_HANDLERS
         from yiyang.orders.services import on_elder_transfer
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from yiyang.core.hooks import ElderStatusChanged, elder_status_changed
@@ -37,6 +38,11 @@ def test_orders_subscriber_cancels_open_orders_on_move_out(cast: Any, world: dic
         )
     assert Order.objects.get(pk=waiting.pk).status == "cancelled"
     assert world["elder"].status_changes.get().data == {"orders_cancelled": 1, "orders_flagged": 0}
+    # People read what was stopped, not the effect keys.
+    page = Client()
+    page.force_login(cast.county_admin_a)
+    shown = page.get(f"/elders/{world['elder'].public_id}/?tab=status").content.decode()
+    assert "已取消工单 1" in shown and "orders_cancelled" not in shown
 
 
 def test_orders_subscriber_does_nothing_when_the_elder_becomes_active(
