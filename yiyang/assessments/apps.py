@@ -25,6 +25,12 @@ class AssessmentsConfig(AppConfig):
         on_elder_status_changed(on_elder_status)
         register_effect_labels({"assessments_closed": "已关闭评估"})
 
+        from yiyang.assessments.models import STANDARD_CHOICES, SignatureRole
+        from yiyang.core import labels
+
+        labels.register("assessment_standard", STANDARD_CHOICES)
+        labels.register("signature_role", SignatureRole)
+
         register_tab(
             key="assessments",
             title="能力评估",

@@ -11,6 +11,14 @@ class EldersConfig(AppConfig):
         from yiyang.core import home, nav
         from yiyang.elders import tasks  # noqa: F401  (registers the import job)
         from yiyang.elders.tabs import register_builtin_tabs
+        from yiyang.core import labels
+        from yiyang.elders.choices import Category, ElderStatus, LivingSituation, Relation
+
+        labels.register("elder_category", Category)
+        labels.register("elder_category", {"advanced_age": "高龄（80 岁以上）"})
+        labels.register("living_situation", LivingSituation)
+        labels.register("elder_status", ElderStatus)
+        labels.register("relation", Relation)
 
         nav.register(nav.NavItem("老年人信息库", "elders:list", "elders.view", section="老年人", order=10))
         nav.register(nav.NavItem("登记老年人", "elders:create", "elders.add", section="老年人", order=11))
