@@ -205,11 +205,8 @@ def _field_label(model: Any, name: str) -> str:
     name = re.sub(r"_(enc|masked|hash)$", "", name)
     if name in FIELD_NAMES:
         return FIELD_NAMES[name]
-    if model is not None:
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except Exception:
-            pass
+    if model is not None and any(f.name == name for f in model._meta.get_fields()):
+        return str(model._meta.get_field(name).verbose_name)
     return labels.label("field", name, default="其他信息")
 
 

@@ -68,7 +68,10 @@ class AuditEventDetailView(ScopedPageMixin, View):
         from yiyang.audit.models import AuditEvent
 
         event = get_scoped_or_404(
-            AuditEvent.objects.select_related("region", "actor"), request.user, self.required_perm, public_id=event_id
+            AuditEvent.objects.select_related("region", "actor"),
+            request.user,
+            self.required_perm,
+            public_id=event_id,
         )
         describe([event])
         return render(request, "audit/event.html", {"event": event})

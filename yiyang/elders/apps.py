@@ -8,11 +8,10 @@ class EldersConfig(AppConfig):
 
     def ready(self) -> None:
         from yiyang.audit import events
-        from yiyang.core import home, nav
+        from yiyang.core import home, labels, nav
         from yiyang.elders import tasks  # noqa: F401  (registers the import job)
-        from yiyang.elders.tabs import register_builtin_tabs
-        from yiyang.core import labels
         from yiyang.elders.choices import Category, ElderStatus, LivingSituation, Relation
+        from yiyang.elders.tabs import register_builtin_tabs
 
         labels.register("elder_category", Category)
         labels.register("elder_category", {"advanced_age": "高龄（80 岁以上）"})

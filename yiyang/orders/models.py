@@ -113,16 +113,16 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"{self.service_item} · {self.scheduled_start:%Y-%m-%d %H:%M}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.region_code and self.elder_id:
+            self.region_code = elder_region_code(self.elder_id)
+        super().save(*args, **kwargs)
+
     @property
     def number(self) -> str:
         """The short order number people read, print and quote on the phone (GD + the row number, never
         the UUID of the URLs)."""
         return f"GD{self.pk:08d}" if self.pk else ""
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.elder_id:
-            self.region_code = elder_region_code(self.elder_id)
-        super().save(*args, **kwargs)
 
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:

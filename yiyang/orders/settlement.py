@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
-from yiyang.core.money import bp_percent, share_fen, xlsx_append
+from yiyang.core.money import share_fen, xlsx_append
 from yiyang.core.statemachine import transition
 from yiyang.core.validators import as_domain_error
 from yiyang.core.validators import parse_month as validate_month_value
@@ -376,13 +376,20 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     ws = wb.create_sheet("支付清单", 0)
     wb.remove(wb.worksheets[1])
     year, mon = settlement.month.split("-")
-    county = (
-        Region.objects.filter(code=settlement.region_code).values_list("name", flat=True).first() or ""
-    )
+    county = Region.objects.filter(code=settlement.region_code).values_list("name", flat=True).first() or ""
     append_row(ws, [f"政府购买居家养老服务支付清单（{year} 年 {int(mon)} 月）"])
     ws["A1"].font = Font(bold=True, size=14)
     append_row(ws, ["服务机构", settlement.provider.name, "", "统一社会信用代码", settlement.provider.uscc])
-    append_row(ws, ["结算区县", county, "", "生成时间", timezone.localtime(settlement.created_at).strftime("%Y-%m-%d %H:%M")])
+    append_row(
+        ws,
+        [
+            "结算区县",
+            county,
+            "",
+            "生成时间",
+            timezone.localtime(settlement.created_at).strftime("%Y-%m-%d %H:%M"),
+        ],
+    )
     header = [
         "序号",
         "类型",
