@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.ExportView.as_view(), name="export"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
+    path("import/history/", views.ImportHistoryView.as_view(), name="import_history"),
     path("import/<uuid:job_id>/", views.ImportJobView.as_view(), name="import_job"),
     path("import/<uuid:job_id>/report.xlsx", views.ImportReportView.as_view(), name="import_report"),
     path("<uuid:elder_id>/", views.ElderDetailView.as_view(), name="detail"),

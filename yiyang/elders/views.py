@@ -493,9 +493,21 @@ class ImportTemplateView(ScopedPageMixin, View):
     required_perm = "elders.import"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(template_xlsx(), content_type=XLSX)
+        response = HttpResponse(template_xlsx(request.user), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
         return response
+
+
+class ImportHistoryView(ScopedPageMixin, View):
+    """Past imports in the user's region (who, when, file, counts, the downloadable report)."""
+
+    required_perm = "elders.import"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jobs = ImportJob.objects.restrict(request.user, self.required_perm).select_related(
+            "created_by", "region"
+        )
+        return render(request, "elders/import_history.html", {"page": paginate(request, jobs, 30)})
 
 
 def _job(request: HttpRequest, job_id: Any) -> ImportJob:
