@@ -30,6 +30,15 @@ class AssessmentsConfig(AppConfig):
 
         labels.register("assessment_standard", STANDARD_CHOICES)
         labels.register("signature_role", SignatureRole)
+        labels.register(
+            "assessment_standard_short",
+            {
+                "gbt42195": "国标 GB/T 42195",
+                "mzt039": "民政 MZ/T 039",
+                "ltc2021": "长护险失能等级",
+                "tekun6": "特困自理六项",
+            },
+        )
 
         register_tab(
             key="assessments",

@@ -166,6 +166,8 @@ def _value(key: str, value: Any, model: Any, regions: dict[str, str]) -> str:
         return f"{len(value)} 项"
     if key == "code":
         return labels.label("flag_code", value, default="")
+    if key == "category":
+        return labels.label("complaint_category", value, default="") or labels.label("elder_category", value)
     if key == "standard":
         return labels.label("assessment_standard", value)
     if key == "role":
@@ -184,7 +186,7 @@ def _value(key: str, value: Any, model: Any, regions: dict[str, str]) -> str:
             f = model._meta.get_field(target)
         except Exception:
             f = None
-        if f is not None and f.choices:
+        if f is not None and getattr(f, "choices", None):
             return labels.field_label(model, target, value)
     if isinstance(value, str) and UUID_RE.search(value):
         return "（编号略）"
@@ -208,6 +210,16 @@ def _field_label(model: Any, name: str) -> str:
     if model is not None and any(f.name == name for f in model._meta.get_fields()):
         return str(model._meta.get_field(name).verbose_name)
     return labels.label("field", name, default="其他信息")
+
+
+def _reason(model: Any, key: str, value: Any) -> str:
+    """A free-text reason as written; a reason that is a code of the object's ``reason`` field (an
+    assessment's 首次评估 …) by its label."""
+    if model is not None:
+        field_ = next((f for f in model._meta.get_fields() if f.name == key), None)
+        if field_ is not None and getattr(field_, "choices", None):
+            return labels.field_label(model, key, value)
+    return str(value)[:300]
 
 
 def describe(events: Iterable[Any]) -> list[Any]:
@@ -236,7 +248,7 @@ def describe(events: Iterable[Any]) -> list[Any]:
         data = e.data if isinstance(e.data, dict) else {}
         for key in REASON_KEYS:
             if data.get(key):
-                shown.reason = str(data[key])[:300]
+                shown.reason = _reason(model, key, data[key])
                 break
         details: list[tuple[str, str]] = []
         if "from" in data or "to" in data:

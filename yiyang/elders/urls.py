@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:elder_id>/", views.ElderDetailView.as_view(), name="detail"),
     path("<uuid:elder_id>/tab/<slug:key>/", views.ElderTabView.as_view(), name="tab"),
     path("<uuid:elder_id>/edit/", views.ElderEditView.as_view(), name="edit"),
+    path("<uuid:elder_id>/print/", views.ElderPrintView.as_view(), name="print"),
     path("<uuid:elder_id>/status/", views.ElderStatusView.as_view(), name="status"),
     path("<uuid:elder_id>/reveal/<slug:field_name>/", views.ElderRevealView.as_view(), name="reveal"),
 ]

@@ -277,6 +277,30 @@ class ElderDetailView(ScopedPageMixin, View):
         )
 
 
+class ElderPrintView(ScopedPageMixin, View):
+    """The printable elder record (A4): identifiers masked, labels in words, signature lines."""
+
+    required_perm = "elders.view"
+
+    def get(self, request: HttpRequest, elder_id: Any) -> HttpResponse:
+        elder = _elder(request, elder_id, self.required_perm)
+        today = timezone.localdate()
+        categories = [c.get_category_display() for c in elder.categories.all() if c.is_valid_on(today)]
+        if elder.age(today) >= 80:
+            categories.append("高龄（80 岁以上）")
+        return render(
+            request,
+            "elders/print.html",
+            {
+                "elder": elder,
+                "age": elder.age(today),
+                "categories": categories,
+                "contacts": list(elder.contacts.order_by("-is_emergency", "pk")),
+                "now": timezone.localtime(),
+            },
+        )
+
+
 class ElderTabView(ScopedPageMixin, View):
     """One tab's content (HTMX swap)."""
 

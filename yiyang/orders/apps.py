@@ -31,9 +31,11 @@ class OrdersConfig(AppConfig):
         on_elder_status_changed(on_elder_status)
         register_effect_labels({"orders_cancelled": "已取消工单", "orders_flagged": "已标记异常工单"})
         from yiyang.core import labels
-        from yiyang.orders.choices import FlagCode
+        from yiyang.orders.choices import ComplaintCategory, FlagCode, OrderStatus
 
         labels.register("flag_code", FlagCode)
+        labels.register("complaint_category", ComplaintCategory)
+        labels.register("order_status", OrderStatus)
         from yiyang.elders.services import TRANSFER_HANDLERS
         from yiyang.orders.services import on_elder_transfer
 
