@@ -22,8 +22,8 @@ from yiyang.elders.models import ElderContact
 from yiyang.elders.services import elder_change_status
 from yiyang.orders.complaints import complaint_handle, complaint_raise, complaint_resolve
 from yiyang.orders.settlement import settlement_generate
-from yiyang.orders.tests.test_flags_and_settlement import MONTH, accepted, serve
 from yiyang.orders.tests.factories import make_world
+from yiyang.orders.tests.test_flags_and_settlement import MONTH, accepted, serve
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 NAMES = {
@@ -81,11 +81,15 @@ def scene(cast: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
         user.save(update_fields=["display_name"])
     world = make_world(cast)
     elder = world["elder"]
-    ElderContact.objects.create(elder=elder, name="李明", relation="son", is_emergency=True, phone_masked="139****5678")
+    ElderContact.objects.create(
+        elder=elder, name="李明", relation="son", is_emergency=True, phone_masked="139****5678"
+    )
     order = serve(cast, accepted(world))
     complaint = complaint_raise(order=order, actor=cast.family, category="late", description="迟到半小时")
     complaint_handle(complaint=complaint, actor=cast.county_admin_a)
-    complaint_resolve(complaint=complaint, actor=cast.county_admin_a, outcome="dismissed", resolution="核实准时")
+    complaint_resolve(
+        complaint=complaint, actor=cast.county_admin_a, outcome="dismissed", resolution="核实准时"
+    )
     other = accepted(world)
     settlement, _ = settlement_generate(provider=world["org"], month=MONTH, actor=cast.county_admin_a)
     assessment = make_assessment(cast, cast.community_a1, status="completed", elder=elder)
@@ -112,10 +116,17 @@ def _pages(scene: dict[str, Any]) -> dict[str, list[str]]:
     e, o, c, s, a = (scene[k] for k in ("elder", "order", "complaint", "settlement", "assessment"))
     elder_pages = [
         f"/elders/{e.public_id}/",
-        *[f"/elders/{e.public_id}/?tab={t}" for t in ("overview", "categories", "contacts", "assessments", "orders", "status")],
+        *[
+            f"/elders/{e.public_id}/?tab={t}"
+            for t in ("overview", "categories", "contacts", "assessments", "orders", "status")
+        ],
         f"/elders/{e.public_id}/print/",
     ]
-    order_pages = ["/services/orders/", f"/services/orders/{o.public_id}/", f"/services/orders/{o.public_id}/print/"]
+    order_pages = [
+        "/services/orders/",
+        f"/services/orders/{o.public_id}/",
+        f"/services/orders/{o.public_id}/print/",
+    ]
     complaint_pages = [
         "/services/complaints/",
         f"/services/complaints/{c.public_id}/",
@@ -138,7 +149,15 @@ def _pages(scene: dict[str, Any]) -> dict[str, list[str]]:
             "/elders/import/",
             "/elders/import/history/",
         ],
-        "auditor": ["/", "/elders/", *elder_pages, *order_pages, *assessment_pages, *audit_pages, *settlement_pages],
+        "auditor": [
+            "/",
+            "/elders/",
+            *elder_pages,
+            *order_pages,
+            *assessment_pages,
+            *audit_pages,
+            *settlement_pages,
+        ],
         "street_worker_a1": ["/", "/elders/", *elder_pages, *order_pages, "/elders/import/history/"],
         "community_worker_a1": ["/", "/elders/", *elder_pages, *order_pages, *complaint_pages],
         "caregiver": ["/", "/services/m/", *order_pages],
@@ -147,7 +166,15 @@ def _pages(scene: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-ROLES = ["county_admin_a", "auditor", "street_worker_a1", "community_worker_a1", "caregiver", "family", "city_admin"]
+ROLES = [
+    "county_admin_a",
+    "auditor",
+    "street_worker_a1",
+    "community_worker_a1",
+    "caregiver",
+    "family",
+    "city_admin",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -181,6 +208,13 @@ def test_the_check_itself_finds_codes_usernames_and_uuids(cast: Any) -> None:
         "<p>7a4bacc5-1111-4222-8333-944455556666</p>"
     )
     text = visible_text(html)
-    assert set(pattern.findall(text)) >= {"created", "dispatched", "disabled", "gbt42195", "county_admin", cast.caregiver.username}
+    assert set(pattern.findall(text)) >= {
+        "created",
+        "dispatched",
+        "disabled",
+        "gbt42195",
+        "county_admin",
+        cast.caregiver.username,
+    }
     assert "checked_in" not in pattern.findall(text) and "rated" not in pattern.findall(text)
     assert UUID.findall(text)
