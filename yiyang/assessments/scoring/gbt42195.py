@@ -257,7 +257,7 @@ GROUPS: tuple[tuple[str, str, tuple[ItemSpec, ...]], ...] = (
                         "或者昏迷（意识丧失，随意运动丧失，对一般刺激全无反应）",
                     ),
                 ),
-                note="INTERPRETATION：分值 0 合并了昏睡与昏迷，只有昏迷适用“昏迷→完全失能”规则。",
+                note="说明：0 分包括昏睡与昏迷两种情况，只有昏迷适用“昏迷直接评定为完全失能”的规则。",
                 extra={"subcodes": B3_9_SUBCODES},
             ),
         ),

@@ -187,3 +187,23 @@ def test_import_history_lists_the_regions_imports_with_their_reports(cast: Any) 
     caregiver = Client()
     caregiver.force_login(cast.caregiver)
     assert caregiver.get("/elders/import/history/").status_code in (403, 404)
+
+
+def test_register_export_shows_labels_not_codes(cast: Any, tmp_path: Path) -> None:
+    run_import(
+        _xlsx(
+            tmp_path / "a.xlsx",
+            [_row(cast, 身份证号="321002194001010005", 类别="残疾、低保", 居住情况="空巢")],
+        ),
+        actor=cast.county_admin_a,
+    )
+    client = Client()
+    client.force_login(cast.county_admin_a)
+    rows = list(load_workbook(io.BytesIO(client.get("/elders/export.xlsx").content)).worksheets[0].values)
+    header, line = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert "类别" in header and "居住情况" in header
+    assert line["居住情况"] == "空巢" and line["状态"] == "在册"
+    assert set(str(line["类别"]).split("、")) == {"残疾（持残疾人证）", "低保", "高龄（80 岁以上）"}
+    text = " ".join(str(v) for v in rows[1] if v is not None)
+    for code in ("disabled", "dibao", "empty_nest", "active", "advanced_age"):
+        assert code not in text

@@ -218,3 +218,27 @@ def test_the_check_itself_finds_codes_usernames_and_uuids(cast: Any) -> None:
     }
     assert "checked_in" not in pattern.findall(text) and "rated" not in pattern.findall(text)
     assert UUID.findall(text)
+
+
+def test_printable_record_service_sheet_and_complaint_disposition(cast: Any, scene: dict[str, Any]) -> None:
+    """A bureau files them: the A4 sheets carry the short numbers, labels in words, masked identifiers,
+    the timeline and the signature and seal lines, and a print button (print.js, no inline script)."""
+    e, o, c = scene["elder"], scene["order"], scene["complaint"]
+    client = Client()
+    client.force_login(cast.county_admin_a)
+    record = visible_text(client.get(f"/elders/{e.public_id}/print/").content.decode())
+    assert "老年人基本信息档案" in record and e.id_number_masked in record and e.name in record
+    assert "儿子" in record and "139****5678" in record and "经办人（签字）" in record
+    sheet_html = client.get(f"/services/orders/{o.public_id}/print/").content.decode()
+    sheet = visible_text(sheet_html)
+    assert o.number in sheet and "居家养老上门服务记录单" in sheet
+    assert "服务中 → 待确认" in sheet and "服务人员（签字）" in sheet and "服务机构（盖章）" in sheet
+    assert "js/print.js" in sheet_html and "data-print" in sheet_html
+    disposition = visible_text(client.get(f"/services/complaints/{c.public_id}/print/").content.decode())
+    assert "养老服务投诉处理单" in disposition and f"TS{c.pk:08d}" in disposition
+    assert "超时/迟到" in disposition and "不属实" in disposition and "核实准时" in disposition
+    assert o.number in disposition and "审核人（签字）" in disposition and "民政部门（盖章）" in disposition
+    other = Client()
+    other.force_login(cast.county_admin_b)
+    for url in (f"/elders/{e.public_id}/print/", f"/services/orders/{o.public_id}/print/"):
+        assert other.get(url).status_code == 404
