@@ -131,14 +131,16 @@ def test_template_keeps_ids_as_text_and_offers_dropdowns_an_example_and_communit
         "与老人关系",
     ):
         assert header in headers
-    col = {h.rstrip("*"): i + 1 for i, h in enumerate(headers)}
+    col = {str(h).rstrip("*"): i + 1 for i, h in enumerate(headers)}
     for header in ("身份证号", "联系电话", "所属社区代码", "紧急联系人电话"):
         assert ws.cell(row=3, column=col[header]).number_format == "@"
         assert ws.cell(row=500, column=col[header]).number_format == "@"
     example = [c.value for c in ws[2]]
     assert str(example[0]).startswith("示例") and len(str(example[col["身份证号"] - 1])) == 18
     ranges = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    letters = {h: ws.cell(row=1, column=i).column_letter for h, i in col.items()}
+    from openpyxl.utils import get_column_letter
+
+    letters = {h: get_column_letter(i) for h, i in col.items()}
     for header in ("居住情况", "类别", "与老人关系", "所属社区代码"):
         assert any(r.startswith(f"{letters[header]}2:") for r in ranges), header
     options = wb["选项"]

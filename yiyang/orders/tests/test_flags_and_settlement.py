@@ -487,10 +487,10 @@ def test_settling_a_month_that_has_not_ended_is_refused(
 
     page = Client()
     page.force_login(cast.county_admin_a)
-    r = page.post(
+    answer = page.post(
         "/services/settlements/", {"provider": str(world["org"].public_id), "month": this_month}, follow=True
     )
-    assert "尚未结束，不能结算" in r.content.decode()
+    assert "尚未结束，不能结算" in answer.content.decode()
     assert not Settlement.objects.exists()
     last = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     made, created = module.settlement_generate(provider=world["org"], month=last, actor=cast.county_admin_a)
