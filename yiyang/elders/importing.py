@@ -66,7 +66,12 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("lng", "经度", False, "如 119.452"),
     ("lat", "纬度", False, "如 32.394"),
     ("living_situation", "居住情况", False, "、".join(LivingSituation.labels)),
-    ("categories", "类别", False, "可多个，用、或；分隔：" + "、".join(Category.labels)),
+    (
+        "categories",
+        "类别",
+        False,
+        "可多个，用、或；分隔：" + "、".join(Category.labels) + "（高龄由出生日期自动得出，无需填写）",
+    ),
     ("contact_name", "紧急联系人姓名", False, "选填；填写则作为紧急联系人登记（同名联系人再次导入即更新）"),
     ("contact_phone", "紧急联系人电话", False, "手机 11 位或带区号的固定电话"),
     ("contact_relation", "与老人关系", False, "、".join(Relation.labels)),
