@@ -30,6 +30,7 @@ class AssessmentsConfig(AppConfig):
 
         labels.register("assessment_standard", STANDARD_CHOICES)
         labels.register("signature_role", SignatureRole)
+        labels.register("model", {"assessments.assessmentsignature": "评估签名"})
         labels.register(
             "assessment_standard_short",
             {

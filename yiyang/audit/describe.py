@@ -59,6 +59,7 @@ KEY_LABELS: dict[str, str] = {
     "elders": "涉及老人",
     "government_bp": "政府补贴比例",
     "code": "类型",
+    "complaint_status": "投诉状态",
 }
 REASON_KEYS = ("reason", "note")
 # never shown, whatever the value: identifiers and personal values
@@ -164,6 +165,8 @@ def _value(key: str, value: Any, model: Any, regions: dict[str, str]) -> str:
         return f"{len(value)} 项" if key == "warnings" else f"{len(value)} 人"
     if key == "items" and isinstance(value, dict | list):
         return f"{len(value)} 项"
+    if key == "complaint_status":
+        return labels.label("complaint_status", value)
     if key == "code":
         return labels.label("flag_code", value, default="")
     if key == "category":
@@ -222,6 +225,17 @@ def _reason(model: Any, key: str, value: Any) -> str:
     return str(value)[:300]
 
 
+def _model_label(object_type: str, model: Any) -> str:
+    """The object type in words: the model's Chinese verbose name, or the label its app registered
+    (``labels.register("model", …)``) for a model named in English."""
+    if model is None:
+        return ""
+    name = str(model._meta.verbose_name)
+    if re.search(r"[\u4e00-\u9fff]", name):
+        return name
+    return labels.label("model", object_type, default="记录")
+
+
 def describe(events: Iterable[Any]) -> list[Any]:
     """Attach ``.shown`` (a ``Described``) to each event and return them as a list."""
     events = list(events)
@@ -239,7 +253,7 @@ def describe(events: Iterable[Any]) -> list[Any]:
     for e in events:
         model = _model(e.object_type)
         shown = Described()
-        shown.object_label = str(model._meta.verbose_name) if model is not None else ""
+        shown.object_label = _model_label(e.object_type, model)
         shown.object_name = names.get((e.object_type, e.object_id), "")
         if e.actor_id and getattr(e, "actor", None) is not None:
             shown.actor = labels.person(e.actor)
@@ -251,7 +265,7 @@ def describe(events: Iterable[Any]) -> list[Any]:
                 shown.reason = _reason(model, key, data[key])
                 break
         details: list[tuple[str, str]] = []
-        if "from" in data or "to" in data:
+        if ("from" in data or "to" in data) and data.get("from") != data.get("to"):
             details.append(
                 (
                     "变更",
