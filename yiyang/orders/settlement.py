@@ -377,7 +377,7 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
     wb.remove(wb.worksheets[1])
     year, mon = settlement.month.split("-")
     county = Region.objects.filter(code=settlement.region_code).values_list("name", flat=True).first() or ""
-    append_row(ws, [f"政府购买居家养老服务支付清单（{year} 年 {int(mon)} 月）"])
+    append_row(ws, [f"政府购买居家养老服务支付清单（{year} 年 {int(mon)} 月，{settlement.month}）"])
     ws["A1"].font = Font(bold=True, size=14)
     append_row(ws, ["服务机构", settlement.provider.name, "", "统一社会信用代码", settlement.provider.uscc])
     append_row(
