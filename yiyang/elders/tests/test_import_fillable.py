@@ -158,7 +158,7 @@ def test_template_keeps_ids_as_text_and_offers_dropdowns_an_example_and_communit
     path = tmp_path / "filled.xlsx"
     wb.save(path)
     report = run_import(path, actor=cast.county_admin_a)
-    assert (report.created, report.failed) == (1, 0)
+    assert (report.created, report.failed, report.total) == (1, 0, 1)  # the example row is not counted
     assert list(Elder.objects.values_list("name", flat=True)) == ["钱桂英"]
 
 
