@@ -60,6 +60,7 @@ KEY_LABELS: dict[str, str] = {
     "government_bp": "政府补贴比例",
     "code": "类型",
     "complaint_status": "投诉状态",
+    "changes": "修改前后",
 }
 REASON_KEYS = ("reason", "note")
 # never shown, whatever the value: identifiers and personal values
@@ -165,6 +166,12 @@ def _value(key: str, value: Any, model: Any, regions: dict[str, str]) -> str:
         return f"{len(value)} 项" if key == "warnings" else f"{len(value)} 人"
     if key == "items" and isinstance(value, dict | list):
         return f"{len(value)} 项"
+    if key == "changes" and isinstance(value, dict):
+        return "；".join(
+            f"{_field_label(model, f)}：{_choice(model, f, ch.get('from'))} → {_choice(model, f, ch.get('to'))}"
+            for f, ch in value.items()
+            if isinstance(ch, dict) and not HIDDEN.search(f)
+        )
     if key == "complaint_status":
         return labels.label("complaint_status", value)
     if key == "code":
@@ -196,6 +203,16 @@ def _value(key: str, value: Any, model: Any, regions: dict[str, str]) -> str:
     if isinstance(value, dict | list):
         return f"{len(value)} 项"
     return str(value)
+
+
+def _choice(model: Any, name: str, value: Any) -> str:
+    """A changed value by its label when the field has choices; other values are not shown."""
+    field_ = (
+        next((f for f in model._meta.get_fields() if f.name == name), None) if model is not None else None
+    )
+    if field_ is not None and getattr(field_, "choices", None):
+        return labels.field_label(model, name, value)
+    return "（略）"
 
 
 def _bp(bp: Any) -> str:

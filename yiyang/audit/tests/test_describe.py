@@ -4,6 +4,7 @@ UUID or a Python dict."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -45,6 +46,9 @@ def test_audit_list_names_the_object_masked_and_summarises_the_change(cast: Any)
         obj=elder,
         data={"fields": ["phone_enc", "living_situation", "id_number_hash"], "reason": "电话变更"},
     )
+    from yiyang.elders.services import elder_update
+
+    elder_update(actor=actor, elder=elder, living_situation="empty_nest")
     client = Client()
     client.force_login(cast.auditor)
     html = _page(client, "/audit/")
@@ -54,6 +58,8 @@ def test_audit_list_names_the_object_masked_and_summarises_the_change(cast: Any)
     assert "变更：在册 → 已故" in table and "同时处理：已取消工单 2" in table and "家属报告去世" in table
     assert "行数：21" in table and "含完整身份证号等：是" in table
     assert "修改的项目：电话、居住情况、身份证号" in table and "电话变更" in table
+    assert re.search(r"修改前后：居住情况：[^<；]+ → 空巢", table)
+    assert "empty_nest" not in table
     for code in ("elders.elder", "active", "deceased", str(elder.public_id)[:8], "{'", "phone_enc"):
         assert code not in table, code
     from yiyang.audit.models import AuditEvent
