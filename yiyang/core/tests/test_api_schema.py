@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -24,6 +26,8 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     response_headers_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
 ]
 # Calls that would revoke the token the other generated cases use (covered by the accounts tests).
 SKIPPED = {("POST", "/api/v1/auth/logout/"), ("DELETE", "/api/v1/auth/token/")}
