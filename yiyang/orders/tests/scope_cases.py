@@ -400,6 +400,11 @@ for _post in [
         data=lambda c, o: {"op": "cancel", "reason": "老人住院"},
     ),
     PagePostCase(
+        name="orders:confirmation_code",
+        make=_served("checked_out"),
+        url=lambda o: f"/services/orders/{o.public_id}/confirmation-code/",
+    ),
+    PagePostCase(
         name="orders:dispatch",
         make=_dispatchable,
         url=lambda o: "/services/dispatch/",
