@@ -61,6 +61,13 @@ register_page(
     )
 )
 register_page(
+    PageScopeCase(
+        name="orders:confirmation_code",
+        make=_order,
+        url=lambda o: f"/services/orders/{o.public_id}/confirmation-code/",
+    )
+)
+register_page(
     PageScopeCase(name="orders:detail", make=_order, url=lambda o: f"/services/orders/{o.public_id}/")
 )
 register_page(

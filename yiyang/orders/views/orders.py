@@ -114,11 +114,9 @@ class OrderDetailView(ScopedPageMixin, View):
 
 
 class ConfirmationCodeView(ScopedPageMixin, View):
-    """POST only: a new elder confirmation code (the old one void, wrong tries reset), by the elder's
+    """A new elder confirmation code (the old one void, wrong tries reset), by the elder's
     family (from their page) or a dispatcher (from the order page) — ``order_confirmation_code_renew``,
     the same service as ``POST /api/v1/orders/{id}/confirmation-code/``."""
-
-    http_method_names = ["post"]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # Either permission opens the page (ScopedPageMixin checks one); scope is decided by the service.
@@ -128,12 +126,33 @@ class ConfirmationCodeView(ScopedPageMixin, View):
             raise PermissionDenied
         return View.dispatch(self, request, *args, **kwargs)
 
-    def post(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+    def _order(self, request: HttpRequest, order_id: Any) -> tuple[Order, bool]:
         dispatcher = request.user.has_perm("orders.dispatch") and "provider_admin" not in roles(request.user)
         perm = "orders.dispatch" if dispatcher else "orders.confirm"
         order = get_scoped_or_404(
-            Order.objects.select_related("elder"), request.user, perm, public_id=order_id
+            Order.objects.select_related("elder", "service_item"), request.user, perm, public_id=order_id
         )
+        return order, dispatcher
+
+    def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        """The confirmation step (also where the buttons post from): the code's state and the button."""
+        order, dispatcher = self._order(request, order_id)
+        return render(
+            request,
+            "orders/confirmation_code.html",
+            {
+                "order": order,
+                "renewable": order.status not in CODE_DONE,
+                "locked": services.confirmation_code_locked(order),
+                "expired": timezone.now() >= services.confirmation_code_expires_at(order),
+                "back": reverse("orders:detail", args=[order.public_id])
+                if dispatcher
+                else reverse("orders:family"),
+            },
+        )
+
+    def post(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        order, dispatcher = self._order(request, order_id)
         try:
             services.order_confirmation_code_renew(order=order, actor=request.user)
             messages.success(request, f"已重新生成确认码：{order.confirmation_code}，原确认码作废")
