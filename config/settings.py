@@ -222,11 +222,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "yiyang.core.parsers.SafeJSONParser",
-        "yiyang.core.parsers.SafeFormParser",
-        "yiyang.core.parsers.SafeMultiPartParser",
-    ],
+    # JSON only: a form or multipart body cannot carry null, numbers or nested objects, so the schema's
+    # types would not hold. Uploads declare SafeMultiPartParser on their action (orders' photo).
+    "DEFAULT_PARSER_CLASSES": ["yiyang.core.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "yiyang.core.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -262,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "yiyang.core.schema.add_error_responses",
+        "yiyang.core.schema.state_text_rules",
     ],
 }
 
