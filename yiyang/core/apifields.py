@@ -13,18 +13,22 @@ service as before.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.identifiers import IdentifierError, normalize_phone, parse_resident_id, validate_uscc
 from yiyang.core.regioncodes import REGION_CODE_PATTERN
 
 RESIDENT_ID_FORMAT = "cn-resident-id"
 RESIDENT_ID_PATTERN = r"^([0-9]{17}[0-9Xx]|[0-9]{15})$"
 USCC_FORMAT = "cn-uscc"
-USCC_PATTERN = r"^[1-9ANY][0-9]{7}[0-9A-HJ-NP-RTUWXY]{10}$"
+# Letters in either case (stored upper-case).
+USCC_PATTERN = r"^[1-9ANYany][0-9]{7}[0-9A-HJ-NP-RTUWXYa-hj-np-rtuwxy]{10}$"
 PHONE_FORMAT = "cn-phone"
 # A mobile (11 digits, 13–19), or a landline: 010/02X + 7–8 digits, or a 4-digit area code + 7–8 digits,
 # an optional dash between area and number (``normalize_phone``'s rules without separators or prefixes).
@@ -35,7 +39,29 @@ PHONE_PATTERN = (
 PHONE_OR_BLANK_PATTERN = PHONE_PATTERN.replace("^(", "^(|", 1)
 
 
-def _field(fmt: str | None, pattern: str, max_length: int, message: str) -> type[serializers.CharField]:
+class _Shape:
+    """Refuses what ``pattern`` refuses, with the identifier parser's own reason where it has one (length,
+    format, check digit…), else ``message``."""
+
+    def __init__(self, pattern: str, message: str, explain: Callable[[str], Any] | None) -> None:
+        self.regex = re.compile(pattern)
+        self.message = message
+        self.explain = explain
+
+    def __call__(self, value: str) -> None:
+        if self.regex.search(value):
+            return
+        if self.explain is not None:
+            try:
+                self.explain(value)
+            except IdentifierError as exc:
+                raise ValidationError(exc.message) from None
+        raise ValidationError(self.message)
+
+
+def _field(
+    fmt: str | None, pattern: str, max_length: int, message: str, explain: Callable[[str], Any] | None = None
+) -> type[serializers.CharField]:
     schema: dict[str, Any] = {"type": "string", "pattern": pattern, "maxLength": max_length}
     if fmt:
         schema["format"] = fmt
@@ -45,7 +71,7 @@ def _field(fmt: str | None, pattern: str, max_length: int, message: str) -> type
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("max_length", max_length)
             super().__init__(**kwargs)
-            self.validators.append(RegexValidator(pattern, message))
+            self.validators.append(_Shape(pattern, message, explain))
 
     return Field
 
@@ -55,6 +81,7 @@ ResidentIdField = _field(
     RESIDENT_ID_PATTERN,
     18,
     "身份证号码应为 18 位（末位可为 X）或旧版 15 位数字",
+    parse_resident_id,
 )
 ResidentIdField.__name__ = "ResidentIdField"
 UsccField = _field(
@@ -62,6 +89,7 @@ UsccField = _field(
     USCC_PATTERN,
     18,
     "统一社会信用代码应为 18 位（登记管理部门码 1–9/A/N/Y，不使用 I、O、Z、S、V）",
+    validate_uscc,
 )
 UsccField.__name__ = "UsccField"
 PhoneField = _field(
@@ -69,6 +97,7 @@ PhoneField = _field(
     PHONE_OR_BLANK_PATTERN,
     13,
     "电话号码应为 11 位手机号码，或区号加 7–8 位本地号码（如 0514-87654321）",
+    normalize_phone,
 )
 PhoneField.__name__ = "PhoneField"
 RegionCodeField = _field(
