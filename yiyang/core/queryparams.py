@@ -140,8 +140,8 @@ class Param:
             text = raw.upper().replace("Z", "+00:00")
             if text[17:19] == "60":  # a leap second: the next instant
                 text = text[:17] + "59" + text[19:]
-            value = datetime.fromisoformat(text)  # ValueError for 2026-02-30
-            return min(max(value, _EARLIEST), _LATEST)
+            when = datetime.fromisoformat(text)  # ValueError for 2026-02-30
+            return min(max(when, _EARLIEST), _LATEST)
         if len(raw) > self.schema["maxLength"] or (self.required and not raw):
             raise ValueError
         if "pattern" in self.schema and not re.search(self.schema["pattern"], raw):

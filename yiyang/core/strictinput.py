@@ -36,7 +36,7 @@ def install() -> None:
             raise ValidationError(NUL_MESSAGE, code="nul")
         return loose(self, data)
 
-    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign]
+    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]
 
     # A UUID is text (DRF also takes an integer, and so ``false`` as UUID 0); a number is not a boolean.
     loose_uuid = fields.UUIDField.to_internal_value
@@ -46,7 +46,7 @@ def install() -> None:
             self.fail("invalid", value=data)
         return loose_uuid(self, data)
 
-    fields.UUIDField.to_internal_value = uuid_to_internal_value  # type: ignore[method-assign]
+    fields.UUIDField.to_internal_value = uuid_to_internal_value  # type: ignore[method-assign,assignment]
     for number in (fields.IntegerField, fields.FloatField, fields.DecimalField):
         _refuse_booleans(number)
 
@@ -58,7 +58,7 @@ def install() -> None:
             raise ValidationError(NUL_MESSAGE, code="nul")
         return loose_json(self, data)
 
-    fields.JSONField.to_internal_value = json_to_internal_value  # type: ignore[method-assign]
+    fields.JSONField.to_internal_value = json_to_internal_value  # type: ignore[method-assign,assignment]
     fields.CharField.default_error_messages = {
         **fields.CharField.default_error_messages,
         "invalid": "应为文本",

@@ -831,7 +831,10 @@ class CountyPricesView(ScopedPageMixin, View):
             return redirect(back)
         try:
             services.service_price_override_set(
-                actor=request.user, item=item, region=county, price_fen=None if clear else to_fen(price)
+                actor=request.user,
+                item=item,
+                region=county,
+                price_fen=None if clear or price is None else to_fen(price),
             )
         except DomainError as exc:
             messages.error(request, exc.message)

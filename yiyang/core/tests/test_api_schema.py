@@ -37,10 +37,11 @@ def _fails_only_its_check_digit(field: str, value: Any) -> bool:
     from yiyang.core.apifields import RESIDENT_ID_PATTERN, USCC_PATTERN
     from yiyang.core.identifiers import IdentifierError, parse_resident_id, validate_uscc
 
-    pattern, parse = {
+    checks: dict[str, tuple[str, Any]] = {
         "id_number": (RESIDENT_ID_PATTERN, parse_resident_id),
         "uscc": (USCC_PATTERN, validate_uscc),
-    }[field]
+    }
+    pattern, parse = checks[field]
     if not isinstance(value, str) or not re.fullmatch(pattern, value):
         return False
     try:
