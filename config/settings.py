@@ -143,6 +143,10 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("YIYANG_LOGIN_LOCKOUT_MINUTES", "15")
 # Failed logins from one client address within LOCKOUT_MINUTES before it gets 429 (counted in the cache:
 # Redis in production, so every worker shares the count).
 LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("YIYANG_LOGIN_MAX_FAILURES_PER_IP", "20"))
+# Count failed logins per client address from the last X-Forwarded-For entry instead of REMOTE_ADDR.
+# Only behind a reverse proxy that sets the header (nginx: $proxy_add_x_forwarded_for); without a proxy
+# the header is client-controlled, so it stays off by default.
+LOGIN_TRUST_X_FORWARDED_FOR = env_bool("YIYANG_LOGIN_TRUST_X_FORWARDED_FOR", False)
 
 # Sessions expire after 30 idle minutes (and when the browser closes).
 SESSION_COOKIE_AGE = int(os.environ.get("YIYANG_SESSION_MINUTES", "30")) * 60
@@ -157,6 +161,17 @@ YIYANG_COUNT_CAP = int(os.environ.get("YIYANG_COUNT_CAP", "10000"))
 # API_TOKEN_MAX_HOURS after they were issued.
 API_TOKEN_HOURS = int(os.environ.get("YIYANG_API_TOKEN_HOURS", "12"))
 API_TOKEN_MAX_HOURS = int(os.environ.get("YIYANG_API_TOKEN_MAX_HOURS", "72"))
+
+# Orders. The elder's 6-digit confirmation code locks after ORDERS_CONFIRMATION_MAX_TRIES wrong entries
+# and expires ORDERS_CONFIRMATION_CODE_HOURS after it was issued (both renewable by the caregiver, the
+# family or the dispatcher).
+ORDERS_CONFIRMATION_MAX_TRIES = int(os.environ.get("YIYANG_ORDERS_CONFIRMATION_MAX_TRIES", "5"))
+ORDERS_CONFIRMATION_CODE_HOURS = int(os.environ.get("YIYANG_ORDERS_CONFIRMATION_CODE_HOURS", "24"))
+# A scheduled start, check-in or check-out time more than this many minutes before it reached the server
+# is accepted but flagged as backdated (the order's scheduled start is refused).
+ORDERS_BACKDATE_TOLERANCE_MIN = int(os.environ.get("YIYANG_ORDERS_BACKDATE_TOLERANCE_MIN", "10"))
+# After this many declined or expired dispatches an order goes back to the dispatcher's queue.
+ORDERS_MAX_DISPATCH_ATTEMPTS = int(os.environ.get("YIYANG_ORDERS_MAX_DISPATCH_ATTEMPTS", "3"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -207,11 +222,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "yiyang.core.parsers.SafeJSONParser",
-        "yiyang.core.parsers.SafeFormParser",
-        "yiyang.core.parsers.SafeMultiPartParser",
-    ],
+    # JSON only: a form or multipart body cannot carry null, numbers or nested objects, so the schema's
+    # types would not hold. Uploads declare SafeMultiPartParser on their action (orders' photo).
+    "DEFAULT_PARSER_CLASSES": ["yiyang.core.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "yiyang.core.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -247,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "yiyang.core.schema.add_error_responses",
+        "yiyang.core.schema.state_text_rules",
     ],
 }
 

@@ -76,7 +76,7 @@ def _unhit(key: str) -> None:
 
 def client_address(request: Any) -> str:
     meta = getattr(request, "META", None) or {}
-    if getattr(settings, "LOGIN_TRUST_X_FORWARDED_FOR", False):
+    if settings.LOGIN_TRUST_X_FORWARDED_FOR:
         forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
         if forwarded:
             return forwarded

@@ -16,6 +16,9 @@ class CoreConfig(AppConfig):
         )
 
         assert checks.check_secrets  # registered with the system checks (check --deploy)
+        from yiyang.core import strictinput
+
+        strictinput.install()  # API text fields refuse numbers and other JSON types
 
         assert tasks.clear_expired_sessions and tasks.deliver_outbox
         outbox.register_channel("notifications", channels.deliver_notification, label="站内通知")

@@ -44,3 +44,11 @@ class OutOfScope(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "permission_denied"
+
+
+def missing_reference(field: str, message: str) -> OutOfScope:
+    """A row the request body names (an elder, a service item, a region, a provider…) does not exist or is
+    outside the caller's scope: 404 as the row's own URL would answer, with the field named in ``errors``.
+    A well-formed id that names nothing is not malformed data (400), and the OpenAPI schema cannot state
+    which ids exist."""
+    return OutOfScope(message, errors={field: [message]})

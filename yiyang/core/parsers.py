@@ -1,5 +1,5 @@
-"""Body parsers that refuse NUL characters (PostgreSQL cannot store them; they are never legitimate
-input), bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413) and JSON nested deeper than ``MAX_JSON_DEPTH``
+"""Body parsers that refuse NUL characters in form bodies (PostgreSQL cannot store them; they are never
+legitimate input; in JSON the fields refuse them, see ``yiyang.core.strictinput``), bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413) and JSON nested deeper than ``MAX_JSON_DEPTH``
 (400) — never a 500. The query string is checked by ``yiyang.core.middleware.RejectNulMiddleware``."""
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ class SafeJSONParser(JSONParser):
             raise too_large() from exc
         if json_depth_exceeds(data):
             raise ParseError(DEPTH_MESSAGE)
-        if contains_nul(data):
-            raise ParseError(NUL_MESSAGE)
+        # NUL in JSON is refused by the fields that read it (yiyang.core.strictinput: every text and JSON
+        # field), with the field named; members the endpoint does not read are ignored, as any other.
         return data
 
 

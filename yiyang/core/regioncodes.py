@@ -17,6 +17,7 @@ import re
 from typing import Literal
 
 __all__ = [
+    "REGION_CODE_PATTERN",
     "RegionLevel",
     "ancestor_codes",
     "normalize_region_code",
@@ -31,6 +32,17 @@ RegionLevel = Literal["province", "city", "county", "town", "village"]
 
 _ACCEPTED_LENGTHS = (2, 4, 6, 9, 12)
 _DIGITS_RE = re.compile(r"[0-9]+")
+
+# The codes ``normalize_region_code`` accepts, as one regular expression (without look-arounds, so an
+# OpenAPI ``pattern`` and a test-data generator can use it): 2/4/6/9/12 digits, province not 00, a town
+# only below a prefecture or county, a village only below a town.
+_P = r"(0[1-9]|[1-9][0-9])"
+_NONZERO4 = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_NONZERO3 = r"([1-9][0-9]{2}|0[1-9][0-9]|00[1-9])"
+REGION_CODE_PATTERN = (
+    rf"^{_P}([0-9]{{2}}|[0-9]{{4}}|[0-9]{{4}}000|{_NONZERO4}{_NONZERO3}"
+    rf"|[0-9]{{4}}000000|{_NONZERO4}{_NONZERO3}[0-9]{{3}})?$"
+)
 
 
 def normalize_region_code(code: str) -> str:

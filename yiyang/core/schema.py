@@ -58,3 +58,52 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+NUL_FREE = r"^[^\u0000]*$"
+# DRF trims text fields and refuses a blank required one: at least one character that is not white space.
+NUL_FREE_NOT_BLANK = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
+
+
+def _state_text_rules(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _state_text_rules(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if (
+        node.get("type") == "string"
+        and not node.get("readOnly")
+        and not {"pattern", "format", "enum"} & node.keys()
+    ):
+        node["pattern"] = NUL_FREE_NOT_BLANK if node.get("minLength", 0) >= 1 else NUL_FREE
+    for value in node.values():
+        if isinstance(value, dict | list):
+            _state_text_rules(value)
+
+
+def _require_raw_body(body: dict[str, Any]) -> None:
+    """A raw request schema (``extend_schema(request={media: {...}})``) whose every variant requires members
+    needs a body, as drf-spectacular decides for a serializer with required fields."""
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        variants = schema.get("oneOf") or ([schema] if "$ref" not in schema else [])
+        if variants and all(v.get("required") for v in variants):
+            body["required"] = True
+
+
+def state_text_rules(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Request text the API refuses, stated as ``pattern`` on every request string without one: no NUL
+    (``yiyang.core.strictinput``), and for a required one at least one visible character (DRF trims white
+    space, then refuses blank). Fields with their own rule (names, free text, identifiers) carry it
+    already (``yiyang.core.validators``, ``yiyang.core.apifields``)."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _state_text_rules(schema)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                _state_text_rules(operation["requestBody"])
+                _require_raw_body(operation["requestBody"])
+    return result

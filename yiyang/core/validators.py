@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -49,11 +50,27 @@ def _bad_char(ch: str, *, multiline: bool) -> str | None:
     category = unicodedata.category(ch)
     if category == "Cc":
         return "控制字符"
-    if category in {"Cs", "Co", "Cn"}:
+    if category == "Cs":  # a lone surrogate (private-use and unassigned characters are allowed)
         return "无效字符"
     if ch in "\u2028\u2029":
         return None if multiline else "换行或制表符"
     return None
+
+
+def _char_class(chars: Any) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in sorted(chars))
+
+
+# The same rules as regular expressions, for the OpenAPI schema (``pattern``): what ``_bad_char`` refuses,
+# and for names at least one character that is not white space (DRF trims, so "  " is blank). Lone
+# surrogates (refused too) are left out: a schema validator's regex engine cannot name them, and valid
+# text never holds one.
+_ALWAYS_BAD = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f" + _char_class(BIDI | ZERO_WIDTH)
+_SINGLE_LINE_BAD = _ALWAYS_BAD + r"\u0009\u000a\u000d\u2028\u2029"
+TEXT_PATTERN = rf"^[^{_ALWAYS_BAD}]*$"
+LINE_PATTERN = rf"^[^{_SINGLE_LINE_BAD}]*$"
+# Blank is allowed here: whether a name may be blank is the field's (``minLength``).
+NAME_PATTERN = rf"^([^{_SINGLE_LINE_BAD}]*[^{_SINGLE_LINE_BAD}\s][^{_SINGLE_LINE_BAD}]*)?$"
 
 
 def check_text(value: str, *, label: str, max_length: int, multiline: bool = False) -> str:
@@ -80,10 +97,13 @@ def check_name(value: str, *, label: str = "姓名", max_length: int = 50) -> st
 
 
 @deconstructible
-class NameValidator:
-    """Field validator for names (forms and serializers): ``validators=[NameValidator("姓名", 50)]``."""
+class NameValidator(RegexValidator):
+    """Field validator for names (forms and serializers): ``validators=[NameValidator("姓名", 50)]``.
+    A ``RegexValidator`` only so that the OpenAPI schema states its rule as ``pattern`` (NAME_PATTERN);
+    the check itself is ``check_name``, with its precise messages."""
 
     def __init__(self, label: str = "姓名", max_length: int = 50) -> None:
+        super().__init__(NAME_PATTERN)
         self.label = label
         self.max_length = max_length
 
@@ -99,10 +119,12 @@ class NameValidator:
 
 
 @deconstructible
-class TextValidator:
-    """Field validator for free text (notes, descriptions, addresses); line breaks allowed if multiline."""
+class TextValidator(RegexValidator):
+    """Field validator for free text (notes, descriptions, addresses); line breaks allowed if multiline.
+    Its ``pattern`` in the OpenAPI schema is TEXT_PATTERN or LINE_PATTERN (see NameValidator)."""
 
     def __init__(self, label: str = "内容", max_length: int = 2000, multiline: bool = True) -> None:
+        super().__init__(TEXT_PATTERN if multiline else LINE_PATTERN)
         self.label = label
         self.max_length = max_length
         self.multiline = multiline
@@ -138,6 +160,8 @@ def parse_int(raw: Any, *, label: str, min_value: int = 0, max_value: int = 10**
 # --- months ---------------------------------------------------------------------------------------------
 
 _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+# Months the platform takes (years MIN_YEAR–MAX_YEAR), for an OpenAPI ``pattern``.
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 
 
 def parse_month(raw: Any, *, label: str = "月份") -> tuple[int, int]:

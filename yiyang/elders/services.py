@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
-from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.errors import Conflict, DomainError, Forbidden, missing_reference
 from yiyang.core.hooks import ElderStatusChanged, elder_status_changed
 from yiyang.core.identifiers import (
     IdentifierError,
@@ -91,11 +91,7 @@ def _scoped_region(user: Any, perm: str, region: Region | str, field_name: str =
         raise DomainError(str(exc), code="validation_error", errors={field_name: [str(exc)]}) from exc
     found = Region.objects.restrict(user, perm).filter(code=code).first()
     if found is None:
-        raise DomainError(
-            "区域不存在或不在您的管辖范围内",
-            code="validation_error",
-            errors={field_name: ["区域不存在或不在您的管辖范围内"]},
-        )
+        raise missing_reference(field_name, "区域不存在或不在您的管辖范围内")
     return found
 
 

@@ -58,7 +58,7 @@ def short_service_percent(region_code: str | None = None, at: datetime | None = 
 
 
 def backdate_tolerance() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ORDERS_BACKDATE_TOLERANCE_MIN", 10)))
+    return timedelta(minutes=settings.ORDERS_BACKDATE_TOLERANCE_MIN)
 
 
 def accept_sla(region_code: str | None = None, at: datetime | None = None) -> timedelta:
@@ -67,15 +67,15 @@ def accept_sla(region_code: str | None = None, at: datetime | None = None) -> ti
 
 
 def confirmation_max_tries() -> int:
-    return int(getattr(settings, "ORDERS_CONFIRMATION_MAX_TRIES", 5))
+    return settings.ORDERS_CONFIRMATION_MAX_TRIES
 
 
 def confirmation_code_life() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "ORDERS_CONFIRMATION_CODE_HOURS", 24)))
+    return timedelta(hours=settings.ORDERS_CONFIRMATION_CODE_HOURS)
 
 
 def max_dispatch_attempts() -> int:
-    return int(getattr(settings, "ORDERS_MAX_DISPATCH_ATTEMPTS", 3))
+    return settings.ORDERS_MAX_DISPATCH_ATTEMPTS
 
 
 def _name(actor: Any) -> str:

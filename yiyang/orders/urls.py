@@ -9,6 +9,11 @@ urlpatterns = [
     path("orders/<uuid:order_id>/", orders.OrderDetailView.as_view(), name="detail"),
     path("orders/<uuid:order_id>/print/", orders.OrderPrintView.as_view(), name="print"),
     path("orders/<uuid:order_id>/photos/<str:name>", photo_pages.photo_view, name="photo"),
+    path(
+        "orders/<uuid:order_id>/confirmation-code/",
+        orders.ConfirmationCodeView.as_view(),
+        name="confirmation_code",
+    ),
     path("dispatch/", board.DispatchBoardView.as_view(), name="dispatch"),
     path("dispatch/<uuid:order_id>/", board.CandidatesView.as_view(), name="candidates"),
     path("m/", caregiver.MyOrdersView.as_view(), name="mine"),

@@ -61,6 +61,13 @@ def fen_to_yuan(fen: int) -> Decimal:
     return fen_to_decimal(fen)
 
 
+class PriceOverrideForm(forms.Form):
+    """One row of the county price page: the item and the county's price (blank with "clear")."""
+
+    item = forms.UUIDField()
+    price = YuanField(required=False, label="本区县价格（元）")
+
+
 class PeriodMixin:
     """Checks that the end of a validity period is not before its start, naming the end field."""
 

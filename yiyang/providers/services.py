@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from yiyang.audit.services import audit_record
-from yiyang.core.errors import Conflict, DomainError
+from yiyang.core.errors import Conflict, DomainError, missing_reference
 from yiyang.core.identifiers import (
     IdentifierError,
     mask_id_number,
@@ -105,7 +105,7 @@ def _existing_regions(codes: Iterable[str], field: str) -> None:
     found = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
     missing = sorted(codes - found)
     if missing:
-        raise _invalid(field, f"区划 {missing[0]} 不存在")
+        raise missing_reference(field, f"区划 {missing[0]} 不存在")
 
 
 def organisation_create(

@@ -42,6 +42,7 @@ manage_patterns = [
     path("catalog/subsidy/<int:rule_id>/edit/", views.SubsidyRuleEditView.as_view(), name="rule_edit"),
     path("catalog/quotas/new/", views.MonthlyQuotaCreateView.as_view(), name="quota_create"),
     path("catalog/quotas/<int:quota_id>/edit/", views.MonthlyQuotaEditView.as_view(), name="quota_edit"),
+    path("catalog/prices/", views.CountyPricesView.as_view(), name="county_prices"),
 ]
 
 # Mounted at ``services/``: the read pages at ``providers/`` and ``catalog/``, the edit pages under

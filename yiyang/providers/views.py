@@ -25,6 +25,7 @@ from yiyang.providers.forms import (
     FacilityForm,
     MonthlyQuotaForm,
     OrganisationForm,
+    PriceOverrideForm,
     ServiceItemForm,
     StaffForm,
     SubsidyRuleForm,
@@ -38,6 +39,7 @@ from yiyang.providers.models import (
     MonthlyQuota,
     Organisation,
     ServiceItem,
+    ServicePriceOverride,
     Staff,
     SubsidyRule,
 )
@@ -52,6 +54,7 @@ from yiyang.providers.selectors import (
     staff_list,
     subsidy_rule_list,
 )
+from yiyang.regions.models import Region
 
 REGISTER = "providers.register"
 MANAGE = "providers.manage"
@@ -769,3 +772,75 @@ class CatalogView(ScopedPageMixin, View):
                 "quotas": monthly_quota_list().order_by("category", "-valid_from"),
             },
         )
+
+
+class CountyPricesView(ScopedPageMixin, View):
+    """The city's catalog with one county's own prices: set or clear a price where the city allows it
+    (``service_price_override_set``). Orders of that county are priced with it (``catalog_price_fen``)."""
+
+    required_perm = "providers.price"
+
+    def _counties(self, request: HttpRequest) -> list[Region]:
+        return list(
+            Region.objects.restrict(request.user, self.required_perm)
+            .filter(level=Region.Level.COUNTY)
+            .order_by("code")
+        )
+
+    def _county(self, request: HttpRequest, code: str) -> Region:
+        counties = self._counties(request)
+        if not counties:
+            raise Http404
+        if not code:
+            return counties[0]
+        found = next((c for c in counties if c.code == code), None)
+        if found is None:
+            raise Http404
+        return found
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        county = self._county(request, request.GET.get("county", ""))
+        own = {
+            o.service_item_id: o.price_fen
+            for o in ServicePriceOverride.objects.restrict(request.user, self.required_perm).filter(
+                region_code=county.code
+            )
+        }
+        rows = [
+            {"item": item, "own_fen": own.get(item.pk), "allowed": item.county_price_allowed}
+            for item in service_item_list(active_only=True).order_by("code")
+        ]
+        return render(
+            request,
+            "providers/county_prices.html",
+            {"county": county, "counties": self._counties(request), "rows": rows},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        county = self._county(request, request.POST.get("county", ""))
+        form = PriceOverrideForm(request.POST)
+        back = reverse("providers:county_prices") + f"?county={county.code}"
+        if not form.is_valid():
+            messages.error(request, "请填写正确的价格（元，最多两位小数）")
+            return redirect(back)
+        item = get_object_or_404(ServiceItem, public_id=form.cleaned_data["item"], is_active=True)
+        clear = request.POST.get("op") == "clear"
+        price = form.cleaned_data.get("price")
+        if not clear and price is None:
+            messages.error(request, "请填写本区县价格，或选择恢复市级指导价")
+            return redirect(back)
+        try:
+            services.service_price_override_set(
+                actor=request.user,
+                item=item,
+                region=county,
+                price_fen=None if clear or price is None else to_fen(price),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        messages.success(
+            request,
+            f"{item.name}：已恢复市级指导价" if clear else f"{item.name}：本区县价格已设为 {price} 元",
+        )
+        return redirect(back)

@@ -17,6 +17,7 @@ from yiyang.assessments.models import (
     SignatureRole,
 )
 from yiyang.assessments.scoring import STANDARDS, describe
+from yiyang.core.apifields import RegionCodeField, UsccField
 from yiyang.core.validators import NameValidator
 
 
@@ -52,6 +53,53 @@ SCORE_DESCRIPTION = (
 )
 
 
+def _score_request_schema() -> dict[str, Any]:
+    """The score request as JSON Schema, one variant per standard (``oneOf`` on ``standard``): every item
+    of that standard required with its allowed scores, no other item, flags and options by name — what
+    ``scoring.score`` accepts and nothing else."""
+    variants = []
+    for standard in STANDARDS:
+        d = describe(standard)
+        items = [i for g in d["groups"] for i in g["items"]]
+        flags = {
+            f["name"]: {"type": "boolean"} if f["type"] == "bool" else {"type": "integer", "minimum": 0}
+            for f in d["flags"]
+        }
+        options = {o["name"]: {"type": "boolean"} for o in d["options"]}
+        variants.append(
+            {
+                "type": "object",
+                "title": standard,
+                "required": ["standard", "answers"],
+                "properties": {
+                    "standard": {"type": "string", "enum": [standard]},
+                    "answers": {
+                        "type": "object",
+                        "required": [i["code"] for i in items],
+                        "properties": {i["code"]: {"type": "integer", "enum": i["allowed"]} for i in items},
+                        "additionalProperties": False,
+                    },
+                    "flags": {
+                        "type": "object",
+                        "nullable": True,
+                        "properties": flags,
+                        "additionalProperties": False,
+                    },
+                    "options": {
+                        "type": "object",
+                        "nullable": True,
+                        "properties": options,
+                        "additionalProperties": False,
+                    },
+                },
+            }
+        )
+    return {"oneOf": variants}
+
+
+SCORE_REQUEST_SCHEMA = _score_request_schema()
+
+
 class ScoreFlagsSerializer(serializers.Serializer[Any]):
     coma = serializers.BooleanField(required=False, default=False, help_text="昏迷（A.5.11 有）")
     dementia = serializers.BooleanField(required=False, default=False, help_text="痴呆 ICD-10 F00–F03")
@@ -67,16 +115,6 @@ class ScoreOptionsSerializer(serializers.Serializer[Any]):
     cumulative = serializers.BooleanField(
         required=False, default=True, help_text="诊断与风险事件两条提级规则是否累加"
     )
-
-
-class ScoreRequestSerializer(serializers.Serializer[Any]):
-    standard = serializers.ChoiceField(choices=STANDARD_CHOICES, help_text="评估标准")
-    answers = serializers.DictField(child=serializers.IntegerField(), help_text="评估项目代码 → 分值（整数）")
-    flags = ScoreFlagsSerializer(required=False)
-    options = ScoreOptionsSerializer(required=False)
-
-    class Meta:
-        ref_name = "AssessmentScoreRequest"
 
 
 class ScoreGradesSerializer(serializers.Serializer[Any]):
@@ -286,8 +324,8 @@ class AgencySerializer(serializers.ModelSerializer[AssessmentAgency]):
 
 class AgencyCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
-    uscc = serializers.CharField(max_length=30, help_text="统一社会信用代码（GB 32100）")
-    region = serializers.CharField(max_length=12, help_text="区划代码（6 位或 12 位）")
+    uscc = UsccField(help_text="统一社会信用代码（GB 32100：18 位，末位为校验码）")
+    region = RegionCodeField(help_text="区划代码（6 位或 12 位）")
     assessors = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
 
 

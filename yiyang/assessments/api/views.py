@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -20,6 +18,9 @@ from yiyang.assessments.models import Assessment, AssessmentAgency, ExternalAsse
 from yiyang.assessments.scoring import STANDARDS, ScoringError, score
 from yiyang.core.api import ScopedViewMixin
 from yiyang.core.apischema import ErrorSerializer
+from yiyang.core.errors import missing_reference
+from yiyang.core.parsers import SafeJSONParser
+from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.elders.selectors import elder_get
 from yiyang.regions.models import Region
 
@@ -45,33 +46,35 @@ def _valid(serializer_class: type[serializers.Serializer[Any]], data: Any) -> di
 def _elder(user: Any, public_id: Any, perm: str) -> Any:
     elder = elder_get(user=user, public_id=public_id, perm=perm)
     if elder is None:
-        raise ValidationError({"elder": ["未找到该老人，或不在您的管辖范围内"]})
+        raise missing_reference("elder", "未找到该老人，或不在您的管辖范围内")
     return elder
-
-
-def _uuid(value: str, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        raise ValidationError({field: ["应为 UUID"]}) from None
 
 
 def _users(ids: list[Any]) -> list[User]:
     found = {u.public_id: u for u in User.objects.filter(public_id__in=ids)}
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise ValidationError({"assessors": [f"未找到用户：{', '.join(missing)}"]})
+        raise missing_reference("assessors", f"未找到用户：{', '.join(missing)}")
     return [found[i] for i in ids]
+
+
+LIST_PARAMS = [
+    Param.flag("mine", "仅指派给我的"),
+    Param.choice("status", Status.values),
+    Param.uid("elder", "老人 id"),
+]
+DIFF_PARAMS = [Param.uid("against", "对比的评估 id；缺省为该老人上一次已完成评估")]
+RECOGNIZED_PARAMS = [
+    Param.uid("elder", required=True),
+    Param.text("programme", "如 subsidy.care / beds.admission", required=True, max_length=50),
+]
+EXTERNAL_PARAMS = [Param.uid("elder")]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="能力评估列表（管辖范围内）",
-        parameters=[
-            OpenApiParameter("mine", OpenApiTypes.BOOL, description="仅指派给我的"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=list(Status.values)),
-            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-        ],
+        parameters=openapi(LIST_PARAMS),
         responses={200: s.AssessmentListSerializer(many=True), 400: E400, 401: E401, 403: E403, 404: E404},
     ),
     retrieve=extend_schema(summary="单个能力评估", responses={200: s.AssessmentSerializer, **ERRORS}),
@@ -107,21 +110,14 @@ class AssessmentViewSet(  # ScopedViewMixin typing, as in audit/regions
     def get_queryset(self) -> QuerySet[Assessment]:
         perm = self.permission_map.get(self.action or "", "assessments.view")
         if self.action == "list":
-            p = self.request.query_params
-            if p.get("status") and p["status"] not in Status.values:
-                raise ValidationError({"status": [f"允许：{', '.join(Status.values)}"]})
+            p = parse_query(self.request.query_params, LIST_PARAMS)
             elder = None
-            if p.get("elder"):
-                elder = elder_get(
-                    user=self.request.user, public_id=_uuid(p["elder"], "elder"), perm="assessments.view"
-                )
+            if p["elder"]:
+                elder = elder_get(user=self.request.user, public_id=p["elder"], perm="assessments.view")
                 if elder is None:
                     return Assessment.objects.none()
             return selectors.assessment_list(
-                user=self.request.user,
-                mine=p.get("mine") in {"1", "true"},
-                status=p.get("status") or None,
-                elder=elder,
+                user=self.request.user, mine=bool(p["mine"]), status=p["status"], elder=elder
             )
         return (
             Assessment.objects.restrict(self.request.user, perm)
@@ -154,10 +150,11 @@ class AssessmentViewSet(  # ScopedViewMixin typing, as in audit/regions
     @extend_schema(
         summary="评估计分（不保存）",
         description=s.SCORE_DESCRIPTION,
-        request=s.ScoreRequestSerializer,
+        request={"application/json": s.SCORE_REQUEST_SCHEMA},
         responses={200: s.ScoreResultSerializer, 400: E400, 401: E401, 403: E403},
     )
-    @action(detail=False, methods=["post"])
+    # answers, flags and options are objects: only a JSON body can carry them (no form/multipart variant).
+    @action(detail=False, methods=["post"], parser_classes=[SafeJSONParser])
     def score(self, request: Request) -> Response:
         data = request.data
         if not isinstance(data, Mapping):
@@ -193,7 +190,7 @@ class AssessmentViewSet(  # ScopedViewMixin typing, as in audit/regions
         data = _valid(s.AssignSerializer, request.data)
         agency = AssessmentAgency.objects.filter(public_id=data["agency"]).first()
         if agency is None:
-            raise ValidationError({"agency": ["未找到该评估机构"]})
+            raise missing_reference("agency", "未找到该评估机构")
         services.assessment_assign(
             assessment=assessment, agency=agency, assessors=_users(data["assessors"]), actor=request.user
         )
@@ -287,24 +284,20 @@ class AssessmentViewSet(  # ScopedViewMixin typing, as in audit/regions
 
     @extend_schema(
         summary="与另一次评估的差异（逐项、小计、等级）",
-        parameters=[
-            OpenApiParameter(
-                "against", OpenApiTypes.UUID, description="对比的评估 id；缺省为该老人上一次已完成评估"
-            ),
-        ],
+        parameters=openapi(DIFF_PARAMS),
         responses={200: s.DiffSerializer, **ERRORS},
     )
     @action(detail=True, methods=["get"])
     def diff(self, request: Request, id: str) -> Response:
         assessment = self.get_object()
-        against = request.query_params.get("against")
+        against = parse_query(request.query_params, DIFF_PARAMS)["against"]
         qs = (
             self.get_queryset()
             .filter(elder=assessment.elder, status=Status.COMPLETED)
             .exclude(pk=assessment.pk)
         )
         if against:
-            other = qs.filter(public_id=_uuid(against, "against")).first()
+            other = qs.filter(public_id=against).first()
         else:
             if assessment.assessed_on is not None:
                 qs = qs.filter(assessed_on__lte=assessment.assessed_on)
@@ -315,20 +308,13 @@ class AssessmentViewSet(  # ScopedViewMixin typing, as in audit/regions
 
     @extend_schema(
         summary="某业务认可的老人能力等级（互认）",
-        parameters=[
-            OpenApiParameter("elder", OpenApiTypes.UUID, required=True),
-            OpenApiParameter(
-                "programme", OpenApiTypes.STR, required=True, description="如 subsidy.care / beds.admission"
-            ),
-        ],
+        parameters=openapi(RECOGNIZED_PARAMS),
         responses={200: s.RecognizedLevelSerializer, **ERRORS},
     )
     @action(detail=False, methods=["get"])
     def recognized(self, request: Request) -> Response:
-        p = request.query_params
-        if not p.get("elder") or not p.get("programme"):
-            raise ValidationError({k: ["必填"] for k in ("elder", "programme") if not p.get(k)})
-        elder = elder_get(user=request.user, public_id=_uuid(p["elder"], "elder"), perm="assessments.view")
+        p = parse_query(request.query_params, RECOGNIZED_PARAMS)
+        elder = elder_get(user=request.user, public_id=p["elder"], perm="assessments.view")
         if elder is None:
             raise NotFound()
         found = selectors.recognized_level(elder, p["programme"])
@@ -372,7 +358,7 @@ class AssessmentAgencyViewSet(  # ScopedViewMixin typing, as in audit/regions
         code = data["region"]
         region = Region.objects.filter(code=code.ljust(12, "0") if len(code) in (6, 9) else code).first()
         if region is None:
-            raise ValidationError({"region": ["未找到该区划代码"]})
+            raise missing_reference("region", "未找到该区划代码")
         agency = services.agency_create(
             name=data["name"],
             uscc=data["uscc"],
@@ -386,7 +372,7 @@ class AssessmentAgencyViewSet(  # ScopedViewMixin typing, as in audit/regions
 @extend_schema_view(
     list=extend_schema(
         summary="他部门评估结果",
-        parameters=[OpenApiParameter("elder", OpenApiTypes.UUID)],
+        parameters=openapi(EXTERNAL_PARAMS),
         responses={200: s.ExternalResultSerializer(many=True), 400: E400, 401: E401, 403: E403, 404: E404},
     ),
     retrieve=extend_schema(
@@ -419,9 +405,13 @@ class ExternalResultViewSet(  # ScopedViewMixin typing, as in audit/regions
 
     def get_queryset(self) -> QuerySet[ExternalAssessmentResult]:
         qs = super().get_queryset()
-        elder = self.request.query_params.get("elder") if self.action == "list" else None
+        elder = (
+            parse_query(self.request.query_params, EXTERNAL_PARAMS)["elder"]
+            if self.action == "list"
+            else None
+        )
         if elder:
-            qs = qs.filter(elder__public_id=_uuid(elder, "elder"))
+            qs = qs.filter(elder__public_id=elder)
         return qs
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

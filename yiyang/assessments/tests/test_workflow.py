@@ -387,7 +387,7 @@ def test_list_filters_mine_and_query_count(
         make_assessment(cast, cast.community_a1, status="assigned")
     mine = make_assessor(cast, "as1a")
     with django_assert_max_num_queries(8):
-        r = api_as(mine).get(URL, {"mine": "1"})
+        r = api_as(mine).get(URL, {"mine": "true"})
     assert r.status_code == 200 and r.json()["count"] == 3
     assert api_as(cast.county_admin_b).get(URL).json()["count"] == 0
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.apifields import PhoneField, RegionCodeField, ResidentIdField
 from yiyang.core.validators import NameValidator, TextValidator
 from yiyang.elders.choices import (
     Category,
@@ -193,18 +194,16 @@ class CategoryItemField(serializers.Field):
 class ContactInputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=50, validators=[NameValidator("联系人姓名")])
     relation = serializers.ChoiceField(choices=Relation.choices, required=False)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    phone = PhoneField(required=False, allow_blank=True)
     is_emergency = serializers.BooleanField(required=False)
 
 
 class ElderWriteSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=50, validators=[NameValidator("姓名")])
-    id_number = serializers.CharField(max_length=40)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    region_code = serializers.CharField(max_length=12)
-    hukou_region_code = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=12
-    )
+    id_number = ResidentIdField(help_text="身份证号码（GB 11643：18 位，末位校验码可为 X；或旧版 15 位）")
+    phone = PhoneField(required=False, allow_blank=True)
+    region_code = RegionCodeField()
+    hukou_region_code = RegionCodeField(required=False, allow_blank=True, allow_null=True)
     address = serializers.CharField(
         required=False, allow_blank=True, max_length=200, validators=[TextValidator("居住地址", 200, False)]
     )

@@ -4,8 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -13,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yiyang.core.api import ScopedViewMixin
+from yiyang.core.queryparams import Param, openapi, parse_query
+from yiyang.core.regioncodes import REGION_CODE_PATTERN
 from yiyang.elders.api.serializers import (
     ElderListSerializer,
     ElderSerializer,
@@ -21,9 +22,10 @@ from yiyang.elders.api.serializers import (
     RevealOutputSerializer,
     StatusInputSerializer,
 )
+from yiyang.elders.choices import Category, ElderStatus, LivingSituation
 from yiyang.elders.identity import birthplace_warnings_bulk
 from yiyang.elders.models import Elder, ElderCategory
-from yiyang.elders.selectors import ORDERINGS, ElderFilters
+from yiyang.elders.selectors import ADVANCED_AGE, ORDERINGS, ElderFilters
 from yiyang.elders.services import (
     elder_change_status,
     elder_create,
@@ -39,23 +41,26 @@ ERRORS = {
 }
 CONFLICT = {409: OpenApiResponse(description="冲突：已登记（duplicate）或状态不允许（illegal_transition）")}
 
-FILTER_PARAMS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="姓名包含"),
-    OpenApiParameter("id_number", OpenApiTypes.STR, description="身份证号（精确匹配，经盲索引）"),
-    OpenApiParameter("phone_tail", OpenApiTypes.STR, description="电话后 4 位"),
-    OpenApiParameter("category", OpenApiTypes.STR, description="类别代码；advanced_age 为高龄（80 岁以上）"),
-    OpenApiParameter("living_situation", OpenApiTypes.STR, description="居住情况"),
-    OpenApiParameter("age_min", OpenApiTypes.INT),
-    OpenApiParameter("age_max", OpenApiTypes.INT),
-    OpenApiParameter("capability_level", OpenApiTypes.INT, description="能力等级"),
-    OpenApiParameter("region", OpenApiTypes.STR, description="区划代码（含下级）"),
-    OpenApiParameter("status", OpenApiTypes.STR, description="active / moved_out / deceased"),
-    OpenApiParameter(
+# The list's query parameters, stated with the bounds ElderFilters (shared with the register page)
+# applies; parse_query refuses what the schema does not allow (an empty enum value included).
+LIST_PARAMS = [
+    Param.text("q", "姓名包含", max_length=50),
+    Param.text("id_number", "身份证号（精确匹配，经盲索引）", max_length=18),
+    Param.text("phone_tail", "电话后 4 位", pattern=r"^[0-9]{4}$", max_length=4),
+    Param.choice("category", [*Category.values, ADVANCED_AGE], "类别；advanced_age 为高龄（80 岁以上）"),
+    Param.choice("living_situation", LivingSituation.values, "居住情况"),
+    Param.integer("age_min", maximum=200),
+    Param.integer("age_max", maximum=200),
+    Param.integer("capability_level", "能力等级", maximum=200),
+    Param.text("region", "区划代码（含下级）", pattern=REGION_CODE_PATTERN, max_length=12),
+    Param.choice("status", ElderStatus.values),
+    Param.choice(
         "ordering",
-        OpenApiTypes.STR,
-        description="排序：" + ", ".join(sorted(ORDERINGS)) + "（前加 - 为倒序）",
+        [f"{sign}{name}" for name in sorted(ORDERINGS) for sign in ("", "-")],
+        "排序（前加 - 为倒序）",
     ),
 ]
+FILTER_PARAMS = openapi(LIST_PARAMS)
 
 
 def _write_kwargs(data: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +110,7 @@ class ElderViewSet(
         if self.action == "retrieve" or self.action in {"status", "partial_update", "create"}:
             qs = qs.prefetch_related("contacts")
         if self.action == "list":
+            parse_query(self.request.query_params, LIST_PARAMS)
             filters = ElderFilters.from_params(self.request.query_params)
             if filters.errors:
                 raise ValidationError(filters.errors)

@@ -131,7 +131,8 @@ def test_create_with_categories_contacts_and_hukou(cast: Any, api_as: Any) -> No
 
 def test_region_out_of_scope_is_refused(cast: Any, api_as: Any) -> None:
     r = api_as(cast.county_admin_a).post(URL, body(cast, region_code=cast.community_b1.code), format="json")
-    assert r.status_code == 400 and "region_code" in r.json()["errors"]
+    # A region outside scope is answered like one that does not exist (404), the field named.
+    assert r.status_code == 404 and "region_code" in r.json()["errors"]
 
 
 def test_search_filters(cast: Any, api_as: Any) -> None:

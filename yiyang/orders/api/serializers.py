@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yiyang.core.validators import (
+    MONTH_PATTERN,
     TextValidator,
     validate_month,
     validate_scheduled,
@@ -299,7 +300,7 @@ class SettlementDetailSerializer(SettlementSerializer):
 class SettlementCreateSerializer(serializers.Serializer[Any]):
     provider = serializers.UUIDField()
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM（2000–2100 年）", validators=[validate_month]
+        MONTH_PATTERN, help_text="YYYY-MM（2000–2100 年）", validators=[validate_month]
     )
 
 

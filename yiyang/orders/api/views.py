@@ -8,16 +8,18 @@ from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yiyang.core.api import ActionPermission, ScopedViewMixin
 from yiyang.core.apischema import errors
+from yiyang.core.errors import missing_reference
+from yiyang.core.parsers import SafeJSONParser, SafeMultiPartParser
+from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.dispatch.matching import dispatch_organisations, order_candidates
 from yiyang.elders.selectors import elder_get
 from yiyang.orders import complaints, services
@@ -68,6 +70,17 @@ MOVE_ERRORS = errors(400, 401, 403, 404, 409)
 LIGHT_TRANSITIONS = frozenset({"accept", "decline", "check_in", "check_out", "confirm", "rate", "cancel"})
 
 
+ORDER_LIST_PARAMS = [
+    Param.choice("status", OrderStatus.values),
+    Param.flag("flagged", "true：仅有未核查异常的"),
+]
+COMPLAINT_LIST_PARAMS = [
+    Param.choice("status", ComplaintStatus.values),
+    Param.choice("category", ComplaintCategory.values),
+    Param.flag("overdue", "true：仅超过办结时限未办结的；false：仅未超时的"),
+]
+
+
 class AnyOfPermission(ActionPermission):
     """Like ActionPermission, but an action may name several permissions (any one suffices)."""
 
@@ -87,8 +100,7 @@ def _transition_schema(body: Any, summary: str) -> Any:
         summary="服务工单（管辖范围内）",
         responses={200: OrderSerializer(many=True), **errors(400, 401, 403, 404)},
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=OrderStatus.values),
-            OpenApiParameter("flagged", OpenApiTypes.BOOL),
+            *openapi(ORDER_LIST_PARAMS),
         ],
     ),
     retrieve=extend_schema(
@@ -103,7 +115,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "orders.view",
         "retrieve": "orders.view",
@@ -155,12 +167,10 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
 
     def _list_filters(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
         if self.action == "list":
-            p = self.request.query_params
-            if p.get("status"):
-                if p["status"] not in OrderStatus.values:
-                    raise ValidationError({"status": ["无效的状态"]})
+            p = parse_query(self.request.query_params, ORDER_LIST_PARAMS)
+            if p["status"]:
                 queryset = queryset.filter(status=p["status"])
-            if p.get("flagged") in {"true", "1"}:
+            if p["flagged"]:
                 queryset = queryset.filter(flags__status="open")
             queryset = queryset.order_by("-scheduled_start", "-pk")
         return queryset
@@ -202,10 +212,10 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         data = self._body(OrderCreateSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"], perm="elders.view")
         if elder is None:
-            raise ValidationError({"elder": ["老人不存在或不在管辖范围内"]})
+            raise missing_reference("elder", "老人不存在或不在管辖范围内")
         item = service_item_get(public_id=data["service_item"])
         if item is None:
-            raise ValidationError({"service_item": ["服务项目不存在"]})
+            raise missing_reference("service_item", "服务项目不存在")
         order = services.order_create(
             actor=request.user,
             elder=elder,
@@ -309,7 +319,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         responses={200: OrderDetailSerializer, **MOVE_ERRORS},
         summary="上传服务照片",
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeMultiPartParser])
     def photo(self, request: Request, id: str) -> Response:
         order = self._order()
         services.order_add_photo(order=order, actor=request.user, upload=request.FILES.get("image"))
@@ -381,9 +391,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         summary="服务投诉（管辖范围内）",
         responses={200: ComplaintSerializer(many=True), **errors(400, 401, 403, 404)},
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ComplaintStatus.values),
-            OpenApiParameter("category", OpenApiTypes.STR, enum=ComplaintCategory.values),
-            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="true：仅超过办结时限未办结的"),
+            *openapi(COMPLAINT_LIST_PARAMS),
         ],
     ),
     retrieve=extend_schema(summary="投诉详情", responses={200: ComplaintSerializer, **READ_ERRORS}),
@@ -392,7 +400,7 @@ class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/re
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]
 ):
     serializer_class = ComplaintSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -410,22 +418,15 @@ class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/re
 
         qs = complaint_list(user=self.request.user, perm=required_perm(self) or "")
         if self.action == "list":
-            p = self.request.query_params
-            if p.get("status"):
-                if p["status"] not in ComplaintStatus.values:
-                    raise ValidationError({"status": ["无效的状态"]})
+            p = parse_query(self.request.query_params, COMPLAINT_LIST_PARAMS)
+            if p["status"]:
                 qs = qs.filter(status=p["status"])
-            if p.get("category"):
-                if p["category"] not in ComplaintCategory.values:
-                    raise ValidationError({"category": ["无效的投诉类别"]})
+            if p["category"]:
                 qs = qs.filter(category=p["category"])
-            overdue = p.get("overdue")
-            if overdue in {"true", "1"}:
+            if p["overdue"] is True:
                 qs = qs.filter(overdue_q())
-            elif overdue in {"false", "0"}:
+            elif p["overdue"] is False:
                 qs = qs.exclude(overdue_q())
-            elif overdue:
-                raise ValidationError({"overdue": ["应为 true 或 false"]})
         return qs
 
     def _body(self, serializer_class: Any) -> dict[str, Any]:
@@ -485,7 +486,7 @@ class SettlementViewSet(  # ScopedViewMixin's declared attributes (as in audit/r
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Settlement]
 ):
     serializer_class = SettlementSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -530,7 +531,7 @@ class SettlementViewSet(  # ScopedViewMixin's declared attributes (as in audit/r
             .first()
         )
         if provider is None:
-            raise ValidationError({"provider": ["服务机构不存在或不在管辖范围内"]})
+            raise missing_reference("provider", "服务机构不存在或不在管辖范围内")
         settlement, created = settlement_generate(
             provider=provider, month=s.validated_data["month"], actor=request.user
         )

@@ -61,6 +61,13 @@ register_page(
     )
 )
 register_page(
+    PageScopeCase(
+        name="orders:confirmation_code",
+        make=_order,
+        url=lambda o: f"/services/orders/{o.public_id}/confirmation-code/",
+    )
+)
+register_page(
     PageScopeCase(name="orders:detail", make=_order, url=lambda o: f"/services/orders/{o.public_id}/")
 )
 register_page(
@@ -410,6 +417,11 @@ for _post in [
         make=_order,
         url=lambda o: f"/services/orders/{o.public_id}/",
         data=lambda c, o: {"op": "cancel", "reason": "老人住院"},
+    ),
+    PagePostCase(
+        name="orders:confirmation_code",
+        make=_served("checked_out"),
+        url=lambda o: f"/services/orders/{o.public_id}/confirmation-code/",
     ),
     PagePostCase(
         name="orders:dispatch",

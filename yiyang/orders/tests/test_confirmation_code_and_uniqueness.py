@@ -284,3 +284,52 @@ def test_one_contract_number_and_one_staff_id_per_organisation_are_constraints(c
     Staff.objects.filter(pk=b.pk).update(id_number_hash="")  # staff without an ID number are many
     with pytest.raises(IntegrityError), transaction.atomic():
         Staff.objects.filter(pk=b.pk).update(id_number_hash="h1")
+
+
+def test_the_order_page_shows_a_locked_code_and_a_dispatcher_renews_it_there(
+    cast: Any, world: dict[str, Any]
+) -> None:
+    from django.test import Client
+
+    order = _checked_out(world)
+    for _ in range(5):
+        _confirm(cast, order, "000000")
+    page = Client()
+    page.force_login(cast.county_admin_a)
+    detail = page.get(f"/services/orders/{order.public_id}/").content.decode()
+    assert "已锁定" in detail and "重新生成确认码" in detail
+    answer = page.post(f"/services/orders/{order.public_id}/confirmation-code/", follow=True)
+    fresh = Order.objects.get(pk=order.pk)
+    assert fresh.confirmation_attempts == 0 and fresh.confirmation_code != order.confirmation_code
+    assert answer.redirect_chain[-1][0] == f"/services/orders/{order.public_id}/"
+    assert fresh.confirmation_code in answer.content.decode()
+    assert _confirm(cast, order, fresh.confirmation_code).json()["status"] == "confirmed"
+    assert AuditEvent.objects.filter(event="orders.confirmation_code_renewed").count() == 1
+
+
+def test_the_family_renews_from_their_page_and_the_caregiver_cannot(cast: Any, world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    order = _checked_out(world)
+    family = Client()
+    family.force_login(cast.family)
+    assert "重新生成" in family.get("/services/family/").content.decode()
+    caregiver = Client()
+    caregiver.force_login(cast.caregiver)
+    assert caregiver.post(f"/services/orders/{order.public_id}/confirmation-code/").status_code in {403, 404}
+    assert Order.objects.get(pk=order.pk).confirmation_code == order.confirmation_code
+    answer = family.post(f"/services/orders/{order.public_id}/confirmation-code/")
+    assert answer.status_code == 302 and answer["Location"] == "/services/family/"
+    assert Order.objects.get(pk=order.pk).confirmation_code != order.confirmation_code
+
+
+def test_no_renew_button_once_the_order_is_confirmed(cast: Any, world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    order = _checked_out(world)
+    Order.objects.filter(pk=order.pk).update(status="confirmed")
+    page = Client()
+    page.force_login(cast.county_admin_a)
+    assert "renew-code" not in page.get(f"/services/orders/{order.public_id}/").content.decode()
+    answer = page.post(f"/services/orders/{order.public_id}/confirmation-code/", follow=True)
+    assert "无需确认码" in answer.content.decode()

@@ -502,7 +502,8 @@ def test_settlement_needs_manage_permission_and_a_valid_month(cast: Any, world: 
     assert client(cast.county_admin_a).post("/api/v1/settlements/", body, format="json").status_code == 400
     body["month"] = month_now()
     assert client(cast.auditor).post("/api/v1/settlements/", body, format="json").status_code == 403
-    assert client(cast.county_admin_b).post("/api/v1/settlements/", body, format="json").status_code == 400
+    # Another county's provider is answered like one that does not exist.
+    assert client(cast.county_admin_b).post("/api/v1/settlements/", body, format="json").status_code == 404
 
 
 def test_settlement_list_query_count(

@@ -1,13 +1,15 @@
-"""Pages: the order list and one order (cancel, flag review)."""
+"""Pages: the order list and one order (cancel, flag review, a new elder confirmation code)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -25,6 +27,9 @@ from yiyang.orders.selectors import (
 )
 from yiyang.orders.transitions import DISPATCHABLE
 from yiyang.orders.views.common import fail, roles
+
+# Statuses in which the order no longer needs the elder's confirmation code.
+CODE_DONE = {OrderStatus.CONFIRMED, OrderStatus.RATED, OrderStatus.SETTLED, OrderStatus.CANCELLED}
 
 
 class OrderListView(ScopedPageMixin, View):
@@ -59,6 +64,7 @@ class OrderDetailView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
         order = self._order(request, order_id)
+        show_code = request.user.has_perm("orders.dispatch") and "provider_admin" not in roles(request.user)
         return render(
             request,
             "orders/detail.html",
@@ -68,8 +74,11 @@ class OrderDetailView(ScopedPageMixin, View):
                 "can_cancel": request.user.has_perm("orders.add")
                 and services.ORDER_MACHINE.can(order.status, "cancelled"),
                 "can_supervise": request.user.has_perm("orders.supervise"),
-                "show_code": request.user.has_perm("orders.dispatch")
-                and "provider_admin" not in roles(request.user),
+                "show_code": show_code,
+                "can_renew_code": show_code and order.status not in CODE_DONE,
+                "code_locked": services.confirmation_code_locked(order),
+                "code_expired": order.status == OrderStatus.CHECKED_OUT
+                and timezone.now() >= services.confirmation_code_expires_at(order),
                 "complaints": list(order_complaints(order=order, user=request.user)),
                 "can_complain": request.user.has_perm("orders.complain") and complaints.can_complain(order),
             },
@@ -125,3 +134,54 @@ class OrderPrintView(ScopedPageMixin, View):
                 "now": timezone.localtime(),
             },
         )
+
+
+class ConfirmationCodeView(ScopedPageMixin, View):
+    """A new elder confirmation code (the old one void, wrong tries reset), by the elder's
+    family (from their page) or a dispatcher (from the order page) — ``order_confirmation_code_renew``,
+    the same service as ``POST /api/v1/orders/{id}/confirmation-code/``."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Either permission opens the page (ScopedPageMixin checks one); scope is decided by the service.
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (request.user.has_perm("orders.dispatch") or request.user.has_perm("orders.confirm")):
+            raise PermissionDenied
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def _order(self, request: HttpRequest, order_id: Any) -> tuple[Order, bool]:
+        dispatcher = request.user.has_perm("orders.dispatch") and "provider_admin" not in roles(request.user)
+        perm = "orders.dispatch" if dispatcher else "orders.confirm"
+        order = get_scoped_or_404(
+            Order.objects.select_related("elder", "service_item"), request.user, perm, public_id=order_id
+        )
+        return order, dispatcher
+
+    def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        """The confirmation step (also where the buttons post from): the code's state and the button."""
+        order, dispatcher = self._order(request, order_id)
+        return render(
+            request,
+            "orders/confirmation_code.html",
+            {
+                "order": order,
+                "renewable": order.status not in CODE_DONE,
+                "locked": services.confirmation_code_locked(order),
+                "expired": timezone.now() >= services.confirmation_code_expires_at(order),
+                "back": reverse("orders:detail", args=[order.public_id])
+                if dispatcher
+                else reverse("orders:family"),
+            },
+        )
+
+    def post(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        order, dispatcher = self._order(request, order_id)
+        try:
+            services.order_confirmation_code_renew(order=order, actor=request.user)
+            messages.success(request, f"已重新生成确认码：{order.confirmation_code}，原确认码作废")
+        except DomainError as exc:
+            fail(request, exc)
+        nxt = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+            nxt = reverse("orders:detail", args=[order.public_id]) if dispatcher else reverse("orders:family")
+        return HttpResponseRedirect(nxt)

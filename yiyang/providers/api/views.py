@@ -8,16 +8,19 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from yiyang.core.api import ScopedViewMixin, required_perm
+from yiyang.core.apifields import PhoneField, UsccField
 from yiyang.core.apischema import errors
+from yiyang.core.errors import missing_reference
+from yiyang.core.parsers import SafeJSONParser
 from yiyang.providers.choices import CareHomeGrade, OrgType
-from yiyang.providers.models import Certificate, Organisation, ServiceItem, Staff
-from yiyang.providers.selectors import organisation_list, service_item_list, staff_list
-from yiyang.providers.services import organisation_create
+from yiyang.providers.models import Certificate, Organisation, ServiceItem, ServicePriceOverride, Staff
+from yiyang.providers.selectors import organisation_list, service_item_get, service_item_list, staff_list
+from yiyang.providers.services import organisation_create, service_price_override_set
+from yiyang.regions.models import Region
 
 
 class CertificateSerializer(serializers.ModelSerializer[Certificate]):
@@ -90,7 +93,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 class OrganisationCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=100)
-    uscc = serializers.CharField(max_length=30)
+    uscc = UsccField(help_text="统一社会信用代码（GB 32100：18 位，末位为校验码）")
     org_type = serializers.ChoiceField(choices=OrgType.choices)
     region = serializers.RegexField(r"^\d{12}$", help_text="登记所在地 12 位区划代码")
     regions_served = serializers.ListField(
@@ -103,7 +106,7 @@ class OrganisationCreateSerializer(serializers.Serializer[Any]):
         default="",
         help_text="GB/T 37276 养老机构等级：1–5 即一级至五级",
     )
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = PhoneField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -120,7 +123,7 @@ class OrganisationViewSet(  # ScopedViewMixin's declared attributes (as in audit
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Organisation]
 ):
     serializer_class = OrganisationSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -215,3 +218,106 @@ class ServiceItemViewSet(viewsets.ReadOnlyModelViewSet[ServiceItem]):
 
     def get_queryset(self) -> QuerySet[ServiceItem]:
         return service_item_list()
+
+
+# A county code: 2 province digits (not 00), 2 prefecture digits, 2 county digits (not 00), then nothing
+# or six zeros (the 12-digit form).
+COUNTY_CODE_PATTERN = r"^(0[1-9]|[1-9][0-9])[0-9]{2}(0[1-9]|[1-9][0-9])(000000)?$"
+
+
+class PriceOverrideSerializer(serializers.ModelSerializer[ServicePriceOverride]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    service_item = serializers.UUIDField(source="service_item.public_id", read_only=True)
+    service_item_name = serializers.CharField(source="service_item.name", read_only=True)
+    guide_price_fen = serializers.IntegerField(source="service_item.price_fen", read_only=True)
+    county = serializers.CharField(source="region_code", read_only=True)
+
+    class Meta:
+        model = ServicePriceOverride
+        fields = [
+            "id",
+            "service_item",
+            "service_item_name",
+            "county",
+            "price_fen",
+            "guide_price_fen",
+            "updated_at",
+        ]
+
+
+class PriceOverrideSetSerializer(serializers.Serializer[Any]):
+    service_item = serializers.UUIDField(help_text="服务项目 id（市级须已允许区县定价，否则 409）")
+    county = serializers.RegexField(COUNTY_CODE_PATTERN, help_text="区县代码（6 或 12 位）")
+    price_fen = serializers.IntegerField(min_value=0, max_value=100_000_000, help_text="本区县价格（分）")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="区县服务价格（管辖范围内）",
+        responses={200: PriceOverrideSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="单个区县服务价格", responses={200: PriceOverrideSerializer, **errors(401, 403, 404)}
+    ),
+    destroy=extend_schema(
+        summary="取消本区县价格（恢复市级指导价）",
+        responses={204: None, **errors(401, 403, 404, 409)},
+    ),
+)
+class PriceOverrideViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
+    ScopedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[ServicePriceOverride],
+):
+    """A county's own prices for catalog items where the city allows them; orders in that county are
+    priced with them. Writes go through ``service_price_override_set`` (``providers.price``)."""
+
+    queryset = ServicePriceOverride.objects.select_related("service_item")
+    serializer_class = PriceOverrideSerializer
+    parser_classes = [SafeJSONParser]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "providers.view",
+        "retrieve": "providers.view",
+        "create": "providers.price",
+        "destroy": "providers.price",
+    }
+
+    @extend_schema(
+        request=PriceOverrideSetSerializer,
+        responses={
+            200: PriceOverrideSerializer,
+            201: PriceOverrideSerializer,
+            **errors(400, 401, 403, 404, 409),
+        },
+        summary="设定本区县价格（已有则更新：200；新设：201）",
+    )
+    def create(self, request: Request) -> Response:
+        s = PriceOverrideSetSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        item = service_item_get(public_id=data["service_item"])
+        if item is None or not item.is_active:
+            raise missing_reference("service_item", "服务项目不存在或已停用")
+        code = data["county"].ljust(12, "0")
+        county = Region.objects.filter(code=code, level=Region.Level.COUNTY).first()
+        if county is None:
+            raise missing_reference("county", "未找到该区县")
+        existed = ServicePriceOverride.objects.filter(service_item=item, region_code=code).exists()
+        row = service_price_override_set(
+            actor=request.user, item=item, region=county, price_fen=data["price_fen"]
+        )
+        assert row is not None
+        fresh = self.get_queryset().get(pk=row.pk)
+        return Response(PriceOverrideSerializer(fresh).data, status=200 if existed else 201)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        service_price_override_set(
+            actor=request.user, item=row.service_item, region=row.region_code, price_fen=None
+        )
+        return Response(status=204)

@@ -266,3 +266,57 @@ for _name, _make, _url, _data, _ok in [
             note=_FORMS if not _ok else "",
         )
     )
+
+
+# County prices (ServicePriceOverride): rows of one county, set and cleared only by that county.
+def _override(cast, region):
+    from yiyang.orders.tests.factories import make_item
+    from yiyang.providers.models import ServicePriceOverride
+    from yiyang.regions.scope import county_code
+
+    item = make_item()
+    item.county_price_allowed = True
+    item.save(update_fields=["county_price_allowed"])
+    return ServicePriceOverride.objects.create(
+        service_item=item, region_code=county_code(region.code), price_fen=2500
+    )
+
+
+def _override_body(cast, region):
+    from yiyang.orders.tests.factories import make_item
+    from yiyang.regions.scope import county_code
+
+    item = make_item()
+    item.county_price_allowed = True
+    item.save(update_fields=["county_price_allowed"])
+    return {"service_item": str(item.public_id), "county": county_code(region.code), "price_fen": 3000}
+
+
+def _override_count():
+    from yiyang.providers.models import ServicePriceOverride
+
+    return ServicePriceOverride.objects.count()
+
+
+register_api(
+    ApiScopeCase(basename="price-override", make=_override, create=_override_body, count=_override_count)
+)
+register_action(
+    ActionCase(route="price-override-detail", method="delete", make=_override, own=("county_admin_a", 204))
+)
+register_page_post(
+    PagePostCase(
+        name="providers:county_prices",
+        make=_override,
+        url=lambda o: "/services/manage/catalog/prices/",
+        data=lambda c, o: {
+            "county": o.region_code,
+            "item": str(o.service_item.public_id),
+            "price": "30.00",
+            "op": "set",
+        },
+        # No object in the URL: county B's admin naming county A's code gets 404, nothing changes.
+        outsider_status=None,
+        own=("county_admin_a", (302,)),
+    )
+)
