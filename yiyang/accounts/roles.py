@@ -13,6 +13,7 @@ from django.db import models
 from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
 from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
+from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
 from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
@@ -48,6 +49,7 @@ _DECLARED: list[dict[str, str]] = [
     ASSESSMENTS_PERMISSIONS,
     PROVIDERS_PERMISSIONS,
     ORDERS_PERMISSIONS,
+    BENEFITS_PERMISSIONS,
 ]
 
 
@@ -82,6 +84,8 @@ _GRASSROOTS = [
     "orders.add",
     "orders.complain",
     "complaints.view",
+    "benefits.view",
+    "benefits.confirm",
 ]
 
 # The catalog is the city's (decision 0006): only the city edits it; a county sets its own price for an
@@ -90,7 +94,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
     # Policy values are set by the city (a county override too): the county sees them only. The catalog
     # is the city's too (decision 0006): a county sets its own price (``providers.price``).
-    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog"}},
+    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog", "benefits.programmes"}},
     Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.ASSESSOR: {
@@ -152,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.view",
             "settlements.view",
             "complaints.view",
+            "benefits.view",
         ]
     },
     Role.FAMILY: {
