@@ -490,21 +490,22 @@ def on_service_charged(event: ServiceCharged) -> dict[str, Any]:
     """Hook inside settlement_generate's gated transaction: the order's government share is taken from
     the elder's service credit, as far as the balance goes."""
     spent = 0
-    elder = elder_list(user=SYSTEM).filter(pk=event.elder_pk).only("pk", "public_id").first()
-    if elder is None:
+    public_id = elder_list(user=SYSTEM).filter(pk=event.elder_pk).values_list("public_id", flat=True).first()
+    if public_id is None:
         return {}
-    codes = sorted(set(ServiceCredit.objects.filter(elder_id=elder.pk).values_list("programme_code", flat=True)))
+    codes = sorted(set(ServiceCredit.objects.filter(elder_id=event.elder_pk).values_list("programme_code", flat=True)))
     remaining = event.government_fen
     for code in codes:
         if remaining <= 0:
             break
-        account = _account(elder.public_id, code)
+        account = _account(public_id, code)
         take = min(remaining, ledger_balance(ServiceCredit, account))
         if take <= 0:
             continue
         ledger_post(
             ServiceCredit, account=account, amount=-take, kind=CreditKind.SPEND, memo="居家上门服务政府承担部分",
-            actor=event.actor if getattr(event.actor, "is_authenticated", False) else None, elder=elder,
+            actor=event.actor if getattr(event.actor, "is_authenticated", False) else None,
+            elder_id=event.elder_pk,
             programme_code=code, month=event.month, region_code=event.region_code,
             order_ref=event.order_public_id,
         )
