@@ -94,7 +94,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
     # Policy values are set by the city (a county override too): the county sees them only. The catalog
     # is the city's too (decision 0006): a county sets its own price (``providers.price``).
-    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog", "benefits.programmes"}},
+    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog"}},
     Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
     Role.ASSESSOR: {
@@ -168,6 +168,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "complaints.view": OWN,
     },
 }
+
+# Benefit programmes (amounts and rules) are the city's policy, like policy values: counties run them.
+ROLE_PERMISSIONS[Role.COUNTY_ADMIN].pop("benefits.programmes", None)
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

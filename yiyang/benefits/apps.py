@@ -23,8 +23,10 @@ class BenefitsConfig(AppConfig):
         )
         from yiyang.core.hooks import (
             on_elder_status_changed,
-            on_service_charged as subscribe_charged,
             register_effect_labels,
+        )
+        from yiyang.core.hooks import (
+            on_service_charged as subscribe_charged,
         )
         from yiyang.core.tabs import register_tab
         from yiyang.elders.services import TRANSFER_HANDLERS
@@ -52,11 +54,21 @@ class BenefitsConfig(AppConfig):
             order=60,
         )
         nav.register(nav.NavItem("津贴发放名单", "benefits:runs", "benefits.run", section="服务", order=70))
-        nav.register(nav.NavItem("津贴对象确认", "benefits:confirmations", "benefits.confirm", section="服务", order=71))
-        nav.register(nav.NavItem("死亡名单导入", "benefits:deaths", "benefits.death_import", section="服务", order=72))
+        nav.register(
+            nav.NavItem(
+                "津贴对象确认", "benefits:confirmations", "benefits.confirm", section="服务", order=71
+            )
+        )
+        nav.register(
+            nav.NavItem("死亡名单导入", "benefits:deaths", "benefits.death_import", section="服务", order=72)
+        )
         home.register(
             home.HomeCard(
-                "benefits.proposals", "待确认的津贴补贴对象", "benefits.confirm", _proposals, "benefits:confirmations",
+                "benefits.proposals",
+                "待确认的津贴补贴对象",
+                "benefits.confirm",
+                _proposals,
+                "benefits:confirmations",
                 order=40,
             )
         )

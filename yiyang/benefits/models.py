@@ -55,7 +55,9 @@ class Programme(models.Model):
     class Meta:
         ordering = ["region_id", "code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "region", "version"], name="benefit_programme_version_uniq")
+            models.UniqueConstraint(
+                fields=["code", "region", "version"], name="benefit_programme_version_uniq"
+            )
         ]
 
     def __str__(self) -> str:
@@ -75,6 +77,9 @@ class Band(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(monthly_fen__gt=0), name="benefit_band_amount_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.age_min}–{self.age_max or ''}岁"
 
     @property
     def label(self) -> str:
@@ -108,6 +113,9 @@ class Enrolment(models.Model):
             models.UniqueConstraint(fields=["elder", "programme_code"], name="benefit_enrolment_uniq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.programme_code} {self.get_status_display()}"
+
 
 class EnrolmentEvent(TransitionEvent):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="events")
@@ -140,8 +148,13 @@ class PaymentRun(models.Model):
     class Meta:
         ordering = ["-month", "programme_code", "region_code"]
         constraints = [
-            models.UniqueConstraint(fields=["programme_code", "region_code", "month"], name="benefit_run_uniq")
+            models.UniqueConstraint(
+                fields=["programme_code", "region_code", "month"], name="benefit_run_uniq"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_code} {self.month}"
 
 
 class RunEvent(TransitionEvent):
@@ -190,6 +203,9 @@ class PaymentLine(models.Model):
                 name="benefit_line_sign",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.get_kind_display()}"
 
 
 class ServiceCredit(LedgerEntry):
@@ -241,6 +257,9 @@ class DeathImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
 
     def matched(self) -> list[dict[str, Any]]:
         return [r for r in self.rows if r.get("elder")]

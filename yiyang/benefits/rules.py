@@ -82,7 +82,9 @@ def evaluate(
     """Does the elder qualify for ``month``? ``approved_on`` is when the platform recognised them (the
     register's creation or a sweep, or an application's approval): payment starts the month after."""
     qualifying_day = anniversary(birth_date, programme.min_age)
-    start = max(month_add(month_of(qualifying_day), 1), month_add(month_of(approved_on), 1), programme.first_month)
+    start = max(
+        month_add(month_of(qualifying_day), 1), month_add(month_of(approved_on), 1), programme.first_month
+    )
     decision = Decision(qualifies=True, start_month=start)
     decision.add("在册", status == "active", "在册" if status == "active" else "已故或已迁出")
     prefix = scope_prefix(programme.region_id)

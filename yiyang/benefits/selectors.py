@@ -19,7 +19,11 @@ VIEW = "benefits.view"
 
 def programme_list() -> QuerySet[Programme]:
     """Programmes are published policy: every user allowed to view benefits sees them all."""
-    return Programme.objects.select_related("region").prefetch_related("bands").order_by("region_id", "code", "-version")
+    return (
+        Programme.objects.select_related("region")
+        .prefetch_related("bands")
+        .order_by("region_id", "code", "-version")
+    )
 
 
 def enrolment_list(*, user: Any, perm: str = VIEW) -> QuerySet[Enrolment]:
@@ -56,7 +60,9 @@ def run_lines(*, user: Any, run: PaymentRun) -> QuerySet[PaymentLine]:
 
 def line_get(*, user: Any, public_id: Any, perm: str = VIEW) -> PaymentLine | None:
     try:
-        return PaymentLine.objects.restrict(user, perm).select_related("run").filter(public_id=public_id).first()
+        return (
+            PaymentLine.objects.restrict(user, perm).select_related("run").filter(public_id=public_id).first()
+        )
     except (ValueError, TypeError):
         return None
 
@@ -65,17 +71,22 @@ def run_totals(run: PaymentRun) -> list[dict[str, Any]]:
     """Totals of a run by kind and band: what the county's page shows above the list."""
     labels = dict(LineKind.choices)
     rows = (
-        run.lines.values("kind", "band").annotate(n=Count("pk"), total=Sum("amount_fen")).order_by("kind", "band")
+        run.lines.values("kind", "band")
+        .annotate(n=Count("pk"), total=Sum("amount_fen"))
+        .order_by("kind", "band")
     )
-    return [{"kind": labels.get(r["kind"], ""), "band": r["band"], "count": r["n"], "total_fen": r["total"]} for r in rows]
+    return [
+        {"kind": labels.get(r["kind"], ""), "band": r["band"], "count": r["n"], "total_fen": r["total"]}
+        for r in rows
+    ]
 
 
 def elder_benefits(*, elder: Any) -> dict[str, Any]:
     """An elder's enrolments and payment lines (the caller already found the elder in scope)."""
-    enrolments = list(Enrolment.objects.filter(elder=elder).select_related("programme").order_by("programme_code"))
-    payments = list(
-        PaymentLine.objects.filter(elder=elder).select_related("run").order_by("-month", "pk")
+    enrolments = list(
+        Enrolment.objects.filter(elder=elder).select_related("programme").order_by("programme_code")
     )
+    payments = list(PaymentLine.objects.filter(elder=elder).select_related("run").order_by("-month", "pk"))
     return {"enrolments": enrolments, "payments": payments}
 
 
@@ -96,7 +107,9 @@ def service_subsidy_ratio(region_code: str, *, on: Any = None) -> dict[str, Any]
     on = on or timezone.localdate()
     prefix = scope_prefix(region_code)
     born_by = anniversary_back(on, 60)
-    elders = elder_list(user=SYSTEM).filter(region__code__startswith=prefix, status="active", birth_date__lte=born_by)
+    elders = elder_list(user=SYSTEM).filter(
+        region__code__startswith=prefix, status="active", birth_date__lte=born_by
+    )
     population = elders.count()
     codes = Programme.objects.filter(kind=ProgrammeKind.SERVICE_SUBSIDY).values_list("code", flat=True)
     covered = (
@@ -115,9 +128,11 @@ def elder_tab_context(elder: Any, user: Any) -> dict[str, Any]:
     """Context of ``benefits/_elder_tab.html``: the elder's enrolments, payments and credit balance."""
     data = elder_benefits(elder=elder)
     credits = [
-        {"programme": e.programme.name, "balance": credit_balance(elder=elder, programme_code=e.programme_code)}
+        {
+            "programme": e.programme.name,
+            "balance": credit_balance(elder=elder, programme_code=e.programme_code),
+        }
         for e in data["enrolments"]
         if e.programme.payment_mode == PaymentMode.CREDIT
     ]
     return {**data, "credits": credits, "confirm_url": reverse("benefits:confirmations")}
-

@@ -61,7 +61,9 @@ def check_month(value: Any, field_name: str = "month") -> str:
     try:
         year, month = parse_month(value)
     except ValidationError as exc:
-        raise DomainError("月份有误", code="validation_error", errors={field_name: list(exc.messages)}) from exc
+        raise DomainError(
+            "月份有误", code="validation_error", errors={field_name: list(exc.messages)}
+        ) from exc
     return f"{year:04d}-{month:02d}"
 
 
@@ -226,7 +228,9 @@ def enrolment_apply(*, actor: Any, elder: Any, programme_code: str, note: str) -
     rule by rule now, proposed for the street's review; payment starts the month after approval."""
     note = (note or "").strip()
     if not note:
-        raise DomainError("请填写证明材料说明", code="validation_error", errors={"note": ["请填写证明材料说明"]})
+        raise DomainError(
+            "请填写证明材料说明", code="validation_error", errors={"note": ["请填写证明材料说明"]}
+        )
     today = timezone.localdate()
     month = month_add(month_of(today), 1)
     with transaction.atomic():
@@ -250,8 +254,13 @@ def enrolment_apply(*, actor: Any, elder: Any, programme_code: str, note: str) -
             explanation=[*decision.rules, {"rule": "证明材料", "ok": True, "detail": note[:200]}],
         )
         timeline_write(
-            timeline=EnrolmentEvent, subject=enrolment, old="", new=EnrolmentStatus.PROPOSED, actor=actor,
-            reason="申请", data={"qualifies": decision.qualifies},
+            timeline=EnrolmentEvent,
+            subject=enrolment,
+            old="",
+            new=EnrolmentStatus.PROPOSED,
+            actor=actor,
+            reason="申请",
+            data={"qualifies": decision.qualifies},
         )
         audit_record(actor=actor, region=elder.region_id, event="benefits.applied", obj=enrolment)
     return enrolment
@@ -267,6 +276,8 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
     last = month_of(when)
     suspended = 0
     elder_pk = elder_list(user=SYSTEM).filter(public_id=event.elder_id).values_list("pk", flat=True).first()
+    if elder_pk is None:
+        return {}
     for enrolment in Enrolment.objects.filter(
         elder_id=elder_pk, status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PROPOSED]
     ):
@@ -291,9 +302,16 @@ def on_elder_status(event: ElderStatusChanged) -> dict[str, Any]:
         balance = ledger_balance(ServiceCredit, _account(event.elder_id, code))
         if balance > 0:
             ledger_post(
-                ServiceCredit, account=_account(event.elder_id, code), amount=-balance, kind=CreditKind.EXPIRE,
-                memo="已故或迁出，余额清零", actor=None, elder_id=elder_pk, programme_code=code,
-                month=last, region_code=event.region_code,
+                ServiceCredit,
+                account=_account(event.elder_id, code),
+                amount=-balance,
+                kind=CreditKind.EXPIRE,
+                memo="已故或迁出，余额清零",
+                actor=None,
+                elder_id=elder_pk,
+                programme_code=code,
+                month=last,
+                region_code=event.region_code,
             )
             expired += balance
     out = {"benefits_suspended": suspended, "benefit_lines_dropped": dropped_count}
@@ -331,9 +349,13 @@ def payment_run_create(
     programme = programme_for(programme_code, county, month)
     if programme is None:
         raise DomainError(
-            "该地区该月没有此项补贴", code="validation_error", errors={"programme": ["该地区该月没有此项补贴"]}
+            "该地区该月没有此项补贴",
+            code="validation_error",
+            errors={"programme": ["该地区该月没有此项补贴"]},
         )
-    existing = PaymentRun.objects.filter(programme_code=programme.code, region_code=county, month=month).first()
+    existing = PaymentRun.objects.filter(
+        programme_code=programme.code, region_code=county, month=month
+    ).first()
     if existing is not None:
         require_scope(actor, "benefits.run", existing.region_code)
         return existing, False
@@ -350,13 +372,20 @@ def payment_run_create(
             lines = _build_lines(run, programme)
             PaymentLine.objects.bulk_create(lines, batch_size=2000)
             _refresh_total(run)
-            timeline_write(timeline=RunEvent, subject=run, old="", new=RunStatus.DRAFT, actor=actor, reason="生成")
+            timeline_write(
+                timeline=RunEvent, subject=run, old="", new=RunStatus.DRAFT, actor=actor, reason="生成"
+            )
             audit_record(
                 actor=actor,
                 region=county,
                 event="benefits.run_created",
                 obj=run,
-                data={"month": month, "programme": programme.code, "lines": len(lines), "total_fen": run.total_fen},
+                data={
+                    "month": month,
+                    "programme": programme.code,
+                    "lines": len(lines),
+                    "total_fen": run.total_fen,
+                },
             )
     except IntegrityError:
         return PaymentRun.objects.get(programme_code=programme.code, region_code=county, month=month), False
@@ -379,9 +408,9 @@ def _build_lines(run: PaymentRun, programme: Programme) -> list[PaymentLine]:
     elder_ids = [e.elder_id for e in enrolments]
     paid: dict[int, dict[str, PaymentLine]] = defaultdict(dict)
     recovered: dict[int, set[str]] = defaultdict(set)
-    for line in PaymentLine.objects.filter(elder_id__in=elder_ids, programme_code=programme.code).select_related(
-        "run"
-    ):
+    for line in PaymentLine.objects.filter(
+        elder_id__in=elder_ids, programme_code=programme.code
+    ).select_related("run"):
         if line.kind == LineKind.RECOVERY:
             recovered[line.elder_id].add(line.month)
         elif line.status != LineStatus.RETURNED:
@@ -415,7 +444,11 @@ def _build_lines(run: PaymentRun, programme: Programme) -> list[PaymentLine]:
             )
         if enrolment.to_month:
             for m, line in sorted(paid[elder.pk].items()):
-                if m > enrolment.to_month and m not in recovered[elder.pk] and line.run.status != RunStatus.DRAFT:
+                if (
+                    m > enrolment.to_month
+                    and m not in recovered[elder.pk]
+                    and line.run.status != RunStatus.DRAFT
+                ):
                     lines.append(
                         PaymentLine(
                             run=run,
@@ -474,13 +507,24 @@ def _grant_credit(run: PaymentRun, actor: Any) -> int:
         common = {"elder": line.elder, "programme_code": run.programme_code, "region_code": line.region_code}
         if balance > 0 and not run.programme.carry_over:
             ledger_post(
-                ServiceCredit, account=account, amount=-balance, kind=CreditKind.EXPIRE,
-                memo=f"{month_add(run.month, -1)} 未用完额度清零", actor=user, month=month_add(run.month, -1),
+                ServiceCredit,
+                account=account,
+                amount=-balance,
+                kind=CreditKind.EXPIRE,
+                memo=f"{month_add(run.month, -1)} 未用完额度清零",
+                actor=user,
+                month=month_add(run.month, -1),
                 **common,
             )
         ledger_post(
-            ServiceCredit, account=account, amount=line.amount_fen, kind=CreditKind.GRANT,
-            memo=f"{run.month} 养老服务补贴额度", actor=user, month=run.month, **common,
+            ServiceCredit,
+            account=account,
+            amount=line.amount_fen,
+            kind=CreditKind.GRANT,
+            memo=f"{run.month} 养老服务补贴额度",
+            actor=user,
+            month=run.month,
+            **common,
         )
         total += line.amount_fen
     return total
@@ -493,7 +537,9 @@ def on_service_charged(event: ServiceCharged) -> dict[str, Any]:
     public_id = elder_list(user=SYSTEM).filter(pk=event.elder_pk).values_list("public_id", flat=True).first()
     if public_id is None:
         return {}
-    codes = sorted(set(ServiceCredit.objects.filter(elder_id=event.elder_pk).values_list("programme_code", flat=True)))
+    codes = sorted(
+        set(ServiceCredit.objects.filter(elder_id=event.elder_pk).values_list("programme_code", flat=True))
+    )
     remaining = event.government_fen
     for code in codes:
         if remaining <= 0:
@@ -503,10 +549,16 @@ def on_service_charged(event: ServiceCharged) -> dict[str, Any]:
         if take <= 0:
             continue
         ledger_post(
-            ServiceCredit, account=account, amount=-take, kind=CreditKind.SPEND, memo="居家上门服务政府承担部分",
+            ServiceCredit,
+            account=account,
+            amount=-take,
+            kind=CreditKind.SPEND,
+            memo="居家上门服务政府承担部分",
             actor=event.actor if getattr(event.actor, "is_authenticated", False) else None,
             elder_id=event.elder_pk,
-            programme_code=code, month=event.month, region_code=event.region_code,
+            programme_code=code,
+            month=event.month,
+            region_code=event.region_code,
             order_ref=event.order_public_id,
         )
         spent += take
@@ -518,9 +570,18 @@ def payment_run_mark_paid(*, actor: Any, run: PaymentRun) -> PaymentRun:
     """The bank paid the run: every pending line is paid (returned lines keep their mark)."""
     with transaction.atomic():
         require_scope(actor, "benefits.approve", run.region_code)
-        transition(obj=run, to=RunStatus.PAID, machine=RUN_MACHINE, timeline=RunEvent, actor=actor, reason="银行已发放")
+        transition(
+            obj=run,
+            to=RunStatus.PAID,
+            machine=RUN_MACHINE,
+            timeline=RunEvent,
+            actor=actor,
+            reason="银行已发放",
+        )
         n = run.lines.filter(status=LineStatus.PENDING).update(status=LineStatus.PAID)
-        audit_record(actor=actor, region=run.region_code, event="benefits.run_paid", obj=run, data={"lines": n})
+        audit_record(
+            actor=actor, region=run.region_code, event="benefits.run_paid", obj=run, data={"lines": n}
+        )
     return run
 
 
@@ -532,8 +593,14 @@ def payment_line_return(*, actor: Any, line: PaymentLine, reason: str) -> Paymen
         raise DomainError("请填写退回原因", code="validation_error", errors={"reason": ["请填写退回原因"]})
     with transaction.atomic():
         require_scope(actor, "benefits.approve", line.run.region_code)
-        if line.kind == LineKind.RECOVERY or line.run.status == RunStatus.DRAFT or line.status == LineStatus.RETURNED:
-            raise Conflict("该明细不能标记为退回", code="illegal_transition", extra={"current_status": line.status})
+        if (
+            line.kind == LineKind.RECOVERY
+            or line.run.status == RunStatus.DRAFT
+            or line.status == LineStatus.RETURNED
+        ):
+            raise Conflict(
+                "该明细不能标记为退回", code="illegal_transition", extra={"current_status": line.status}
+            )
         moved = PaymentLine.objects.filter(pk=line.pk, status=line.status).update(
             status=LineStatus.RETURNED, reason=f"银行退回：{reason}"[:200]
         )
@@ -542,7 +609,10 @@ def payment_line_return(*, actor: Any, line: PaymentLine, reason: str) -> Paymen
         line.status = LineStatus.RETURNED
         line.reason = f"银行退回：{reason}"[:200]
         audit_record(
-            actor=actor, region=line.run.region_code, event="benefits.line_returned", obj=line.run,
+            actor=actor,
+            region=line.run.region_code,
+            event="benefits.line_returned",
+            obj=line.run,
             data={"line": str(line.public_id), "reason": reason},
         )
     return line
@@ -558,8 +628,15 @@ def _bank_rows(run: PaymentRun) -> list[list[Any]]:
         run.lines.exclude(status=LineStatus.RETURNED).select_related("elder").order_by("pk"), start=1
     ):
         rows.append(
-            [i, line.elder.name, decrypt(line.elder.id_number_enc), line.amount_fen, line.month,
-             labels.get(line.kind, ""), line.reason]
+            [
+                i,
+                line.elder.name,
+                decrypt(line.elder.id_number_enc),
+                line.amount_fen,
+                line.month,
+                labels.get(line.kind, ""),
+                line.reason,
+            ]
         )
     return rows
 
@@ -568,15 +645,24 @@ def payment_run_bank_file(*, actor: Any, run: PaymentRun, fmt: str) -> bytes:
     """The bank's batch file (.xlsx or .csv) with the full ID numbers: only for an approved run, and
     every export is an audit event naming how many ID numbers left the platform."""
     if fmt not in {"xlsx", "csv"}:
-        raise DomainError("格式只能是 xlsx 或 csv", code="validation_error", errors={"format": ["xlsx 或 csv"]})
+        raise DomainError(
+            "格式只能是 xlsx 或 csv", code="validation_error", errors={"format": ["xlsx 或 csv"]}
+        )
     with transaction.atomic():
         require_scope(actor, "benefits.bank_file", run.region_code)
         if run.status == RunStatus.DRAFT:
-            raise Conflict("发放名单复核后才能导出银行文件", code="illegal_transition", extra={"current_status": run.status})
+            raise Conflict(
+                "发放名单复核后才能导出银行文件",
+                code="illegal_transition",
+                extra={"current_status": run.status},
+            )
         rows = _bank_rows(run)
         total = sum(r[3] for r in rows)
         audit_record(
-            actor=actor, region=run.region_code, event="benefits.bank_file", obj=run,
+            actor=actor,
+            region=run.region_code,
+            event="benefits.bank_file",
+            obj=run,
             data={"format": fmt, "lines": len(rows), "total_fen": total},
         )
     if fmt == "csv":
@@ -590,7 +676,7 @@ def payment_run_bank_file(*, actor: Any, run: PaymentRun, fmt: str) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "代发明细"
     xlsx_append(ws, BANK_HEADER)
     for r in rows:
@@ -628,12 +714,20 @@ def death_import_read(*, actor: Any, region_code: str, source: str, upload: Any)
                     row.update({"elder": str(elder.public_id), "masked": elder.id_number_masked})
             out.append(row)
         batch = DeathImport.objects.create(
-            region_code=county, source=source, filename=str(getattr(upload, "name", ""))[:200], rows=out,
+            region_code=county,
+            source=source,
+            filename=str(getattr(upload, "name", ""))[:200],
+            rows=out,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        timeline_write(timeline=DeathImportEvent, subject=batch, old="", new=DeathImportStatus.PENDING, actor=actor)
+        timeline_write(
+            timeline=DeathImportEvent, subject=batch, old="", new=DeathImportStatus.PENDING, actor=actor
+        )
         audit_record(
-            actor=actor, region=county, event="benefits.death_import", obj=batch,
+            actor=actor,
+            region=county,
+            event="benefits.death_import",
+            obj=batch,
             data={"rows": len(out), "matched": len(batch.matched())},
         )
     return batch
@@ -646,9 +740,11 @@ def _read_death_rows(upload: Any) -> list[tuple[str, str, date | None, str]]:
 
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 (any unreadable file is the user's error)
-        raise DomainError("无法读取文件，请上传 .xlsx", code="validation_error", errors={"file": ["无法读取文件"]}) from exc
-    ws = wb.active
+    except Exception as exc:
+        raise DomainError(
+            "无法读取文件，请上传 .xlsx", code="validation_error", errors={"file": ["无法读取文件"]}
+        ) from exc
+    ws = wb.worksheets[0]
     out: list[tuple[str, str, date | None, str]] = []
     for i, values in enumerate(ws.iter_rows(values_only=True)):
         if i == 0 or not values or all(v in (None, "") for v in values):
@@ -690,15 +786,29 @@ def death_import_confirm(*, actor: Any, batch: DeathImport) -> DeathImport:
             if elder is None or elder.status != "active":
                 continue
             elder_change_status(
-                actor=actor, elder=elder, status="deceased", effective_date=date.fromisoformat(row["date"]),
+                actor=actor,
+                elder=elder,
+                status="deceased",
+                effective_date=date.fromisoformat(row["date"]),
                 reason=f"死亡名单导入（{label}，{batch.filename}）",
             )
             done += 1
         transition(
-            obj=batch, to=DeathImportStatus.CONFIRMED, machine=DEATH_IMPORT_MACHINE, timeline=DeathImportEvent,
-            actor=actor, reason="县（区）确认", data={"marked": done},
+            obj=batch,
+            to=DeathImportStatus.CONFIRMED,
+            machine=DEATH_IMPORT_MACHINE,
+            timeline=DeathImportEvent,
+            actor=actor,
+            reason="县（区）确认",
+            data={"marked": done},
         )
-        audit_record(actor=actor, region=batch.region_code, event="benefits.death_confirmed", obj=batch, data={"marked": done})
+        audit_record(
+            actor=actor,
+            region=batch.region_code,
+            event="benefits.death_confirmed",
+            obj=batch,
+            data={"marked": done},
+        )
     return batch
 
 
@@ -763,16 +873,28 @@ def programme_publish(
                 raise Conflict("新版本的起始月份须晚于现行版本", code="duplicate")
             Programme.objects.filter(pk=previous.pk).update(valid_to=month_add(valid_from, -1))
         programme = Programme.objects.create(
-            code=code, name=name, kind=kind, region_id=region_code,
-            version=(previous.version + 1) if previous else 1, valid_from=valid_from, first_month=first_month,
-            payment_mode=payment_mode, automatic=automatic, requires_confirmation=requires_confirmation,
-            min_age=min_age, categories=list(categories or []), min_capability_level=min_capability_level,
+            code=code,
+            name=name,
+            kind=kind,
+            region_id=region_code,
+            version=(previous.version + 1) if previous else 1,
+            valid_from=valid_from,
+            first_month=first_month,
+            payment_mode=payment_mode,
+            automatic=automatic,
+            requires_confirmation=requires_confirmation,
+            min_age=min_age,
+            categories=list(categories or []),
+            min_capability_level=min_capability_level,
             carry_over=carry_over,
         )
         for lo, hi, amount in bands:
             programme.bands.create(age_min=lo, age_max=hi, monthly_fen=amount)
         audit_record(
-            actor=actor, region=region_code, event="benefits.programme_published", obj=programme,
+            actor=actor,
+            region=region_code,
+            event="benefits.programme_published",
+            obj=programme,
             data={"code": code, "version": programme.version, "bands": [list(b) for b in bands]},
         )
     return programme

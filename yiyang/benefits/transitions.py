@@ -7,7 +7,11 @@ from yiyang.core.statemachine import StateMachine
 
 ENROLMENT_MACHINE = StateMachine(
     {
-        EnrolmentStatus.PROPOSED: {EnrolmentStatus.ACTIVE, EnrolmentStatus.REJECTED, EnrolmentStatus.SUSPENDED},
+        EnrolmentStatus.PROPOSED: {
+            EnrolmentStatus.ACTIVE,
+            EnrolmentStatus.REJECTED,
+            EnrolmentStatus.SUSPENDED,
+        },
         EnrolmentStatus.ACTIVE: {EnrolmentStatus.SUSPENDED},
         EnrolmentStatus.SUSPENDED: {EnrolmentStatus.ACTIVE},
         EnrolmentStatus.REJECTED: {EnrolmentStatus.PROPOSED},

@@ -73,7 +73,9 @@ class RunListView(ScopedPageMixin, View):
         except DomainError as exc:
             _fail(request, exc)
             return HttpResponseRedirect(reverse("benefits:runs"))
-        messages.success(request, "发放名单已生成，请另一名工作人员复核" if created else "该月名单已存在，未重复生成")
+        messages.success(
+            request, "发放名单已生成，请另一名工作人员复核" if created else "该月名单已存在，未重复生成"
+        )
         return HttpResponseRedirect(reverse("benefits:run", args=[run.public_id]))
 
 
@@ -83,7 +85,9 @@ class RunDetailView(ScopedPageMixin, View):
     required_perm = "benefits.view"
 
     def get(self, request: HttpRequest, run_id: Any) -> HttpResponse:
-        run = get_scoped_or_404(selectors.run_list(user=request.user), request.user, "benefits.view", public_id=run_id)
+        run = get_scoped_or_404(
+            selectors.run_list(user=request.user), request.user, "benefits.view", public_id=run_id
+        )
         user = request.user
         return render(
             request,
@@ -105,7 +109,9 @@ class RunDetailView(ScopedPageMixin, View):
         )
 
     def post(self, request: HttpRequest, run_id: Any) -> HttpResponse:
-        run = get_scoped_or_404(selectors.run_list(user=request.user), request.user, "benefits.approve", public_id=run_id)
+        run = get_scoped_or_404(
+            selectors.run_list(user=request.user), request.user, "benefits.approve", public_id=run_id
+        )
         op = request.POST.get("op", "")
         try:
             if op == "approve":
@@ -115,10 +121,14 @@ class RunDetailView(ScopedPageMixin, View):
                 services.payment_run_mark_paid(actor=request.user, run=run)
                 messages.success(request, "已标记为银行已发放")
             elif op == "return":
-                line = selectors.line_get(user=request.user, public_id=_uuid(request.POST.get("line")), perm="benefits.approve")
+                line = selectors.line_get(
+                    user=request.user, public_id=_uuid(request.POST.get("line")), perm="benefits.approve"
+                )
                 if line is None or line.run_id != run.pk:
                     raise Http404
-                services.payment_line_return(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+                services.payment_line_return(
+                    actor=request.user, line=line, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, "已标记退回")
             else:
                 messages.error(request, "未知操作")
@@ -133,15 +143,23 @@ class BankFileView(ScopedPageMixin, View):
     required_perm = "benefits.bank_file"
 
     def get(self, request: HttpRequest, run_id: Any, fmt: str) -> HttpResponse:
-        run = get_scoped_or_404(selectors.run_list(user=request.user), request.user, self.required_perm, public_id=run_id)
+        run = get_scoped_or_404(
+            selectors.run_list(user=request.user), request.user, self.required_perm, public_id=run_id
+        )
         try:
             body = services.payment_run_bank_file(actor=request.user, run=run, fmt=fmt)
         except DomainError as exc:
             _fail(request, exc)
             return HttpResponseRedirect(reverse("benefits:run", args=[run.public_id]))
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv; charset=utf-8"
+        ctype = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if fmt == "xlsx"
+            else "text/csv; charset=utf-8"
+        )
         response = HttpResponse(body, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="bank-{run.programme_code}-{run.month}.{fmt}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="bank-{run.programme_code}-{run.month}.{fmt}"'
+        )
         return response
 
 
@@ -154,7 +172,11 @@ class ConfirmationListView(ScopedPageMixin, View):
         return render(
             request,
             "benefits/confirmations.html",
-            {"page": paginate(request, selectors.proposals(user=request.user).order_by("from_month", "pk"), 30)},
+            {
+                "page": paginate(
+                    request, selectors.proposals(user=request.user).order_by("from_month", "pk"), 30
+                )
+            },
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -165,7 +187,9 @@ class ConfirmationListView(ScopedPageMixin, View):
             raise Http404
         try:
             if request.POST.get("op") == "reject":
-                services.enrolment_reject(actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", ""))
+                services.enrolment_reject(
+                    actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, "已记录不予认定")
             else:
                 services.enrolment_confirm(actor=request.user, enrolment=enrolment)
@@ -183,12 +207,16 @@ class DeathImportListView(ScopedPageMixin, View):
         return render(
             request,
             "benefits/deaths.html",
-            {"page": paginate(request, batches, 20), "counties": _counties(request.user, self.required_perm), "sources": DeathSource.choices},
+            {
+                "page": paginate(request, batches, 20),
+                "counties": _counties(request.user, self.required_perm),
+                "sources": DeathSource.choices,
+            },
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
-        if upload is None or upload.size > 5 * 1024 * 1024:
+        if upload is None or (upload.size or 0) > 5 * 1024 * 1024:
             messages.error(request, "请上传 5MB 以内的 .xlsx 文件")
             return HttpResponseRedirect(reverse("benefits:deaths"))
         try:
@@ -208,11 +236,15 @@ class DeathImportDetailView(ScopedPageMixin, View):
     required_perm = "benefits.death_import"
 
     def get(self, request: HttpRequest, batch_id: Any) -> HttpResponse:
-        batch = get_scoped_or_404(DeathImport.objects.all(), request.user, self.required_perm, public_id=batch_id)
+        batch = get_scoped_or_404(
+            DeathImport.objects.all(), request.user, self.required_perm, public_id=batch_id
+        )
         return render(request, "benefits/death.html", {"batch": batch, "matched": len(batch.matched())})
 
     def post(self, request: HttpRequest, batch_id: Any) -> HttpResponse:
-        batch = get_scoped_or_404(DeathImport.objects.all(), request.user, self.required_perm, public_id=batch_id)
+        batch = get_scoped_or_404(
+            DeathImport.objects.all(), request.user, self.required_perm, public_id=batch_id
+        )
         try:
             services.death_import_confirm(actor=request.user, batch=batch)
             messages.success(request, "已确认，名单中的老人已标记为已故")

@@ -60,9 +60,25 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     class Meta:
         model = Programme
         fields = [
-            "id", "code", "name", "kind", "kind_label", "region_code", "region_name", "version",
-            "valid_from", "valid_to", "first_month", "payment_mode", "automatic", "requires_confirmation",
-            "min_age", "categories", "min_capability_level", "carry_over", "bands",
+            "id",
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "region_code",
+            "region_name",
+            "version",
+            "valid_from",
+            "valid_to",
+            "first_month",
+            "payment_mode",
+            "automatic",
+            "requires_confirmation",
+            "min_age",
+            "categories",
+            "min_capability_level",
+            "carry_over",
+            "bands",
         ]
         read_only_fields = fields
 
@@ -81,15 +97,24 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     programme_name = serializers.CharField(source="programme.name", read_only=True)
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    source = serializers.ChoiceField(choices=EnrolmentSource.choices, read_only=True)
+    source = serializers.ChoiceField(choices=EnrolmentSource.choices, read_only=True)  # type: ignore[assignment]
     to_month = serializers.CharField(read_only=True, allow_blank=True)
     explanation = RuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enrolment
         fields = [
-            "id", "elder", "elder_name", "programme", "programme_name", "status", "status_label", "source",
-            "from_month", "to_month", "explanation",
+            "id",
+            "elder",
+            "elder_name",
+            "programme",
+            "programme_name",
+            "status",
+            "status_label",
+            "source",
+            "from_month",
+            "to_month",
+            "explanation",
         ]
         read_only_fields = fields
 
@@ -135,7 +160,15 @@ class LineSerializer(serializers.ModelSerializer[PaymentLine]):
     class Meta:
         model = PaymentLine
         fields = [
-            "id", "elder", "elder_name", "id_number_masked", "month", "amount_fen", "kind", "band", "status",
+            "id",
+            "elder",
+            "elder_name",
+            "id_number_masked",
+            "month",
+            "amount_fen",
+            "kind",
+            "band",
+            "status",
             "reason",
         ]
         read_only_fields = fields
@@ -147,14 +180,27 @@ class RunSerializer(serializers.ModelSerializer[PaymentRun]):
     programme_name = serializers.CharField(source="programme.name", read_only=True)
     status = serializers.ChoiceField(choices=RunStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    created_by = serializers.CharField(source="created_by.display_name", read_only=True, allow_null=True, default=None)
-    approved_by = serializers.CharField(source="approved_by.display_name", read_only=True, allow_null=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.display_name", read_only=True, allow_null=True, default=None
+    )
+    approved_by = serializers.CharField(
+        source="approved_by.display_name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = PaymentRun
         fields = [
-            "id", "programme", "programme_name", "region_code", "month", "status", "status_label", "total_fen",
-            "created_by", "approved_by", "created_at",
+            "id",
+            "programme",
+            "programme_name",
+            "region_code",
+            "month",
+            "status",
+            "status_label",
+            "total_fen",
+            "created_by",
+            "approved_by",
+            "created_at",
         ]
         read_only_fields = fields
 

@@ -52,7 +52,10 @@ class ProgrammeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Programme]
     def get_queryset(self) -> QuerySet[Programme]:
         return selectors.programme_list()
 
-    @extend_schema(responses={200: ProgrammeSerializer(many=True), **errors(401, 403)}, summary="津贴补贴项目（含年龄档次）")
+    @extend_schema(
+        responses={200: ProgrammeSerializer(many=True), **errors(401, 403)},
+        summary="津贴补贴项目（含年龄档次）",
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -88,24 +91,39 @@ class EnrolmentViewSet(
         if elder is None:
             raise NotFound("老人不存在或不在管辖范围内")
         enrolment = services.enrolment_apply(
-            actor=request.user, elder=elder, programme_code=s.validated_data["programme"], note=s.validated_data["note"]
+            actor=request.user,
+            elder=elder,
+            programme_code=s.validated_data["programme"],
+            note=s.validated_data["note"],
         )
         return Response(EnrolmentSerializer(enrolment).data, status=201)
 
-    @extend_schema(request=ReasonSerializer, responses={200: EnrolmentSerializer, **WRITE_ERRORS}, summary="街道确认（一键）")
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
+        summary="街道确认（一键）",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, id: str) -> Response:
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        enrolment = services.enrolment_confirm(actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"])
+        enrolment = services.enrolment_confirm(
+            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
+        )
         return Response(EnrolmentSerializer(enrolment).data)
 
-    @extend_schema(request=RejectSerializer, responses={200: EnrolmentSerializer, **WRITE_ERRORS}, summary="不予认定（须填原因）")
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
+        summary="不予认定（须填原因）",
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, id: str) -> Response:
         s = RejectSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        enrolment = services.enrolment_reject(actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"])
+        enrolment = services.enrolment_reject(
+            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
+        )
         return Response(EnrolmentSerializer(enrolment).data)
 
 
@@ -162,7 +180,9 @@ class PaymentRunViewSet(
         )
         return self._detail(run, 201 if created else 200)
 
-    @extend_schema(request=None, responses={200: RunDetailSerializer, **WRITE_ERRORS}, summary="复核（须另一名工作人员）")
+    @extend_schema(
+        request=None, responses={200: RunDetailSerializer, **WRITE_ERRORS}, summary="复核（须另一名工作人员）"
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, id: str) -> Response:
         run = services.payment_run_approve(actor=request.user, run=self.get_object())
@@ -174,13 +194,19 @@ class PaymentRunViewSet(
         run = services.payment_run_mark_paid(actor=request.user, run=self.get_object())
         return self._detail(run)
 
-    @extend_schema(request=LineReturnSerializer, responses={200: RunDetailSerializer, **WRITE_ERRORS}, summary="标记一笔被银行退回")
+    @extend_schema(
+        request=LineReturnSerializer,
+        responses={200: RunDetailSerializer, **WRITE_ERRORS},
+        summary="标记一笔被银行退回",
+    )
     @action(detail=True, methods=["post"], url_path="return-line")
     def return_line(self, request: Request, id: str) -> Response:
         run = self.get_object()
         s = LineReturnSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        line = selectors.line_get(user=request.user, public_id=s.validated_data["line"], perm="benefits.approve")
+        line = selectors.line_get(
+            user=request.user, public_id=s.validated_data["line"], perm="benefits.approve"
+        )
         if line is None or line.run_id != run.pk:
             raise NotFound("该明细不存在或不属于此名单")
         services.payment_line_return(actor=request.user, line=line, reason=s.validated_data["reason"])
@@ -191,15 +217,23 @@ class PaymentRunViewSet(
         body = services.payment_run_bank_file(actor=self.request.user, run=run, fmt=fmt)
         ctype = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
         response = HttpResponse(body, content_type=ctype)
-        response["Content-Disposition"] = f'attachment; filename="bank-{run.programme_code}-{run.month}.{fmt}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="bank-{run.programme_code}-{run.month}.{fmt}"'
+        )
         return response
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **WRITE_ERRORS}, summary="银行代发文件 .xlsx（含完整身份证号，留痕）")
+    @extend_schema(
+        responses={(200, XLSX): OpenApiTypes.BINARY, **WRITE_ERRORS},
+        summary="银行代发文件 .xlsx（含完整身份证号，留痕）",
+    )
     @action(detail=True, methods=["get"], url_path="bank-file-xlsx")
     def bank_xlsx(self, request: Request, id: str) -> HttpResponse:
         return self._file("xlsx")
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, **WRITE_ERRORS}, summary="银行代发文件 .csv（含完整身份证号，留痕）")
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **WRITE_ERRORS},
+        summary="银行代发文件 .csv（含完整身份证号，留痕）",
+    )
     @action(detail=True, methods=["get"], url_path="bank-file-csv")
     def bank_csv(self, request: Request, id: str) -> HttpResponse:
         return self._file("csv")
@@ -211,7 +245,10 @@ class ElderBenefitsView(APIView):
     permission_classes = [ActionPermission]
     permission_map: ClassVar[dict[str, str]] = {"get": "benefits.view"}
 
-    @extend_schema(responses={200: ElderBenefitsSerializer, **READ_ERRORS}, summary="老人的津贴补贴（享受情况与发放记录）")
+    @extend_schema(
+        responses={200: ElderBenefitsSerializer, **READ_ERRORS},
+        summary="老人的津贴补贴（享受情况与发放记录）",
+    )
     def get(self, request: Request, id: str) -> Response:
         elder = elder_get(user=request.user, public_id=id, perm="benefits.view")
         if elder is None:

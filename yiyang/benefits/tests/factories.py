@@ -11,7 +11,9 @@ from yiyang.regions.scope import SYSTEM
 
 
 def make_programmes(cast: Any, *, first_month: str = "2026-01") -> None:
-    programme_seed_defaults(actor=SYSTEM, region_code=cast.city.code, valid_from="2026-01", first_month=first_month)
+    programme_seed_defaults(
+        actor=SYSTEM, region_code=cast.city.code, valid_from="2026-01", first_month=first_month
+    )
 
 
 def elder_born(cast: Any, region: Any, birth: date, **kw: Any) -> Any:

@@ -36,7 +36,9 @@ def _elder(cast: Any, region: Any) -> Any:
 
 
 def _proposal(cast: Any, region: Any) -> Enrolment:
-    return s.enrolment_apply(actor=SYSTEM, elder=_elder(cast, region), programme_code="service_subsidy", note="低保证")
+    return s.enrolment_apply(
+        actor=SYSTEM, elder=_elder(cast, region), programme_code="service_subsidy", note="低保证"
+    )
 
 
 def _run(cast: Any, region: Any, status: str = "draft") -> PaymentRun:
@@ -61,7 +63,12 @@ def _run_children(cast: Any, run: PaymentRun, other: Any) -> list[str]:
     """A line of another county's elder hung under the run (as if written before a transfer)."""
     elder = elder_born(cast, other, date(1939, 3, 3), name="外县老人")
     line = PaymentLine.objects.create(
-        run=run, elder=elder, programme_code="age_allowance", month=run.month, kind="regular", amount_fen=10000,
+        run=run,
+        elder=elder,
+        programme_code="age_allowance",
+        month=run.month,
+        kind="regular",
+        amount_fen=10000,
         region_code=elder.region_id,
     )
     return [str(line.public_id), str(elder.public_id), "外县老人"]
@@ -77,16 +84,24 @@ def _run_body(cast: Any, region: Any) -> dict[str, Any]:
 
 
 register_api(
-    ApiScopeCase(basename="benefit-enrolment", make=_proposal, create=_enrolment_body, count=Enrolment.objects.count)
+    ApiScopeCase(
+        basename="benefit-enrolment", make=_proposal, create=_enrolment_body, count=Enrolment.objects.count
+    )
 )
 register_api(
     ApiScopeCase(
-        basename="benefit-run", make=_run, create=_run_body, count=PaymentRun.objects.count, children=_run_children
+        basename="benefit-run",
+        make=_run,
+        create=_run_body,
+        count=PaymentRun.objects.count,
+        children=_run_children,
     )
 )
 
 register_action(ActionCase(route="benefit-enrolment-confirm", make=_proposal))
-register_action(ActionCase(route="benefit-enrolment-reject", make=_proposal, body=lambda c, o: {"reason": "材料不全"}))
+register_action(
+    ActionCase(route="benefit-enrolment-reject", make=_proposal, body=lambda c, o: {"reason": "材料不全"})
+)
 register_action(
     ActionCase(
         route="benefit-run-approve",
@@ -99,8 +114,11 @@ register_action(
     ActionCase(
         route="benefit-run-return-line",
         make=_approved,
-        body=lambda c, run: {"line": str(run.lines.first().public_id), "reason": "账户销户"},
-        foreign=lambda c, run: {"line": str(_approved(c, c.community_b1).lines.first().public_id), "reason": "x"},
+        body=lambda c, run: {"line": str(run.lines.get().public_id), "reason": "账户销户"},
+        foreign=lambda c, run: {
+            "line": str(_approved(c, c.community_b1).lines.get().public_id),
+            "reason": "x",
+        },
     )
 )
 register_action(ActionCase(route="benefit-run-bank-xlsx", method="get", make=_approved))
@@ -108,9 +126,15 @@ register_action(ActionCase(route="benefit-run-bank-csv", method="get", make=_app
 
 # --- pages ---------------------------------------------------------------------------------------------
 
-register_page(PageScopeCase(name="benefits:run", make=_run, url=lambda r: f"/benefits/runs/{r.public_id}/", children=_run_children))
 register_page(
-    PageScopeCase(name="benefits:bank_file", make=_approved, url=lambda r: f"/benefits/runs/{r.public_id}/bank.xlsx")
+    PageScopeCase(
+        name="benefits:run", make=_run, url=lambda r: f"/benefits/runs/{r.public_id}/", children=_run_children
+    )
+)
+register_page(
+    PageScopeCase(
+        name="benefits:bank_file", make=_approved, url=lambda r: f"/benefits/runs/{r.public_id}/bank.xlsx"
+    )
 )
 
 
@@ -123,7 +147,7 @@ def _batch(cast: Any, region: Any) -> Any:
 
 def _death_file(elder: Any) -> SimpleUploadedFile:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(["姓名", "身份证号", "死亡日期"])
     ws.append([elder.name, decrypt(elder.id_number_enc), "2026-10-20"])
     buf = io.BytesIO()
@@ -131,14 +155,20 @@ def _death_file(elder: Any) -> SimpleUploadedFile:
     return SimpleUploadedFile("deaths.xlsx", buf.getvalue())
 
 
-register_page(PageScopeCase(name="benefits:death", make=_batch, url=lambda b: f"/benefits/deaths/{b.public_id}/"))
+register_page(
+    PageScopeCase(name="benefits:death", make=_batch, url=lambda b: f"/benefits/deaths/{b.public_id}/")
+)
 
 register_page_post(
     PagePostCase(
         name="benefits:runs",
         make=lambda cast, region: _elder(cast, region),
         url=lambda e: "/benefits/runs/",
-        data=lambda cast, e: {"programme": "age_allowance", "region_code": cast.county_a.code, "month": "2026-11"},
+        data=lambda cast, e: {
+            "programme": "age_allowance",
+            "region_code": cast.county_a.code,
+            "month": "2026-11",
+        },
         outsider_status=None,
     )
 )

@@ -53,7 +53,7 @@ def _run(status: str = "draft") -> Any:
 def _upload(cast: Any) -> dict[str, Any]:
     w = _elder_then_programmes(cast)
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(["姓名", "身份证号", "死亡日期"])
     ws.append([w["elder"].name, decrypt(w["elder"].id_number_enc), "2026-10-20"])
     buf = io.BytesIO()
@@ -64,13 +64,17 @@ def _upload(cast: Any) -> dict[str, Any]:
 
 def _batch(cast: Any) -> Any:
     w = _upload(cast)
-    return s.death_import_read(actor=SYSTEM, region_code=cast.county_a.code, source="funeral", upload=w["file"]())
+    return s.death_import_read(
+        actor=SYSTEM, region_code=cast.county_a.code, source="funeral", upload=w["file"]()
+    )
 
 
 SERVICE_CASES = {
     f"{M}.enrolment_sweep": ServiceCase(
         arrange=_elder_then_programmes,
-        act=lambda cast, w, actor: s.enrolment_sweep(actor=actor, region_code=cast.county_a.code, as_of=OCT_15),
+        act=lambda cast, w, actor: s.enrolment_sweep(
+            actor=actor, region_code=cast.county_a.code, as_of=OCT_15
+        ),
     ),
     f"{M}.enrolment_apply": ServiceCase(
         arrange=_elder_then_programmes,
@@ -82,7 +86,8 @@ SERVICE_CASES = {
         arrange=_proposal, act=lambda cast, w, actor: s.enrolment_confirm(actor=actor, enrolment=w)
     ),
     f"{M}.enrolment_reject": ServiceCase(
-        arrange=_proposal, act=lambda cast, w, actor: s.enrolment_reject(actor=actor, enrolment=w, reason="材料不全")
+        arrange=_proposal,
+        act=lambda cast, w, actor: s.enrolment_reject(actor=actor, enrolment=w, reason="材料不全"),
     ),
     f"{M}.payment_run_create": ServiceCase(
         arrange=_elder_then_programmes,
@@ -98,10 +103,13 @@ SERVICE_CASES = {
     ),
     f"{M}.payment_line_return": ServiceCase(
         arrange=_run("approved"),
-        act=lambda cast, w, actor: s.payment_line_return(actor=actor, line=w.lines.first(), reason="账户销户"),
+        act=lambda cast, w, actor: s.payment_line_return(
+            actor=actor, line=w.lines.first(), reason="账户销户"
+        ),
     ),
     f"{M}.payment_run_bank_file": ServiceCase(
-        arrange=_run("approved"), act=lambda cast, w, actor: s.payment_run_bank_file(actor=actor, run=w, fmt="xlsx")
+        arrange=_run("approved"),
+        act=lambda cast, w, actor: s.payment_run_bank_file(actor=actor, run=w, fmt="xlsx"),
     ),
     f"{M}.death_import_read": ServiceCase(
         arrange=_upload,
@@ -117,8 +125,15 @@ SERVICE_CASES = {
     f"{M}.programme_publish": ServiceCase(
         arrange=lambda cast: None,
         act=lambda cast, w, actor: s.programme_publish(
-            actor=actor, region_code=cast.city.code, code="care_subsidy", name="护理补贴", kind="care_subsidy",
-            payment_mode="cash", bands=[(60, None, 20000)], valid_from="2026-01", min_capability_level=2,
+            actor=actor,
+            region_code=cast.city.code,
+            code="care_subsidy",
+            name="护理补贴",
+            kind="care_subsidy",
+            payment_mode="cash",
+            bands=[(60, None, 20000)],
+            valid_from="2026-01",
+            min_capability_level=2,
         ),
         actor=_city_admin,
         denied=Forbidden,  # programmes are the city's policy: county admins do not hold the permission

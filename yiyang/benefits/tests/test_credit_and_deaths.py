@@ -36,8 +36,13 @@ def _second(cast: Any) -> Any:
 def _served(world: dict[str, Any], day: int) -> Any:
     at = timezone.make_aware(datetime(2026, 11, day, 9))
     return make_order(
-        world["elder"], world["item"], status="confirmed", provider=world["org"], caregiver=world["staff"],
-        checked_in_at=at, checked_out_at=at.replace(hour=10),
+        world["elder"],
+        world["item"],
+        status="confirmed",
+        provider=world["org"],
+        caregiver=world["staff"],
+        checked_in_at=at,
+        checked_out_at=at.replace(hour=10),
     )
 
 
@@ -55,7 +60,9 @@ def test_service_credit_is_granted_spent_by_settlement_and_expired_and_the_ledge
     s.enrolment_confirm(actor=cast.street_worker_a1, enrolment=proposal)
 
     a, a2 = cast.county_admin_a, _second(cast)
-    nov, _ = s.payment_run_create(actor=a, programme_code="service_subsidy", region_code=cast.county_a.code, month="2026-11")
+    nov, _ = s.payment_run_create(
+        actor=a, programme_code="service_subsidy", region_code=cast.county_a.code, month="2026-11"
+    )
     assert [(ln.kind, ln.amount_fen) for ln in nov.lines.all()] == [("regular", 30000)]
     s.payment_run_approve(actor=a2, run=nov)
     assert selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000
@@ -68,10 +75,17 @@ def test_service_credit_is_granted_spent_by_settlement_and_expired_and_the_ledge
     assert (spend.amount, spend.order_ref) == (-government, order.public_id)
     assert selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000 - government
 
-    dec, _ = s.payment_run_create(actor=a, programme_code="service_subsidy", region_code=cast.county_a.code, month="2026-12")
+    dec, _ = s.payment_run_create(
+        actor=a, programme_code="service_subsidy", region_code=cast.county_a.code, month="2026-12"
+    )
     s.payment_run_approve(actor=a2, run=dec)
     kinds = list(ServiceCredit.objects.order_by("pk").values_list("kind", "amount"))
-    assert kinds == [("grant", 30000), ("spend", -government), ("expire", -(30000 - government)), ("grant", 30000)]
+    assert kinds == [
+        ("grant", 30000),
+        ("spend", -government),
+        ("expire", -(30000 - government)),
+        ("grant", 30000),
+    ]
     # the ledger sums: the balance is the sum of every entry, and equals grants − spends − expiries
     total = ServiceCredit.objects.aggregate(t=Sum("amount"))["t"]
     assert total == selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000
@@ -79,7 +93,7 @@ def test_service_credit_is_granted_spent_by_settlement_and_expired_and_the_ledge
 
 def _death_list(rows: list[list[Any]]) -> SimpleUploadedFile:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(["姓名", "身份证号", "死亡日期"])
     for row in rows:
         ws.append(row)
@@ -94,7 +108,9 @@ def test_death_list_confirmed_by_the_county_stops_payment_and_recovers_november(
     make_programmes(cast)
     s.enrolment_sweep(actor=SYSTEM, region_code=cast.county_a.code, as_of=OCT_15)
     a, a2 = cast.county_admin_a, _second(cast)
-    nov, _ = s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11")
+    nov, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+    )
     s.payment_run_approve(actor=a2, run=nov)
 
     upload = _death_list(
@@ -118,8 +134,12 @@ def test_death_list_confirmed_by_the_county_stops_payment_and_recovers_november(
     change = e85.status_changes.first()
     assert "殡葬" in change.reason and change.data.get("benefits_suspended") == 1
 
-    dec, _ = s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-12")
-    assert [(ln.month, ln.kind, ln.amount_fen) for ln in dec.lines.filter(elder=e85)] == [("2026-11", "recovery", -10000)]
+    dec, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-12"
+    )
+    assert [(ln.month, ln.kind, ln.amount_fen) for ln in dec.lines.filter(elder=e85)] == [
+        ("2026-11", "recovery", -10000)
+    ]
 
 
 def test_kpi_service_subsidy_ratio(cast: Any) -> None:
@@ -130,7 +150,9 @@ def test_kpi_service_subsidy_ratio(cast: Any) -> None:
     elder_born(cast, cast.community_a1, date(1953, 1, 1))
     elder_born(cast, cast.community_b1, date(1953, 1, 1))  # another county: not counted
     proposal = Enrolment.objects.get(elder=subsidised, programme_code="service_subsidy")
-    assert s.decide(elder=subsidised, programme=proposal.programme, month=proposal.from_month, approved_on=OCT_15).qualifies
+    assert s.decide(
+        elder=subsidised, programme=proposal.programme, month=proposal.from_month, approved_on=OCT_15
+    ).qualifies
     kpi = selectors.service_subsidy_ratio(cast.county_a.code)
     assert (kpi["population"], kpi["covered"]) == (4, 0)  # a proposal is not yet a beneficiary
     s.enrolment_confirm(actor=cast.street_worker_a1, enrolment=proposal)

@@ -51,7 +51,10 @@ def _amounts(run: PaymentRun) -> dict[tuple[int, str, str], int]:
 def test_november_run_pays_each_band_and_totals_the_lines(cast: Any) -> None:
     w = _world(cast)
     run, created = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-11",
     )
     assert created
     got = _amounts(run)
@@ -63,7 +66,10 @@ def test_november_run_pays_each_band_and_totals_the_lines(cast: Any) -> None:
     }
     assert run.total_fen == sum(got.values()) == 100000
     again, created = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-11",
     )
     assert (again.pk, created) == (run.pk, False)
     enrolment = Enrolment.objects.get(elder=w["e85"], programme_code="age_allowance")
@@ -75,21 +81,32 @@ def test_november_run_pays_each_band_and_totals_the_lines(cast: Any) -> None:
 def test_death_recorded_late_gives_one_recovery_line_and_nothing_more(cast: Any) -> None:
     w = _world(cast)
     a, a2 = cast.county_admin_a, _second_admin(cast)
-    nov, _ = s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11")
+    nov, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+    )
     s.payment_run_approve(actor=a2, run=nov)
-    elder_change_status(actor=a, elder=w["e85"], status="deceased", effective_date=date(2026, 10, 20), reason="病故")
-    dec, _ = s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-12")
+    elder_change_status(
+        actor=a, elder=w["e85"], status="deceased", effective_date=date(2026, 10, 20), reason="病故"
+    )
+    dec, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-12"
+    )
     mine = [(ln.month, ln.kind, ln.amount_fen) for ln in dec.lines.filter(elder=w["e85"])]
     assert mine == [("2026-11", "recovery", -10000)]
     assert dec.total_fen == sum(dec.lines.values_list("amount_fen", flat=True))
-    jan, _ = s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2027-01")
+    jan, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2027-01"
+    )
     assert not jan.lines.filter(elder=w["e85"]).exists()
 
 
 def test_months_never_paid_come_as_arrears(cast: Any) -> None:
     w = _world(cast)
     jan, _ = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2027-01"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2027-01",
     )
     mine = sorted((ln.month, ln.kind) for ln in jan.lines.filter(elder=w["e85"]))
     assert mine == [("2026-11", "arrears"), ("2026-12", "arrears"), ("2027-01", "regular")]
@@ -98,22 +115,35 @@ def test_months_never_paid_come_as_arrears(cast: Any) -> None:
 def test_an_elder_who_moved_county_is_paid_once(cast: Any) -> None:
     w = _world(cast)
     a = cast.county_admin_a
-    s.payment_run_create(actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11")
+    s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+    )
     elder_update(actor=cast.city_admin, elder=w["e85"], region=cast.community_b1)
     b_run, _ = s.payment_run_create(
-        actor=cast.county_admin_b, programme_code="age_allowance", region_code=cast.county_b.code, month="2026-11"
+        actor=cast.county_admin_b,
+        programme_code="age_allowance",
+        region_code=cast.county_b.code,
+        month="2026-11",
     )
     assert not b_run.lines.filter(elder=w["e85"]).exists()
     dec, _ = s.payment_run_create(
-        actor=cast.county_admin_b, programme_code="age_allowance", region_code=cast.county_b.code, month="2026-12"
+        actor=cast.county_admin_b,
+        programme_code="age_allowance",
+        region_code=cast.county_b.code,
+        month="2026-12",
     )
     assert [(ln.month, ln.kind) for ln in dec.lines.filter(elder=w["e85"])] == [("2026-12", "regular")]
     # and the database itself refuses a second payment of the same month, whatever the region
     line = PaymentLine.objects.filter(elder=w["e85"], month="2026-11").get()
     with pytest.raises(IntegrityError), transaction.atomic():
         PaymentLine.objects.create(
-            run=b_run, elder=w["e85"], programme_code="age_allowance", month="2026-11", kind="arrears",
-            amount_fen=10000, region_code=cast.community_b1.code,
+            run=b_run,
+            elder=w["e85"],
+            programme_code="age_allowance",
+            month="2026-11",
+            kind="arrears",
+            amount_fen=10000,
+            region_code=cast.community_b1.code,
         )
     assert line.region_code == cast.community_a1.code
 
@@ -127,7 +157,10 @@ def _second_admin(cast: Any) -> Any:
 def test_maker_may_not_approve_and_a_second_admin_may(cast: Any) -> None:
     _world(cast)
     run, _ = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-11",
     )
     with pytest.raises(Forbidden):
         s.payment_run_approve(actor=cast.county_admin_a, run=run)
@@ -143,19 +176,22 @@ def test_maker_may_not_approve_and_a_second_admin_may(cast: Any) -> None:
 def test_bank_files_carry_full_ids_add_up_and_are_audited(cast: Any) -> None:
     w = _world(cast)
     run, _ = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-11",
     )
     with pytest.raises(Conflict):  # not before review
         s.payment_run_bank_file(actor=cast.county_admin_a, run=run, fmt="xlsx")
     s.payment_run_approve(actor=_second_admin(cast), run=run)
     before = AuditEvent.objects.filter(event="benefits.bank_file").count()
     book = load_workbook(io.BytesIO(s.payment_run_bank_file(actor=cast.county_admin_a, run=run, fmt="xlsx")))
-    rows = list(book.active.iter_rows(values_only=True))
+    rows: list[Any] = list(book.worksheets[0].iter_rows(values_only=True))
     from yiyang.core.pii import decrypt
 
     assert decrypt(w["e85"].id_number_enc) in {r[2] for r in rows}
     body = [r for r in rows[1:] if r[0] != "合计"]
-    total = [r for r in rows if r[0] == "合计"][0][3]
+    total = next(r for r in rows if r[0] == "合计")[3]
     assert round(sum(r[3] for r in body) * 100) == round(total * 100) == run.total_fen
     text = s.payment_run_bank_file(actor=cast.county_admin_a, run=run, fmt="csv").decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
@@ -166,14 +202,20 @@ def test_bank_files_carry_full_ids_add_up_and_are_audited(cast: Any) -> None:
 def test_returned_line_is_paid_again_as_arrears(cast: Any) -> None:
     w = _world(cast)
     nov, _ = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-11",
     )
     s.payment_run_approve(actor=_second_admin(cast), run=nov)
     line = nov.lines.get(elder=w["e85"])
     s.payment_line_return(actor=cast.county_admin_a, line=line, reason="账户已销户")
     s.payment_run_mark_paid(actor=cast.county_admin_a, run=nov)
     dec, _ = s.payment_run_create(
-        actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-12"
+        actor=cast.county_admin_a,
+        programme_code="age_allowance",
+        region_code=cast.county_a.code,
+        month="2026-12",
     )
     assert sorted((ln.month, ln.kind) for ln in dec.lines.filter(elder=w["e85"])) == [
         ("2026-11", "arrears"),
@@ -185,11 +227,17 @@ def test_run_needs_a_county_and_a_known_programme(cast: Any) -> None:
     make_programmes(cast)
     with pytest.raises(DomainError):
         s.payment_run_create(
-            actor=cast.county_admin_a, programme_code="age_allowance", region_code=cast.street_a1.code, month="2026-11"
+            actor=cast.county_admin_a,
+            programme_code="age_allowance",
+            region_code=cast.street_a1.code,
+            month="2026-11",
         )
     with pytest.raises(DomainError):
         s.payment_run_create(
-            actor=cast.county_admin_a, programme_code="nothing", region_code=cast.county_a.code, month="2026-11"
+            actor=cast.county_admin_a,
+            programme_code="nothing",
+            region_code=cast.county_a.code,
+            month="2026-11",
         )
 
 
@@ -243,8 +291,14 @@ def test_api_contract_elder_created_through_the_api_is_paid_next_month(cast: Any
     assert second.post(f"/api/v1/benefits/payment-runs/{run['id']}/approve/").json()["status"] == "approved"
     mine = api.get(f"/api/v1/elders/{elder_id}/benefits/").json()
     assert mine["payments"] == [
-        {"programme": "age_allowance", "month": next_month, "amount_fen": 10000, "kind": "regular",
-         "status": "pending", "run": run["id"]}
+        {
+            "programme": "age_allowance",
+            "month": next_month,
+            "amount_fen": 10000,
+            "kind": "regular",
+            "status": "pending",
+            "run": run["id"],
+        }
     ]
     # outside the region: 404
     assert _client(cast.county_admin_b).get(f"/api/v1/elders/{elder_id}/benefits/").status_code == 404
