@@ -40,7 +40,7 @@ from yiyang.benefits.models import (
 )
 from yiyang.benefits.rules import Decision, evaluate, month_add, month_of, months_between
 from yiyang.benefits.transitions import DEATH_IMPORT_MACHINE, ENROLMENT_MACHINE, RUN_MACHINE
-from yiyang.core.errors import Conflict, DomainError, Forbidden
+from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
 from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, ServiceCharged
 from yiyang.core.ledger import ledger_balance, ledger_post
 from yiyang.core.money import xlsx_append
@@ -346,13 +346,13 @@ def payment_run_create(
             "发放名单按县（区）生成", code="validation_error", errors={"region_code": ["请选择县（区）"]}
         )
     require_scope(actor, "benefits.run", county)
+    from yiyang.regions.models import Region
+
+    if not Region.objects.filter(code=county, level="county").exists():
+        raise OutOfScope("县（区）不存在或不在您的管辖范围内")
     programme = programme_for(programme_code, county, month)
     if programme is None:
-        raise DomainError(
-            "该地区该月没有此项补贴",
-            code="validation_error",
-            errors={"programme": ["该地区该月没有此项补贴"]},
-        )
+        raise OutOfScope("该地区该月没有此项补贴")
     existing = PaymentRun.objects.filter(
         programme_code=programme.code, region_code=county, month=month
     ).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,14 +19,19 @@ from yiyang.benefits.choices import (
     RunStatus,
 )
 from yiyang.benefits.models import Band, Enrolment, PaymentLine, PaymentRun, Programme
-from yiyang.core.validators import validate_month
+from yiyang.core.validators import TextValidator, validate_month
 
 MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 COUNTY_PATTERN = r"^[0-9]{6}000000$"
+# One line of text: Chinese, Latin letters, digits and common punctuation (the schema states what the
+# shared TextValidator accepts), with at least one visible character.
+_TEXT = "\\u0020-\\u007e\\u00a0-\\u00ac\\u00ae-\\u024f\\u3000-\\u303f\\u4e00-\\u9fff\\uff01-\\uff5e"
+_VISIBLE = "\\u0021-\\u007e\\u00a1-\\u00ac\\u00ae-\\u024f\\u3001-\\u303f\\u4e00-\\u9fff\\uff01-\\uff5e"
+TEXT_PATTERN = f"^[{_TEXT}]*[{_VISIBLE}][{_TEXT}]*$"
 
 
-class StrictSerializer(serializers.Serializer[Any]):
+class StrictInputSerializer(serializers.Serializer[Any]):
     """Refuses fields it does not know (a typo is an error, not silently ignored)."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -36,11 +42,23 @@ class StrictSerializer(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
+class StrictInputExtension(OpenApiSerializerExtension):
+    """The schema says what the serializer enforces: no properties beyond the declared ones."""
+
+    target_class = StrictInputSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema
+
+
 def month_field(**kwargs: Any) -> serializers.RegexField:
     return serializers.RegexField(MONTH_PATTERN, help_text="YYYY-MM", validators=[validate_month], **kwargs)
 
 
-class BandSerializer(serializers.ModelSerializer[Band]):
+class ProgrammeBandSerializer(serializers.ModelSerializer[Band]):
     class Meta:
         model = Band
         fields = ["age_min", "age_max", "monthly_fen"]
@@ -55,7 +73,7 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     payment_mode = serializers.ChoiceField(choices=PaymentMode.choices, read_only=True)
     valid_to = serializers.CharField(read_only=True, allow_blank=True)
     categories = serializers.ListField(child=serializers.CharField(), read_only=True)
-    bands = BandSerializer(many=True, read_only=True)
+    bands = ProgrammeBandSerializer(many=True, read_only=True)
 
     class Meta:
         model = Programme
@@ -83,7 +101,7 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
         read_only_fields = fields
 
 
-class RuleSerializer(serializers.Serializer[Any]):
+class EligibilityRuleSerializer(serializers.Serializer[Any]):
     rule = serializers.CharField()
     ok = serializers.BooleanField()
     detail = serializers.CharField()
@@ -99,7 +117,7 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     source = serializers.ChoiceField(choices=EnrolmentSource.choices, read_only=True)  # type: ignore[assignment]
     to_month = serializers.CharField(read_only=True, allow_blank=True)
-    explanation = RuleSerializer(many=True, read_only=True)
+    explanation = EligibilityRuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enrolment
@@ -124,7 +142,7 @@ class ElderEnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     programme_name = serializers.CharField(source="programme.name", read_only=True)
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices, read_only=True)
     to_month = serializers.CharField(read_only=True, allow_blank=True)
-    explanation = RuleSerializer(many=True, read_only=True)
+    explanation = EligibilityRuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enrolment
@@ -149,7 +167,7 @@ class ElderBenefitsSerializer(serializers.Serializer[Any]):
     payments = ElderPaymentSerializer(many=True, read_only=True)
 
 
-class LineSerializer(serializers.ModelSerializer[PaymentLine]):
+class PaymentLineSerializer(serializers.ModelSerializer[PaymentLine]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     elder = serializers.UUIDField(source="elder.public_id", read_only=True)
     elder_name = serializers.CharField(source="elder.name", read_only=True)
@@ -174,7 +192,7 @@ class LineSerializer(serializers.ModelSerializer[PaymentLine]):
         read_only_fields = fields
 
 
-class RunSerializer(serializers.ModelSerializer[PaymentRun]):
+class PaymentRunSerializer(serializers.ModelSerializer[PaymentRun]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     programme = serializers.CharField(source="programme_code", read_only=True)
     programme_name = serializers.CharField(source="programme.name", read_only=True)
@@ -205,40 +223,56 @@ class RunSerializer(serializers.ModelSerializer[PaymentRun]):
         read_only_fields = fields
 
 
-class RunDetailSerializer(RunSerializer):
+class PaymentRunDetailSerializer(PaymentRunSerializer):
     lines = serializers.SerializerMethodField()
 
-    class Meta(RunSerializer.Meta):
-        fields = [*RunSerializer.Meta.fields, "lines"]
+    class Meta(PaymentRunSerializer.Meta):
+        fields = [*PaymentRunSerializer.Meta.fields, "lines"]
         read_only_fields = fields
 
-    @extend_schema_field(LineSerializer(many=True))
+    @extend_schema_field(PaymentLineSerializer(many=True))
     def get_lines(self, run: PaymentRun) -> list[dict[str, Any]]:
         lines = self.context.get("lines")
         rows = lines if lines is not None else run.lines.select_related("elder").order_by("pk")
-        return LineSerializer(rows, many=True).data  # type: ignore[return-value]
+        return PaymentLineSerializer(rows, many=True).data  # type: ignore[return-value]
 
 
-class RunCreateSerializer(StrictSerializer):
+class PaymentRunCreateSerializer(StrictInputSerializer):
     programme = serializers.RegexField(CODE_PATTERN, help_text="补贴编码，如 age_allowance")
     region_code = serializers.RegexField(COUNTY_PATTERN, help_text="县（区）12 位区划代码")
     month = month_field()
 
 
-class LineReturnSerializer(StrictSerializer):
+class PaymentLineReturnSerializer(StrictInputSerializer):
     line = serializers.UUIDField()
-    reason = serializers.RegexField(r"\S", max_length=200, help_text="退回原因")
+    reason = serializers.RegexField(
+        TEXT_PATTERN, max_length=200, help_text="退回原因", validators=[TextValidator("原因", 200, False)]
+    )
 
 
-class ReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+class EnrolmentConfirmSerializer(StrictInputSerializer):
+    reason = serializers.RegexField(
+        f"^[{_TEXT}]*$",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("说明", 300, False)],
+    )
 
 
-class RejectSerializer(StrictSerializer):
-    reason = serializers.RegexField(r"\S", max_length=300, help_text="原因")
+class EnrolmentRejectSerializer(StrictInputSerializer):
+    reason = serializers.RegexField(
+        TEXT_PATTERN, max_length=300, help_text="原因", validators=[TextValidator("原因", 300, False)]
+    )
 
 
-class ApplySerializer(StrictSerializer):
+class EnrolmentApplySerializer(StrictInputSerializer):
     elder = serializers.UUIDField()
     programme = serializers.RegexField(CODE_PATTERN)
-    note = serializers.RegexField(r"\S", max_length=200, help_text="证明材料说明")
+    note = serializers.RegexField(
+        TEXT_PATTERN,
+        max_length=200,
+        help_text="证明材料说明",
+        validators=[TextValidator("证明材料说明", 200, False)],
+    )

@@ -19,16 +19,16 @@ from rest_framework.views import APIView
 
 from yiyang.benefits import selectors, services
 from yiyang.benefits.api.serializers import (
-    ApplySerializer,
     ElderBenefitsSerializer,
+    EnrolmentApplySerializer,
+    EnrolmentConfirmSerializer,
+    EnrolmentRejectSerializer,
     EnrolmentSerializer,
-    LineReturnSerializer,
+    PaymentLineReturnSerializer,
+    PaymentRunCreateSerializer,
+    PaymentRunDetailSerializer,
+    PaymentRunSerializer,
     ProgrammeSerializer,
-    ReasonSerializer,
-    RejectSerializer,
-    RunCreateSerializer,
-    RunDetailSerializer,
-    RunSerializer,
 )
 from yiyang.benefits.models import Enrolment, PaymentRun, Programme
 from yiyang.core.api import ActionPermission, ScopedViewMixin, required_perm
@@ -80,12 +80,12 @@ class EnrolmentViewSet(
         return selectors.enrolment_list(user=self.request.user, perm=required_perm(self) or "")
 
     @extend_schema(
-        request=ApplySerializer,
+        request=EnrolmentApplySerializer,
         responses={201: EnrolmentSerializer, **WRITE_ERRORS},
         summary="申请津贴补贴（需证明材料的项目），待街道审核",
     )
     def create(self, request: Request) -> Response:
-        s = ApplySerializer(data=request.data)
+        s = EnrolmentApplySerializer(data=request.data)
         s.is_valid(raise_exception=True)
         elder = elder_get(user=request.user, public_id=s.validated_data["elder"], perm="benefits.confirm")
         if elder is None:
@@ -99,13 +99,13 @@ class EnrolmentViewSet(
         return Response(EnrolmentSerializer(enrolment).data, status=201)
 
     @extend_schema(
-        request=ReasonSerializer,
+        request=EnrolmentConfirmSerializer,
         responses={200: EnrolmentSerializer, **WRITE_ERRORS},
         summary="街道确认（一键）",
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, id: str) -> Response:
-        s = ReasonSerializer(data=request.data)
+        s = EnrolmentConfirmSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         enrolment = services.enrolment_confirm(
             actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
@@ -113,13 +113,13 @@ class EnrolmentViewSet(
         return Response(EnrolmentSerializer(enrolment).data)
 
     @extend_schema(
-        request=RejectSerializer,
+        request=EnrolmentRejectSerializer,
         responses={200: EnrolmentSerializer, **WRITE_ERRORS},
         summary="不予认定（须填原因）",
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, id: str) -> Response:
-        s = RejectSerializer(data=request.data)
+        s = EnrolmentRejectSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         enrolment = services.enrolment_reject(
             actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
@@ -130,7 +130,7 @@ class EnrolmentViewSet(
 class PaymentRunViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentRun]
 ):
-    serializer_class = RunSerializer
+    serializer_class = PaymentRunSerializer
     parser_classes = [JSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -150,27 +150,27 @@ class PaymentRunViewSet(
         return selectors.run_list(user=self.request.user, perm=required_perm(self) or "")
 
     def get_serializer_class(self) -> Any:
-        return RunSerializer if self.action == "list" else RunDetailSerializer
+        return PaymentRunSerializer if self.action == "list" else PaymentRunDetailSerializer
 
     def _detail(self, run: PaymentRun, code: int = 200) -> Response:
         fresh = selectors.run_list(user=self.request.user, perm="benefits.view").get(pk=run.pk)
         lines = selectors.run_lines(user=self.request.user, run=fresh)
-        return Response(RunDetailSerializer(fresh, context={"lines": lines}).data, status=code)
+        return Response(PaymentRunDetailSerializer(fresh, context={"lines": lines}).data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail(self.get_object())
 
     @extend_schema(
-        request=RunCreateSerializer,
+        request=PaymentRunCreateSerializer,
         responses={
-            201: RunDetailSerializer,
-            200: OpenApiResponse(RunDetailSerializer, description="已生成过，返回同一发放名单"),
+            201: PaymentRunDetailSerializer,
+            200: OpenApiResponse(PaymentRunDetailSerializer, description="已生成过，返回同一发放名单"),
             **WRITE_ERRORS,
         },
         summary="生成某项目某县（区）某月的发放名单（重复请求返回同一名单）",
     )
     def create(self, request: Request) -> Response:
-        s = RunCreateSerializer(data=request.data)
+        s = PaymentRunCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         run, created = services.payment_run_create(
             actor=request.user,
@@ -181,28 +181,32 @@ class PaymentRunViewSet(
         return self._detail(run, 201 if created else 200)
 
     @extend_schema(
-        request=None, responses={200: RunDetailSerializer, **WRITE_ERRORS}, summary="复核（须另一名工作人员）"
+        request=None,
+        responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS},
+        summary="复核（须另一名工作人员）",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, id: str) -> Response:
         run = services.payment_run_approve(actor=request.user, run=self.get_object())
         return self._detail(run)
 
-    @extend_schema(request=None, responses={200: RunDetailSerializer, **WRITE_ERRORS}, summary="银行已发放")
+    @extend_schema(
+        request=None, responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS}, summary="银行已发放"
+    )
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, id: str) -> Response:
         run = services.payment_run_mark_paid(actor=request.user, run=self.get_object())
         return self._detail(run)
 
     @extend_schema(
-        request=LineReturnSerializer,
-        responses={200: RunDetailSerializer, **WRITE_ERRORS},
+        request=PaymentLineReturnSerializer,
+        responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS},
         summary="标记一笔被银行退回",
     )
     @action(detail=True, methods=["post"], url_path="return-line")
     def return_line(self, request: Request, id: str) -> Response:
         run = self.get_object()
-        s = LineReturnSerializer(data=request.data)
+        s = PaymentLineReturnSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         line = selectors.line_get(
             user=request.user, public_id=s.validated_data["line"], perm="benefits.approve"
