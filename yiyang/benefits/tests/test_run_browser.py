@@ -3,7 +3,6 @@ approves it, and the bank file opens in a spreadsheet with a total matching the 
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -51,7 +50,7 @@ def test_county_runs_november_a_second_admin_approves_and_the_bank_file_adds_up(
     assert page.get_by_test_id("run-status").inner_text() == "已复核"
     with page.expect_download() as download:
         page.get_by_test_id("bank-xlsx").click()
-    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = load_workbook(download.value.path())
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     total_row = next(r for r in rows if r[0] == "合计")
     lines = [r for r in rows[1:] if r[0] != "合计"]
