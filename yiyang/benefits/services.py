@@ -396,21 +396,26 @@ def _build_lines(run: PaymentRun, programme: Programme) -> list[PaymentLine]:
     month = run.month
     prefix = scope_prefix(run.region_code)
     bands = list(programme.bands.all())
-    enrolments = list(
-        Enrolment.objects.filter(
-            programme_code=programme.code,
-            region_code__startswith=prefix,
-            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED],
-            approved_at__isnull=False,
-            from_month__lte=month,
-        ).select_related("elder")
+    selected = Enrolment.objects.filter(
+        programme_code=programme.code,
+        region_code__startswith=prefix,
+        status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED],
+        approved_at__isnull=False,
+        from_month__lte=month,
     )
-    elder_ids = [e.elder_id for e in enrolments]
+    # Only what the rules need of the elder: no decryption, no wide rows.
+    enrolments = list(
+        selected.select_related("elder").only(
+            "elder_id", "from_month", "to_month", "elder__birth_date", "elder__region_id"
+        )
+    )
     paid: dict[int, dict[str, PaymentLine]] = defaultdict(dict)
     recovered: dict[int, set[str]] = defaultdict(set)
-    for line in PaymentLine.objects.filter(
-        elder_id__in=elder_ids, programme_code=programme.code
-    ).select_related("run"):
+    for line in (
+        PaymentLine.objects.filter(elder_id__in=selected.values("elder_id"), programme_code=programme.code)
+        .select_related("run")
+        .only("elder_id", "month", "kind", "status", "amount_fen", "band", "run__status")
+    ):
         if line.kind == LineKind.RECOVERY:
             recovered[line.elder_id].add(line.month)
         elif line.status != LineStatus.RETURNED:

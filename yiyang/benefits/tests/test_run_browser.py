@@ -3,7 +3,9 @@ approves it, and the bank file opens in a spreadsheet with a total matching the 
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,7 +52,7 @@ def test_county_runs_november_a_second_admin_approves_and_the_bank_file_adds_up(
     assert page.get_by_test_id("run-status").inner_text() == "已复核"
     with page.expect_download() as download:
         page.get_by_test_id("bank-xlsx").click()
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     total_row = next(r for r in rows if r[0] == "合计")
     lines = [r for r in rows[1:] if r[0] != "合计"]
