@@ -53,7 +53,7 @@ def test_county_runs_november_a_second_admin_approves_and_the_bank_file_adds_up(
     with page.expect_download() as download:
         page.get_by_test_id("bank-xlsx").click()
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    rows: list[Any] = list(book.worksheets[0].iter_rows(values_only=True))
     total_row = next(r for r in rows if r[0] == "合计")
     lines = [r for r in rows[1:] if r[0] != "合计"]
     run.refresh_from_db()
