@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yiyang.providers",
     "yiyang.orders",
     "yiyang.dispatch",
+    "yiyang.benefits",
     "yiyang.demo",
 ]
 
@@ -256,6 +257,13 @@ SPECTACULAR_SETTINGS = {
         "ComplaintOutcomeEnum": "yiyang.orders.choices.ComplaintOutcome",
         "ElderCategoryEnum": "yiyang.elders.choices.Category",
         "ServiceCategoryEnum": "yiyang.providers.choices.ServiceCategory",
+        "BenefitEnrolmentStatusEnum": "yiyang.benefits.choices.EnrolmentStatus",
+        "BenefitEnrolmentSourceEnum": "yiyang.benefits.choices.EnrolmentSource",
+        "BenefitRunStatusEnum": "yiyang.benefits.choices.RunStatus",
+        "BenefitLineKindEnum": "yiyang.benefits.choices.LineKind",
+        "BenefitLineStatusEnum": "yiyang.benefits.choices.LineStatus",
+        "BenefitProgrammeKindEnum": "yiyang.benefits.choices.ProgrammeKind",
+        "BenefitPaymentModeEnum": "yiyang.benefits.choices.PaymentMode",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ from django.db import models
 from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
 from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
+from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
 from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
@@ -48,6 +49,7 @@ _DECLARED: list[dict[str, str]] = [
     ASSESSMENTS_PERMISSIONS,
     PROVIDERS_PERMISSIONS,
     ORDERS_PERMISSIONS,
+    BENEFITS_PERMISSIONS,
 ]
 
 
@@ -82,6 +84,8 @@ _GRASSROOTS = [
     "orders.add",
     "orders.complain",
     "complaints.view",
+    "benefits.view",
+    "benefits.confirm",
 ]
 
 # The catalog is the city's (decision 0006): only the city edits it; a county sets its own price for an
@@ -152,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.view",
             "settlements.view",
             "complaints.view",
+            "benefits.view",
         ]
     },
     Role.FAMILY: {
@@ -163,6 +168,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "complaints.view": OWN,
     },
 }
+
+# Benefit programmes (amounts and rules) are the city's policy, like policy values: counties run them.
+ROLE_PERMISSIONS[Role.COUNTY_ADMIN].pop("benefits.programmes", None)
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

@@ -99,3 +99,45 @@ def register_effect_labels(labels: dict[str, str]) -> None:
 def effects_text(effects: dict[str, Any] | None) -> str:
     """「已取消工单 1 单、已关闭评估 1 项」: the effects of a status change as people read them."""
     return "、".join(f"{EFFECT_LABELS.get(k, '其他')} {v}" for k, v in (effects or {}).items() if v)
+
+
+@dataclass(frozen=True)
+class ElderRegistered:
+    """An elder was registered or their register entry changed (``created`` tells which); subscribers
+    (免申即享 enrolment in benefits) act inside the register's transaction. ``elder_pk`` is the row id."""
+
+    elder_pk: int
+    region_code: str
+    created: bool
+    actor: Any
+
+
+elder_registered: Hook[ElderRegistered] = Hook("elder_registered")
+
+
+def on_elder_registered(
+    handler: Callable[[ElderRegistered], Effects],
+) -> Callable[[ElderRegistered], Effects]:
+    """Subscribe to register creations and edits (call from ``AppConfig.ready``)."""
+    return elder_registered.subscribe(handler)
+
+
+@dataclass(frozen=True)
+class ServiceCharged:
+    """A settled home-service order charged a government share: a subscriber may fund it from the
+    elder's service credit (养老服务补贴额度) and reports how much it took."""
+
+    elder_pk: int
+    region_code: str
+    order_public_id: UUID
+    government_fen: int
+    month: str
+    actor: Any
+
+
+service_charged: Hook[ServiceCharged] = Hook("service_charged")
+
+
+def on_service_charged(handler: Callable[[ServiceCharged], Effects]) -> Callable[[ServiceCharged], Effects]:
+    """Subscribe to settled charges (call from ``AppConfig.ready``)."""
+    return service_charged.subscribe(handler)

@@ -34,6 +34,7 @@ def build_accounts(rng: random.Random, city: City) -> list[DemoAccount]:
         ("city_admin", Role.CITY_ADMIN, CITY, "市民政局管理员"),
         ("county_admin", Role.COUNTY_ADMIN, COUNTY_A, "广陵区民政管理员"),
         ("county_admin_b", Role.COUNTY_ADMIN, COUNTY_B, "邗江区民政管理员"),
+        ("county_admin_2", Role.COUNTY_ADMIN, COUNTY_A, "广陵区民政复核员"),
         ("street_worker", Role.STREET_WORKER, town_a.code, f"{town_a.name}工作人员"),
         ("community_worker", Role.COMMUNITY_WORKER, community_a.code, f"{community_a.name}社工"),
         ("assessor", Role.ASSESSOR, COUNTY_A, "评估员"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, missing_reference
-from yiyang.core.hooks import ElderStatusChanged, elder_status_changed
+from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, elder_registered, elder_status_changed
 from yiyang.core.identifiers import (
     IdentifierError,
     ResidentId,
@@ -264,6 +264,9 @@ def elder_create(
             obj=elder,
             data={"warnings": [w.code for w in check.warnings]},
         )
+        elder_registered.emit(
+            ElderRegistered(elder_pk=elder.pk, region_code=elder.region_id, created=True, actor=actor)
+        )
     return elder, check.warnings
 
 
@@ -358,6 +361,9 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
             )
             data.update({"from": old_region, "to": elder.region_id, "effects": moved})
         audit_record(actor=actor, region=elder.region_id, event=event, obj=elder, data=data)
+        elder_registered.emit(
+            ElderRegistered(elder_pk=elder.pk, region_code=elder.region_id, created=False, actor=actor)
+        )
     return elder
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
+from yiyang.core.hooks import ServiceCharged, service_charged
 from yiyang.core.money import share_fen, xlsx_append
 from yiyang.core.statemachine import transition
 from yiyang.core.validators import as_domain_error
@@ -260,6 +261,18 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
         )
         if within:
             used[(order.elder_id, served_in)] += 1
+        if government > 0:
+            # The elder's service credit (养老服务补贴额度) funds the government share where it can.
+            service_charged.emit(
+                ServiceCharged(
+                    elder_pk=order.elder_id,
+                    region_code=order.region_code,
+                    order_public_id=order.public_id,
+                    government_fen=government,
+                    month=served_in,
+                    actor=actor,
+                )
+            )
 
         transition(
             obj=order,

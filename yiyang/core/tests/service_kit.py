@@ -52,6 +52,7 @@ SERVICE_MODULES = [
     "yiyang.orders.complaints",
     "yiyang.orders.settlement",
     "yiyang.orders.dispatching",
+    "yiyang.benefits.services",
     "yiyang.accounts.services",
     "yiyang.audit.services",
 ]

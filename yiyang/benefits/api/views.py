@@ -1,0 +1,260 @@
+"""The benefits API (/api/v1/benefits/…, /api/v1/elders/<id>/benefits/): views parse, call one service or
+selector, and render; scope is the selectors' and services' business."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yiyang.benefits import selectors, services
+from yiyang.benefits.api.serializers import (
+    ElderBenefitsSerializer,
+    EnrolmentApplySerializer,
+    EnrolmentConfirmSerializer,
+    EnrolmentRejectSerializer,
+    EnrolmentSerializer,
+    PaymentLineReturnSerializer,
+    PaymentRunCreateSerializer,
+    PaymentRunDetailSerializer,
+    PaymentRunSerializer,
+    ProgrammeSerializer,
+)
+from yiyang.benefits.models import Enrolment, PaymentRun, Programme
+from yiyang.core.api import ActionPermission, ScopedViewMixin, required_perm
+from yiyang.core.apischema import errors
+from yiyang.elders.selectors import elder_get
+
+READ_ERRORS = errors(401, 403, 404)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ProgrammeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Programme]):
+    """Programmes are published policy (city-wide data, not region-scoped rows)."""
+
+    serializer_class = ProgrammeSerializer
+    permission_classes = [ActionPermission]
+    permission_map: ClassVar[dict[str, str]] = {"list": "benefits.view"}
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        return selectors.programme_list()
+
+    @extend_schema(
+        responses={200: ProgrammeSerializer(many=True), **errors(401, 403)},
+        summary="津贴补贴项目（含年龄档次）",
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class EnrolmentViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Enrolment]
+):
+    serializer_class = EnrolmentSerializer
+    parser_classes = [JSONParser]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "benefits.view",
+        "retrieve": "benefits.view",
+        "create": "benefits.confirm",
+        "confirm": "benefits.confirm",
+        "reject": "benefits.confirm",
+    }
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        return selectors.enrolment_list(user=self.request.user, perm=required_perm(self) or "")
+
+    @extend_schema(
+        request=EnrolmentApplySerializer,
+        responses={201: EnrolmentSerializer, **WRITE_ERRORS},
+        summary="申请津贴补贴（需证明材料的项目），待街道审核",
+    )
+    def create(self, request: Request) -> Response:
+        s = EnrolmentApplySerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        elder = elder_get(user=request.user, public_id=s.validated_data["elder"], perm="benefits.confirm")
+        if elder is None:
+            raise NotFound("老人不存在或不在管辖范围内")
+        enrolment = services.enrolment_apply(
+            actor=request.user,
+            elder=elder,
+            programme_code=s.validated_data["programme"],
+            note=s.validated_data["note"],
+        )
+        return Response(EnrolmentSerializer(enrolment).data, status=201)
+
+    @extend_schema(
+        request=EnrolmentConfirmSerializer,
+        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
+        summary="街道确认（一键）",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, id: str) -> Response:
+        s = EnrolmentConfirmSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        enrolment = services.enrolment_confirm(
+            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
+        )
+        return Response(EnrolmentSerializer(enrolment).data)
+
+    @extend_schema(
+        request=EnrolmentRejectSerializer,
+        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
+        summary="不予认定（须填原因）",
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, id: str) -> Response:
+        s = EnrolmentRejectSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        enrolment = services.enrolment_reject(
+            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
+        )
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+class PaymentRunViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentRun]
+):
+    serializer_class = PaymentRunSerializer
+    parser_classes = [JSONParser]
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "benefits.view",
+        "retrieve": "benefits.view",
+        "create": "benefits.run",
+        "approve": "benefits.approve",
+        "mark_paid": "benefits.approve",
+        "return_line": "benefits.approve",
+        "bank_xlsx": "benefits.bank_file",
+        "bank_csv": "benefits.bank_file",
+    }
+
+    def get_queryset(self) -> QuerySet[PaymentRun]:
+        return selectors.run_list(user=self.request.user, perm=required_perm(self) or "")
+
+    def get_serializer_class(self) -> Any:
+        return PaymentRunSerializer if self.action == "list" else PaymentRunDetailSerializer
+
+    def _detail(self, run: PaymentRun, code: int = 200) -> Response:
+        fresh = selectors.run_list(user=self.request.user, perm="benefits.view").get(pk=run.pk)
+        lines = selectors.run_lines(user=self.request.user, run=fresh)
+        return Response(PaymentRunDetailSerializer(fresh, context={"lines": lines}).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object())
+
+    @extend_schema(
+        request=PaymentRunCreateSerializer,
+        responses={
+            201: PaymentRunDetailSerializer,
+            200: OpenApiResponse(PaymentRunDetailSerializer, description="已生成过，返回同一发放名单"),
+            **WRITE_ERRORS,
+        },
+        summary="生成某项目某县（区）某月的发放名单（重复请求返回同一名单）",
+    )
+    def create(self, request: Request) -> Response:
+        s = PaymentRunCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        run, created = services.payment_run_create(
+            actor=request.user,
+            programme_code=s.validated_data["programme"],
+            region_code=s.validated_data["region_code"],
+            month=s.validated_data["month"],
+        )
+        return self._detail(run, 201 if created else 200)
+
+    @extend_schema(
+        request=None,
+        responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS},
+        summary="复核（须另一名工作人员）",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, id: str) -> Response:
+        run = services.payment_run_approve(actor=request.user, run=self.get_object())
+        return self._detail(run)
+
+    @extend_schema(
+        request=None, responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS}, summary="银行已发放"
+    )
+    @action(detail=True, methods=["post"], url_path="mark-paid")
+    def mark_paid(self, request: Request, id: str) -> Response:
+        run = services.payment_run_mark_paid(actor=request.user, run=self.get_object())
+        return self._detail(run)
+
+    @extend_schema(
+        request=PaymentLineReturnSerializer,
+        responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS},
+        summary="标记一笔被银行退回",
+    )
+    @action(detail=True, methods=["post"], url_path="return-line")
+    def return_line(self, request: Request, id: str) -> Response:
+        run = self.get_object()
+        s = PaymentLineReturnSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        line = selectors.line_get(
+            user=request.user, public_id=s.validated_data["line"], perm="benefits.approve"
+        )
+        if line is None or line.run_id != run.pk:
+            raise NotFound("该明细不存在或不属于此名单")
+        services.payment_line_return(actor=request.user, line=line, reason=s.validated_data["reason"])
+        return self._detail(run)
+
+    def _file(self, fmt: str) -> HttpResponse:
+        run = self.get_object()
+        body = services.payment_run_bank_file(actor=self.request.user, run=run, fmt=fmt)
+        ctype = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = (
+            f'attachment; filename="bank-{run.programme_code}-{run.month}.{fmt}"'
+        )
+        return response
+
+    @extend_schema(
+        responses={(200, XLSX): OpenApiTypes.BINARY, **WRITE_ERRORS},
+        summary="银行代发文件 .xlsx（含完整身份证号，留痕）",
+    )
+    @action(detail=True, methods=["get"], url_path="bank-file-xlsx")
+    def bank_xlsx(self, request: Request, id: str) -> HttpResponse:
+        return self._file("xlsx")
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **WRITE_ERRORS},
+        summary="银行代发文件 .csv（含完整身份证号，留痕）",
+    )
+    @action(detail=True, methods=["get"], url_path="bank-file-csv")
+    def bank_csv(self, request: Request, id: str) -> HttpResponse:
+        return self._file("csv")
+
+
+class ElderBenefitsView(APIView):
+    """An elder's enrolments and payments; the elder must be in the user's scope (else 404)."""
+
+    permission_classes = [ActionPermission]
+    permission_map: ClassVar[dict[str, str]] = {"get": "benefits.view"}
+
+    @extend_schema(
+        responses={200: ElderBenefitsSerializer, **READ_ERRORS},
+        summary="老人的津贴补贴（享受情况与发放记录）",
+    )
+    def get(self, request: Request, id: str) -> Response:
+        elder = elder_get(user=request.user, public_id=id, perm="benefits.view")
+        if elder is None:
+            raise NotFound("老人不存在或不在管辖范围内")
+        return Response(ElderBenefitsSerializer(selectors.elder_benefits(elder=elder)).data)
