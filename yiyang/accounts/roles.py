@@ -80,6 +80,7 @@ _GRASSROOTS = [
     "providers.view",
     "orders.view",
     "orders.add",
+    "orders.order_for",
     "orders.complain",
     "complaints.view",
 ]
@@ -111,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "orders.add",
+            "orders.order_for",
             "orders.dispatch",
             "orders.supervise",
             "complaints.view",
@@ -125,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "orders.add",
+            "orders.order_for",
             "orders.complain",
             "complaints.view",
         ]

@@ -52,6 +52,8 @@ SERVICE_MODULES = [
     "yiyang.orders.complaints",
     "yiyang.orders.settlement",
     "yiyang.orders.dispatching",
+    "yiyang.orders.ordering",
+    "yiyang.orders.recurring",
     "yiyang.accounts.services",
     "yiyang.audit.services",
 ]
