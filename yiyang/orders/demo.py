@@ -85,7 +85,55 @@ def _place(order: Order, start: datetime, minutes: int) -> None:
 
 
 def seed(ctx: Any) -> str:
-    return _seed_orders(ctx) + "；" + _seed_complaints(ctx)
+    return _seed_orders(ctx) + "；" + _seed_complaints(ctx) + "；" + _seed_plans(ctx)
+
+
+def _seed_plans(ctx: Any) -> str:
+    """Two 周期服务 plans (re-runnable: skipped once there): the demo family's relative has 上门送餐 every
+    weekday at 11:00 (set up by the family online); another elder of the community worker's community has
+    上门助浴 every Wednesday at 15:00 (set up by the community worker). Their first orders are made at once."""
+    from datetime import time as clock
+
+    from yiyang.orders.models import ServicePlan
+    from yiyang.orders.recurring import plan_create
+
+    if ServicePlan.objects.exists():
+        return "周期服务已存在，跳过"
+    items = {i.code: i for i in ServiceItem.objects.filter(code__in=["ZC-01", "ZY-01"], is_active=True)}
+    family, worker = ctx.user("family"), ctx.user("community_worker")
+    relative = Elder.objects.filter(contacts__user=family, status="active").order_by("pk").first()
+    community = worker.primary_grant().region_id if worker.primary_grant() else ""
+    neighbour = (
+        Elder.objects.filter(region_id=community, status="active")
+        .exclude(contacts__user=family)
+        .order_by("pk")
+        .first()
+    )
+    start = timezone.localdate() + timedelta(days=1)
+    made = 0
+    if relative is not None and "ZC-01" in items:
+        plan_create(
+            actor=family,
+            elder=relative,
+            service_item=items["ZC-01"],
+            weekdays="12345",
+            time_of_day=clock(11, 0),
+            start_date=start,
+            end_date=start + timedelta(days=90),
+            note="少盐少油",
+        )
+        made += 1
+    if neighbour is not None and "ZY-01" in items:
+        plan_create(
+            actor=worker,
+            elder=neighbour,
+            service_item=items["ZY-01"],
+            weekdays="3",
+            time_of_day=clock(15, 0),
+            start_date=start,
+        )
+        made += 1
+    return f"周期服务 {made} 个"
 
 
 def _seed_orders(ctx: Any) -> str:

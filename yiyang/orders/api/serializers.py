@@ -430,7 +430,7 @@ class CartLineSerializer(serializers.Serializer[Any]):
 
 class CartQuoteSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
-    lines = CartLineSerializer(many=True, min_length=1, max_length=10)
+    lines = serializers.ListField(child=CartLineSerializer(), min_length=1, max_length=10)
     scheduled_start = serializers.DateTimeField(validators=[validate_scheduled], help_text="第一次上门时间")
 
     def validate_scheduled_start(self, value: Any) -> Any:

@@ -3,7 +3,7 @@ channel recorded truly, the pages of each role, and 周期服务 plans generatin
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +43,7 @@ def next_month_day(day: int = 10) -> date:
 
 
 def at(day: date, hour: int = 9) -> Any:
-    return timezone.make_aware(timezone.datetime.combine(day, time(hour, 0)))
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
 @pytest.fixture

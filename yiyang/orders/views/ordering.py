@@ -61,7 +61,7 @@ class OrderStartView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.has_perm("orders.order_for"):  # type: ignore[union-attr]
+        if not user.has_perm("orders.order_for"):
             # The family: their own relatives, as big cards.
             relatives = list(
                 elder_list(user=user, perm="orders.add").filter(status="active").order_by("name")
@@ -129,7 +129,7 @@ class CartView(ScopedPageMixin, View):
 
     def _context(self, request: HttpRequest, elder: Elder, **extra: Any) -> dict[str, Any]:
         user = request.user
-        family = not user.has_perm("orders.order_for")  # type: ignore[union-attr]
+        family = not user.has_perm("orders.order_for")
         items = list(service_item_list())
         default_start = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0)
         return {
@@ -224,7 +224,7 @@ class PlanListView(ScopedPageMixin, View):
                 "plans": plans[:200],
                 "status": status,
                 "statuses": PlanStatus.choices,
-                "can_add": request.user.has_perm("orders.add"),  # type: ignore[union-attr]
+                "can_add": request.user.has_perm("orders.add"),
             },
         )
 
@@ -256,7 +256,7 @@ class PlanCreateView(ScopedPageMixin, View):
     required_perm = "orders.add"
 
     def _context(self, request: HttpRequest, elder: Elder, **extra: Any) -> dict[str, Any]:
-        family = not request.user.has_perm("orders.order_for")  # type: ignore[union-attr]
+        family = not request.user.has_perm("orders.order_for")
         return {
             "elder": elder,
             "row": elder_rows([elder])[0],
@@ -289,7 +289,7 @@ class PlanCreateView(ScopedPageMixin, View):
     def post(self, request: HttpRequest, elder_id: Any) -> HttpResponse:
         elder = self._elder(request, elder_id)
         p = request.POST
-        form = {
+        form: dict[str, Any] = {
             "weekdays": p.getlist("weekdays")[:7],
             "time_of_day": (p.get("time_of_day") or "")[:5],
             "start_date": (p.get("start_date") or "")[:10],
@@ -348,13 +348,13 @@ class PlanDetailView(ScopedPageMixin, View):
                 "plan": plan,
                 "upcoming": recurring.plan_upcoming(plan)[:20],
                 "events": plan.events.all(),
-                "can_change": request.user.has_perm("orders.add"),  # type: ignore[union-attr]
+                "can_change": request.user.has_perm("orders.add"),
                 "next": sorted(recurring.PLAN_MACHINE.targets(plan.status)),
             },
         )
 
     def post(self, request: HttpRequest, plan_id: Any) -> HttpResponse:
-        if not request.user.has_perm("orders.add"):  # type: ignore[union-attr]
+        if not request.user.has_perm("orders.add"):
             raise PermissionDenied
         plan = self._plan(request, plan_id, "orders.add")
         op = request.POST.get("op", "")
