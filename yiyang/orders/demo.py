@@ -5,7 +5,7 @@ order services; history is then placed at past times (the seed writes history, t
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -89,7 +89,7 @@ def seed(ctx: Any) -> str:
 
 
 def _seed_plans(ctx: Any) -> str:
-    """Two 周期服务 plans (re-runnable: skipped once there): the demo family's relative has 上门送餐 every
+    """Two 周期服务 plans (re-runnable: skipped once there): a relative of the demo family has 上门送餐 every
     weekday at 11:00 (set up by the family online); another elder of the community worker's community has
     上门助浴 every Wednesday at 15:00 (set up by the community worker). Their first orders are made at once."""
     from datetime import time as clock
@@ -97,11 +97,13 @@ def _seed_plans(ctx: Any) -> str:
     from yiyang.orders.models import ServicePlan
     from yiyang.orders.recurring import plan_create
 
-    if ServicePlan.objects.exists():
-        return "周期服务已存在，跳过"
     items = {i.code: i for i in ServiceItem.objects.filter(code__in=["ZC-01", "ZY-01"], is_active=True)}
     family, worker = ctx.user("family"), ctx.user("community_worker")
-    relative = Elder.objects.filter(contacts__user=family, status="active").order_by("pk").first()
+    relatives = list(Elder.objects.filter(contacts__user=family, status="active").order_by("pk")[:2])
+    relative = relatives[0] if relatives else None
+    # The meal plan is for another relative where there is one, so the first keeps this month's quota
+    # for the demo's 预约服务.
+    diner = relatives[-1] if relatives else None
     community = worker.primary_grant().region_id if worker.primary_grant() else ""
     neighbour = (
         Elder.objects.filter(region_id=community, status="active")
@@ -111,10 +113,20 @@ def _seed_plans(ctx: Any) -> str:
     )
     start = timezone.localdate() + timedelta(days=1)
     made = 0
-    if relative is not None and "ZC-01" in items:
+    if relative is not None and not relative.categories.exists():
+        # The family's first relative is 低保 (registered by the community worker), so the demo 预约服务
+        # shows a government subsidy and the month's quota.
+        from yiyang.elders.services import elder_update
+
+        elder_update(
+            actor=worker, elder=relative, categories=[{"category": "dibao", "valid_from": date(2020, 1, 1)}]
+        )
+    if ServicePlan.objects.exists():
+        return "周期服务已存在，跳过"
+    if diner is not None and "ZC-01" in items:
         plan_create(
             actor=family,
-            elder=relative,
+            elder=diner,
             service_item=items["ZC-01"],
             weekdays="12345",
             time_of_day=clock(11, 0),

@@ -113,6 +113,11 @@ class Quote:
         return sum(line.elder_fen for line in self.lines)
 
     @property
+    def month_label(self) -> str:
+        year, month = self.month.split("-")
+        return f"{year}年{int(month)}月"
+
+    @property
     def quota_left(self) -> int:
         return max(self.quota - self.quota_used, 0)
 

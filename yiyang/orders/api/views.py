@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.core.exceptions import SuspiciousOperation
@@ -254,9 +255,26 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         ]
         return Response(ElderSearchResultSerializer({"kind": search.kind, "results": hits}).data)
 
-    def _cart(self, data: dict[str, Any]) -> tuple[Any, list[ordering.CartLine]]:
-        elder = elder_get(user=self.request.user, public_id=data["elder"], perm="orders.add")
+    def _cart_elder(self) -> Any:
+        """The elder named by the body, looked up first: one the caller cannot order for is a 404 whatever
+        else the body holds (a malformed id is left to the serializer's 400)."""
+        try:
+            raw = self.request.data.get("elder") if isinstance(self.request.data, dict) else None
+        except SuspiciousOperation as exc:
+            raise ParseError("请求内容过大或字段过多") from exc
+        try:
+            public_id = uuid.UUID(str(raw)) if isinstance(raw, str) else None
+        except ValueError:
+            public_id = None
+        if public_id is None:
+            return None
+        elder = elder_get(user=self.request.user, public_id=public_id, perm="orders.add")
         if elder is None:
+            raise NotFound()
+        return elder
+
+    def _cart(self, data: dict[str, Any], elder: Any) -> tuple[Any, list[ordering.CartLine]]:
+        if elder is None:  # the serializer has already refused a malformed id
             raise NotFound()
         lines = []
         for n, line in enumerate(data["lines"]):
@@ -273,8 +291,9 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     )
     @action(detail=False, methods=["post"])
     def quote(self, request: Request) -> Response:
+        elder = self._cart_elder()
         data = self._body(CartQuoteSerializer)
-        elder, lines = self._cart(data)
+        elder, lines = self._cart(data, elder)
         result = ordering.cart_quote(elder=elder, lines=lines, scheduled_start=data["scheduled_start"])
         return Response(QuoteSerializer(result.as_dict()).data)
 
@@ -285,8 +304,9 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     )
     @action(detail=False, methods=["post"])
     def cart(self, request: Request) -> Response:
+        elder = self._cart_elder()
         data = self._body(CartPlaceSerializer)
-        elder, lines = self._cart(data)
+        elder, lines = self._cart(data, elder)
         batch, orders = ordering.cart_place(
             actor=request.user,
             elder=elder,
