@@ -2,6 +2,7 @@
 city (every elder in scope). It searches every elder by full name and checks each one is among the
 results (so anyone of the N can be found), and prints p50/p95/max of the search API and the HTMX page, the
 register's own list search for the same names as the baseline in the same run (ratio), and the query plan.
+Above 5,000 elders an evenly spread 2,000 of them are checked.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiyang_ordering_bench \
         .venv/bin/python bench/orders_elder_search.py --elders 2000
@@ -56,7 +57,8 @@ def main() -> None:
     # 1. Anyone can be found by their full name (the search shows at most 20; namesakes beyond that
     #    are told apart by phone tail or ID number).
     missed = 0
-    for public_id, name in people:
+    checked = people if len(people) <= 5000 else people[:: len(people) // 2000]
+    for public_id, name in checked:
         r = client.get("/api/v1/orders/elder-search/", {"q": name})
         ids = {h["id"] for h in r.json()["results"]}
         missed += str(public_id) not in ids
@@ -83,7 +85,9 @@ def main() -> None:
         return statistics.quantiles(values, n=100)[q - 1]
 
     print(f"elders in database: {Elder.objects.count():,}; searched as a city dispatcher")
-    print(f"found by full name: {len(people) - missed:,} of {len(people):,} (most namesakes: {namesakes})")
+    print(
+        f"found by full name: {len(checked) - missed:,} of {len(checked):,} checked (most namesakes: {namesakes})"
+    )
     print(f"{'endpoint':<44}{'p50':>9}{'p95':>9}{'max':>9}")
     for kind, label in (
         ("api", "GET /api/v1/orders/elder-search/?q="),

@@ -381,3 +381,43 @@ def test_dispatch_board_has_the_elder_search_not_a_dropdown(cast: Any) -> None:
     dispatcher = cast_user("disp_a", "dispatcher", cast.county_a)
     html = page(dispatcher).get("/services/dispatch/").content.decode()
     assert 'name="q"' in html and '<select id="id_elder"' not in html
+
+
+def test_operator_orders_from_a_call_on_the_pages(cast: Any) -> None:
+    w = make_world(cast)
+    operator = cast_user("op_a", "operator", cast.county_a)
+    client = page(operator)
+    found = client.get("/services/order/", {"q": w["elder"].name}, HTTP_HX_REQUEST="true").content.decode()
+    assert f"/services/order/{w['elder'].public_id}/" in found
+    when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT09:00")
+    form = {f"qty_{w['item'].public_id}": "1", "scheduled_start": when, "channel": "hotline"}
+    assert (
+        "12349 热线"
+        in client.post(f"/services/order/{w['elder'].public_id}/", {**form, "op": "quote"}).content.decode()
+    )
+    r = client.post(f"/services/order/{w['elder'].public_id}/", {**form, "op": "place"})
+    assert r.status_code == 302
+    assert Order.objects.get().channel == "hotline"
+
+
+def test_generate_command_is_idempotent(cast: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    w = make_world(cast)
+    ServicePlan.objects.create(
+        elder=w["elder"],
+        service_item=w["item"],
+        weekdays="1234567",
+        time_of_day=time(23, 59),
+        start_date=timezone.localdate(),
+        created_via="community",
+        region_code=w["elder"].region_id,
+    )
+    out = io.StringIO()
+    call_command("orders_generate_recurring", "--days", "3", stdout=out)
+    first = Order.objects.count()
+    call_command("orders_generate_recurring", "--days", "3", stdout=out)
+    assert first in (2, 3) and Order.objects.count() == first  # today's 23:59 may have passed
+    assert set(Order.objects.values_list("channel", flat=True)) == {"recurring"}
