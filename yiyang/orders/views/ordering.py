@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,6 @@ from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
 from yiyang.core.validators import check_text, parse_int
 from yiyang.elders.choices import Category
-from yiyang.elders.models import Elder
 from yiyang.elders.selectors import elder_get, elder_list, elder_quick_search, id_tail
 from yiyang.orders import ordering, recurring
 from yiyang.orders.choices import Channel, PlanStatus
@@ -25,6 +24,9 @@ from yiyang.orders.models import ServicePlan
 from yiyang.orders.services import ROLE_CHANNELS
 from yiyang.orders.views.common import fail, roles
 from yiyang.providers.selectors import service_item_list
+
+if TYPE_CHECKING:
+    from yiyang.elders.models import Elder
 
 CATEGORY_LABELS = dict(Category.choices)
 
