@@ -47,6 +47,19 @@ def _fresh_cache() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _settled_months_have_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests serve orders now and settle this month: the month-ended guard of ``settlement_generate``
+    sees a clock two months ahead (its own test puts the real clock back)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yiyang.orders import settlement
+
+    monkeypatch.setattr(settlement, "_now", lambda: timezone.now() + timedelta(days=62))
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return build_cast()

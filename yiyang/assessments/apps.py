@@ -25,6 +25,22 @@ class AssessmentsConfig(AppConfig):
         on_elder_status_changed(on_elder_status)
         register_effect_labels({"assessments_closed": "已关闭评估"})
 
+        from yiyang.assessments.models import STANDARD_CHOICES, SignatureRole
+        from yiyang.core import labels
+
+        labels.register("assessment_standard", STANDARD_CHOICES)
+        labels.register("signature_role", SignatureRole)
+        labels.register("model", {"assessments.assessmentsignature": "评估签名"})
+        labels.register(
+            "assessment_standard_short",
+            {
+                "gbt42195": "国标 GB/T 42195",
+                "mzt039": "民政 MZ/T 039",
+                "ltc2021": "长护险失能等级",
+                "tekun6": "特困自理六项",
+            },
+        )
+
         register_tab(
             key="assessments",
             title="能力评估",

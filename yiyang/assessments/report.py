@@ -62,7 +62,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 def _rule_texts(a: Assessment) -> list[str]:
     known = {r["code"]: r["text"] for r in describe(a.standard).get("rules", [])}
-    return [known.get(c, c) for c in (a.result or {}).get("rules_applied", [])]
+    return [known.get(c, "其他变更规则") for c in (a.result or {}).get("rules_applied", [])]
 
 
 def _grid(font: str, header: bool = True) -> TableStyle:

@@ -368,7 +368,7 @@ def assessment_assign(
     with transaction.atomic():
         require_scope(actor, "assessments.assign", assessment.region_code)
         require_scope(actor, "assessments.assign", agency.region_id)
-        note = "指派：" + "、".join(_person(u) for u in unique.values())
+        note = "评估员：" + "、".join(_person(u) for u in unique.values())
         transition(
             obj=assessment,
             to=Status.ASSIGNED,

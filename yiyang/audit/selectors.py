@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yiyang.audit.models import AuditEvent
 
@@ -20,9 +20,9 @@ def audit_event_list(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.restrict(user, VIEW).select_related("region")
+    qs = AuditEvent.objects.restrict(user, VIEW).select_related("region", "actor")
     if actor:
-        qs = qs.filter(actor_username=actor)
+        qs = qs.filter(Q(actor_username=actor) | Q(actor__display_name=actor))
     if event:
         qs = qs.filter(event__startswith=event) if event.endswith(".") else qs.filter(event=event)
     if object_type:

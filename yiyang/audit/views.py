@@ -9,15 +9,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from yiyang.audit.describe import describe
 from yiyang.audit.events import EVENT_LABELS
 from yiyang.audit.selectors import audit_event_list
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate, querystring_without
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    actor = forms.CharField(label="操作人（姓名）", required=False, max_length=150)
     event = forms.ChoiceField(label="事件", required=False)
-    object_id = forms.CharField(label="对象编号", required=False, max_length=64)
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -46,14 +46,15 @@ class AuditEventListView(ScopedPageMixin, View):
             filters = {
                 "actor": data["actor"] or None,
                 "event": data["event"] or None,
-                "object_id": data["object_id"] or None,
                 "since": _day(data["since"]),
                 "until": _day(data["until"], end=True),
             }
         events = audit_event_list(user=request.user, **filters)
+        page = paginate(request, events, 30)
         context = {
             "form": form,
-            "page": paginate(request, events, 30),
+            "page": page,
+            "events": describe(page.object_list),
             "qs": querystring_without(request, "page"),
         }
         template = "audit/_table.html" if request.headers.get("HX-Request") else "audit/events.html"
@@ -67,6 +68,10 @@ class AuditEventDetailView(ScopedPageMixin, View):
         from yiyang.audit.models import AuditEvent
 
         event = get_scoped_or_404(
-            AuditEvent.objects.select_related("region"), request.user, self.required_perm, public_id=event_id
+            AuditEvent.objects.select_related("region", "actor"),
+            request.user,
+            self.required_perm,
+            public_id=event_id,
         )
+        describe([event])
         return render(request, "audit/event.html", {"event": event})

@@ -25,6 +25,8 @@ class CoreConfig(AppConfig):
         register("outbox.redeliver", "重新投递消息")
 
         nav.register(nav.NavItem("首页", "core:home", None, section="工作台", order=0))
-        nav.register(nav.NavItem("后台任务", "core:jobs", "jobs.view", section="系统", order=90))
+        nav.register(
+            nav.NavItem("后台任务", "core:jobs", "jobs.view", section="系统", order=90, superuser=True)
+        )
         nav.register(nav.NavItem("投递失败的消息", "core:outbox-dead", "jobs.run", section="系统", order=91))
         nav.register(nav.NavItem("政策参数", "core:policy", "policy.view", section="系统", order=92))

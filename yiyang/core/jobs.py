@@ -102,6 +102,46 @@ def recorded_job(
     return wrap
 
 
+# What a run's result counts are called on the jobs page (a system administrator reads them in words).
+RESULT_LABELS: dict[str, str] = {
+    "removed": "清理会话",
+    "claimed": "待投递",
+    "sent": "已投递",
+    "failed": "失败",
+    "timed_out": "接单超时",
+    "redispatched": "已收回重派",
+    "escalated": "已升级调度员",
+    "processed": "处理行数",
+    "created": "新增",
+    "updated": "更新",
+    "rejected": "有误未导入",
+}
+
+
+def result_summary(run: Any) -> str:
+    """A run's outcome in words: 「已投递 3、失败 1」, 「运行失败」, 「完成，无需处理」 (never a dict)."""
+    if run.status == "failed" or run.error:
+        return "运行失败（详情已记入系统日志）"
+    if run.status == "running":
+        return "运行中"
+    result = run.result if isinstance(run.result, dict) else {}
+    if result.get("status") == "failed":
+        return "运行失败（原因见该任务的业务页面）"
+    if result.get("rejected") is True:
+        return "文件有误，未写入任何行"
+    parts = [
+        f"{RESULT_LABELS[k]} {v}"
+        for k, v in result.items()
+        if k in RESULT_LABELS and isinstance(v, int) and not isinstance(v, bool) and v
+    ]
+    return "、".join(parts) or "完成，无需处理"
+
+
+def job_label(name: str) -> str:
+    info = JOBS.get(name)
+    return info.label if info is not None else "其他任务"
+
+
 def job_runs(*, user: Any) -> Any:
     """The runs the user may see: those about a region in their ``jobs.view`` scope."""
     from yiyang.core.models import JobRun

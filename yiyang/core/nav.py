@@ -15,6 +15,7 @@ class NavItem:
     perm: str | None
     section: str = "业务"
     order: int = 50
+    superuser: bool = False  # shown to a system administrator (superuser) only
 
     def url(self) -> str:
         try:
@@ -34,6 +35,7 @@ def register(item: NavItem) -> None:
 def items_for(user: object) -> list[tuple[str, list[NavItem]]]:
     has_perm = getattr(user, "has_perm", None)
     visible = [i for i in _ITEMS.values() if i.perm is None or (has_perm is not None and has_perm(i.perm))]
+    visible = [i for i in visible if not i.superuser or getattr(user, "is_superuser", False)]
     sections: dict[str, list[NavItem]] = {}
     for item in sorted(visible, key=lambda i: i.order):
         sections.setdefault(item.section, []).append(item)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiyang.core import home
 from yiyang.core.errors import DomainError, Forbidden
-from yiyang.core.jobs import JOBS, job_runs
+from yiyang.core.jobs import JOBS, job_label, job_runs, result_summary
 from yiyang.core.jobs import job_run_now as run_job_now
 from yiyang.core.models import Notification, OutboxMessage
 from yiyang.core.pages import paginate
@@ -75,20 +75,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def jobs_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("jobs.view"):
+    # A system administrator's page (issue 11): county admins and auditors see each job's effect on its
+    # own business page (imports, orders), not this console.
+    if not request.user.has_perm("jobs.view") or not request.user.is_superuser:
         raise PermissionDenied
     runs = job_runs(user=request.user)
     name = request.GET.get("name")
     if name:
         runs = runs.filter(name=name)
+    page = paginate(request, runs, 30)
+    for run in page.object_list:
+        run.label = job_label(run.name)
+        run.summary = result_summary(run)
     return render(
         request,
         "core/jobs.html",
         {
             "jobs": sorted(JOBS.values(), key=lambda j: j.label),
-            "page": paginate(request, runs, 30),
+            "page": page,
             "can_run": request.user.has_perm("jobs.run") and request.user.is_superuser,
-            "name": name or "",
+            "name": job_label(name) if name else "",
         },
     )
 

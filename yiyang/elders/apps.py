@@ -8,9 +8,16 @@ class EldersConfig(AppConfig):
 
     def ready(self) -> None:
         from yiyang.audit import events
-        from yiyang.core import home, nav
+        from yiyang.core import home, labels, nav
         from yiyang.elders import tasks  # noqa: F401  (registers the import job)
+        from yiyang.elders.choices import Category, ElderStatus, LivingSituation, Relation
         from yiyang.elders.tabs import register_builtin_tabs
+
+        labels.register("elder_category", Category)
+        labels.register("elder_category", {"advanced_age": "高龄（80 岁以上）"})
+        labels.register("living_situation", LivingSituation)
+        labels.register("elder_status", ElderStatus)
+        labels.register("relation", Relation)
 
         nav.register(nav.NavItem("老年人信息库", "elders:list", "elders.view", section="老年人", order=10))
         nav.register(nav.NavItem("登记老年人", "elders:create", "elders.add", section="老年人", order=11))

@@ -68,8 +68,13 @@ def elder_export_xlsx(
                 e.lng,
                 e.lat,
                 e.get_living_situation_display(),
-                "、".join(c.get_category_display() for c in e.categories.all()),
-                e.capability_label or ("" if e.capability_level is None else str(e.capability_level)),
+                "、".join(
+                    [c.get_category_display() for c in e.categories.all()]
+                    + (["高龄（80 岁以上）"] if e.age() >= 80 else [])
+                ),
+                ""
+                if e.capability_level is None
+                else f"{e.capability_level} 级 · {e.capability_label}".rstrip(" ·"),
                 e.get_status_display(),
                 e.notes,
             ],

@@ -42,9 +42,9 @@ from yiyang.core.pii import cipher, indexer
 from yiyang.core.regioncodes import normalize_region_code
 from yiyang.core.validators import check_name, check_text
 from yiyang.core.xlsx import append_row
-from yiyang.elders.choices import Category, LivingSituation
+from yiyang.elders.choices import Category, LivingSituation, Relation
 from yiyang.elders.identity import Warning_, birthplace_warnings_bulk
-from yiyang.elders.models import Elder, ElderCategory, ImportJob
+from yiyang.elders.models import Elder, ElderCategory, ElderContact, ImportJob
 from yiyang.elders.services import elder_transferred
 from yiyang.regions.models import Region
 from yiyang.regions.scope import require_scope
@@ -66,9 +66,27 @@ COLUMNS: list[tuple[str, str, bool, str]] = [
     ("lng", "经度", False, "如 119.452"),
     ("lat", "纬度", False, "如 32.394"),
     ("living_situation", "居住情况", False, "、".join(LivingSituation.labels)),
-    ("categories", "类别", False, "可多个，用、或；分隔：" + "、".join(Category.labels)),
+    (
+        "categories",
+        "类别",
+        False,
+        "可多个，用、或；分隔：" + "、".join(Category.labels) + "（高龄由出生日期自动得出，无需填写）",
+    ),
+    ("contact_name", "紧急联系人姓名", False, "选填；填写则作为紧急联系人登记（同名联系人再次导入即更新）"),
+    ("contact_phone", "紧急联系人电话", False, "手机 11 位或带区号的固定电话"),
+    ("contact_relation", "与老人关系", False, "、".join(Relation.labels)),
     ("notes", "备注", False, "最多 2000 字"),
 ]
+# Columns whose values are digits that a spreadsheet must keep as text (the template formats them "@").
+TEXT_COLUMNS = {"id_number", "phone", "region_code", "hukou_region_code", "contact_phone"}
+NUMERIC_ID = "单元格为数字格式，身份证号后三位可能已丢失"
+# 3.21002E+17, 3.21002194001011E+17, 321002194001011008.0: what Excel writes for an ID typed into a
+# "General" cell, or saves to CSV from one.
+_NUMERIC_NOTATION = re.compile(r"^\s*\d+(\.\d*)?[eE][+]?\d+\s*$|^\s*\d{15,}\.\d*\s*$")
+# 高龄 is derived from the birth date (never stored): accepted in the category column and ignored.
+DERIVED_CATEGORIES = {"高龄", "高龄老人", "高龄（80岁以上）", "高龄（80 岁以上）", "80岁以上", "advanced_age"}
+DERIVED_NOTE = "提示：类别“高龄”由出生日期自动得出，无需填写，已忽略"
+EXAMPLE_MARK = "示例"  # a row whose name starts with this is the template's example: skipped
 HEADER_TO_KEY = {header: key for key, header, _, _ in COLUMNS}
 KEY_TO_HEADER = {key: header for key, header, _, _ in COLUMNS}
 REQUIRED = [key for key, _, required, _ in COLUMNS if required]
@@ -94,6 +112,20 @@ CATEGORY_ALIASES = {
     "残疾": Category.DISABLED,
     "重点优抚": Category.PRIORITY_CARE,
     "优抚": Category.PRIORITY_CARE,
+}
+RELATIONS = {
+    **{v: v for v in Relation.values},
+    **{label: v for v, label in Relation.choices},
+    "儿媳": Relation.CHILD_IN_LAW,
+    "女婿": Relation.CHILD_IN_LAW,
+    "孙子": Relation.GRANDCHILD,
+    "孙女": Relation.GRANDCHILD,
+    "外孙": Relation.GRANDCHILD,
+    "外孙女": Relation.GRANDCHILD,
+    "丈夫": Relation.SPOUSE,
+    "妻子": Relation.SPOUSE,
+    "老伴": Relation.SPOUSE,
+    "子女": Relation.SON,
 }
 _SPLIT = re.compile(r"[、;；,，/\s]+")
 
@@ -136,6 +168,9 @@ class Prepared:
     converted_15: bool
     values: dict[str, Any] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
+    # the emergency contact of the row (name, relation, sealed phone columns), or None
+    contact: dict[str, Any] | None = None
+    hints: list[RowError] = field(default_factory=list)  # notes for the report that do not refuse the row
     # drawn by the reader thread: os.urandom releases the GIL, and the writing thread would then wait to
     # get it back from the reader once per row
     public_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -282,7 +317,15 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if number - 1 > limit_rows:
                 raise ImportFormatError(f"行数过多（最多 {limit_rows} 行），请拆分后分批导入")
             record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
-            if any(record.values()):
+            for k, v in zip(keys, values, strict=False):
+                # a number cell (int/float), or CSV text in scientific notation: the digits after the
+                # 15th are already lost — refused for the row, never stored
+                if k == "id_number" and (
+                    (isinstance(v, int | float) and not isinstance(v, bool))
+                    or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
+                ):
+                    record["_id_numeric"] = "1"
+            if any(record.values()) and not record.get("name", "").startswith(EXAMPLE_MARK):
                 yield number, record
     except ImportFormatError:
         raise
@@ -364,7 +407,7 @@ class Checker:
             errors.append(RowError(number, KEY_TO_HEADER[key], message))
 
         for key, text in raw.items():
-            if "\ufffd" in text:
+            if "\ufffd" in text and key in KEY_TO_HEADER:
                 bad(key, BAD_ENCODING)
         name = raw.get("name", "")
         if not name:
@@ -375,7 +418,9 @@ class Checker:
             except ValidationError as exc:
                 bad("name", exc.messages[0])
         rid = None
-        if not raw.get("id_number"):
+        if raw.get("_id_numeric"):
+            bad("id_number", NUMERIC_ID)
+        elif not raw.get("id_number"):
             bad("id_number", "身份证号不能为空")
         else:
             try:
@@ -421,12 +466,21 @@ class Checker:
             else:
                 living = found
         categories = None
+        hints: list[RowError] = []
         if raw.get("categories"):
             categories = []
             for part in filter(None, _SPLIT.split(raw["categories"])):
+                if part in DERIVED_CATEGORIES:
+                    hints.append(RowError(number, KEY_TO_HEADER["categories"], DERIVED_NOTE))
+                    continue
                 cat = CATEGORY_ALIASES.get(part)
                 if cat is None:
-                    bad("categories", f"无法识别的类别“{part[:10]}”，可填：" + "、".join(Category.labels))
+                    bad(
+                        "categories",
+                        f"无法识别的类别“{part[:10]}”，可填："
+                        + "、".join(Category.labels)
+                        + "（高龄自动得出，无需填写）",
+                    )
                 elif cat not in categories:
                     categories.append(cat)
         notes = raw.get("notes", "")
@@ -439,6 +493,7 @@ class Checker:
             address = check_text(address, label="居住地址", max_length=200)
         except ValidationError as exc:
             bad("address", exc.messages[0])
+        contact = self._contact(raw, bad)
         if rid is None or region_code is None:
             return Checked(number, None, errors, region_code, hukou_code)
         p = Prepared(
@@ -459,10 +514,55 @@ class Checker:
             notes=notes,
             address_code=rid.address_code,
             converted_15=rid.converted_from_15,
+            contact=contact,
+            hints=hints,
         )
         if not errors:
             p.values = _values(p, self.seal)
         return Checked(number, p, errors, region_code, hukou_code)
+
+    def _contact(self, raw: dict[str, str], bad: Any) -> dict[str, Any] | None:
+        """The row's emergency contact: a name is needed if a phone or relation is given."""
+        name, phone, relation = (
+            raw.get("contact_name", ""),
+            raw.get("contact_phone", ""),
+            raw.get("contact_relation", ""),
+        )
+        if not (name or phone or relation):
+            return None
+        ok = True
+        if not name:
+            bad("contact_name", "填写了紧急联系人电话或关系时，请填写联系人姓名")
+            ok = False
+        else:
+            try:
+                name = check_name(name, label="紧急联系人姓名", max_length=50)
+            except ValidationError as exc:
+                bad("contact_name", exc.messages[0])
+                ok = False
+        normalized = ""
+        if phone:
+            try:
+                normalized = normalize_phone(phone)
+            except IdentifierError as exc:
+                bad("contact_phone", exc.message)
+                ok = False
+        code = Relation.OTHER.value
+        if relation:
+            found = RELATIONS.get(relation)
+            if found is None:
+                bad("contact_relation", "与老人关系只能是：" + "、".join(Relation.labels))
+                ok = False
+            else:
+                code = str(found)
+        if not ok:
+            return None
+        return {
+            "name": name,
+            "relation": code,
+            "phone_enc": self.seal.encrypt(normalized) if normalized else "",
+            "phone_masked": _mask_normalized_phone(normalized) if normalized else "",
+        }
 
 
 class Validator:
@@ -768,8 +868,38 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     cats = [(pks[p.id_hash], c) for p in new_prepared + changed_prepared for c in p.categories or []]
     if cats:
         _insert_categories(cats)
+    _write_contacts([(pks[p.id_hash], p.contact) for p in new_prepared + changed_prepared if p.contact])
     report.created += len(new_prepared)
     report.updated += len(changed)
+
+
+def _write_contacts(pairs: list[tuple[int, dict[str, Any]]]) -> None:
+    """Emergency contacts of the batch: a contact of the same name on the same elder is updated (a
+    re-import), any other is added; one query to find them, one bulk insert, one bulk update."""
+    if not pairs:
+        return
+    existing = {
+        (c.elder_id, c.name): c
+        for c in ElderContact.objects.filter(
+            elder_id__in=[pk for pk, _ in pairs], name__in={c["name"] for _, c in pairs}
+        )
+    }
+    new: list[ElderContact] = []
+    changed: list[ElderContact] = []
+    for pk, contact in pairs:
+        found = existing.get((pk, contact["name"]))
+        if found is None:
+            new.append(ElderContact(elder_id=pk, is_emergency=True, **contact))
+            continue
+        found.relation = contact["relation"]
+        found.is_emergency = True
+        if contact["phone_enc"]:
+            found.phone_enc, found.phone_masked = contact["phone_enc"], contact["phone_masked"]
+        changed.append(found)
+    if new:
+        ElderContact.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        ElderContact.objects.bulk_update(changed, ["relation", "is_emergency", "phone_enc", "phone_masked"])
 
 
 def _audit_transfer(actor: Any, elder: Elder, old_region: str) -> None:
@@ -949,10 +1079,12 @@ def run_import(
                         for e in errors:
                             report.error(e)
                     elif prepared is not None:
-                        if prepared.warnings:
+                        if prepared.warnings or prepared.hints:
                             report.warned += 1
                             for w in prepared.warnings:
                                 report.error(RowError(number, "身份证号", "提示：" + w.message))
+                            for hint in prepared.hints:
+                                report.error(hint)
                         if all_or_nothing and report.failed:
                             continue  # keep validating, stop writing
                         batch.append(prepared)
@@ -976,7 +1108,7 @@ def run_import(
         with transaction.atomic():
             _audit(actor, job, mode, report)
     report.errors.sort(key=lambda e: (e.row, e.column))
-    report.total = max(report.total, report.processed)
+    report.total = report.processed  # every row was read: blank rows and the example row are not counted
     return report
 
 
@@ -1055,25 +1187,147 @@ def run_job(job: ImportJob, path: Path) -> Report | None:
 # --- template and reports ------------------------------------------------------------------------------
 
 
-def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def _example_id(prefix: str) -> str:
+    """A well-formed (checksummed) but made-up ID number for the example row: born 1945-03-08."""
+    body = (prefix[:6] if len(prefix) >= 6 and prefix[:6].isdigit() else "321002") + "19450308123"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check
 
+
+def template_communities(actor: Any) -> list[tuple[str, str, str]]:
+    """``(code, community, street)`` of the communities/villages the importer may import into."""
+    if actor is None:
+        return []
+    rows = (
+        Region.objects.restrict(actor, PERM)
+        .filter(level=Region.Level.VILLAGE, valid_to__isnull=True)
+        .select_related("parent")
+        .order_by("code")[:5000]
+    )
+    return [(r.code, r.name, r.parent.name if r.parent else "") for r in rows]
+
+
+TEMPLATE_ROWS = 2000  # rows formatted as text and given dropdowns
+
+
+def template_xlsx(actor: Any = None) -> bytes:
+    """The import template people can fill in: the ID, phone and code columns formatted as text ("@")
+    so Excel keeps every digit, an example row (skipped on import), dropdowns for living situation,
+    categories and relation, and a sheet listing the importer's community codes with their names."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    communities = template_communities(actor)
     wb = Workbook()
     ws = wb.worksheets[0]
     ws.title = "老年人名册"
     ws.append([h + ("*" if required else "") for _, h, required, _ in COLUMNS])
-    for cell in ws[1]:
+    letter = {key: get_column_letter(i) for i, (key, _, _, _) in enumerate(COLUMNS, start=1)}
+    for cell, (_, _, required, help_text) in zip(ws[1], COLUMNS, strict=True):
+        cell.font = Font(bold=True, color="C00000" if required else "000000")
+        cell.comment = Comment(help_text, "颐养")
+    for i, (key, header, _, _) in enumerate(COLUMNS, start=1):
+        width = {"id_number": 22, "region_code": 16, "address": 28, "categories": 24, "notes": 24}.get(key)
+        ws.column_dimensions[get_column_letter(i)].width = width or max(12, len(header) * 3)
+    example = {
+        "name": EXAMPLE_MARK + "：王秀英（此行为示例，导入时自动跳过）",
+        "id_number": _example_id(communities[0][0] if communities else ""),
+        "phone": "13812345678",
+        "region_code": communities[0][0] if communities else "",
+        "hukou_region_code": communities[0][0] if communities else "",
+        "address": "某街道某小区 3 幢 201 室",
+        "lng": "119.452",
+        "lat": "32.394",
+        "living_situation": LivingSituation.ALONE.label,
+        "categories": "低保、残疾",
+        "contact_name": "李明",
+        "contact_phone": "13912345678",
+        "contact_relation": Relation.SON.label,
+        "notes": "",
+    }
+    append_row(ws, [example.get(key, "") for key, _, _, _ in COLUMNS])
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    for cell in ws[2]:
+        cell.fill = grey
+        cell.font = Font(italic=True, color="666666")
+    for key in TEXT_COLUMNS:
+        col = letter[key]
+        ws.column_dimensions[col].number_format = "@"
+        for row in range(2, TEMPLATE_ROWS + 2):
+            ws[f"{col}{row}"].number_format = "@"
+    ws.freeze_panes = "B2"
+
+    # dropdown lists live on a sheet of their own (a list longer than 255 characters cannot be inline)
+    options = wb.create_sheet("选项")
+    lists = {
+        "living_situation": list(LivingSituation.labels),
+        "categories": [*Category.labels, "特困", "残疾"],
+        "contact_relation": list(Relation.labels),
+    }
+    for n, (key, values) in enumerate(lists.items(), start=1):
+        col = get_column_letter(n)
+        options[f"{col}1"] = KEY_TO_HEADER[key]
+        for row, value in enumerate(values, start=2):
+            options[f"{col}{row}"] = value
+        dv = DataValidation(
+            type="list",
+            formula1=f"选项!${col}$2:${col}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=key != "categories",  # several categories may be typed: 低保、残疾
+            errorTitle="请从下拉列表中选择",
+            error="请从下拉列表中选择" + KEY_TO_HEADER[key],
+            promptTitle=KEY_TO_HEADER[key],
+            prompt="可多选，用“、”分隔；高龄自动得出，无需填写"
+            if key == "categories"
+            else "请从下拉列表中选择",
+            showInputMessage=True,
+        )
+        dv.add(f"{letter[key]}2:{letter[key]}{TEMPLATE_ROWS + 1}")
+        ws.add_data_validation(dv)
+    options.sheet_state = "hidden"
+
+    codes = wb.create_sheet("社区代码")
+    codes.append(["所属社区代码", "社区/村", "街道/乡镇"])
+    for cell in codes[1]:
         cell.font = Font(bold=True)
-    for i, (_, header, _, _) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, len(header) * 3)
+    for code, name, street in communities:
+        codes.append([code, name, street])
+        codes.cell(row=codes.max_row, column=1).number_format = "@"
+    if not communities:
+        codes.append(["（您的账户没有可导入的社区）"])
+    codes.column_dimensions["A"].width = 18
+    codes.column_dimensions["B"].width = 20
+    codes.column_dimensions["C"].width = 20
+    if communities:
+        dv = DataValidation(
+            type="list",
+            formula1=f"社区代码!$A$2:$A${len(communities) + 1}",
+            allow_blank=True,
+            showErrorMessage=False,
+            promptTitle="所属社区代码",
+            prompt="12 位代码，见“社区代码”表",
+            showInputMessage=True,
+        )
+        dv.add(f"{letter['region_code']}2:{letter['region_code']}{TEMPLATE_ROWS + 1}")
+        ws.add_data_validation(dv)
+
     info = wb.create_sheet("填写说明")
     info.append(["列", "是否必填", "说明"])
     for _, header, required, help_text in COLUMNS:
         info.append([header, "必填" if required else "选填", help_text])
     info.append([])
+    info.append(
+        ["身份证号", "", "请保持该列为“文本”格式：数字格式的单元格会丢失后三位，这样的行会被拒绝导入"]
+    )
+    info.append(["示例行", "", "第 2 行为示例（姓名以“示例”开头），导入时自动跳过，可保留或删除"])
+    info.append(["高龄", "", "高龄（80 岁以上）由出生日期自动得出，类别中填写会被忽略并在报告中提示"])
     info.append(["模式", "", "“导入正确的行”跳过有误的行；“全部正确才导入”只要有一行有误就不写入任何行"])
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["C"].width = 80
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

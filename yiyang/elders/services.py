@@ -305,6 +305,9 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
         require_scope(actor, "elders.change", elder.region_id)
         changed: list[str] = []
         old_region = elder.region_id
+        # old → new of the fields whose values are codes, not personal data (the audit shows them as
+        # 居住情况：独居 → 空巢); names, numbers and addresses are recorded by field name only
+        before = {f: getattr(elder, f) for f in AUDITED_VALUES}
         if "id_number" in changes:
             check = check_id_number(changes.pop("id_number"))
             if check.rid.number != decrypt(elder.id_number_enc):
@@ -346,6 +349,11 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
         if not Elder.objects.restrict(actor, "elders.change").filter(pk=elder.pk).exists():
             raise Forbidden("修改后的记录不在您的管辖范围内")
         data: dict[str, Any] = {"fields": sorted(changed)}
+        values = {
+            f: {"from": v, "to": getattr(elder, f)} for f, v in before.items() if getattr(elder, f) != v
+        }
+        if values:
+            data["changes"] = values
         event = "elders.update"
         if elder.region_id != old_region:
             event = "elders.transfer"
@@ -355,6 +363,9 @@ def elder_update(*, actor: Any, elder: Elder, **changes: Any) -> Elder:
             data.update({"from": old_region, "to": elder.region_id, "effects": moved})
         audit_record(actor=actor, region=elder.region_id, event=event, obj=elder, data=data)
     return elder
+
+
+AUDITED_VALUES = ("living_situation",)
 
 
 def elder_change_status(*, actor: Any, elder: Elder, status: str, effective_date: date, reason: str) -> Elder:

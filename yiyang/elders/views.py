@@ -277,6 +277,30 @@ class ElderDetailView(ScopedPageMixin, View):
         )
 
 
+class ElderPrintView(ScopedPageMixin, View):
+    """The printable elder record (A4): identifiers masked, labels in words, signature lines."""
+
+    required_perm = "elders.view"
+
+    def get(self, request: HttpRequest, elder_id: Any) -> HttpResponse:
+        elder = _elder(request, elder_id, self.required_perm)
+        today = timezone.localdate()
+        categories = [c.get_category_display() for c in elder.categories.all() if c.is_valid_on(today)]
+        if elder.age(today) >= 80:
+            categories.append("高龄（80 岁以上）")
+        return render(
+            request,
+            "elders/print.html",
+            {
+                "elder": elder,
+                "age": elder.age(today),
+                "categories": categories,
+                "contacts": list(elder.contacts.order_by("-is_emergency", "pk")),
+                "now": timezone.localtime(),
+            },
+        )
+
+
 class ElderTabView(ScopedPageMixin, View):
     """One tab's content (HTMX swap)."""
 
@@ -493,9 +517,21 @@ class ImportTemplateView(ScopedPageMixin, View):
     required_perm = "elders.import"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(template_xlsx(), content_type=XLSX)
+        response = HttpResponse(template_xlsx(request.user), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="elders-template.xlsx"'
         return response
+
+
+class ImportHistoryView(ScopedPageMixin, View):
+    """Past imports in the user's region (who, when, file, counts, the downloadable report)."""
+
+    required_perm = "elders.import"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        jobs = ImportJob.objects.restrict(request.user, self.required_perm).select_related(
+            "created_by", "region"
+        )
+        return render(request, "elders/import_history.html", {"page": paginate(request, jobs, 30)})
 
 
 def _job(request: HttpRequest, job_id: Any) -> ImportJob:

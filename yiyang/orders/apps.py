@@ -30,6 +30,23 @@ class OrdersConfig(AppConfig):
 
         on_elder_status_changed(on_elder_status)
         register_effect_labels({"orders_cancelled": "已取消工单", "orders_flagged": "已标记异常工单"})
+        from yiyang.core import labels
+        from yiyang.orders.choices import ComplaintCategory, ComplaintStatus, FlagCode, OrderStatus
+
+        labels.register("flag_code", FlagCode)
+        labels.register("complaint_category", ComplaintCategory)
+        labels.register("order_status", OrderStatus)
+        labels.register("complaint_status", ComplaintStatus)
+        labels.register(
+            "model",
+            {
+                "orders.orderflag": "异常标记",
+                "orders.orderphoto": "服务照片",
+                "orders.settlement": "结算单",
+                "orders.settlementline": "结算明细",
+                "orders.pendingreversal": "待冲销",
+            },
+        )
         from yiyang.elders.services import TRANSFER_HANDLERS
         from yiyang.orders.services import on_elder_transfer
 

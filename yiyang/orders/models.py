@@ -122,6 +122,12 @@ class Order(models.Model):
             self.region_code = elder_region_code(self.elder_id)
         super().save(*args, **kwargs)
 
+    @property
+    def number(self) -> str:
+        """The short order number people read, print and quote on the phone (GD + the row number, never
+        the UUID of the URLs)."""
+        return f"GD{self.pk:08d}" if self.pk else ""
+
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
         """Caregiver: orders assigned to them; provider admin: their organisation's; family: their elders'."""

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
-from yiyang.core.money import bp_percent, share_fen, xlsx_append
+from yiyang.core.money import share_fen, xlsx_append
 from yiyang.core.statemachine import transition
 from yiyang.core.validators import as_domain_error
 from yiyang.core.validators import parse_month as validate_month_value
@@ -207,6 +207,12 @@ def quota_used_settled(*, elder_id: int, month: str) -> int:
     ).count()
 
 
+def _now() -> datetime:
+    """The clock of the month-ended guard (one seam: the suite's tests settle the month they serve in,
+    as if it had ended; ``test_settling_a_month_that_has_not_ended_is_refused`` keeps the real one)."""
+    return timezone.now()
+
+
 def settlement_generate(
     *, provider: Organisation, month: str, actor: Any, region: Any = None
 ) -> tuple[Settlement, bool]:
@@ -214,6 +220,13 @@ def settlement_generate(
     again returns the same one and settles nothing. The actor needs ``settlements.manage`` over that
     county."""
     start, end = parse_month(month)
+    if end > _now():
+        # A statement is closed for good once made (a regeneration returns it): settling a month that
+        # has not ended would freeze a partial month and leave its later visits to 补结.
+        raise Conflict(
+            f"{month} 尚未结束，不能结算；请在 {timezone.localtime(end):%Y-%m-%d} 之后生成该月支付清单",
+            code="month_not_ended",
+        )
     county = statement_county(actor=actor, provider=provider, region=region)
     require_scope(actor, "settlements.manage", county)
     existing = Settlement.objects.filter(provider=provider, month=month, region_code=county).first()
@@ -412,16 +425,33 @@ def _apply_pending_reversals(settlement: Settlement, actor: Any) -> int:
 
 
 def settlement_xlsx(settlement: Settlement) -> bytes:
+    """The statement a bureau files: labels (never codes), short order numbers, money as numbers in
+    yuan formatted 0.00, the government share as a percentage number, a totals row and the lines for
+    the signatures and the seal (经办人 / 审核人 / 机构盖章)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from yiyang.core import labels
+    from yiyang.regions.models import Region
 
     wb = Workbook()
     ws = wb.create_sheet("支付清单", 0)
     wb.remove(wb.worksheets[1])
-    append_row(ws, [f"政府购买服务支付清单 · {settlement.provider.name} · {settlement.month}"])
+    year, mon = settlement.month.split("-")
+    county = Region.objects.filter(code=settlement.region_code).values_list("name", flat=True).first() or ""
+    append_row(ws, [f"政府购买居家养老服务支付清单（{year} 年 {int(mon)} 月，{settlement.month}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    append_row(ws, ["统一社会信用代码", settlement.provider.uscc])
-    append_row(ws, [])
+    append_row(ws, ["服务机构", settlement.provider.name, "", "统一社会信用代码", settlement.provider.uscc])
+    append_row(
+        ws,
+        [
+            "结算区县",
+            county,
+            "",
+            "生成时间",
+            timezone.localtime(settlement.created_at).strftime("%Y-%m-%d %H:%M"),
+        ],
+    )
     header = [
         "序号",
         "类型",
@@ -439,8 +469,11 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
         "说明",
     ]
     append_row(ws, header)
-    for cell in ws[4]:
+    header_row = ws.max_row
+    for cell in ws[header_row]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    thin = Side(style="thin")
     lines = settlement.lines.select_related("order__elder", "order__service_item", "order__caregiver")
     for n, line in enumerate(lines, 1):
         o = line.order
@@ -449,27 +482,29 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
             [
                 n,
                 line.get_kind_display(),
-                str(o.public_id),
+                o.number,
                 o.elder.name,
                 o.service_item.name,
-                timezone.localtime(o.checked_out_at).strftime("%Y-%m-%d") if o.checked_out_at else "",
+                timezone.localtime(o.checked_out_at).date() if o.checked_out_at else None,
                 o.caregiver.name if o.caregiver else "",
                 line.amount_fen,
                 line.government_fen,
                 line.elder_fen,
-                bp_percent(line.government_bp),
+                line.government_bp / 10000,
                 "是" if line.quota_used else "否",
-                "、".join(line.categories),
+                labels.labels("elder_category", line.categories) if line.categories else "无",
                 line.reason,
             ],
             money=MONEY_COLUMNS,
         )
-    append_row(ws, [])
+        ws.cell(row=ws.max_row, column=6).number_format = "yyyy-mm-dd"
+        ws.cell(row=ws.max_row, column=11).number_format = "0.00%"
+    last_line = ws.max_row
     xlsx_append(
         ws,
         [
             "合计",
-            "",
+            f"{last_line - header_row} 行",
             "",
             "",
             "",
@@ -481,10 +516,28 @@ def settlement_xlsx(settlement: Settlement) -> bytes:
         ],
         money=MONEY_COLUMNS,
     )
+    total_row = ws.max_row
+    for cell in ws[total_row]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=header_row, max_row=total_row, max_col=len(header)):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    append_row(ws, [])
+    append_row(ws, ["经办人（签字）：", "", "", "", "日期：", "", "", "审核人（签字）：", "", "", "日期："])
+    append_row(ws, [])
+    append_row(ws, ["服务机构（盖章）：", "", "", "", "", "", "", "民政部门（审核盖章）："])
+    append_row(ws, [])
+    append_row(ws, ["日期：     年   月   日", "", "", "", "", "", "", "日期：     年   月   日"])
     for col, width in zip(
-        "ABCDEFGHIJKLMN", [6, 8, 38, 10, 14, 12, 10, 12, 14, 14, 10, 12, 20, 20], strict=True
+        "ABCDEFGHIJKLMN", [16, 8, 13, 10, 14, 12, 10, 12, 14, 14, 10, 12, 22, 24], strict=True
     ):
         ws.column_dimensions[col].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -8,6 +8,7 @@ app_name = "orders"
 urlpatterns = [
     path("orders/", orders.OrderListView.as_view(), name="list"),
     path("orders/<uuid:order_id>/", orders.OrderDetailView.as_view(), name="detail"),
+    path("orders/<uuid:order_id>/print/", orders.OrderPrintView.as_view(), name="print"),
     path("orders/<uuid:order_id>/photos/<str:name>", photo_pages.photo_view, name="photo"),
     path("order/", order_pages.OrderStartView.as_view(), name="order"),
     path("order/<uuid:elder_id>/", order_pages.CartView.as_view(), name="cart"),
@@ -24,6 +25,11 @@ urlpatterns = [
     path("orders/<uuid:order_id>/complain/", complaints.ComplainView.as_view(), name="complain"),
     path("complaints/", complaints.ComplaintListView.as_view(), name="complaints"),
     path("complaints/<uuid:complaint_id>/", complaints.ComplaintDetailView.as_view(), name="complaint"),
+    path(
+        "complaints/<uuid:complaint_id>/print/",
+        complaints.ComplaintPrintView.as_view(),
+        name="complaint_print",
+    ),
     path("settlements/", settlements.SettlementListView.as_view(), name="settlements"),
     path("settlements/<uuid:settlement_id>/", settlements.SettlementDetailView.as_view(), name="settlement"),
     path(

@@ -11,7 +11,9 @@ class ProvidersConfig(AppConfig):
     def ready(self) -> None:
         from yiyang.accounts.services import ME_EXTENSIONS
         from yiyang.audit import events
-        from yiyang.core import nav
+        from yiyang.core import labels, nav
+
+        labels.register("model", {"providers.contractitem": "协议服务项目"})
 
         if _staff_id not in ME_EXTENSIONS:
             ME_EXTENSIONS.append(_staff_id)

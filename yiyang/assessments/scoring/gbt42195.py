@@ -37,7 +37,7 @@ B3_9_SUBCODES: list[dict[str, Any]] = [
     {"code": "clear", "score": 2, "text": "神志清醒"},
     {"code": "drowsy_confused", "score": 1, "text": "嗜睡或意识模糊"},
     {"code": "stupor", "score": 0, "text": "昏睡"},
-    {"code": "coma", "score": 0, "text": "昏迷（触发“昏迷”变更规则，需同时设置 flags.coma）"},
+    {"code": "coma", "score": 0, "text": "昏迷（请同时在 A.5.11 昏迷中选“有”）"},
 ]
 
 GROUPS: tuple[tuple[str, str, tuple[ItemSpec, ...]], ...] = (
@@ -242,8 +242,8 @@ GROUPS: tuple[tuple[str, str, tuple[ItemSpec, ...]], ...] = (
                 "B3.9",
                 "意识水平",
                 "机体对自身和周围环境的刺激做出应答反应的能力程度，包括清醒和持续的觉醒状态。"
-                "子代码：clear=2（清醒），drowsy_confused=1（嗜睡/意识模糊），stupor=0（昏睡），coma=0（昏迷）；"
-                "仅昏迷触发“昏迷”变更规则（请同时设置 flags.coma=true）",
+                "神志清醒记 2 分，嗜睡或意识模糊记 1 分，昏睡或昏迷记 0 分。"
+                "老人处于昏迷状态时，请在“A.5.11 昏迷”中选“有”，等级将直接评定为最重等级。",
                 (
                     (2, "神志清醒，对周围环境能做出正确反应"),
                     (
@@ -257,7 +257,7 @@ GROUPS: tuple[tuple[str, str, tuple[ItemSpec, ...]], ...] = (
                         "或者昏迷（意识丧失，随意运动丧失，对一般刺激全无反应）",
                     ),
                 ),
-                note="INTERPRETATION：分值 0 合并了昏睡与昏迷，只有昏迷适用“昏迷→完全失能”规则。",
+                note="说明：0 分包括昏睡与昏迷两种情况，只有昏迷适用“昏迷直接评定为完全失能”的规则。",
                 extra={"subcodes": B3_9_SUBCODES},
             ),
         ),

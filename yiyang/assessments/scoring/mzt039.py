@@ -502,7 +502,7 @@ def describe() -> dict[str, Any]:
         "rules": [
             {
                 "code": "coma",
-                "text": "处于昏迷状态者（flags.coma 或 B3.1=3），直接评定为重度失能 → 最终等级 3",
+                "text": "处于昏迷状态者（诊断为昏迷，或意识水平 B3.1 评为 3 分），直接评定为重度失能 → 最终等级 3",
             },
             {"code": "diagnosis", "text": "有认知障碍/痴呆、精神疾病者 → 提高一级"},
             {"code": "risk_events", "text": "近30天内发生过2次及以上跌倒、噎食、自杀、走失者 → 提高一级"},

@@ -417,7 +417,9 @@ def test_describe_s5_texts_and_b39_subcodes() -> None:
     assert items["B1.2"]["options"][-1] == {"score": 0, "text": "完全依赖他人协助，且不能给予配合"}
     sub = {s["code"]: s["score"] for s in items["B3.9"]["subcodes"]}
     assert sub == {"clear": 2, "drowsy_confused": 1, "stupor": 0, "coma": 0}
-    assert "clear=2" in items["B3.9"]["definition"]
+    # the help people read names the scores in words, not the sub-codes (issue 11)
+    definition = items["B3.9"]["definition"]
+    assert "神志清醒记 2 分" in definition and "clear=2" not in definition and "flags.coma" not in definition
 
 
 # ---------------------------------------------------------------- properties

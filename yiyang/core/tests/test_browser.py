@@ -49,7 +49,7 @@ def test_foundation_pages_are_accessible(page: Any, live_server: Any, cast: Any)
 
     audit_record(actor=cast.county_admin_a, region=cast.community_a1, event="auth.login")
     browser_login(page, live_server.url, "cast_county_a", cast.password)
-    for path in ["/audit/", "/regions/", "/jobs/"]:
+    for path in ["/audit/", "/regions/"]:
         page.goto(f"{live_server.url}{path}")
         assert page.locator("h1").count() == 1
         assert_accessible(page)

@@ -21,6 +21,9 @@ register_page(
     PageScopeCase(name="elders:edit", make=make_elder, url=lambda e: f"/elders/{e.public_id}/edit/")
 )
 register_page(
+    PageScopeCase(name="elders:print", make=make_elder, url=lambda e: f"/elders/{e.public_id}/print/")
+)
+register_page(
     PageScopeCase(name="elders:status", make=make_elder, url=lambda e: f"/elders/{e.public_id}/status/")
 )
 register_page(

@@ -64,6 +64,16 @@ register_page(
     PageScopeCase(name="orders:detail", make=_order, url=lambda o: f"/services/orders/{o.public_id}/")
 )
 register_page(
+    PageScopeCase(name="orders:print", make=_order, url=lambda o: f"/services/orders/{o.public_id}/print/")
+)
+register_page(
+    PageScopeCase(
+        name="orders:complaint_print",
+        make=_complaint,
+        url=lambda c: f"/services/complaints/{c.public_id}/print/",
+    )
+)
+register_page(
     PageScopeCase(name="orders:candidates", make=_order, url=lambda o: f"/services/dispatch/{o.public_id}/")
 )
 register_page(
@@ -240,6 +250,8 @@ API_CASES["order"].children = _order_children
 API_CASES["complaint"].children = lambda cast, c, other: _order_children(cast, c.order, other)
 PAGE_CASES["orders:detail"].children = _order_children
 PAGE_CASES["orders:complaint"].children = lambda cast, c, other: _order_children(cast, c.order, other)
+PAGE_CASES["orders:print"].children = _order_children
+PAGE_CASES["orders:complaint_print"].children = lambda cast, c, other: _order_children(cast, c.order, other)
 API_CASES["settlement"].children = _settlement_children
 API_CASES["settlement"].make = _settled_settlement
 PAGE_CASES["orders:settlement"].children = _settlement_children

@@ -430,7 +430,71 @@ def test_statement_exports_xlsx(cast: Any, world: dict[str, Any]) -> None:
     assert rows and [c.value for c in rows[0][7:10]] == [60, 0, 60]
     assert {c.number_format for c in rows[0][7:10]} == {"0.00"}
     line = next(row for row in ws.iter_rows() if row[0].value == 1)
-    assert line[7].value == 60 and line[7].number_format == "0.00" and line[10].value == "0.00%"
+    assert line[7].value == 60 and line[7].number_format == "0.00"
+    assert line[10].value == 0 and line[10].number_format == "0.00%"
+
+
+def test_statement_xlsx_is_one_a_bureau_files(cast: Any, world: dict[str, Any]) -> None:
+    """Labels not codes, the short order number (never the UUID), the ratio as a number in a percent
+    format, money in yuan 0.00, a totals row and the signature and seal lines (issue 11)."""
+    import re
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from yiyang.orders.settlement import settlement_generate, settlement_xlsx
+
+    ElderCategory.objects.create(elder=world["elder"], category="disabled")
+    SubsidyRule.objects.create(category="disabled", government_bp=5000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="disabled", services_per_month=8, valid_from=date(2020, 1, 1))
+    order = serve(cast, accepted(world))
+    settlement, _ = settlement_generate(provider=world["org"], month=MONTH, actor=cast.county_admin_a)
+    ws = load_workbook(BytesIO(settlement_xlsx(settlement))).worksheets[0]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "disabled" not in text and "charge" not in text
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text)
+    line = next(row for row in ws.iter_rows() if row[0].value == 1)
+    assert line[2].value == order.number and re.fullmatch(r"GD\d{8}", order.number)
+    assert line[1].value == "结算" and line[12].value == "残疾（持残疾人证）"
+    assert (line[7].value, line[8].value, line[9].value) == (60, 30, 30)
+    assert line[10].value == 0.5 and line[10].number_format == "0.00%"
+    assert line[5].number_format == "yyyy-mm-dd"
+    total = next(row for row in ws.iter_rows() if row[0].value == "合计")
+    assert [c.value for c in total[7:10]] == [60, 30, 30]
+    for words in ("经办人（签字）", "审核人（签字）", "服务机构（盖章）", "民政部门（审核盖章）"):
+        assert words in text
+
+
+def test_settling_a_month_that_has_not_ended_is_refused(
+    cast: Any, world: dict[str, Any], monkeypatch: Any
+) -> None:
+    """A statement is closed once made: the current month (not yet ended) is refused with a clear reason,
+    by the service, the API and the page; the last month is settled."""
+    from yiyang.core.errors import Conflict
+    from yiyang.orders import settlement as module
+    from yiyang.orders.models import Settlement
+
+    monkeypatch.setattr(module, "_now", timezone.now)  # the real clock (the suite moves it ahead)
+    this_month = timezone.localdate().strftime("%Y-%m")
+    with pytest.raises(Conflict) as refused:
+        module.settlement_generate(provider=world["org"], month=this_month, actor=cast.county_admin_a)
+    assert "尚未结束，不能结算" in refused.value.message
+    r = client(cast.county_admin_a).post(
+        "/api/v1/settlements/", {"provider": str(world["org"].public_id), "month": this_month}, format="json"
+    )
+    assert r.status_code == 409 and "尚未结束" in str(r.json())
+    from django.test import Client
+
+    page = Client()
+    page.force_login(cast.county_admin_a)
+    answer = page.post(
+        "/services/settlements/", {"provider": str(world["org"].public_id), "month": this_month}, follow=True
+    )
+    assert "尚未结束，不能结算" in answer.content.decode()
+    assert not Settlement.objects.exists()
+    last = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    made, created = module.settlement_generate(provider=world["org"], month=last, actor=cast.county_admin_a)
+    assert created and made.month == last
 
 
 def test_settlement_needs_manage_permission_and_a_valid_month(cast: Any, world: dict[str, Any]) -> None:

@@ -103,7 +103,7 @@ def test_dispatch_serve_confirm_rate_settle_and_export(browser: Any, live_server
         sheet = load_workbook(io.BytesIO(fh.read())).active
     office.close()
     assert sheet is not None and month in str(sheet["A1"].value)
-    assert str(order.public_id) in [str(c.value) for c in sheet["C"]]
+    assert order.number in [str(c.value) for c in sheet["C"]]  # the short number, never the UUID
     assert SettlementLine.objects.filter(order=order).count() == 1
     order.refresh_from_db()
     assert order.status == "settled"

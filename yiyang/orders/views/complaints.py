@@ -186,3 +186,28 @@ class ComplaintDetailView(ScopedPageMixin, View):
         if not nxt or not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
             nxt = reverse("orders:complaint", args=[complaint.public_id])
         return HttpResponseRedirect(nxt)
+
+
+class ComplaintPrintView(ScopedPageMixin, View):
+    """The printable complaint disposition (投诉处理单): the complaint, its handling and ruling, the
+    timeline and the signature and seal lines."""
+
+    required_perm = "complaints.view"
+
+    def get(self, request: HttpRequest, complaint_id: Any) -> HttpResponse:
+        from django.utils import timezone
+
+        complaint = get_scoped_or_404(
+            complaint_list(user=request.user), request.user, self.required_perm, public_id=complaint_id
+        )
+        return render(
+            request,
+            "orders/print_complaint.html",
+            {
+                "c": complaint,
+                "number": f"TS{complaint.pk:08d}",
+                "show_raiser": "provider_admin" not in roles(request.user),
+                "timeline": complaint.events.all(),
+                "now": timezone.localtime(),
+            },
+        )

@@ -102,3 +102,26 @@ class OrderDetailView(ScopedPageMixin, View):
         if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
             nxt = reverse("orders:detail", args=[order.public_id])
         return HttpResponseRedirect(nxt)
+
+
+class OrderPrintView(ScopedPageMixin, View):
+    """The printable service sheet of one order (A4): short number, labels, timeline, signature lines."""
+
+    required_perm = "orders.view"
+
+    def get(self, request: HttpRequest, order_id: Any) -> HttpResponse:
+        from django.utils import timezone
+
+        order = get_scoped_or_404(
+            order_detail_queryset(user=request.user), request.user, self.required_perm, public_id=order_id
+        )
+        return render(
+            request,
+            "orders/print_order.html",
+            {
+                "order": order,
+                "timeline": list(order.timeline.all()),
+                "flags": list(order.flags.all()),
+                "now": timezone.localtime(),
+            },
+        )

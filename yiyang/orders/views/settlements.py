@@ -47,7 +47,7 @@ class SettlementListView(ScopedPageMixin, View):
             {
                 "page": paginate(request, settlement_list(user=request.user), 30),
                 "providers": providers,
-                "default_month": timezone.localdate().strftime("%Y-%m"),
+                "default_month": last_month,  # the current month cannot be settled before it ends
                 "last_month": last_month,
             },
         )
