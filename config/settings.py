@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "FlagStatusEnum": "yiyang.orders.choices.FlagStatus",
         "AssessmentStatusEnum": "yiyang.assessments.models.Status",
         "OrderChannelEnum": "yiyang.orders.choices.Channel",
+        "OrderableChannelEnum": "yiyang.orders.choices.OrderableChannel",
         "ComplaintCategoryEnum": "yiyang.orders.choices.ComplaintCategory",
         "ComplaintChannelEnum": "yiyang.orders.choices.ComplaintChannel",
         "ComplaintStatusEnum": "yiyang.orders.choices.ComplaintStatus",

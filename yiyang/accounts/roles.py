@@ -82,6 +82,7 @@ _GRASSROOTS = [
     "providers.view",
     "orders.view",
     "orders.add",
+    "orders.order_for",
     "orders.complain",
     "complaints.view",
     "benefits.view",
@@ -115,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "orders.add",
+            "orders.order_for",
             "orders.dispatch",
             "orders.supervise",
             "complaints.view",
@@ -129,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "providers.view",
             "orders.view",
             "orders.add",
+            "orders.order_for",
             "orders.complain",
             "complaints.view",
         ]

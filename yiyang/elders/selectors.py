@@ -183,3 +183,74 @@ def anniversary_back(today: date, years: int) -> date:
 
 def elder_search(*, user: Any, filters: ElderFilters, perm: str = VIEW) -> QuerySet[Elder]:
     return filters.apply(elder_list(user=user, perm=perm))
+
+
+# --- Quick search (the order pages' elder search: one box, never a long dropdown) -----------------------
+
+QUICK_SEARCH_LIMIT = 20
+
+
+@dataclass
+class QuickSearch:
+    """What one search box holds: a full ID number (18 characters), the last 4 digits of a phone, a full
+    phone number (11 digits) or a name (part of it)."""
+
+    kind: str  # "id_number" | "phone_tail" | "phone" | "name" | "" (nothing to search)
+    value: str
+
+    @classmethod
+    def parse(cls, raw: Any) -> QuickSearch:
+        text = "".join(str(raw or "").split())[:50]
+        if not text:
+            return cls("", "")
+        if len(text) in (15, 18) and text[:-1].isascii() and text[:-1].isdigit():
+            return cls("id_number", text.upper())
+        if text.isascii() and text.isdigit():
+            if len(text) == 4:
+                return cls("phone_tail", text)
+            if len(text) == 11:
+                return cls("phone", text)
+            return cls("", text)  # digits that are neither: nothing matches by name either
+        return cls("name", text)
+
+    @property
+    def label(self) -> str:
+        return {
+            "id_number": "身份证号",
+            "phone_tail": "电话后 4 位",
+            "phone": "电话号码",
+            "name": "姓名",
+        }.get(self.kind, "")
+
+
+def elder_quick_search(
+    *, user: Any, q: Any, perm: str = VIEW, limit: int = QUICK_SEARCH_LIMIT, active_only: bool = True
+) -> tuple[QuickSearch, list[Elder]]:
+    """Elders in the user's scope matching one search box (see ``QuickSearch``), by name then newest;
+    ID numbers and phones are matched by their blind indexes, never decrypted."""
+    from yiyang.elders.identity import phone_index
+
+    search = QuickSearch.parse(q)
+    if not search.kind:
+        return search, []
+    qs = elder_list(user=user, perm=perm)
+    if active_only:
+        qs = qs.filter(status=ElderStatus.ACTIVE)
+    if search.kind == "id_number":
+        try:
+            number = parse_resident_id(search.value).number
+        except IdentifierError:
+            return search, []
+        qs = qs.filter(id_number_hash=id_number_index(number))
+    elif search.kind == "phone_tail":
+        qs = qs.filter(phone_tail_hash=phone_tail_index(search.value))
+    elif search.kind == "phone":
+        qs = qs.filter(phone_hash=phone_index(search.value))
+    else:
+        qs = qs.filter(name__contains=search.value)
+    return search, list(qs.order_by("name", "-id")[:limit])
+
+
+def id_tail(elder: Elder) -> str:
+    """The last 4 characters of the masked ID number (what the search shows to tell same-name elders apart)."""
+    return elder.id_number_masked[-4:] if elder.id_number_masked else ""

@@ -54,6 +54,10 @@ class OrdersConfig(AppConfig):
             TRANSFER_HANDLERS.append(on_elder_transfer)
         app.conf.beat_schedule = {
             **(app.conf.beat_schedule or {}),
+            "orders-recurring-generate": {
+                "task": "yiyang.orders.tasks.orders_recurring_generate",
+                "schedule": crontab(minute=10, hour="*/6"),
+            },
             "orders-sla-sweep": {
                 "task": "yiyang.orders.tasks.orders_sla_sweep",
                 "schedule": crontab(minute="*/5"),
@@ -66,6 +70,8 @@ class OrdersConfig(AppConfig):
             ("orders.flag_resolved", "核查工单异常"),
             ("orders.escalated", "工单超时升级"),
             ("orders.photo", "上传服务照片"),
+            ("orders.plan_created", "设立周期服务"),
+            ("orders.plan_status", "周期服务状态变更"),
             ("settlements.generate", "生成结算单"),
             ("settlements.reverse", "结算冲正"),
             ("complaints.raised", "收到服务投诉"),
@@ -75,6 +81,8 @@ class OrdersConfig(AppConfig):
         ]:
             events.register(code, label)
         for item in [
+            nav.NavItem("为老人下单", "orders:order", "orders.order_for", section="服务", order=19),
+            nav.NavItem("周期服务", "orders:plans", "orders.order_for", section="服务", order=24),
             nav.NavItem("调度派单", "orders:dispatch", "orders.dispatch", section="服务", order=20),
             nav.NavItem("服务工单", "orders:list", "orders.view", section="服务", order=21),
             nav.NavItem("我的工单", "orders:mine", "orders.serve", section="服务", order=22),
@@ -123,4 +131,5 @@ def _elder_orders(elder: Any, user: Any) -> dict[str, Any]:
     from yiyang.orders.selectors import order_list
 
     orders = order_list(user=user).filter(elder=elder).select_related("service_item", "caregiver")[:50]
-    return {"orders": list(orders)}
+    can_order = elder.status == "active" and user.has_perm("orders.add")
+    return {"orders": list(orders), "elder": elder, "can_order": can_order}

@@ -15,10 +15,34 @@ class OrderStatus(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    HOTLINE = "hotline", "热线"
-    COMMUNITY = "community", "社区工作者"
+    """How an order came in, recorded truly (never defaulted): see ``yiyang.orders.ordering.order_channel``."""
+
+    HOTLINE = "hotline", "12349 热线"
+    COMMUNITY = "community", "社区/街道代下单"
     FAMILY = "family", "老人/家属线上点单"
+    WEB = "web", "平台网页下单"
+    DISPATCHER = "dispatcher", "调度员下单"
+    DEVICE = "device", "一键呼叫设备"
+    RECURRING = "recurring", "周期服务自动生成"
     CARE_PLAN = "care_plan", "照护计划"
+
+
+class OrderableChannel(models.TextChoices):
+    """The channels a caller may name when ordering (周期服务 orders come only from their plan)."""
+
+    HOTLINE = Channel.HOTLINE.value, Channel.HOTLINE.label
+    COMMUNITY = Channel.COMMUNITY.value, Channel.COMMUNITY.label
+    FAMILY = Channel.FAMILY.value, Channel.FAMILY.label
+    WEB = Channel.WEB.value, Channel.WEB.label
+    DISPATCHER = Channel.DISPATCHER.value, Channel.DISPATCHER.label
+    DEVICE = Channel.DEVICE.value, Channel.DEVICE.label
+    CARE_PLAN = Channel.CARE_PLAN.value, Channel.CARE_PLAN.label
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "执行中"
+    PAUSED = "paused", "已暂停"
+    ENDED = "ended", "已结束"
 
 
 class FlagCode(models.TextChoices):

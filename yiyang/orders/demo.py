@@ -5,7 +5,7 @@ order services; history is then placed at past times (the seed writes history, t
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -85,7 +85,67 @@ def _place(order: Order, start: datetime, minutes: int) -> None:
 
 
 def seed(ctx: Any) -> str:
-    return _seed_orders(ctx) + "；" + _seed_complaints(ctx)
+    return _seed_orders(ctx) + "；" + _seed_complaints(ctx) + "；" + _seed_plans(ctx)
+
+
+def _seed_plans(ctx: Any) -> str:
+    """Two 周期服务 plans (re-runnable: skipped once there): a relative of the demo family has 上门送餐 every
+    weekday at 11:00 (set up by the family online); another elder of the community worker's community has
+    上门助浴 every Wednesday at 15:00 (set up by the community worker). Their first orders are made at once."""
+    from datetime import time as clock
+
+    from yiyang.orders.models import ServicePlan
+    from yiyang.orders.recurring import plan_create
+
+    items = {i.code: i for i in ServiceItem.objects.filter(code__in=["ZC-01", "ZY-01"], is_active=True)}
+    family, worker = ctx.user("family"), ctx.user("community_worker")
+    relatives = list(Elder.objects.filter(contacts__user=family, status="active").order_by("pk")[:2])
+    relative = relatives[0] if relatives else None
+    # The meal plan is for another relative where there is one, so the first keeps this month's quota
+    # for the demo's 预约服务.
+    diner = relatives[-1] if relatives else None
+    community = worker.primary_grant().region_id if worker.primary_grant() else ""
+    neighbour = (
+        Elder.objects.filter(region_id=community, status="active")
+        .exclude(contacts__user=family)
+        .order_by("pk")
+        .first()
+    )
+    start = timezone.localdate() + timedelta(days=1)
+    made = 0
+    if relative is not None and not relative.categories.exists():
+        # The family's first relative is 低保 (registered by the community worker), so the demo 预约服务
+        # shows a government subsidy and the month's quota.
+        from yiyang.elders.services import elder_update
+
+        elder_update(
+            actor=worker, elder=relative, categories=[{"category": "dibao", "valid_from": date(2020, 1, 1)}]
+        )
+    if ServicePlan.objects.exists():
+        return "周期服务已存在，跳过"
+    if diner is not None and "ZC-01" in items:
+        plan_create(
+            actor=family,
+            elder=diner,
+            service_item=items["ZC-01"],
+            weekdays="12345",
+            time_of_day=clock(11, 0),
+            start_date=start,
+            end_date=start + timedelta(days=90),
+            note="少盐少油",
+        )
+        made += 1
+    if neighbour is not None and "ZY-01" in items:
+        plan_create(
+            actor=worker,
+            elder=neighbour,
+            service_item=items["ZY-01"],
+            weekdays="3",
+            time_of_day=clock(15, 0),
+            start_date=start,
+        )
+        made += 1
+    return f"周期服务 {made} 个"
 
 
 def _seed_orders(ctx: Any) -> str:

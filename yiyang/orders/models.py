@@ -21,6 +21,7 @@ from yiyang.orders.choices import (
     FlagStatus,
     LineKind,
     OrderStatus,
+    PlanStatus,
 )
 from yiyang.regions.scope import ScopedManager
 
@@ -59,7 +60,10 @@ class Order(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
     )
-    channel = models.CharField("来源", max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    # No default: every creation names its channel (``yiyang.orders.ordering.order_channel``).
+    channel = models.CharField("来源", max_length=20, choices=Channel.choices)
+    # The orders placed together in one cart (点菜式下单) share this id; empty for a single order.
+    batch = models.UUIDField("同批下单", null=True, blank=True, db_index=True, editable=False)
     scheduled_start = models.DateTimeField("预约上门时间", db_index=True)
     price_fen = models.PositiveIntegerField("单价（分）")
     note = models.CharField("需求说明", max_length=300, blank=True)
@@ -471,3 +475,86 @@ class ComplaintEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = "投诉时间线"
         verbose_name_plural = "投诉时间线"
+
+
+class ServicePlan(models.Model):
+    """周期服务: a service repeated on chosen weekdays at one time between two dates (助餐 every weekday,
+    助浴 weekly). ``yiyang.orders.recurring.plans_generate`` makes its orders a few days ahead, one per
+    day (``PlanOccurrence``), with the channel 周期服务自动生成."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="+", verbose_name="老人")
+    service_item = models.ForeignKey(
+        "providers.ServiceItem", on_delete=models.PROTECT, related_name="+", verbose_name="服务项目"
+    )
+    weekdays = models.CharField("服务日（周一=1…周日=7）", max_length=7)
+    time_of_day = models.TimeField("上门时间")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE, db_index=True
+    )
+    note = models.CharField("需求说明", max_length=300, blank=True)
+    created_via = models.CharField("设立渠道", max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    region_code = models.CharField("区域代码", max_length=12, db_index=True, help_text="老人所在最细一级区划")
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "周期服务计划"
+        verbose_name_plural = "周期服务计划"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service_item} · {self.weekdays_label}"
+
+    @property
+    def weekdays_label(self) -> str:
+        if self.weekdays == "12345":
+            return "每个工作日"
+        if self.weekdays == "1234567":
+            return "每天"
+        return "每周" + "、".join("一二三四五六日"[int(d) - 1] for d in self.weekdays)
+
+    @classmethod
+    def scope_own_q(cls, user: Any, perm: str) -> Q | None:
+        """A family member: the plans of their own relatives."""
+        if user.has_own_scope(perm) and "family" in user.roles():
+            from yiyang.elders.selectors import elder_ids_for_contact
+
+            return Q(elder_id__in=elder_ids_for_contact(user))
+        return None
+
+
+class ServicePlanEvent(TransitionEvent):
+    """Plan timeline: set up, paused, resumed, ended."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="events")
+
+    subject_field: ClassVar[str] = "plan"
+    status_labels: ClassVar[dict[str, str]] = dict(PlanStatus.choices)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "周期服务记录"
+        verbose_name_plural = "周期服务记录"
+
+
+class PlanOccurrence(models.Model):
+    """One day of a plan that has had its order made: unique per (plan, day), so generating again (or two
+    workers at once) never makes a second order, and a cancelled day is not made again."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="occurrences")
+    day = models.DateField("服务日期")
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="plan_occurrence")
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["plan", "day"], name="plan_occurrence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.day}"

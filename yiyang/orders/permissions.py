@@ -8,6 +8,7 @@ from __future__ import annotations
 PERMISSIONS: dict[str, str] = {
     "orders.view": "查看服务工单",
     "orders.add": "创建服务工单",
+    "orders.order_for": "查找辖区老人并代为下单",
     "orders.dispatch": "派单",
     "orders.serve": "接单与上门服务",
     "orders.confirm": "确认与评价服务",

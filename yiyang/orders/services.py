@@ -40,7 +40,7 @@ from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderP
 from yiyang.orders.photos import check_photo as check_photo_content
 from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
 from yiyang.providers.selectors import catalog_price_fen, contract_price_fen
-from yiyang.regions.scope import SYSTEM, require_actor, require_scope
+from yiyang.regions.scope import SYSTEM, is_system, require_actor, require_scope
 
 if TYPE_CHECKING:
     from yiyang.elders.models import Elder
@@ -232,6 +232,45 @@ def _serve_gate(order: Order, actor: Any) -> Any:
 # --- creation -------------------------------------------------------------------------------------------
 
 
+# The channel an order came through when the caller does not name one: the acting person's role tells it
+# truly (a family member orders online, the 12349 operator takes a call, a community or street worker
+# orders for the elder, the dispatcher orders at the board, an administrator on the web platform).
+ROLE_CHANNELS: tuple[tuple[str, str], ...] = (
+    ("family", Channel.FAMILY),
+    ("operator", Channel.HOTLINE),
+    ("dispatcher", Channel.DISPATCHER),
+    ("community_worker", Channel.COMMUNITY),
+    ("street_worker", Channel.COMMUNITY),
+    ("county_admin", Channel.WEB),
+    ("city_admin", Channel.WEB),
+)
+
+
+def _channel_error(message: str) -> DomainError:
+    return DomainError(message, code="validation_error", errors={"channel": [message]})
+
+
+def order_channel(actor: Any, requested: str = "", *, from_plan: bool = False) -> str:
+    """The channel recorded on a new order: the one named (checked), else the one the actor's role
+    implies; never a silent default. 周期服务 orders are made only by the plan generator (``from_plan``,
+    ``yiyang.orders.recurring.plans_generate``); a family member orders only online."""
+    roles = set(actor.roles()) if getattr(actor, "is_authenticated", False) else set()
+    if requested:
+        if requested not in Channel.values:
+            raise _channel_error("下单渠道无效")
+        if (requested == Channel.RECURRING) != from_plan:
+            raise _channel_error("周期服务工单只由周期服务计划生成")
+        if "family" in roles and requested != Channel.FAMILY:
+            raise _channel_error("家属只能线上点单")
+        return requested
+    if is_system(actor):
+        raise _channel_error("系统生成的工单须注明来源渠道")
+    for role, channel in ROLE_CHANNELS:
+        if role in roles:
+            return channel
+    raise _channel_error("请注明下单渠道")
+
+
 def order_create(
     *,
     actor: Any,
@@ -240,7 +279,12 @@ def order_create(
     scheduled_start: datetime,
     channel: str = "",
     note: str = "",
+    batch: Any = None,
+    from_plan: bool = False,
 ) -> Order:
+    """One order. ``channel``: as ``order_channel`` decides; ``batch``: the cart's id when several orders
+    are placed together (``yiyang.orders.ordering.cart_place``)."""
+    require_actor(actor)
     if elder.status != ElderStatus.ACTIVE:
         raise DomainError(
             f"该老人状态为「{ElderStatus(elder.status).label}」，不能下单",
@@ -259,8 +303,7 @@ def order_create(
         )
     with as_domain_error("scheduled_start"):
         check_scheduled(scheduled_start, label="预约上门时间")
-    if not channel:
-        channel = Channel.FAMILY if "family" in actor.roles() else Channel.HOTLINE
+    channel = order_channel(actor, channel, from_plan=from_plan)
     with transaction.atomic():
         require_scope(actor, "orders.add", elder.region_id, own=_is_contact(elder.pk, actor))
         order = Order.objects.create(
@@ -269,6 +312,7 @@ def order_create(
             service_item=service_item,
             scheduled_start=scheduled_start,
             channel=channel,
+            batch=batch,
             note=note[:300],
             price_fen=catalog_price_fen(item=service_item, region_code=elder.region_id),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,

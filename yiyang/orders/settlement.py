@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +149,65 @@ def statement_county(*, actor: Any, provider: Organisation, region: Any = None) 
     return county_code(provider.region_id)
 
 
+@dataclass(frozen=True)
+class SubsidySplit:
+    """How one service's price is shared: the government's part (``government_bp`` of the price, floored to
+    the fen) while the elder has subsidised services left in the month's quota, the elder pays the rest."""
+
+    categories: list[str]
+    government_bp: int
+    quota: int
+    within_quota: bool
+    government_fen: int
+    elder_fen: int
+
+
+def subsidy_split(
+    *,
+    elder: Any,
+    price_fen: int,
+    service_category: str,
+    day: date,
+    used: int,
+    rules: list[Any] | None = None,
+    quotas: list[Any] | None = None,
+) -> SubsidySplit:
+    """The one rule of the subsidy: the statement (``_fill``) charges by it and the cart's preview
+    (``yiyang.orders.ordering.cart_quote``) shows it. ``used``: the elder's subsidised services already
+    counted in the month of ``day``."""
+    cats = elder_categories_on(elder, day)
+    rules = rules if rules is not None else list(subsidy_rule_list())
+    quotas = quotas if quotas is not None else list(monthly_quota_list())
+    bp = government_share_bp(categories=cats, service_category=service_category, day=day, rules=rules)
+    quota = monthly_quota(categories=cats, day=day, quotas=quotas)
+    within = bp > 0 and used < quota
+    if not within:
+        bp = 0
+    government = share_fen(price_fen, bp)
+    return SubsidySplit(
+        categories=cats,
+        government_bp=bp,
+        quota=quota,
+        within_quota=within,
+        government_fen=government,
+        elder_fen=price_fen - government,
+    )
+
+
+def quota_used_settled(*, elder_id: int, month: str) -> int:
+    """Subsidised services of the elder already charged for visits served in ``month`` (any provider,
+    reversed charges excluded): what the statement counts against the month's quota."""
+    start, end = parse_month(month)
+    return SettlementLine.objects.filter(
+        order__elder_id=elder_id,
+        kind=LineKind.CHARGE,
+        quota_used=True,
+        order__checked_out_at__gte=start,
+        order__checked_out_at__lt=end,
+        reversed_by__isnull=True,
+    ).count()
+
+
 def _now() -> datetime:
     """The clock of the month-ended guard (one seam: the suite's tests settle the month they serve in,
     as if it had ended; ``test_settling_a_month_that_has_not_ended_is_refused`` keeps the real one)."""
@@ -233,23 +293,25 @@ def _fill(settlement: Settlement, provider: Organisation, start: datetime, end: 
     quotas = list(monthly_quota_list())
     for order in orders:
         day = timezone.localtime(order.checked_out_at).date()
-        cats = elder_categories_on(order.elder, day)
-        bp = government_share_bp(
-            categories=cats, service_category=order.service_item.category, day=day, rules=rules
-        )
-        quota = monthly_quota(categories=cats, day=day, quotas=quotas)
         served_in = day.strftime("%Y-%m")
-        within = bp > 0 and used[(order.elder_id, served_in)] < quota
-        if not within:
-            bp = 0
-        government = share_fen(order.price_fen, bp)
+        split = subsidy_split(
+            elder=order.elder,
+            price_fen=order.price_fen,
+            service_category=order.service_item.category,
+            day=day,
+            used=used[(order.elder_id, served_in)],
+            rules=rules,
+            quotas=quotas,
+        )
+        within, bp, government = split.within_quota, split.government_bp, split.government_fen
+        cats = split.categories
         SettlementLine.objects.create(
             settlement=settlement,
             order=order,
             kind=LineKind.CHARGE,
             amount_fen=order.price_fen,
             government_fen=government,
-            elder_fen=order.price_fen - government,
+            elder_fen=split.elder_fen,
             government_bp=bp,
             quota_used=within,
             categories=cats,

@@ -11,3 +11,11 @@ def orders_sla_sweep() -> dict[str, Any]:
     from yiyang.regions.scope import SYSTEM
 
     return sweep(actor=SYSTEM)
+
+
+@recorded_job("yiyang.orders.tasks.orders_recurring_generate", "周期服务：提前生成未来几天的工单")
+def orders_recurring_generate() -> dict[str, Any]:
+    from yiyang.orders.recurring import plans_generate
+    from yiyang.regions.scope import SYSTEM
+
+    return plans_generate(actor=SYSTEM)

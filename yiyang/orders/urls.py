@@ -1,6 +1,7 @@
 from django.urls import path
 
 from yiyang.orders.views import board, caregiver, complaints, family, orders, settlements, supervision
+from yiyang.orders.views import ordering as order_pages
 from yiyang.orders.views import photos as photo_pages
 
 app_name = "orders"
@@ -14,6 +15,12 @@ urlpatterns = [
         orders.ConfirmationCodeView.as_view(),
         name="confirmation_code",
     ),
+    path("order/", order_pages.OrderStartView.as_view(), name="order"),
+    path("order/<uuid:elder_id>/", order_pages.CartView.as_view(), name="cart"),
+    path("order/batch/<uuid:batch_id>/", order_pages.BatchView.as_view(), name="batch"),
+    path("order/<uuid:elder_id>/plan/", order_pages.PlanCreateView.as_view(), name="plan_new"),
+    path("plans/", order_pages.PlanListView.as_view(), name="plans"),
+    path("plans/<uuid:plan_id>/", order_pages.PlanDetailView.as_view(), name="plan"),
     path("dispatch/", board.DispatchBoardView.as_view(), name="dispatch"),
     path("dispatch/<uuid:order_id>/", board.CandidatesView.as_view(), name="candidates"),
     path("m/", caregiver.MyOrdersView.as_view(), name="mine"),

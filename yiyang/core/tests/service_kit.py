@@ -53,6 +53,8 @@ SERVICE_MODULES = [
     "yiyang.orders.settlement",
     "yiyang.orders.dispatching",
     "yiyang.benefits.services",
+    "yiyang.orders.ordering",
+    "yiyang.orders.recurring",
     "yiyang.accounts.services",
     "yiyang.audit.services",
 ]

@@ -14,11 +14,11 @@ from yiyang.core.validators import (
     validate_service_time,
 )
 from yiyang.orders.choices import (
-    Channel,
     ComplaintCategory,
     ComplaintChannel,
     ComplaintOutcome,
     FlagCode,
+    OrderableChannel,
 )
 from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
 
@@ -143,7 +143,12 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
     service_item = serializers.UUIDField()
     scheduled_start = serializers.DateTimeField(validators=[validate_scheduled])
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    channel = serializers.ChoiceField(
+        choices=OrderableChannel.choices,
+        required=False,
+        help_text="下单渠道；缺省按下单人的角色（家属 family、话务员 hotline、调度员 dispatcher、社区/街道 community、"
+        "民政管理员 web）；家属只能 family",
+    )
     note = serializers.CharField(
         max_length=300, required=False, allow_blank=True, validators=[TextValidator("备注", 300)]
     )
@@ -380,3 +385,104 @@ class ComplaintCreateSerializer(serializers.Serializer[Any]):
 class ComplaintResolveSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=ComplaintOutcome.choices)
     resolution = serializers.CharField(max_length=1000, validators=[TextValidator("处理结果", 1000)])
+
+
+# --- 点菜式下单 (cart) and the elder search ------------------------------------------------------------
+
+
+class ElderSearchQuerySerializer(serializers.Serializer[Any]):
+    q = StrictCharField(
+        min_length=1, max_length=50, help_text="姓名（部分）、电话后 4 位、11 位电话或 18 位身份证号"
+    )
+
+
+class ElderHitSerializer(serializers.Serializer[Any]):
+    """One elder found by the order search: masked facts that tell same-name elders apart."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    age = serializers.IntegerField()
+    sex = serializers.CharField()
+    community = serializers.CharField()
+    id_tail = serializers.CharField(help_text="脱敏身份证号的后 4 位")
+    phone_masked = serializers.CharField()
+
+
+class ElderSearchResultSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=[
+            ("id_number", "身份证号"),
+            ("phone_tail", "电话后 4 位"),
+            ("phone", "电话号码"),
+            ("name", "姓名"),
+            ("", "无"),
+        ],
+        help_text="按什么查找（由输入判断）",
+    )
+    results = ElderHitSerializer(many=True)
+
+
+class CartLineSerializer(serializers.Serializer[Any]):
+    service_item = serializers.UUIDField()
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=10, help_text="上门次数（依次排在预约时间之后）"
+    )
+
+
+class CartQuoteSerializer(serializers.Serializer[Any]):
+    elder = serializers.UUIDField()
+    lines = serializers.ListField(child=CartLineSerializer(), min_length=1, max_length=10)
+    scheduled_start = serializers.DateTimeField(validators=[validate_scheduled], help_text="第一次上门时间")
+
+    def validate_scheduled_start(self, value: Any) -> Any:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class CartPlaceSerializer(CartQuoteSerializer):
+    channel = serializers.ChoiceField(
+        choices=OrderableChannel.choices,
+        required=False,
+        help_text="下单渠道；缺省按下单人的角色（同单个下单）",
+    )
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[TextValidator("备注", 300)]
+    )
+
+
+class QuoteVisitSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    price_fen = serializers.IntegerField()
+    government_fen = serializers.IntegerField()
+    elder_fen = serializers.IntegerField()
+    within_quota = serializers.BooleanField()
+
+
+class QuoteLineSerializer(serializers.Serializer[Any]):
+    service_item = serializers.UUIDField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price_fen = serializers.IntegerField()
+    price_fen = serializers.IntegerField()
+    government_fen = serializers.IntegerField()
+    elder_fen = serializers.IntegerField()
+    visits = QuoteVisitSerializer(many=True)
+
+
+class QuoteSerializer(serializers.Serializer[Any]):
+    elder = serializers.UUIDField()
+    month = serializers.CharField()
+    quota = serializers.IntegerField(help_text="当月补贴服务次数")
+    quota_used = serializers.IntegerField(help_text="下单前已用（含已预约未结算的）")
+    quota_left = serializers.IntegerField()
+    quota_left_after = serializers.IntegerField(help_text="本次下单后剩余")
+    price_fen = serializers.IntegerField()
+    government_fen = serializers.IntegerField()
+    elder_fen = serializers.IntegerField()
+    lines = QuoteLineSerializer(many=True)
+
+
+class CartPlacedSerializer(serializers.Serializer[Any]):
+    batch = serializers.UUIDField()
+    orders = OrderSerializer(many=True)

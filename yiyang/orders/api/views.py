@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,12 +23,15 @@ from yiyang.core.errors import missing_reference
 from yiyang.core.parsers import SafeJSONParser, SafeMultiPartParser
 from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.dispatch.matching import dispatch_organisations, order_candidates
-from yiyang.elders.selectors import elder_get
-from yiyang.orders import complaints, services
+from yiyang.elders.selectors import elder_get, elder_quick_search, id_tail
+from yiyang.orders import complaints, ordering, services
 from yiyang.orders.api.serializers import (
     BulkDispatchResultSerializer,
     BulkDispatchSerializer,
     CandidateSerializer,
+    CartPlacedSerializer,
+    CartPlaceSerializer,
+    CartQuoteSerializer,
     CheckInSerializer,
     CheckOutSerializer,
     ComplaintCreateSerializer,
@@ -34,10 +39,13 @@ from yiyang.orders.api.serializers import (
     ComplaintSerializer,
     ConfirmSerializer,
     DispatchSerializer,
+    ElderSearchQuerySerializer,
+    ElderSearchResultSerializer,
     FlagResolveSerializer,
     OrderCreateSerializer,
     OrderDetailSerializer,
     OrderSerializer,
+    QuoteSerializer,
     RateSerializer,
     ReasonSerializer,
     SettlementCreateSerializer,
@@ -133,6 +141,9 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         "cancel": "orders.add",
         "resolve_flag": "orders.supervise",
         "complain": "orders.complain",
+        "elder_search": "orders.order_for",
+        "quote": "orders.add",
+        "cart": "orders.add",
     }
     # Confirmation: the family on their page, or the caregiver's phone with the elder's code.
     multi_perms: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -225,6 +236,99 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
             note=data.get("note", ""),
         )
         return self._done(order, 201)
+
+    # --- 点菜式下单 -------------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="查找可下单的老人（姓名、电话后 4 位、11 位电话或 18 位身份证号；最多 20 位）",
+        parameters=[ElderSearchQuerySerializer],
+        responses={200: ElderSearchResultSerializer, **errors(400, 401, 403)},
+    )
+    @action(detail=False, methods=["get"], url_path="elder-search", pagination_class=None)
+    def elder_search(self, request: Request) -> Response:
+        params = ElderSearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        q = params.validated_data["q"]
+        search, found = elder_quick_search(user=request.user, q=q, perm="orders.add")
+        today = timezone.localdate()
+        hits = [
+            {
+                "id": e.public_id,
+                "name": e.name,
+                "age": e.age(today),
+                "sex": e.get_sex_display(),
+                "community": e.region.name,
+                "id_tail": id_tail(e),
+                "phone_masked": e.phone_masked,
+            }
+            for e in found
+        ]
+        return Response(ElderSearchResultSerializer({"kind": search.kind, "results": hits}).data)
+
+    def _cart_elder(self) -> Any:
+        """The elder named by the body, looked up first: one the caller cannot order for is a 404 whatever
+        else the body holds (a malformed id is left to the serializer's 400)."""
+        try:
+            raw = self.request.data.get("elder") if isinstance(self.request.data, dict) else None
+        except SuspiciousOperation as exc:
+            raise ParseError("请求内容过大或字段过多") from exc
+        try:
+            public_id = uuid.UUID(str(raw)) if isinstance(raw, str) else None
+        except ValueError:
+            public_id = None
+        if public_id is None:
+            return None
+        elder = elder_get(user=self.request.user, public_id=public_id, perm="orders.add")
+        if elder is None:
+            raise NotFound()
+        return elder
+
+    def _cart(self, data: dict[str, Any], elder: Any) -> tuple[Any, list[ordering.CartLine]]:
+        if elder is None:  # the serializer has already refused a malformed id
+            raise NotFound()
+        lines = []
+        for n, line in enumerate(data["lines"]):
+            item = service_item_get(public_id=line["service_item"])
+            if item is None:
+                raise ValidationError({"lines": [f"第 {n + 1} 项：服务项目不存在"]})
+            lines.append(ordering.CartLine(item=item, quantity=line["quantity"]))
+        return elder, lines
+
+    @extend_schema(
+        request=CartQuoteSerializer,
+        responses={200: QuoteSerializer, **errors(400, 401, 403, 404)},
+        summary="购物车试算：每项与合计的价格、政府补贴、个人自付和当月剩余补贴额度（不下单）",
+    )
+    @action(detail=False, methods=["post"])
+    def quote(self, request: Request) -> Response:
+        elder = self._cart_elder()
+        data = self._body(CartQuoteSerializer)
+        elder, lines = self._cart(data, elder)
+        result = ordering.cart_quote(elder=elder, lines=lines, scheduled_start=data["scheduled_start"])
+        return Response(QuoteSerializer(result.as_dict()).data)
+
+    @extend_schema(
+        request=CartPlaceSerializer,
+        responses={201: CartPlacedSerializer, **errors(400, 401, 403, 404)},
+        summary="点菜式下单：一次下多项服务（每次上门一张工单，同批编号相同）",
+    )
+    @action(detail=False, methods=["post"])
+    def cart(self, request: Request) -> Response:
+        elder = self._cart_elder()
+        data = self._body(CartPlaceSerializer)
+        elder, lines = self._cart(data, elder)
+        batch, orders = ordering.cart_place(
+            actor=request.user,
+            elder=elder,
+            lines=lines,
+            scheduled_start=data["scheduled_start"],
+            channel=data.get("channel", ""),
+            note=data.get("note", ""),
+        )
+        return Response(
+            CartPlacedSerializer({"batch": batch, "orders": orders}, context={"request": request}).data,
+            status=201,
+        )
 
     @extend_schema(
         responses={200: CandidateSerializer(many=True), **READ_ERRORS},

@@ -479,3 +479,128 @@ for _post in [
     ),
 ]:
     register_page_post(_post)
+
+
+# --- 点菜式下单 and 周期服务 (issue 11) ----------------------------------------------------------------
+
+from datetime import time as _time  # noqa: E402
+from datetime import timedelta as _td  # noqa: E402
+
+from yiyang.orders import recurring as _recurring  # noqa: E402
+from yiyang.orders.tests.factories import make_item as _make_item  # noqa: E402
+
+
+def _elder(cast: Any, region: Any) -> Any:
+    return make_elder(region)
+
+
+def _when() -> str:
+    return (timezone.localtime() + _td(days=1)).replace(hour=9, minute=0).isoformat()
+
+
+def _cart_body(elder: Any) -> dict[str, Any]:
+    return {
+        "elder": str(elder.public_id),
+        "lines": [{"service_item": str(_make_item().public_id), "quantity": 2}],
+        "scheduled_start": _when(),
+    }
+
+
+def _tomorrow() -> Any:
+    return timezone.localdate() + _td(days=1)
+
+
+def _plan(cast: Any, region: Any) -> Any:
+    admin = cast.county_admin_a if region.code.startswith("321002") else cast.county_admin_b
+    return _recurring.plan_create(
+        actor=admin,
+        elder=make_elder(region),
+        service_item=_make_item(),
+        weekdays=str(_tomorrow().isoweekday()),
+        time_of_day=_time(11, 0),
+        start_date=_tomorrow(),
+    )
+
+
+for _case in [
+    ActionCase(
+        route="order-elder-search",
+        method="get",
+        detail=False,
+        make=_elder,
+        body=lambda c, o: {"q": o.name},
+        outsider_status=200,  # another county's search finds nothing of A's (see test_ordering)
+    ),
+    ActionCase(
+        route="order-quote",
+        detail=False,
+        make=_elder,
+        body=lambda c, o: _cart_body(o),
+        foreign=lambda c, o: _cart_body(make_elder(c.community_b1)),
+        foreign_status=(404,),
+    ),
+    ActionCase(
+        route="order-cart",
+        detail=False,
+        make=_elder,
+        body=lambda c, o: _cart_body(o),
+        own=("county_admin_a", 201),
+        foreign=lambda c, o: _cart_body(make_elder(c.community_b1)),
+        foreign_status=(404,),
+    ),
+]:
+    register_action(_case)
+
+
+def _cart_form(cast: Any, elder: Any) -> dict[str, Any]:
+    return {
+        f"qty_{_make_item().public_id}": "1",
+        "scheduled_start": (timezone.localtime() + _td(days=1)).strftime("%Y-%m-%dT09:00"),
+        "op": "place",
+    }
+
+
+def _plan_form(cast: Any, elder: Any) -> dict[str, Any]:
+    return {
+        "service_item": str(_make_item().public_id),
+        "weekdays": [str(_tomorrow().isoweekday())],
+        "time_of_day": "11:00",
+        "start_date": _tomorrow().isoformat(),
+    }
+
+
+for _post in [
+    PagePostCase(
+        name="orders:cart", make=_elder, url=lambda o: f"/services/order/{o.public_id}/", data=_cart_form
+    ),
+    PagePostCase(
+        name="orders:plan_new",
+        make=_elder,
+        url=lambda o: f"/services/order/{o.public_id}/plan/",
+        data=_plan_form,
+    ),
+    PagePostCase(
+        name="orders:plan",
+        make=_plan,
+        url=lambda o: f"/services/plans/{o.public_id}/",
+        data=lambda c, o: {"op": "pause", "reason": "住院"},
+    ),
+]:
+    register_page_post(_post)
+
+register_page(PageScopeCase(name="orders:cart", make=_elder, url=lambda o: f"/services/order/{o.public_id}/"))
+register_page(
+    PageScopeCase(name="orders:plan_new", make=_elder, url=lambda o: f"/services/order/{o.public_id}/plan/")
+)
+register_page(PageScopeCase(name="orders:plan", make=_plan, url=lambda o: f"/services/plans/{o.public_id}/"))
+
+
+def _batch_order(cast: Any, region: Any) -> Any:
+    import uuid
+
+    return make_order(make_elder(region), _make_item(), batch=uuid.uuid4(), channel="community")
+
+
+register_page(
+    PageScopeCase(name="orders:batch", make=_batch_order, url=lambda o: f"/services/order/batch/{o.batch}/")
+)

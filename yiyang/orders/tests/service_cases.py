@@ -13,12 +13,19 @@ from yiyang.core.errors import Forbidden
 from yiyang.core.tests.service_kit import ServiceCase
 from yiyang.orders import complaints as c
 from yiyang.orders import dispatching as d
+from yiyang.orders import ordering as od
+from yiyang.orders import recurring as rc
 from yiyang.orders import services as s
 from yiyang.orders import settlement as st
-from yiyang.orders.models import OrderFlag
+from yiyang.orders.models import (
+    OrderFlag,
+    ServicePlan,
+)
 from yiyang.orders.tests.factories import make_order, make_staff, make_world
 
 M = "yiyang.orders.services"
+OD = "yiyang.orders.ordering"
+RC = "yiyang.orders.recurring"
 C = "yiyang.orders.complaints"
 S = "yiyang.orders.settlement"
 D = "yiyang.orders.dispatching"
@@ -107,7 +114,90 @@ def _complaint(state: str) -> Any:
     return arrange
 
 
+def _tomorrow_weekday() -> str:
+    return str((timezone.localdate() + timedelta(days=1)).isoweekday())
+
+
+def _plan(cast: Any) -> Any:
+    """A plan on tomorrow's weekday (one order made within the next 7 days)."""
+    from datetime import time
+
+    w = make_world(cast)
+    return rc.plan_create(
+        actor=cast.county_admin_a,
+        elder=w["elder"],
+        service_item=w["item"],
+        weekdays=_tomorrow_weekday(),
+        time_of_day=time(11, 0),
+        start_date=timezone.localdate() + timedelta(days=1),
+    )
+
+
+def _paused_plan(cast: Any) -> Any:
+    plan = _plan(cast)
+    return rc.plan_pause(plan=plan, actor=cast.county_admin_a, reason="住院")
+
+
+def _bare_plan(cast: Any) -> Any:
+    """A plan written directly (no orders made yet), for the generator."""
+    from datetime import time
+
+    w = make_world(cast)
+    return ServicePlan.objects.create(
+        elder=w["elder"],
+        service_item=w["item"],
+        weekdays=_tomorrow_weekday(),
+        time_of_day=time(11, 0),
+        start_date=timezone.localdate(),
+        created_via="community",
+        region_code=w["elder"].region_id,
+    )
+
+
 SERVICE_CASES = {
+    f"{OD}.cart_place": ServiceCase(
+        arrange=lambda cast: make_world(cast),
+        act=lambda cast, w, actor: od.cart_place(
+            actor=actor,
+            elder=w["elder"],
+            lines=[od.CartLine(item=w["item"], quantity=2)],
+            scheduled_start=timezone.now() + timedelta(hours=3),
+        ),
+        audits=2,  # one order per visit
+    ),
+    f"{RC}.plan_create": ServiceCase(
+        arrange=lambda cast: make_world(cast),
+        act=lambda cast, w, actor: rc.plan_create(
+            actor=actor,
+            elder=w["elder"],
+            service_item=w["item"],
+            weekdays=_tomorrow_weekday(),
+            time_of_day=__import__("datetime").time(11, 0),
+            start_date=timezone.localdate() + timedelta(days=1),
+        ),
+        audits=2,  # the plan, and its first order (tomorrow)
+    ),
+    f"{RC}.plan_pause": ServiceCase(
+        arrange=_plan,
+        act=lambda cast, w, actor: rc.plan_pause(plan=w, actor=actor, reason="住院"),
+        audits=2,  # the plan's move, and the cancelled order not yet dispatched
+    ),
+    f"{RC}.plan_resume": ServiceCase(
+        arrange=_paused_plan,
+        act=lambda cast, w, actor: rc.plan_resume(plan=w, actor=actor, reason="出院"),
+        audits=1,  # tomorrow's day was made (and cancelled) before: not made again
+    ),
+    f"{RC}.plan_end": ServiceCase(
+        arrange=_plan,
+        act=lambda cast, w, actor: rc.plan_end(plan=w, actor=actor, reason="不再需要"),
+        audits=2,
+    ),
+    f"{RC}.plans_generate": ServiceCase(
+        arrange=_bare_plan,
+        act=lambda cast, w, actor: rc.plans_generate(actor=actor),
+        denied=type(None),  # type: ignore[arg-type]  # another county's run reaches none of A's plans
+        audits=1,
+    ),
     f"{M}.order_create": ServiceCase(
         arrange=lambda cast: make_world(cast),
         act=lambda cast, w, actor: s.order_create(
@@ -244,6 +334,17 @@ SERVICE_CASES = {
 }
 
 NOT_WRITES = {
+    f"{M}.order_channel": "decides the channel recorded by order_create",
+    f"{S}.subsidy_split": "the subsidy rule (arithmetic on read data)",
+    f"{S}.quota_used_settled": "reader",
+    f"{OD}.cart_quote": "the cart's preview (reads the catalog, the rules and the elder's orders)",
+    f"{OD}.quota_used_pending": "reader",
+    f"{OD}.batch_orders": "reader (scoped)",
+    f"{RC}.days_ahead": "a setting",
+    f"{RC}.parse_weekdays": "parser",
+    f"{RC}.plan_days": "arithmetic",
+    f"{RC}.plan_list": "reader (scoped)",
+    f"{RC}.plan_upcoming": "reader",
     f"{M}.can_renew_confirmation_code": "a check for the pages",
     f"{M}.check_photo": "validation of an upload",
     f"{M}.confirmation_code_expires_at": "arithmetic",

@@ -29,18 +29,17 @@ def test_the_whole_loop_through_the_pages(cast: Any, world: dict[str, Any]) -> N
     admin = browser(cast.county_admin_a)
     when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT10:00")
     r = admin.post(
-        "/services/dispatch/",
-        {
-            "elder": str(world["elder"].public_id),
-            "service_item": str(world["item"].public_id),
-            "scheduled_start": when,
-        },
+        f"/services/order/{world['elder'].public_id}/",
+        {f"qty_{world['item'].public_id}": "1", "scheduled_start": when, "op": "place"},
     )
     assert r.status_code == 302
     order = Order.objects.get()
-    page = admin.get(r["Location"])
+    assert order.channel == "web"  # a county admin on the web platform
+    page = admin.get(f"/services/dispatch/{order.public_id}/")
     assert world["staff"].name in page.content.decode() and "可派" in page.content.decode()
-    admin.post(r["Location"], {"op": "manual", "caregiver": str(world["staff"].public_id)})
+    admin.post(
+        f"/services/dispatch/{order.public_id}/", {"op": "manual", "caregiver": str(world["staff"].public_id)}
+    )
 
     phone = browser(cast.caregiver)
     assert str(order.public_id) in phone.get("/services/m/").content.decode()
