@@ -31,6 +31,15 @@ class StrictCharField(serializers.CharField):
         return str(super().to_internal_value(data))
 
 
+class StrictRegexField(serializers.RegexField):
+    """A pattern-checked string; a number is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 def _aware(value: Any) -> Any:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -63,7 +72,7 @@ PHONE = r"^[0-9+][0-9-]{2,19}$"
 
 class CallCreateSerializer(serializers.Serializer[Any]):
     direction = serializers.ChoiceField(choices=CallDirection.choices)
-    number = serializers.RegexField(PHONE, max_length=20, help_text="来电或去电号码（3–20 位数字）")
+    number = StrictRegexField(PHONE, max_length=20, help_text="来电或去电号码（3–20 位数字）")
     kind = serializers.ChoiceField(choices=CallKind.choices)
     notes = StrictCharField(
         max_length=1000, required=False, allow_blank=True, default="", validators=[TextValidator("记录", 1000)]
@@ -267,15 +276,15 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 
 class Inbound12345Serializer(serializers.Serializer[Any]):
-    external_id = serializers.RegexField(
+    external_id = StrictRegexField(
         r"^[A-Za-z0-9._:\-]{1,64}$", max_length=64, help_text="12345 热线的工单编号（幂等键）"
     )
     title = StrictCharField(max_length=200, validators=[TextValidator("标题", 200, False)])
     content = StrictCharField(max_length=4000, validators=[TextValidator("诉求内容", 4000)])
-    caller_phone = serializers.RegexField(
+    caller_phone = StrictRegexField(
         r"^([0-9+][0-9-]{2,19})?$", max_length=20, required=False, allow_blank=True, default=""
     )
-    region_code = serializers.RegexField(r"^[0-9]{12}$", max_length=12, help_text="12 位统计用区划代码")
+    region_code = StrictRegexField(r"^[0-9]{12}$", max_length=12, help_text="12 位统计用区划代码")
     deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     def validate_deadline(self, value: Any) -> Any:
