@@ -87,10 +87,17 @@ def test_the_sweep_job_runs_from_the_database_state(cast: Any) -> None:
 
 
 def test_sms_goes_out_through_the_http_gateway(cast: Any) -> None:
-    with fake_server() as gateway, override_settings(
-        SMS_GATEWAY="yiyang.hotline.sms.http_gateway", SMS_GATEWAY_URL=gateway.url, SMS_GATEWAY_TOKEN="t0k"
+    with (
+        fake_server() as gateway,
+        override_settings(
+            SMS_GATEWAY="yiyang.hotline.sms.http_gateway",
+            SMS_GATEWAY_URL=gateway.url,
+            SMS_GATEWAY_TOKEN="t0k",
+        ),
     ):
-        services.incident_open(actor=cast.county_admin_a, elder=phone_elder(cast.community_a1), kind="sos", source="call")
+        services.incident_open(
+            actor=cast.county_admin_a, elder=phone_elder(cast.community_a1), kind="sos", source="call"
+        )
         deliver_due()
         assert [r["phone"] for r in gateway.received] == ["13700000001"]
         assert "紧急呼援" in gateway.received[0]["text"]
