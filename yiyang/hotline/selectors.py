@@ -167,7 +167,7 @@ def report(*, user: Any, start: datetime, end: datetime) -> dict[str, Any]:
     incidents = incident_list(user=user, perm="hotline.reports").filter(
         opened_at__gte=start, opened_at__lt=end
     )
-    arrivals = [i.arrival_minutes for i in incidents if i.arrived_at is not None]
+    arrivals = [m for i in incidents if (m := i.arrival_minutes) is not None]
     over = sum(1 for i in incidents if i.overrun)
     return {
         "days": [

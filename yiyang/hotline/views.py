@@ -284,7 +284,8 @@ class IncidentView(ScopedPageMixin, View):
     ) -> HttpResponse:
         incident = self._incident(request, incident_id)
         elder = incident.elder
-        can_handle = request.user.has_perm("incidents.handle") and request.user.in_region_scope(
+        user: Any = request.user
+        can_handle = user.has_perm("incidents.handle") and user.in_region_scope(
             "incidents.handle", incident.region_code
         )
         near = nearest_responders(elder) if can_handle else {"staff": [], "workers": []}
@@ -638,6 +639,7 @@ def _report_xlsx(data: dict[str, Any], start: Any, end: Any) -> HttpResponse:
 
     book = Workbook()
     ws = book.active
+    assert ws is not None
     ws.title = "来电统计"
     append_row(ws, ["日期", *data["kinds"], "合计"])
     for row in data["days"]:

@@ -87,7 +87,7 @@ class TimelineSerializer(serializers.Serializer[Any]):
     new_label = serializers.CharField(source="to_label")
     actor = serializers.CharField(source="actor_name")
     reason = serializers.CharField()
-    data = serializers.DictField()
+    details = serializers.DictField(source="data")
     at = serializers.DateTimeField()
 
 
@@ -161,7 +161,7 @@ class CallCreatedSerializer(CallSerializer):
 class IncidentCreateSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
-    source = serializers.ChoiceField(choices=IncidentSource.choices)
+    source = serializers.ChoiceField(choices=IncidentSource.choices)  # type: ignore[assignment]
     notes = StrictCharField(
         text="multiline",
         max_length=1000,

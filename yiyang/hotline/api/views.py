@@ -368,7 +368,6 @@ class Inbound12345View(APIView):
         },
         summary="接收 12345 转办工单（按 external_id 幂等：重复提交返回 200 与同一 id）",
         operation_id="hotline_12345_work_orders_create",
-        auth=[{"ApiKeyAuth": []}],
     )
     def post(self, request: Request) -> Response:
         data = _body(request, Inbound12345Serializer)
