@@ -285,6 +285,9 @@ OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", st
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Text messages leave through this adapter, a callable send(phone, text); the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "yiyang.core.channels.log_gateway")
+# For SMS_GATEWAY=yiyang.hotline.sms.http_gateway: the gateway endpoint and its bearer token.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 
 LOGGING = {
     "version": 1,

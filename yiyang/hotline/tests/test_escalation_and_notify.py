@@ -130,3 +130,13 @@ def test_family_of_another_elder_cannot_raise_sos(cast: Any) -> None:
     page.force_login(cast.family)
     assert page.post("/hotline/sos/", {"elder": str(stranger.public_id)}).status_code == 404
     assert not Incident.objects.exists()
+
+
+def test_sweep_command_for_cron(cast: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("hotline_sweep", stdout=out)
+    assert out.getvalue().strip() == "升级 0 起，督办 0 件"
