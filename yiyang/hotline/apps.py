@@ -75,6 +75,8 @@ class HotlineConfig(AppConfig):
             ("hotline.key_revoked", "吊销对接密钥"),
             ("hotline.shift_added", "排班"),
             ("hotline.shift_swapped", "换班"),
+            ("hotline.care_batch", "生成关爱回访批次"),
+            ("hotline.care_call", "登记关爱回访"),
         ]:
             events.register(code, label)
         for item in [
@@ -82,6 +84,7 @@ class HotlineConfig(AppConfig):
             nav.NavItem("紧急呼援", "hotline:incidents", "incidents.handle", section="服务", order=10),
             nav.NavItem("热线工单", "hotline:work_orders", "workorders.view", section="服务", order=11),
             nav.NavItem("值班表", "hotline:roster", "duty.view", section="服务", order=12),
+            nav.NavItem("关爱回访", "hotline:care_calls", "calls.view", section="服务", order=13),
             nav.NavItem("热线报表", "hotline:report", "hotline.reports", section="监管", order=40),
             nav.NavItem(
                 "12345 对接", "hotline:integrations", "hotline.integrations", section="系统", order=40

@@ -79,3 +79,9 @@ class ShiftRole(models.TextChoices):
     OPERATOR = "operator", "话务员"
     DISPATCHER = "dispatcher", "调度员"
     SUPERVISOR = "supervisor", "值班长"
+
+
+class CareCallStatus(models.TextChoices):
+    PENDING = "pending", "待回访"
+    DONE = "done", "已回访"
+    UNREACHABLE = "unreachable", "未接通"

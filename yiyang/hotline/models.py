@@ -15,6 +15,7 @@ from yiyang.core.models import TransitionEvent
 from yiyang.hotline.choices import (
     CallDirection,
     CallKind,
+    CareCallStatus,
     HandlerKind,
     IncidentKind,
     IncidentOutcome,
@@ -292,3 +293,54 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.starts_at:%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class CareCallBatch(models.Model):
+    """关爱回访 planned in a batch (e.g. every elder living alone aged 80+ in a street this week)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("名称", max_length=100)
+    criteria = models.JSONField("条件", default=dict, blank=True)
+    region_code = models.CharField("区域代码", max_length=12, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "关爱回访批次"
+        verbose_name_plural = "关爱回访批次"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareCallTask(models.Model):
+    """One elder to call in a care-call batch; worked through as a queue."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    batch = models.ForeignKey(CareCallBatch, on_delete=models.CASCADE, related_name="tasks")
+    elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "状态", max_length=20, choices=CareCallStatus.choices, default=CareCallStatus.PENDING, db_index=True
+    )
+    notes = models.CharField("回访记录", max_length=300, blank=True)
+    call = models.ForeignKey(Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    region_code = models.CharField("区域代码", max_length=12, db_index=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "关爱回访任务"
+        verbose_name_plural = "关爱回访任务"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "elder"], name="carecall_once_per_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} · {self.get_status_display()}"

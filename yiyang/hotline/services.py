@@ -43,6 +43,8 @@ from yiyang.hotline.choices import IncidentStatus as I
 from yiyang.hotline.choices import WorkOrderStatus as W
 from yiyang.hotline.models import (
     Call,
+    CareCallBatch,
+    CareCallTask,
     Incident,
     IncidentEvent,
     Integration,
@@ -1014,3 +1016,100 @@ def work_orders_supervise_due(*, actor: Any = SYSTEM, now: datetime | None = Non
         )
         count += 1
     return {"supervised": count}
+
+
+# --- care calls (关爱回访) -----------------------------------------------------------------------------------
+
+CARE_BATCH_MAX = 2000
+
+
+def care_call_batch_plan(
+    *, actor: Any, name: str, region_code: str, living_situations: list[str], min_age: int
+) -> CareCallBatch:
+    """Plan a batch of care calls: every active elder with a phone in the region (and the actor's scope)
+    whose living situation is one of ``living_situations`` and who is ``min_age`` or older (at most 2,000)."""
+    from datetime import date
+
+    from yiyang.elders.choices import LivingSituation
+
+    name = check_text(name, label="批次名称", max_length=100)
+    if not name:
+        raise _invalid("name", "请填写批次名称")
+    bad = [v for v in living_situations if v not in LivingSituation.values]
+    if bad or not living_situations:
+        raise _invalid("living_situations", "请选择居住情况")
+    if not 60 <= min_age <= 120:
+        raise _invalid("min_age", "年龄应在 60–120 岁之间")
+    today = timezone.localdate()
+    try:
+        born_by = today.replace(year=today.year - min_age)
+    except ValueError:  # 29 February
+        born_by = date(today.year - min_age, 2, 28)
+    with transaction.atomic():
+        require_scope(actor, "calls.add", region_code)
+        elders = list(
+            elder_list(user=actor, perm="calls.add")
+            .filter(
+                region__code__startswith=scope_prefix(region_code),
+                status=ElderStatus.ACTIVE,
+                living_situation__in=living_situations,
+                birth_date__lte=born_by,
+            )
+            .exclude(phone_enc="")
+            .order_by("region__code", "pk")
+            .values_list("pk", "region_id")[:CARE_BATCH_MAX]
+        )
+        batch = CareCallBatch.objects.create(
+            name=name,
+            criteria={"living_situations": living_situations, "min_age": min_age},
+            region_code=region_code,
+            created_by=_user(actor),
+        )
+        CareCallTask.objects.bulk_create(
+            [CareCallTask(batch=batch, elder_id=pk, region_code=region) for pk, region in elders]
+        )
+        audit_record(
+            actor=actor,
+            region=region_code,
+            event="hotline.care_batch",
+            obj=batch,
+            data={"elders": len(elders), **batch.criteria},
+        )
+    return batch
+
+
+def care_call_record(*, actor: Any, task: CareCallTask, reached: bool, notes: str = "") -> CareCallTask:
+    """Record one care call of the queue: an outbound call to the elder's phone, reached or not."""
+    from yiyang.hotline.choices import CareCallStatus
+
+    notes = check_text(notes, label="回访记录", max_length=300) if notes else ""
+    with transaction.atomic():
+        require_scope(actor, "calls.add", task.region_code)
+        elder = task.elder
+        call = Call.objects.create(
+            direction=CallDirection.OUT,
+            kind=CallKind.CARE_CALL,
+            number_enc=elder.phone_enc,
+            number_hash=elder.phone_hash,
+            number_masked=elder.phone_masked,
+            elder=elder,
+            operator=_user(actor),
+            notes=notes,
+            started_at=timezone.now(),
+            region_code=task.region_code,
+        )
+        status = CareCallStatus.DONE if reached else CareCallStatus.UNREACHABLE
+        moved = CareCallTask.objects.filter(pk=task.pk, status=CareCallStatus.PENDING).update(
+            status=status, notes=notes, call=call, done_at=timezone.now()
+        )
+        if not moved:
+            raise Conflict("该回访已登记", code="illegal_transition")
+        audit_record(
+            actor=actor,
+            region=task.region_code,
+            event="hotline.care_call",
+            obj=task,
+            data={"reached": reached},
+        )
+    task.refresh_from_db()
+    return task

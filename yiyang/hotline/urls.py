@@ -16,4 +16,6 @@ urlpatterns = [
     path("roster/", views.RosterView.as_view(), name="roster"),
     path("integrations/", views.IntegrationsView.as_view(), name="integrations"),
     path("report/", views.ReportView.as_view(), name="report"),
+    path("care-calls/", views.CareCallsView.as_view(), name="care_calls"),
+    path("care-calls/<uuid:batch_id>/", views.CareBatchView.as_view(), name="care_batch"),
 ]

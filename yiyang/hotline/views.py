@@ -29,7 +29,7 @@ from yiyang.hotline.choices import (
     ShiftRole,
     WorkOrderStatus,
 )
-from yiyang.hotline.models import Call, Incident, Integration, Shift, WorkOrder
+from yiyang.hotline.models import Call, CareCallBatch, CareCallTask, Incident, Integration, Shift, WorkOrder
 from yiyang.hotline.selectors import (
     call_list,
     elder_card,
@@ -671,3 +671,109 @@ def _report_xlsx(data: dict[str, Any], start: Any, end: Any) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="hotline-{start}-{end}.xlsx"'
     return response
+
+
+# --- care calls (关爱回访) ---------------------------------------------------------------------------------
+
+
+class CareCallsView(ScopedPageMixin, View):
+    """Batches of care calls: plan one (living situation, age, region), see how far each has got."""
+
+    required_perm = "calls.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from django.db.models import Count, Q
+
+        from yiyang.elders.choices import LivingSituation
+
+        batches = (
+            CareCallBatch.objects.restrict(request.user, "calls.view")
+            .annotate(total=Count("tasks"), pending=Count("tasks", filter=Q(tasks__status="pending")))
+            .order_by("-created_at")[:50]
+        )
+        return render(
+            request,
+            "hotline/care_calls.html",
+            {
+                "batches": batches,
+                "situations": LivingSituation.choices,
+                "regions": _manage_regions_for(request.user, "calls.add"),
+                "can_plan": request.user.has_perm("calls.add"),
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("calls.add"):
+            raise PermissionDenied
+        p = request.POST
+        try:
+            age = p.get("min_age", "")
+            batch = services.care_call_batch_plan(
+                actor=request.user,
+                name=p.get("name", ""),
+                region_code=p.get("region_code", ""),
+                living_situations=p.getlist("living_situations"),
+                min_age=int(age) if age.isdigit() else 0,
+            )
+            messages.success(request, "已生成回访批次")
+            return HttpResponseRedirect(reverse("hotline:care_batch", args=[batch.public_id]))
+        except DomainError as exc:
+            _fail(request, exc)
+        return HttpResponseRedirect(reverse("hotline:care_calls"))
+
+
+class CareBatchView(ScopedPageMixin, View):
+    """One batch worked through as a queue: the next elder to call first."""
+
+    required_perm = "calls.view"
+
+    def _batch(self, request: HttpRequest, batch_id: Any) -> CareCallBatch:
+        return get_scoped_or_404(CareCallBatch.objects.all(), request.user, "calls.view", public_id=batch_id)
+
+    def get(self, request: HttpRequest, batch_id: Any) -> HttpResponse:
+        batch = self._batch(request, batch_id)
+        tasks = (
+            CareCallTask.objects.restrict(request.user, "calls.view")
+            .filter(batch=batch)
+            .select_related("elder", "elder__region")
+            .order_by("status", "pk")
+        )
+        return render(
+            request,
+            "hotline/care_batch.html",
+            {
+                "batch": batch,
+                "page": paginate(request, tasks, 30),
+                "can_call": request.user.has_perm("calls.add"),
+            },
+        )
+
+    def post(self, request: HttpRequest, batch_id: Any) -> HttpResponse:
+        batch = self._batch(request, batch_id)
+        if not request.user.has_perm("calls.add"):
+            raise PermissionDenied
+        task = get_scoped_or_404(
+            CareCallTask.objects.filter(batch=batch).select_related("elder"),
+            request.user,
+            "calls.add",
+            public_id=_uuid(request.POST.get("task")),
+        )
+        try:
+            services.care_call_record(
+                actor=request.user,
+                task=task,
+                reached=request.POST.get("reached") == "1",
+                notes=request.POST.get("notes", ""),
+            )
+            messages.success(request, "已登记回访")
+        except DomainError as exc:
+            _fail(request, exc)
+        return HttpResponseRedirect(reverse("hotline:care_batch", args=[batch.public_id]))
+
+
+def _manage_regions_for(user: Any, perm: str) -> list[Any]:
+    from yiyang.regions.selectors import region_roots
+
+    if not user.has_perm(perm):
+        return []
+    return list(region_roots(user=user)[:50])

@@ -167,3 +167,41 @@ register_page_post(
         note="keys are the city's: only the city admin manages them (tests/test_integrations.py)",
     )
 )
+
+
+def _care_batch(cast, region):
+    from yiyang.hotline.models import CareCallBatch, CareCallTask
+
+    elder = phone_elder(region)
+    batch = CareCallBatch.objects.create(name="本周回访", region_code=region.code)
+    CareCallTask.objects.create(batch=batch, elder=elder, region_code=elder.region_id)
+    return batch
+
+
+register_page(
+    PageScopeCase(
+        name="hotline:care_batch", make=_care_batch, url=lambda b: f"/hotline/care-calls/{b.public_id}/"
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="hotline:care_batch",
+        make=_care_batch,
+        url=lambda b: f"/hotline/care-calls/{b.public_id}/",
+        data=lambda c, b: {"task": str(b.tasks.get().public_id), "reached": "1", "notes": "身体好"},
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="hotline:care_calls",
+        make=lambda c, r: phone_elder(r),
+        url=lambda o: "/hotline/care-calls/",
+        data=lambda c, o: {
+            "name": "本周回访",
+            "region_code": c.county_a.code,
+            "living_situations": ["unknown"],
+            "min_age": "80",
+        },
+        outsider_status=None,
+    )
+)

@@ -157,6 +157,30 @@ SERVICE_CASES = {
     ),
 }
 
+
+def _care_task(cast: Any) -> Any:
+    from yiyang.hotline.models import CareCallBatch, CareCallTask
+
+    elder = phone_elder(cast.community_a1)
+    batch = CareCallBatch.objects.create(name="回访", region_code=cast.community_a1.code)
+    return CareCallTask.objects.create(batch=batch, elder=elder, region_code=elder.region_id)
+
+
+SERVICE_CASES[f"{M}.care_call_batch_plan"] = ServiceCase(
+    arrange=lambda cast: phone_elder(cast.community_a1),
+    act=lambda cast, w, actor: s.care_call_batch_plan(
+        actor=actor,
+        name="本周回访",
+        region_code=cast.county_a.code,
+        living_situations=["unknown"],
+        min_age=80,
+    ),
+)
+SERVICE_CASES[f"{M}.care_call_record"] = ServiceCase(
+    arrange=_care_task,
+    act=lambda cast, w, actor: s.care_call_record(actor=actor, task=w, reached=True, notes="身体好"),
+)
+
 NOT_WRITES = {
     f"{M}.actor_region": "which region a row without an elder is filed under",
     f"{M}.phone_digits": "parser",

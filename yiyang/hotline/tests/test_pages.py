@@ -149,3 +149,33 @@ def test_report_and_xlsx(cast: Any) -> None:
 
     book = load_workbook(io.BytesIO(r.content))
     assert book.sheetnames == ["来电统计", "工单与满意度", "紧急呼援"]
+
+
+def test_care_call_batch_is_planned_and_worked_as_a_queue(cast: Any) -> None:
+    from datetime import date
+
+    from yiyang.hotline.models import CareCallTask
+
+    old_alone = phone_elder(cast.community_a1)
+    old_alone.living_situation, old_alone.birth_date = "alone", date(1938, 5, 1)
+    old_alone.save()
+    young = phone_elder(cast.community_a1)
+    young.living_situation, young.birth_date = "alone", date(1960, 5, 1)
+    young.save()
+    phone_elder(cast.community_b1)  # another county: never in A's batch
+    c = page(cast.county_admin_a)
+    r = c.post(
+        "/hotline/care-calls/",
+        {
+            "name": "本周 80 岁以上独居",
+            "region_code": cast.county_a.code,
+            "living_situations": ["alone"],
+            "min_age": "80",
+        },
+    )
+    task = CareCallTask.objects.get()
+    assert task.elder == old_alone and r["Location"].endswith(f"/{task.batch.public_id}/")
+    assert old_alone.name in c.get(r["Location"]).content.decode()
+    c.post(r["Location"], {"task": str(task.public_id), "reached": "1", "notes": "身体好"})
+    task.refresh_from_db()
+    assert task.status == "done" and task.call is not None and task.call.kind == "care_call"
