@@ -875,16 +875,32 @@ def _wo_move(
     return work_order
 
 
-def _handler(kind: str, name: str) -> tuple[str, str]:
+def _handler(kind: str, name: str, work_order: WorkOrder) -> tuple[str, str]:
+    """The handler named, or by default the community (or street) of the work order's region."""
+    from yiyang.regions.selectors import region_chain
+
+    if not kind:
+        level = len(scope_prefix(work_order.region_code))
+        kind = (
+            HandlerKind.COMMUNITY
+            if level > 9
+            else HandlerKind.STREET
+            if level > 6
+            else HandlerKind.DEPARTMENT
+        )
     _choice(kind, HandlerKind, "handler_kind", "承办方类型")
-    return kind, check_text(name, label="承办方", max_length=100)
+    name = check_text(name, label="承办方", max_length=100) if name else ""
+    if not name:
+        chain = region_chain(work_order.region_code)
+        name = chain[-1].name if chain else "属地民政部门"
+    return kind, name
 
 
 def work_order_assign(
     *, work_order: WorkOrder, actor: Any, handler_kind: str, handler_name: str
 ) -> WorkOrder:
     """派单 to a department, street, community, provider or the orders module (only from 受理)."""
-    kind, name = _handler(handler_kind, handler_name)
+    kind, name = _handler(handler_kind, handler_name, work_order)
     if work_order.status != W.ACCEPTED:
         raise IllegalTransition(
             f"当前状态为「{work_order.get_status_display()}」，不能派单（已派单的请转办）",
@@ -909,7 +925,7 @@ def work_order_transfer(
     *, work_order: WorkOrder, actor: Any, handler_kind: str, handler_name: str, reason: str
 ) -> WorkOrder:
     """转办 to another handler, with the reason (from 已派单 or 处置中; back to 已派单)."""
-    kind, name = _handler(handler_kind, handler_name)
+    kind, name = _handler(handler_kind, handler_name, work_order)
     reason = check_text(reason, label="转办原因", max_length=300)
     if work_order.status not in TRANSFERABLE:
         raise IllegalTransition(
@@ -928,8 +944,9 @@ def work_order_transfer(
 
 
 def work_order_resolve(*, work_order: WorkOrder, actor: Any, result: str) -> WorkOrder:
-    """办结 with the result, reported back to 12345."""
-    result = check_text(result, label="办理结果", max_length=2000, multiline=True)
+    """办结 with the result, reported back to 12345 (「已办结」 when none is given)."""
+    result = check_text(result, label="办理结果", max_length=2000, multiline=True) if result else ""
+    result = result or "已办结"
     return _wo_move(
         work_order,
         W.RESOLVED,
@@ -950,8 +967,9 @@ def work_order_rework(*, work_order: WorkOrder, actor: Any, reason: str) -> Work
 def work_order_follow_up(
     *, work_order: WorkOrder, actor: Any, satisfaction: str, notes: str = ""
 ) -> WorkOrder:
-    """回访: the caller's satisfaction closes the work order."""
-    _choice(satisfaction, Satisfaction, "satisfaction", "满意度")
+    """回访: the caller's satisfaction (blank: not recorded) closes the work order."""
+    if satisfaction:
+        _choice(satisfaction, Satisfaction, "satisfaction", "满意度")
     notes = check_text(notes, label="回访记录", max_length=300) if notes else ""
     return _wo_move(
         work_order,

@@ -307,9 +307,17 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
 
 
 class WorkOrderAssignSerializer(serializers.Serializer[Any]):
-    handler_kind = serializers.ChoiceField(choices=HandlerKind.choices)
+    handler_kind = serializers.ChoiceField(
+        choices=HandlerKind.choices, required=False, help_text="缺省：按工单所在区划（社区或街道）"
+    )
     handler_name = StrictCharField(
-        text="line", max_length=100, validators=[TextValidator("承办方", 100, False)]
+        text="line",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="缺省：工单所在社区（街道）的名称",
+        validators=[TextValidator("承办方", 100, False)],
     )
 
 
@@ -318,11 +326,21 @@ class WorkOrderTransferSerializer(WorkOrderAssignSerializer):
 
 
 class WorkOrderResolveSerializer(serializers.Serializer[Any]):
-    result = StrictCharField(text="multiline", max_length=2000, validators=[TextValidator("办理结果", 2000)])
+    result = StrictCharField(
+        text="multiline",
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="办理结果（回复 12345）；缺省为「已办结」",
+        validators=[TextValidator("办理结果", 2000)],
+    )
 
 
 class WorkOrderFollowUpSerializer(serializers.Serializer[Any]):
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, help_text="来电人满意度；缺省为未记录"
+    )
     notes = StrictCharField(
         text="line",
         max_length=300,

@@ -287,8 +287,8 @@ class WorkOrderViewSet(
             services.work_order_assign(
                 work_order=wo,
                 actor=request.user,
-                handler_kind=d["handler_kind"],
-                handler_name=d["handler_name"],
+                handler_kind=d.get("handler_kind", ""),
+                handler_name=d.get("handler_name", ""),
             )
         )
 
@@ -302,7 +302,9 @@ class WorkOrderViewSet(
     def resolve(self, request: Request, id: str) -> Response:
         wo = self.get_object()
         d = _body(request, WorkOrderResolveSerializer)
-        return self._done(services.work_order_resolve(work_order=wo, actor=request.user, result=d["result"]))
+        return self._done(
+            services.work_order_resolve(work_order=wo, actor=request.user, result=d.get("result", ""))
+        )
 
     @_wo_schema(WorkOrderFollowUpSerializer, "回访（满意度）")
     @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
@@ -311,7 +313,10 @@ class WorkOrderViewSet(
         d = _body(request, WorkOrderFollowUpSerializer)
         return self._done(
             services.work_order_follow_up(
-                work_order=wo, actor=request.user, satisfaction=d["satisfaction"], notes=d.get("notes", "")
+                work_order=wo,
+                actor=request.user,
+                satisfaction=d.get("satisfaction", ""),
+                notes=d.get("notes", ""),
             )
         )
 
@@ -324,8 +329,8 @@ class WorkOrderViewSet(
             services.work_order_transfer(
                 work_order=wo,
                 actor=request.user,
-                handler_kind=d["handler_kind"],
-                handler_name=d["handler_name"],
+                handler_kind=d.get("handler_kind", ""),
+                handler_name=d.get("handler_name", ""),
                 reason=d["reason"],
             )
         )

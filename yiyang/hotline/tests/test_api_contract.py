@@ -169,3 +169,18 @@ def test_strings_are_strings(cast: Any) -> None:
         "/api/v1/calls/", {"direction": "in", "number": 13900000000, "kind": "emergency"}, format="json"
     )
     assert r.status_code == 400
+
+
+def test_work_order_moves_with_empty_bodies_use_defaults(cast: Any) -> None:
+    wo = make_work_order(cast.community_a1)
+    api = client(cast.county_admin_a)
+    base = f"/api/v1/work-orders/{wo.public_id}"
+    r = api.post(f"{base}/assign/", {}, format="json")
+    assert (
+        r.status_code == 200
+        and r.json()["handler_kind"] == "community"
+        and r.json()["handler_name"] == "文昌社区"
+    )
+    assert api.post(f"{base}/resolve/", {}, format="json").json()["result"] == "已办结"
+    f = api.post(f"{base}/follow-up/", {}, format="json")
+    assert f.status_code == 200 and f.json()["status"] == "closed" and f.json()["satisfaction"] == ""
