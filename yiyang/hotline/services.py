@@ -422,7 +422,7 @@ def incident_dispatch(*, incident: Incident, actor: Any, responder: str) -> Inci
                 recipient=user,
                 title="紧急呼援派员",
                 body=f"请立即前往{elder.name}家中（{elder.address_masked}）",
-                link=_incident_link(incident),
+                link=_incident_link(incident) if user.has_perm("incidents.view") else "",
                 key=f"incident:{incident.public_id}:responder:{user.pk}",
                 region_code=incident.region_code,
             )
