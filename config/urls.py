@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("yiyang.providers.api.urls")),
     path("", include("yiyang.orders.api.urls")),
     path("", include("yiyang.benefits.api.urls")),
+    path("", include("yiyang.hotline.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("services/", include("yiyang.providers.urls")),
     path("services/", include("yiyang.orders.urls")),
     path("benefits/", include("yiyang.benefits.urls")),
+    path("hotline/", include("yiyang.hotline.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

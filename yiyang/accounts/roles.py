@@ -16,6 +16,7 @@ from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
 from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
 from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
+from yiyang.hotline.permissions import PERMISSIONS as HOTLINE_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
 from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
 from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
@@ -50,6 +51,7 @@ _DECLARED: list[dict[str, str]] = [
     PROVIDERS_PERMISSIONS,
     ORDERS_PERMISSIONS,
     BENEFITS_PERMISSIONS,
+    HOTLINE_PERMISSIONS,
 ]
 
 
@@ -91,13 +93,31 @@ _GRASSROOTS = [
 
 # The catalog is the city's (decision 0006): only the city edits it; a county sets its own price for an
 # item where the city allows it (``providers.price``).
+# The 12349 centre (issue 12): operators take calls and emergencies and keep work orders moving;
+# dispatchers also remind (督办); grassroots workers see the emergencies of their area.
+_HOTLINE = [
+    "hotline.console",
+    "calls.view",
+    "calls.add",
+    "incidents.view",
+    "incidents.open",
+    "incidents.handle",
+    "workorders.view",
+    "workorders.handle",
+    "duty.view",
+]
+
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
     # Policy values are set by the city (a county override too): the county sees them only. The catalog
     # is the city's too (decision 0006): a county sets its own price (``providers.price``).
-    Role.COUNTY_ADMIN: {p: k for p, k in _ADMIN.items() if p not in {"policy.manage", "providers.catalog"}},
-    Role.STREET_WORKER: {p: REGION for p in _GRASSROOTS},
-    Role.COMMUNITY_WORKER: {p: REGION for p in _GRASSROOTS},
+    Role.COUNTY_ADMIN: {
+        p: k
+        for p, k in _ADMIN.items()
+        if p not in {"policy.manage", "providers.catalog", "hotline.integrations"}
+    },
+    Role.STREET_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
+    Role.COMMUNITY_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
     Role.ASSESSOR: {
         p: REGION
         for p in [
@@ -121,6 +141,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.supervise",
             "complaints.view",
             "complaints.handle",
+            *_HOTLINE,
+            "workorders.supervise",
+            "duty.manage",
+            "hotline.reports",
         ]
     },
     Role.OPERATOR: {
@@ -134,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.order_for",
             "orders.complain",
             "complaints.view",
+            *_HOTLINE,
         ]
     },
     Role.PROVIDER_ADMIN: {
@@ -160,9 +185,16 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "settlements.view",
             "complaints.view",
             "benefits.view",
+            "calls.view",
+            "incidents.view",
+            "workorders.view",
+            "duty.view",
+            "hotline.reports",
         ]
     },
     Role.FAMILY: {
+        "incidents.view": OWN,
+        "incidents.open": OWN,
         "elders.view": OWN,
         "orders.view": OWN,
         "orders.add": OWN,

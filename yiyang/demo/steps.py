@@ -36,6 +36,7 @@ STEP_MODULES = [
     "yiyang.providers.demo",
     "yiyang.orders.demo",
     "yiyang.benefits.demo",
+    "yiyang.hotline.demo",
 ]
 
 

@@ -57,6 +57,7 @@ SERVICE_MODULES = [
     "yiyang.orders.recurring",
     "yiyang.accounts.services",
     "yiyang.audit.services",
+    "yiyang.hotline.services",
 ]
 
 

@@ -1,0 +1,377 @@
+"""Strict serializers of the hotline API: every string has its length, every code its enum."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from yiyang.core.identifiers import mask_name
+from yiyang.core.validators import TextValidator
+from yiyang.hotline.choices import (
+    CallDirection,
+    CallKind,
+    HandlerKind,
+    IncidentKind,
+    IncidentOutcome,
+    IncidentSource,
+    Satisfaction,
+)
+from yiyang.hotline.models import Call, Incident, IncidentEvent, WorkOrder, WorkOrderEvent
+
+# The characters free text may hold, stated in the schema as a pattern and enforced by the same
+# validator (a subset of what ``core.validators.check_text`` allows: assigned, visible characters of the
+# Latin, general-punctuation, CJK and full-width blocks), so that any text the schema allows is accepted.
+_VISIBLE = (
+    "\u0021-\u007e\u00a1-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u3001-\u303f\u4e00-\u9fa5\uff01-\uff5e"
+)
+_SPACE = " \u00a0\u3000"
+_BREAKS = "\n\r\t"
+PATTERNS = {
+    # (multiline, required): required text starts, after white space, with a visible character.
+    (False, False): f"^[{_VISIBLE}{_SPACE}]*$",
+    (False, True): f"^[{_SPACE}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}]*$",
+    (True, False): f"^[{_VISIBLE}{_SPACE}{_BREAKS}]*$",
+    (True, True): f"^[{_SPACE}{_BREAKS}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}{_BREAKS}]*$",
+}
+
+
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: a number or a boolean is refused instead of turned into text.
+    ``text="line"`` or ``"multiline"`` adds the free-text pattern (stated in the schema, enforced here)."""
+
+    def __init__(self, *args: Any, text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if text:
+            required = self.required and not self.allow_blank
+            pattern = PATTERNS[(text == "multiline", required)]
+            self.validators.append(RegexValidator(re.compile(pattern), message="包含不允许的字符"))
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictRegexField(serializers.RegexField):
+    """A pattern-checked string; a number is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+def _aware(value: Any) -> Any:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+class ElderRefSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.SerializerMethodField(help_text="姓名（脱敏）")
+
+    def get_name(self, obj: Any) -> str:
+        return mask_name(obj.name)
+
+
+class TimelineSerializer(serializers.Serializer[Any]):
+    old = serializers.CharField(source="from_status")
+    new = serializers.CharField(source="to_status")
+    old_label = serializers.CharField(source="from_label")
+    new_label = serializers.CharField(source="to_label")
+    actor = serializers.CharField(source="actor_name")
+    reason = serializers.CharField()
+    details = serializers.DictField(source="data")
+    at = serializers.DateTimeField()
+
+
+# --- calls ------------------------------------------------------------------------------------------------
+
+PHONE = r"^[0-9+][0-9-]{2,19}$"
+
+
+class CallCreateSerializer(serializers.Serializer[Any]):
+    direction = serializers.ChoiceField(choices=CallDirection.choices)
+    number = StrictRegexField(PHONE, max_length=20, help_text="来电或去电号码（3–20 位数字）")
+    kind = serializers.ChoiceField(choices=CallKind.choices)
+    notes = StrictCharField(
+        text="multiline",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("记录", 1000)],
+    )
+    duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
+    recording_ref = StrictCharField(text="line", max_length=200, required=False, allow_blank=True, default="")
+
+
+class CallSerializer(serializers.ModelSerializer[Call]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    number = serializers.CharField(source="number_masked", read_only=True, help_text="号码（脱敏）")
+    direction_label = serializers.CharField(source="get_direction_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    elder = ElderRefSerializer(read_only=True, allow_null=True)
+    operator = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "direction",
+            "direction_label",
+            "kind",
+            "kind_label",
+            "number",
+            "elder",
+            "operator",
+            "notes",
+            "started_at",
+            "duration_seconds",
+            "recording_ref",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_operator(self, obj: Call) -> str | None:
+        return (obj.operator.display_name or obj.operator.username) if obj.operator else None
+
+
+class CallCreatedSerializer(CallSerializer):
+    matched_elders = serializers.SerializerMethodField(
+        help_text="号码匹配到的管辖范围内老人（id 与脱敏姓名）"
+    )
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "matched_elders"]
+
+    @extend_schema_field(ElderRefSerializer(many=True))
+    def get_matched_elders(self, obj: Call) -> list[dict[str, Any]]:
+        return list(ElderRefSerializer(self.context.get("matched", []), many=True).data)
+
+
+# --- incidents --------------------------------------------------------------------------------------------
+
+
+class IncidentCreateSerializer(serializers.Serializer[Any]):
+    elder = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=IncidentKind.choices)
+    source = serializers.ChoiceField(choices=IncidentSource.choices)  # type: ignore[assignment]
+    notes = StrictCharField(
+        text="multiline",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("情况说明", 1000)],
+    )
+
+
+class IncidentSerializer(serializers.ModelSerializer[Incident]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    elder = ElderRefSerializer(read_only=True)
+    responder = serializers.CharField(source="responder_name", read_only=True)
+    outcome = serializers.CharField(
+        read_only=True, help_text="false_alarm / handled_at_home / hospital / other；未结案为空"
+    )
+    arrival_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="发起到到达的分钟数"
+    )
+    overrun = serializers.BooleanField(read_only=True, help_text="到达超过本区域的到达时限")
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "status",
+            "status_label",
+            "kind",
+            "kind_label",
+            "source",
+            "source_label",
+            "elder",
+            "opened_at",
+            "acknowledged_at",
+            "dispatched_at",
+            "arrived_at",
+            "closed_at",
+            "responder",
+            "outcome",
+            "arrival_minutes",
+            "arrival_target_minutes",
+            "overrun",
+            "escalation_level",
+        ]
+
+
+class IncidentEventSerializer(TimelineSerializer):
+    pass
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "notes", "timeline"]
+
+    @extend_schema_field(IncidentEventSerializer(many=True))
+    def get_timeline(self, obj: Incident) -> list[dict[str, Any]]:
+        rows = IncidentEvent.objects.filter(incident=obj).order_by("at", "pk")
+        return list(IncidentEventSerializer(rows, many=True).data)
+
+
+class IncidentDispatchSerializer(serializers.Serializer[Any]):
+    responder = StrictCharField(
+        text="line",
+        max_length=100,
+        help_text="处置人员：姓名，或服务人员 / 用户的 id",
+        validators=[TextValidator("处置人员", 100, False)],
+    )
+
+
+class IncidentCloseSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=IncidentOutcome.choices)
+    notes = StrictCharField(
+        text="line",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("结案说明", 300)],
+    )
+
+
+# --- work orders ------------------------------------------------------------------------------------------
+
+
+class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    caller_phone = serializers.CharField(
+        source="caller_phone_masked", read_only=True, help_text="来电号码（脱敏）"
+    )
+    handler_kind = serializers.CharField(read_only=True)
+    satisfaction = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "status",
+            "status_label",
+            "source",
+            "source_label",
+            "external_id",
+            "title",
+            "caller_phone",
+            "region_code",
+            "deadline",
+            "handler_kind",
+            "handler_name",
+            "supervised_count",
+            "satisfaction",
+            "created_at",
+        ]
+
+
+class WorkOrderEventSerializer(TimelineSerializer):
+    pass
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(WorkOrderSerializer.Meta):
+        fields = [
+            *WorkOrderSerializer.Meta.fields,
+            "content",
+            "result",
+            "resolved_at",
+            "closed_at",
+            "timeline",
+        ]
+
+    @extend_schema_field(WorkOrderEventSerializer(many=True))
+    def get_timeline(self, obj: WorkOrder) -> list[dict[str, Any]]:
+        rows = WorkOrderEvent.objects.filter(work_order=obj).order_by("at", "pk")
+        return list(WorkOrderEventSerializer(rows, many=True).data)
+
+
+class WorkOrderAssignSerializer(serializers.Serializer[Any]):
+    handler_kind = serializers.ChoiceField(
+        choices=HandlerKind.choices, required=False, help_text="缺省：按工单所在区划（社区或街道）"
+    )
+    handler_name = StrictCharField(
+        text="line",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="缺省：工单所在社区（街道）的名称",
+        validators=[TextValidator("承办方", 100, False)],
+    )
+
+
+class WorkOrderTransferSerializer(WorkOrderAssignSerializer):
+    reason = StrictCharField(text="line", max_length=300, validators=[TextValidator("转办原因", 300)])
+
+
+class WorkOrderResolveSerializer(serializers.Serializer[Any]):
+    result = StrictCharField(
+        text="multiline",
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="办理结果（回复 12345）；缺省为「已办结」",
+        validators=[TextValidator("办理结果", 2000)],
+    )
+
+
+class WorkOrderFollowUpSerializer(serializers.Serializer[Any]):
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, help_text="来电人满意度；缺省为未记录"
+    )
+    notes = StrictCharField(
+        text="line",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("回访记录", 300)],
+    )
+
+
+class WorkOrderReasonSerializer(serializers.Serializer[Any]):
+    reason = StrictCharField(text="line", max_length=300, validators=[TextValidator("原因", 300)])
+
+
+class Inbound12345Serializer(serializers.Serializer[Any]):
+    external_id = StrictRegexField(
+        r"^[A-Za-z0-9._:\-]{1,64}$", max_length=64, help_text="12345 热线的工单编号（幂等键）"
+    )
+    title = StrictCharField(text="line", max_length=200, validators=[TextValidator("标题", 200, False)])
+    content = StrictCharField(text="multiline", max_length=4000, validators=[TextValidator("诉求内容", 4000)])
+    caller_phone = StrictRegexField(
+        r"^([0-9+][0-9-]{2,19})?$", max_length=20, required=False, allow_blank=True, default=""
+    )
+    region_code = StrictRegexField(r"^[0-9]{12}$", max_length=12, help_text="12 位统计用区划代码")
+    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_deadline(self, value: Any) -> Any:
+        return _aware(value)
+
+
+class Inbound12345ResultSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    external_id = serializers.CharField()

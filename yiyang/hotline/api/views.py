@@ -1,0 +1,404 @@
+"""Hotline API: calls, incidents (紧急呼援), work orders (工单) and the 12345 inbound endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yiyang.core.api import ScopedViewMixin
+from yiyang.core.apischema import errors
+from yiyang.core.errors import DomainError
+from yiyang.elders.selectors import elder_get
+from yiyang.hotline import services
+from yiyang.hotline.api.authentication import ApiKeyAuthentication
+from yiyang.hotline.api.serializers import (
+    CallCreatedSerializer,
+    CallCreateSerializer,
+    CallSerializer,
+    Inbound12345ResultSerializer,
+    Inbound12345Serializer,
+    IncidentCloseSerializer,
+    IncidentCreateSerializer,
+    IncidentDetailSerializer,
+    IncidentDispatchSerializer,
+    IncidentSerializer,
+    WorkOrderAssignSerializer,
+    WorkOrderDetailSerializer,
+    WorkOrderFollowUpSerializer,
+    WorkOrderReasonSerializer,
+    WorkOrderResolveSerializer,
+    WorkOrderSerializer,
+    WorkOrderTransferSerializer,
+)
+from yiyang.hotline.choices import IncidentStatus, WorkOrderStatus
+from yiyang.hotline.models import Call, Incident, Integration, WorkOrder
+from yiyang.hotline.selectors import call_list, incident_list, work_order_list
+
+READ_ERRORS = errors(401, 403, 404)
+MOVE_ERRORS = errors(400, 401, 403, 404, 409)
+
+
+def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
+    try:
+        data = request.data
+    except SuspiciousOperation as exc:
+        raise ParseError("请求内容过大或字段过多") from exc
+    s = serializer_class(data=data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="通话记录（管辖范围内）", responses={200: CallSerializer(many=True), **READ_ERRORS}
+    ),
+    retrieve=extend_schema(summary="通话详情", responses={200: CallSerializer, **READ_ERRORS}),
+)
+class CallViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Call]
+):
+    serializer_class = CallSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "calls.view",
+        "retrieve": "calls.view",
+        "create": "calls.add",
+    }
+
+    def get_queryset(self) -> QuerySet[Call]:
+        perm = self.permission_map.get(self.action or "", "calls.view")
+        return call_list(user=self.request.user, perm=perm).order_by("-started_at", "-pk")
+
+    @extend_schema(
+        request=CallCreateSerializer,
+        responses={201: CallCreatedSerializer, **errors(400, 401, 403)},
+        summary="登记来电/去电（号码匹配管辖范围内的老人）",
+    )
+    def create(self, request: Request) -> Response:
+        data = _body(request, CallCreateSerializer)
+        call, matched = services.call_log(
+            actor=request.user,
+            direction=data["direction"],
+            number=data["number"],
+            kind=data["kind"],
+            notes=data.get("notes", ""),
+            duration_seconds=data.get("duration_seconds"),
+            recording_ref=data.get("recording_ref", ""),
+        )
+        body = CallCreatedSerializer(call, context={"request": request, "matched": matched}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _move_schema(body: Any, summary: str) -> Any:
+    return extend_schema(
+        request=body, responses={200: IncidentDetailSerializer, **MOVE_ERRORS}, summary=summary
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="紧急呼援事件（管辖范围内）",
+        responses={200: IncidentSerializer(many=True), **errors(400, 401, 403, 404)},
+        parameters=[
+            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=IncidentStatus.values),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="事件详情（含时间线与到达分钟数）", responses={200: IncidentDetailSerializer, **READ_ERRORS}
+    ),
+)
+class IncidentViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Incident]
+):
+    serializer_class = IncidentSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "incidents.view",
+        "retrieve": "incidents.view",
+        "create": "incidents.open",
+        "acknowledge": "incidents.handle",
+        "dispatch_responder": "incidents.handle",
+        "arrive": "incidents.handle",
+        "close": "incidents.handle",
+    }
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        perm = self.permission_map.get(self.action or "", "incidents.view")
+        qs = incident_list(user=self.request.user, perm=perm)
+        if self.action == "list":
+            p = self.request.query_params
+            if "status" in p:
+                if p["status"] not in IncidentStatus.values:
+                    raise ValidationError({"status": ["无效的状态"]})
+                qs = qs.filter(status=p["status"])
+            if "elder" in p:
+                try:
+                    elder = uuid.UUID(p["elder"])
+                except ValueError as exc:
+                    raise ValidationError({"elder": ["无效的老人 id"]}) from exc
+                qs = qs.filter(elder__public_id=elder)
+            qs = qs.order_by("-opened_at", "-pk")
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
+
+    def _done(self, incident: Incident, code: int = 200) -> Response:
+        incident.refresh_from_db()
+        return Response(
+            IncidentDetailSerializer(incident, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(
+        request=IncidentCreateSerializer,
+        responses={
+            201: IncidentDetailSerializer,
+            200: IncidentDetailSerializer,
+            **errors(400, 401, 403, 404),
+        },
+        summary="发起紧急呼援（同一老人已有未结案事件时并入该事件，返回 200）",
+    )
+    def create(self, request: Request) -> Response:
+        data = _body(request, IncidentCreateSerializer)
+        elder = elder_get(user=request.user, public_id=data["elder"], perm="incidents.open")
+        if elder is None:
+            raise NotFound()
+        incident, created = services.incident_open(
+            actor=request.user,
+            elder=elder,
+            kind=data["kind"],
+            source=data["source"],
+            notes=data.get("notes", ""),
+        )
+        return self._done(incident, 201 if created else 200)
+
+    @_move_schema(None, "确认（接警）")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, id: str) -> Response:
+        return self._done(services.incident_acknowledge(incident=self.get_object(), actor=request.user))
+
+    @_move_schema(IncidentDispatchSerializer, "派员（姓名，或服务人员/用户 id）")
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_responder(self, request: Request, id: str) -> Response:
+        incident = self.get_object()
+        data = _body(request, IncidentDispatchSerializer)
+        return self._done(
+            services.incident_dispatch(incident=incident, actor=request.user, responder=data["responder"])
+        )
+
+    @_move_schema(None, "处置人员到达")
+    @action(detail=True, methods=["post"])
+    def arrive(self, request: Request, id: str) -> Response:
+        return self._done(services.incident_arrive(incident=self.get_object(), actor=request.user))
+
+    @_move_schema(IncidentCloseSerializer, "结案（处置结果）")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, id: str) -> Response:
+        incident = self.get_object()
+        data = _body(request, IncidentCloseSerializer)
+        return self._done(
+            services.incident_close(
+                incident=incident, actor=request.user, outcome=data["outcome"], notes=data.get("notes", "")
+            )
+        )
+
+
+def _wo_schema(body: Any, summary: str) -> Any:
+    return extend_schema(
+        request=body, responses={200: WorkOrderDetailSerializer, **MOVE_ERRORS}, summary=summary
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="热线工单（管辖范围内）",
+        responses={200: WorkOrderSerializer(many=True), **errors(400, 401, 403, 404)},
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=WorkOrderStatus.values)],
+    ),
+    retrieve=extend_schema(
+        summary="工单详情（含时间线）", responses={200: WorkOrderDetailSerializer, **READ_ERRORS}
+    ),
+)
+class WorkOrderViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[WorkOrder]
+):
+    serializer_class = WorkOrderSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "workorders.view",
+        "retrieve": "workorders.view",
+        "assign": "workorders.handle",
+        "start": "workorders.handle",
+        "resolve": "workorders.handle",
+        "follow_up": "workorders.handle",
+        "transfer": "workorders.handle",
+        "rework": "workorders.handle",
+        "supervise": "workorders.supervise",
+    }
+
+    def get_queryset(self) -> QuerySet[WorkOrder]:
+        perm = self.permission_map.get(self.action or "", "workorders.view")
+        qs = work_order_list(user=self.request.user, perm=perm)
+        if self.action == "list":
+            value = self.request.query_params.get("status")
+            if value is not None:
+                if value not in WorkOrderStatus.values:
+                    raise ValidationError({"status": ["无效的状态"]})
+                qs = qs.filter(status=value)
+            qs = qs.order_by("-created_at", "-pk")
+        return qs
+
+    def get_serializer_class(self) -> Any:
+        return WorkOrderSerializer if self.action == "list" else WorkOrderDetailSerializer
+
+    def _done(self, work_order: WorkOrder) -> Response:
+        work_order.refresh_from_db()
+        return Response(WorkOrderDetailSerializer(work_order, context={"request": self.request}).data)
+
+    @_wo_schema(WorkOrderAssignSerializer, "派单（受理后，派给部门/街道/社区/服务机构/上门服务）")
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderAssignSerializer)
+        return self._done(
+            services.work_order_assign(
+                work_order=wo,
+                actor=request.user,
+                handler_kind=d.get("handler_kind", ""),
+                handler_name=d.get("handler_name", ""),
+            )
+        )
+
+    @_wo_schema(None, "开始处置")
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, id: str) -> Response:
+        return self._done(services.work_order_start(work_order=self.get_object(), actor=request.user))
+
+    @_wo_schema(WorkOrderResolveSerializer, "办结（办理结果回复 12345）")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderResolveSerializer)
+        return self._done(
+            services.work_order_resolve(work_order=wo, actor=request.user, result=d.get("result", ""))
+        )
+
+    @_wo_schema(WorkOrderFollowUpSerializer, "回访（满意度）")
+    @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
+    def follow_up(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderFollowUpSerializer)
+        return self._done(
+            services.work_order_follow_up(
+                work_order=wo,
+                actor=request.user,
+                satisfaction=d.get("satisfaction", ""),
+                notes=d.get("notes", ""),
+            )
+        )
+
+    @_wo_schema(WorkOrderTransferSerializer, "转办（另一承办方，附原因）")
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderTransferSerializer)
+        return self._done(
+            services.work_order_transfer(
+                work_order=wo,
+                actor=request.user,
+                handler_kind=d.get("handler_kind", ""),
+                handler_name=d.get("handler_name", ""),
+                reason=d["reason"],
+            )
+        )
+
+    @_wo_schema(WorkOrderReasonSerializer, "退回重办")
+    @action(detail=True, methods=["post"])
+    def rework(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderReasonSerializer)
+        return self._done(services.work_order_rework(work_order=wo, actor=request.user, reason=d["reason"]))
+
+    @_wo_schema(WorkOrderReasonSerializer, "督办")
+    @action(detail=True, methods=["post"])
+    def supervise(self, request: Request, id: str) -> Response:
+        wo = self.get_object()
+        d = _body(request, WorkOrderReasonSerializer)
+        return self._done(
+            services.work_order_supervise(work_order=wo, actor=request.user, reason=d["reason"])
+        )
+
+
+class IsIntegration(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, Integration)
+
+
+class Inbound12345View(APIView):
+    """12345 转办: the city hotline posts a work order with its API key."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [IsIntegration]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=Inbound12345Serializer,
+        responses={
+            201: Inbound12345ResultSerializer,
+            200: Inbound12345ResultSerializer,
+            **errors(400, 401),
+        },
+        summary="接收 12345 转办工单（按 external_id 幂等：重复提交返回 200 与同一 id）",
+        operation_id="hotline_12345_work_orders_create",
+    )
+    def post(self, request: Request) -> Response:
+        data = _body(request, Inbound12345Serializer)
+        integration = request.user
+        try:
+            work_order, created = services.work_order_receive_12345(
+                integration=integration,  # type: ignore[arg-type]
+                external_id=data["external_id"],
+                title=data["title"],
+                content=data["content"],
+                caller_phone=data.get("caller_phone", ""),
+                region_code=data["region_code"],
+                deadline=data.get("deadline"),
+            )
+        except DomainError as exc:
+            if exc.code == "authentication_failed":
+                from rest_framework.exceptions import AuthenticationFailed
+
+                raise AuthenticationFailed(exc.message) from exc
+            raise
+        body = {
+            "id": work_order.public_id,
+            "status": work_order.status,
+            "external_id": work_order.external_id,
+        }
+        return Response(
+            Inbound12345ResultSerializer(body).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
