@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yiyang.providers",
     "yiyang.orders",
     "yiyang.dispatch",
+    "yiyang.renovation",
     "yiyang.demo",
 ]
 

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("yiyang.assessments.api.urls")),
     path("", include("yiyang.providers.api.urls")),
     path("", include("yiyang.orders.api.urls")),
+    path("", include("yiyang.renovation.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("assessments/", include("yiyang.assessments.urls")),
     path("services/", include("yiyang.providers.urls")),
     path("services/", include("yiyang.orders.urls")),
+    path("renovation/", include("yiyang.renovation.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

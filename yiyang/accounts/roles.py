@@ -18,6 +18,7 @@ from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
 from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
 from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
+from yiyang.renovation.permissions import PERMISSIONS as RENOVATION_PERMISSIONS
 
 REGION = "region"
 OWN = "own"
@@ -48,6 +49,7 @@ _DECLARED: list[dict[str, str]] = [
     ASSESSMENTS_PERMISSIONS,
     PROVIDERS_PERMISSIONS,
     ORDERS_PERMISSIONS,
+    RENOVATION_PERMISSIONS,
 ]
 
 
@@ -163,6 +165,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "complaints.view": OWN,
     },
 }
+
+# Home aging-renovation (issue 15): the street reviews, publicises and accepts on site; the community
+# worker takes applications, objections, sign-off and warranty claims; the third-party assessor assesses
+# and plans; a contractor (施工) or supervisor (监理) organisation's administrators act on their own
+# households. City and county administrators hold every renovation permission through _ADMIN.
+ROLE_PERMISSIONS[Role.STREET_WORKER].update(
+    {p: REGION for p in ["renovation.view", "renovation.apply", "renovation.review"]}
+)
+ROLE_PERMISSIONS[Role.COMMUNITY_WORKER].update({p: REGION for p in ["renovation.view", "renovation.apply"]})
+ROLE_PERMISSIONS[Role.ASSESSOR].update({p: REGION for p in ["renovation.view", "renovation.assess"]})
+ROLE_PERMISSIONS[Role.PROVIDER_ADMIN].update(
+    {"renovation.view": OWN, "renovation.build": OWN, "renovation.supervise": OWN}
+)
+ROLE_PERMISSIONS[Role.AUDITOR]["renovation.view"] = REGION
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

@@ -54,6 +54,7 @@ SERVICE_MODULES = [
     "yiyang.orders.dispatching",
     "yiyang.accounts.services",
     "yiyang.audit.services",
+    "yiyang.renovation.services",
 ]
 
 
