@@ -43,10 +43,13 @@ def _app(status: str) -> Any:
 
 
 def _create_body(cast: Any, region: Any) -> dict[str, Any]:
-    app = make_application(region, S.SUBMITTED)  # brings the city programme into being
+    from yiyang.renovation.models import Programme
+    from yiyang.renovation.tests.factories import CITY, make_programme
+
+    programme = Programme.objects.filter(region_code=CITY, status="active").first() or make_programme()
     elder = make_target_elder(region)
     return {
-        "programme": str(app.programme.public_id),
+        "programme": str(programme.public_id),
         "elder": str(elder.public_id),
         "application_date": "2026-11-01",
         "housing_right": True,
