@@ -82,3 +82,10 @@ class RuleCode(models.TextChoices):
     HOUSING_RIGHT = "housing_right", "住房产权或长期使用权"
     NOT_DEMOLITION = "not_demolition", "未列入征收拆迁计划"
     NOT_ALREADY_SUBSIDISED = "not_already_subsidised", "未享受过同类改造补贴"
+
+
+# The catalog's stable item codes (STANDARDS.md §4.2), SLH-01 … SLH-30.
+ITEM_CODE_CHOICES: list[tuple[str, str]] = [(f"SLH-{n:02d}", f"SLH-{n:02d}") for n in range(1, 31)]
+
+# Who signs the plan (a subset of ``Applicant``).
+SIGN_RELATION_CHOICES: list[tuple[str, str]] = [("elder", "老年人本人"), ("guardian", "监护人")]

@@ -15,6 +15,8 @@ from yiyang.renovation.choices import (
     ClaimStatus,
     Feb29Rule,
     GrantSource,
+    ITEM_CODE_CHOICES,
+    SIGN_RELATION_CHOICES,
     PhotoKind,
     ProgrammeStatus,
     RuleCode,
@@ -195,12 +197,12 @@ class ApplicationCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class RefSerializer(serializers.Serializer[Any]):
+class RenovationRefSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField()
 
 
-class ProgrammeRefSerializer(RefSerializer):
+class ProgrammeRefSerializer(RenovationRefSerializer):
     year = serializers.IntegerField()
     cap_fen = serializers.IntegerField()
 
@@ -256,7 +258,7 @@ class ClaimSerializer(serializers.ModelSerializer[WarrantyClaim]):
         fields = ["id", "description", "status", "reported_on", "repaired_on", "repair_note"]
 
 
-class EventSerializer(serializers.ModelSerializer[ApplicationEvent]):
+class RenovationEventSerializer(serializers.ModelSerializer[ApplicationEvent]):
     old = serializers.CharField(source="from_status")
     new = serializers.CharField(source="to_status")
     old_label = serializers.CharField(source="from_label")
@@ -273,7 +275,7 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
     status = serializers.ChoiceField(choices=ApplicationStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     programme = ProgrammeRefSerializer()
-    elder = RefSerializer()
+    elder = RenovationRefSerializer()
     applicant = serializers.ChoiceField(choices=Applicant.choices)
 
     class Meta:
@@ -298,12 +300,12 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
 
 class ApplicationDetailSerializer(ApplicationSerializer):
     eligibility = EligibilitySerializer()
-    contractor = RefSerializer(allow_null=True)
-    supervisor = RefSerializer(allow_null=True)
+    contractor = RenovationRefSerializer(allow_null=True)
+    supervisor = RenovationRefSerializer(allow_null=True)
     plan = PlanItemSerializer(source="plan_items", many=True)
     objections = ObjectionSerializer(many=True)
     claims = ClaimSerializer(many=True)
-    timeline = EventSerializer(source="events", many=True)
+    timeline = RenovationEventSerializer(source="events", many=True)
     signed_relation = serializers.CharField()
 
     class Meta(ApplicationSerializer.Meta):
@@ -358,7 +360,7 @@ class NoteSerializer(serializers.Serializer[Any]):
     note = _text("意见", 300, required=False)
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class RenovationReasonSerializer(serializers.Serializer[Any]):
     reason = _text("原因", 300)
 
 
@@ -384,7 +386,7 @@ class AssessSerializer(serializers.Serializer[Any]):
 
 
 class PlanLineSerializer(serializers.Serializer[Any]):
-    code = serializers.ChoiceField(choices=[(f"SLH-{n:02d}", f"SLH-{n:02d}") for n in range(1, 31)])
+    code = serializers.ChoiceField(choices=ITEM_CODE_CHOICES)
     included = StrictBooleanField(required=False, default=True)
     quantity = StrictIntegerField(min_value=0, max_value=99, required=False, default=1)
     unit_price_fen = StrictIntegerField(min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为参考价")
@@ -395,13 +397,13 @@ class PlanSerializer(serializers.Serializer[Any]):
     items = PlanLineSerializer(many=True, min_length=1, max_length=30)
 
 
-class SignSerializer(serializers.Serializer[Any]):
+class RenovationSignSerializer(serializers.Serializer[Any]):
     signed_by = _name("签字人")
-    relation = serializers.ChoiceField(choices=[(Applicant.ELDER.value, "老年人本人"), (Applicant.GUARDIAN.value, "监护人")])
+    relation = serializers.ChoiceField(choices=SIGN_RELATION_CHOICES)
 
 
 class DoneLineSerializer(serializers.Serializer[Any]):
-    code = serializers.ChoiceField(choices=[(f"SLH-{n:02d}", f"SLH-{n:02d}") for n in range(1, 31)])
+    code = serializers.ChoiceField(choices=ITEM_CODE_CHOICES)
     done = StrictBooleanField(required=False, default=True)
     actual_cost_fen = StrictIntegerField(min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为方案金额")
     work_note = _text("施工记录", 300, required=False)

@@ -394,11 +394,11 @@ class ApplicationViewSet(
         data = _body(request, s.PlanSerializer)
         return self._done(services.application_plan(actor=request.user, application=application, items=data["items"]))
 
-    @_move_schema(s.SignSerializer, "老年人或监护人签字确认方案")
+    @_move_schema(s.RenovationSignSerializer, "老年人或监护人签字确认方案")
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.SignSerializer)
+        data = _body(request, s.RenovationSignSerializer)
         return self._done(
             services.application_sign(
                 actor=request.user, application=application, signed_by=data["signed_by"], relation=data["relation"]
@@ -476,18 +476,18 @@ class ApplicationViewSet(
             services.application_pay(actor=request.user, application=application, payment_ref=data["payment_ref"])
         )
 
-    @_move_schema(s.ReasonSerializer, "不予通过（须填原因）")
+    @_move_schema(s.RenovationReasonSerializer, "不予通过（须填原因）")
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.ReasonSerializer)
+        data = _body(request, s.RenovationReasonSerializer)
         return self._done(services.application_reject(actor=request.user, application=application, reason=data["reason"]))
 
-    @_move_schema(s.ReasonSerializer, "撤回申请（开工前，须填原因）")
+    @_move_schema(s.RenovationReasonSerializer, "撤回申请（开工前，须填原因）")
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.ReasonSerializer)
+        data = _body(request, s.RenovationReasonSerializer)
         return self._done(
             services.application_withdraw(actor=request.user, application=application, reason=data["reason"])
         )
