@@ -182,12 +182,15 @@ def archive_pdf(a: Any) -> bytes:
     money = [
         ["实际改造费用（元）", "补助金额（元）", "个人承担（元）", "每户补助上限（元）", "拨付日期", "质保截止"],
         [
-            yuan(a.actual_cost_fen) if a.actual_cost_fen is not None else "—",
-            yuan(a.subsidy_fen) if a.subsidy_fen is not None else "—",
-            yuan(a.household_fen) if a.household_fen is not None else "—",
-            yuan(a.programme.cap_fen),
-            _d(a.paid_on),
-            _d(a.warranty_until),
+            text_para(v, base)
+            for v in (
+                yuan(a.actual_cost_fen) if a.actual_cost_fen is not None else "—",
+                yuan(a.subsidy_fen) if a.subsidy_fen is not None else "—",
+                yuan(a.household_fen) if a.household_fen is not None else "—",
+                yuan(a.programme.cap_fen),
+                _d(a.paid_on),
+                _d(a.warranty_until),
+            )
         ],
     ]
     t = Table(money, colWidths=[30 * mm, 28 * mm, 28 * mm, 30 * mm, 27 * mm, 27 * mm])

@@ -3,6 +3,7 @@ workflow actions (``/applications/<id>/<action>/``; an illegal move is 409)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.core.exceptions import SuspiciousOperation
@@ -41,6 +42,25 @@ def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
     serializer = serializer_class(data=body)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _referenced(request: Request, key: str, find: Any) -> Any:
+    """The object a body names by id, looked up before the body is validated: an id that names nothing the
+    caller may see is 404 whatever else the body holds (the elder outside scope of the contract)."""
+    try:
+        raw = request.data.get(key) if hasattr(request.data, "get") else None
+    except SuspiciousOperation as exc:
+        raise ParseError("请求内容过大或字段过多") from exc
+    if not isinstance(raw, str):
+        return None
+    try:
+        public_id = uuid.UUID(raw)
+    except ValueError:
+        return None
+    found = find(public_id)
+    if found is None:
+        raise NotFound()
+    return found
 
 
 class AnyOfPermission(ActionPermission):
@@ -157,6 +177,8 @@ class EligibilityView(APIView):
         responses={200: s.EligibilitySerializer, **errors(400, 401, 403, 404)},
     )
     def post(self, request: Request) -> Response:
+        _referenced(request, "programme", lambda pk: selectors.programme_get(user=request.user, public_id=pk))
+        _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
         data = _body(request, s.EligibilityInputSerializer)
         programme = _programme(request, data["programme"])
         elder = elder_get(user=request.user, public_id=data["elder"])
@@ -183,6 +205,7 @@ class GrantView(APIView):
         responses={201: s.EarlierGrantSerializer, **errors(400, 401, 403, 404)},
     )
     def post(self, request: Request) -> Response:
+        _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
         data = _body(request, s.GrantInputSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"])
         if elder is None:
@@ -281,11 +304,11 @@ class ApplicationViewSet(
             qs = qs | selectors.application_list(user=user, perm=extra)
         if self.action == "list":
             p = self.request.query_params
-            if p.get("status"):
+            if "status" in p:
                 if p["status"] not in ApplicationStatus.values:
                     raise ValidationError({"status": ["无效的状态"]})
                 qs = qs.filter(status=p["status"])
-            if p.get("programme"):
+            if "programme" in p:
                 try:
                     programme_id = s.StrictUUIDField().to_internal_value(p["programme"])
                 except ValidationError as exc:
@@ -309,6 +332,8 @@ class ApplicationViewSet(
         summary="受理申请（不符合条件时 400，列出未通过的规则与已享受的补贴）",
     )
     def create(self, request: Request) -> Response:
+        _referenced(request, "programme", lambda pk: selectors.programme_get(user=request.user, public_id=pk))
+        _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
         data = _body(request, s.ApplicationCreateSerializer)
         programme = _programme(request, data["programme"])
         elder = elder_get(user=request.user, public_id=data["elder"])

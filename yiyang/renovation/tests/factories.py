@@ -4,6 +4,7 @@ moved through the workflow (by the services, acting as SYSTEM) to any status."""
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import date
 from typing import Any
 
@@ -34,11 +35,16 @@ ORDER = [
 BASIC = ["SLH-01", "SLH-02", "SLH-11", "SLH-13", "SLH-17", "SLH-24", "SLH-29"]
 
 
-def png(color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+_shade = itertools.count(1)
+
+
+def png(color: tuple[int, int, int] | None = None) -> bytes:
+    """A small PNG, a different colour at each call (identical images would be one image in a PDF)."""
     from PIL import Image
 
+    n = next(_shade)
     out = io.BytesIO()
-    Image.new("RGB", (40, 30), color).save(out, format="PNG")
+    Image.new("RGB", (40, 30), color or (n * 37 % 256, n * 91 % 256, n * 53 % 256)).save(out, format="PNG")
     return out.getvalue()
 
 
