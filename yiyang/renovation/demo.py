@@ -73,7 +73,7 @@ def seed(ctx: Any) -> str:
         county = Region.objects.filter(code=code).first()
         if county is not None:
             services.quota_set(actor=SYSTEM, programme=current, county=county, households=n)
-    services.programme_activate(actor=SYSTEM, programme=current)
+    current = services.programme_activate(actor=SYSTEM, programme=current)
     Programme.objects.filter(pk=old.pk).update(status="closed")
 
     contractor = Organisation.objects.filter(admins__username="provider_admin").first()

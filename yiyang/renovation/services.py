@@ -392,7 +392,8 @@ def application_create(
     name = _name(applicant_name, field="applicant_name", label="申请人姓名", required=False)
     with transaction.atomic():
         require_scope(actor, APPLY, elder.region_id)
-        if programme.status != ProgrammeStatus.ACTIVE:
+        status = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
+        if status != ProgrammeStatus.ACTIVE:
             raise DomainError("该项目未在实施中，不能受理申请", errors={"programme": ["该项目未在实施中"]})
         if not covers(programme, elder.region_id):
             raise DomainError("老人不在该项目的实施区域内", errors={"programme": ["老人不在该项目的实施区域内"]})
