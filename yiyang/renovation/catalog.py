@@ -71,7 +71,13 @@ _ROWS: list[tuple[str, str, str, bool, int]] = [
         True,
         30000,
     ),
-    ("C4", "蹲便器改坐便器", "减轻蹲姿造成的腿部压力，避免老年人如厕时摔倒，方便乘轮椅老年人使用。", False, 80000),
+    (
+        "C4",
+        "蹲便器改坐便器",
+        "减轻蹲姿造成的腿部压力，避免老年人如厕时摔倒，方便乘轮椅老年人使用。",
+        False,
+        80000,
+    ),
     ("C4", "水龙头改造", "采用拔杆式或感应水龙头，方便老年人开关水阀。", False, 10000),
     (
         "C4",
@@ -151,8 +157,9 @@ CATALOG: tuple[CatalogEntry, ...] = tuple(
     for n, (cat, name, content, basic, price) in enumerate(_ROWS, start=1)
 )
 BASIC_CODES: frozenset[str] = frozenset(e.code for e in CATALOG if e.basic)
-assert len(CATALOG) == 30 and BASIC_CODES == frozenset(
-    {"SLH-01", "SLH-02", "SLH-11", "SLH-13", "SLH-17", "SLH-24", "SLH-29"}
+assert (
+    len(CATALOG) == 30
+    and frozenset({"SLH-01", "SLH-02", "SLH-11", "SLH-13", "SLH-17", "SLH-24", "SLH-29"}) == BASIC_CODES
 )
 
 # The programme defaults of SEED001 (Chongqing 2020): targets, 失能 levels of other standards (the 特困 six-item

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from yiyang.core.identifiers import age_on, uscc_check_char
+from yiyang.core.identifiers import uscc_check_char
 from yiyang.demo.city import CITY, COUNTY_A
 from yiyang.elders.models import Elder
 from yiyang.providers.models import Organisation
@@ -36,22 +36,34 @@ def _png(seed: int, after: bool) -> SimpleUploadedFile:
     draw = ImageDraw.Draw(img)
     for n in range(6):
         y = 40 + n * 50
-        draw.rectangle([30 + seed * 7 % 60, y, 440, y + 20], outline=(120, 100, 80) if not after else (40, 140, 60), width=3)
+        draw.rectangle(
+            [30 + seed * 7 % 60, y, 440, y + 20],
+            outline=(120, 100, 80) if not after else (40, 140, 60),
+            width=3,
+        )
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=80)
     return SimpleUploadedFile("demo.jpg", out.getvalue(), content_type="image/jpeg")
 
 
-def _eligible_elders(limit: int) -> list[Elder]:
+def _eligible_elders(programme: Any, limit: int) -> list[Elder]:
+    """Elders of 广陵区 in a target category who pass every rule today."""
     today = timezone.localdate()
     out: list[Elder] = []
     qs = (
-        Elder.objects.filter(region__code__startswith="321002", status="active", categories__category__in=["tekun_dispersed", "poverty_monitor"])
+        Elder.objects.filter(
+            region__code__startswith="321002",
+            status="active",
+            categories__category__in=list(programme.target_categories),
+        )
         .distinct()
         .order_by("pk")
     )
-    for elder in qs[:400]:
-        if age_on(elder.birth_date, today) >= 80:
+    for elder in qs[:2000]:
+        verdict = services.eligibility_verdict(
+            programme=programme, elder=elder, on=today, housing_right=True, in_demolition_plan=False
+        )
+        if verdict.eligible:
             out.append(elder)
         if len(out) >= limit:
             break
@@ -88,7 +100,7 @@ def seed(ctx: Any) -> str:
     )
     if contractor is None:
         return f"适老化改造项目 2 个（{current}）；无演示服务机构，未生成申请"
-    elders = _eligible_elders(len(STEPS))
+    elders = _eligible_elders(current, len(STEPS))
     made = 0
     for n, (elder, target) in enumerate(zip(elders, STEPS, strict=False)):
         app = services.application_create(
@@ -107,7 +119,19 @@ def seed(ctx: Any) -> str:
 
 
 def _advance(app: Any, target: str, *, contractor: Any, supervisor: Any, seed: int) -> None:
-    order = [S.SUBMITTED, S.PUBLICITY, S.PUBLICISED, S.APPROVED, S.ASSESSED, S.PLANNED, S.SIGNED, S.BUILDING, S.COMPLETED, S.ACCEPTED, S.PAID]
+    order: list[str] = [
+        S.SUBMITTED,
+        S.PUBLICITY,
+        S.PUBLICISED,
+        S.APPROVED,
+        S.ASSESSED,
+        S.PLANNED,
+        S.SIGNED,
+        S.BUILDING,
+        S.COMPLETED,
+        S.ACCEPTED,
+        S.PAID,
+    ]
     items = [
         {"code": "SLH-01", "included": True, "quantity": 1},
         {"code": "SLH-02", "included": True},
@@ -127,24 +151,46 @@ def _advance(app: Any, target: str, *, contractor: Any, supervisor: Any, seed: i
         elif st == S.PUBLICITY:
             services.application_close_publicity(actor=SYSTEM, application=app)
         elif st == S.PUBLICISED:
-            services.application_approve(actor=SYSTEM, application=app, contractor=contractor, supervisor=supervisor)
+            services.application_approve(
+                actor=SYSTEM, application=app, contractor=contractor, supervisor=supervisor
+            )
         elif st == S.APPROVED:
-            services.application_assess(actor=SYSTEM, application=app, note="卫生间无扶手、地面湿滑；卧室床边无护栏；门口有高差", assessor_name="第三方评估员")
+            services.application_assess(
+                actor=SYSTEM,
+                application=app,
+                note="卫生间无扶手、地面湿滑；卧室床边无护栏；门口有高差",
+                assessor_name="第三方评估员",
+            )
         elif st == S.ASSESSED:
             services.application_plan(actor=SYSTEM, application=app, items=items)
         elif st == S.PLANNED:
-            services.application_sign(actor=SYSTEM, application=app, signed_by=app.elder.name, relation="elder")
+            services.application_sign(
+                actor=SYSTEM, application=app, signed_by=app.elder.name, relation="elder"
+            )
         elif st == S.SIGNED:
             for row in app.plan_items.filter(included=True).select_related("item"):
-                services.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind="before", upload=_png(seed, False))
+                services.application_add_photo(
+                    actor=SYSTEM, application=app, code=row.item.code, kind="before", upload=_png(seed, False)
+                )
             services.application_start(actor=SYSTEM, application=app)
         elif st == S.BUILDING:
             rows = list(app.plan_items.filter(included=True).select_related("item"))
             for row in rows:
-                services.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=_png(seed, True))
-            services.application_complete(actor=SYSTEM, application=app, items=[{"code": r.item.code, "done": True} for r in rows])
+                services.application_add_photo(
+                    actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=_png(seed, True)
+                )
+            services.application_complete(
+                actor=SYSTEM, application=app, items=[{"code": r.item.code, "done": True} for r in rows]
+            )
         elif st == S.COMPLETED:
-            services.application_accept(actor=SYSTEM, application=app, passed=True, note="改造项目齐全，质量合格", street_inspector="街道验收员", supervisor_inspector="监理工程师")
+            services.application_accept(
+                actor=SYSTEM,
+                application=app,
+                passed=True,
+                note="改造项目齐全，质量合格",
+                street_inspector="街道验收员",
+                supervisor_inspector="监理工程师",
+            )
         elif st == S.ACCEPTED:
             services.application_pay(actor=SYSTEM, application=app, payment_ref=f"YY{seed:04d}")
         app.refresh_from_db()

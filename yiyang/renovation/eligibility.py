@@ -64,7 +64,9 @@ class CategoryFact:
     certificate: str = ""
 
     def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,9 @@ def _cap_text(cap: CapabilityFact) -> str:
     return f"{cap.source}{standard}评估等级 {cap.level}{when}"
 
 
-def evaluate(*, rules: Rules, facts: Facts, on: date, housing_right: bool | None, in_demolition_plan: bool | None) -> Verdict:
+def evaluate(
+    *, rules: Rules, facts: Facts, on: date, housing_right: bool | None, in_demolition_plan: bool | None
+) -> Verdict:
     results: list[RuleResult] = []
     held = [c for c in facts.categories if c.valid_on(on)]
     held_codes = sorted({c.category for c in held})
@@ -236,8 +240,14 @@ def evaluate(*, rules: Rules, facts: Facts, on: date, housing_right: bool | None
             disabled_by = cap
             break
     if disabled_by is not None:
-        note = "（分散供养特困人员已认定失能，无需重新评估）" if tekun_dispersed and not disabled_by.valid_on(on) else ""
-        results.append(RuleResult(RuleCode.DISABLED_CAPABILITY, True, f"认定为失能：{_cap_text(disabled_by)}{note}"))
+        note = (
+            "（分散供养特困人员已认定失能，无需重新评估）"
+            if tekun_dispersed and not disabled_by.valid_on(on)
+            else ""
+        )
+        results.append(
+            RuleResult(RuleCode.DISABLED_CAPABILITY, True, f"认定为失能：{_cap_text(disabled_by)}{note}")
+        )
     else:
         seen = [c for c in facts.capabilities if c.recorded_by(on)]
         if seen:
@@ -254,7 +264,11 @@ def evaluate(*, rules: Rules, facts: Facts, on: date, housing_right: bool | None
         results.append(RuleResult(RuleCode.DISABILITY_CERTIFICATE, True, f"持有{gen}残疾人证"))
     elif certs:
         results.append(
-            RuleResult(RuleCode.DISABILITY_CERTIFICATE, False, "残疾人证不是第二代或第三代（须持第二代或第三代残疾人证）")
+            RuleResult(
+                RuleCode.DISABILITY_CERTIFICATE,
+                False,
+                "残疾人证不是第二代或第三代（须持第二代或第三代残疾人证）",
+            )
         )
     else:
         results.append(RuleResult(RuleCode.DISABILITY_CERTIFICATE, False, "未持有残疾人证"))

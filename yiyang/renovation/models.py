@@ -29,18 +29,24 @@ class Programme(models.Model):
     never edited in place; the next version (or next year's) is a copy, edited while it is a draft."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区域")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区域"
+    )
     region_code = models.CharField("区域代码", max_length=12, db_index=True)
     year = models.PositiveSmallIntegerField("年度")
     version = models.PositiveSmallIntegerField("版本", default=1)
     name = models.CharField("项目名称", max_length=100)
-    status = models.CharField("状态", max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    status = models.CharField(
+        "状态", max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
+    )
     target_categories = models.JSONField("对象类别", default=list)
     cap_fen = models.PositiveIntegerField("每户补助上限（分）")
     publicity_days = models.PositiveSmallIntegerField("公示天数", default=7)
     warranty_years = models.PositiveSmallIntegerField("质保年限", default=2)
     age_threshold = models.PositiveSmallIntegerField("高龄年龄", default=80)
-    feb29_rule = models.CharField("2月29日出生者", max_length=10, choices=Feb29Rule.choices, default=Feb29Rule.MAR1)
+    feb29_rule = models.CharField(
+        "2月29日出生者", max_length=10, choices=Feb29Rule.choices, default=Feb29Rule.MAR1
+    )
     accepted_levels = models.JSONField("认定为失能的评估等级", default=dict, blank=True)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="复制自"
@@ -55,7 +61,9 @@ class Programme(models.Model):
         verbose_name = "适老化改造项目"
         verbose_name_plural = "适老化改造项目"
         constraints = [
-            models.UniqueConstraint(fields=["region_code", "year", "version"], name="renovation_programme_version")
+            models.UniqueConstraint(
+                fields=["region_code", "year", "version"], name="renovation_programme_version"
+            )
         ]
 
     def __str__(self) -> str:
@@ -86,14 +94,18 @@ class Quota(models.Model):
     """任务分配表: households a county may approve in a programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="quotas")
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区县")
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
     households = models.PositiveIntegerField("任务数（户）")
 
     class Meta:
         ordering = ["programme", "county"]
         verbose_name = "区县任务"
         verbose_name_plural = "区县任务"
-        constraints = [models.UniqueConstraint(fields=["programme", "county"], name="renovation_quota_county")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "county"], name="renovation_quota_county")
+        ]
 
     def __str__(self) -> str:
         return f"{self.county} {self.households}户"
@@ -140,11 +152,19 @@ class Application(models.Model):
     publicity_from = models.DateField("公示开始", null=True, blank=True)
     publicity_until = models.DateField("公示截止", null=True, blank=True)
     contractor = models.ForeignKey(
-        "providers.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "providers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="施工单位",
     )
     supervisor = models.ForeignKey(
-        "providers.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "providers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="监理单位",
     )
     assessment_note = models.CharField("入户评估记录", max_length=1000, blank=True)
@@ -277,7 +297,9 @@ class Photo(models.Model):
         from django.urls import reverse
 
         name = str(field.name).rsplit("/", 1)[-1]
-        return reverse("renovation:photo", kwargs={"application_id": self.application.public_id, "name": name})
+        return reverse(
+            "renovation:photo", kwargs={"application_id": self.application.public_id, "name": name}
+        )
 
     @property
     def url(self) -> str:

@@ -101,8 +101,18 @@ def archive_pdf(a: Any) -> bytes:
     info = [
         ["姓名", text_para(elder.name, base), "身份证号", elder.id_number_masked],
         ["常住地", text_para(elder.region.name, base), "申请日期", _d(a.application_date)],
-        ["申请人", text_para(f"{a.applicant_name}（{a.get_applicant_display()}）", base), "状态", a.get_status_display()],
-        ["施工单位", text_para(a.contractor.name if a.contractor else "—", base), "监理单位", text_para(a.supervisor.name if a.supervisor else "—", base)],
+        [
+            "申请人",
+            text_para(f"{a.applicant_name}（{a.get_applicant_display()}）", base),
+            "状态",
+            a.get_status_display(),
+        ],
+        [
+            "施工单位",
+            text_para(a.contractor.name if a.contractor else "—", base),
+            "监理单位",
+            text_para(a.supervisor.name if a.supervisor else "—", base),
+        ],
     ]
     t = Table(info, colWidths=[24 * mm, 61 * mm, 24 * mm, 61 * mm])
     t.setStyle(_grid(font, header=False))
@@ -119,7 +129,13 @@ def archive_pdf(a: Any) -> bytes:
         "not_already_subsidised": "未重复补贴",
     }
     for r in (a.eligibility or {}).get("rules", []):
-        rules.append([labels.get(r.get("code"), "规则"), "符合" if r.get("passed") else "不符合", text_para(r.get("reason", ""), base)])
+        rules.append(
+            [
+                labels.get(r.get("code"), "规则"),
+                "符合" if r.get("passed") else "不符合",
+                text_para(r.get("reason", ""), base),
+            ]
+        )
     t = Table(rules, colWidths=[30 * mm, 16 * mm, 124 * mm])
     t.setStyle(_grid(font))
     story += [t, text_para("入户评估", h2)]
@@ -148,7 +164,12 @@ def archive_pdf(a: Any) -> bytes:
     t = Table(plan, colWidths=[16 * mm, 48 * mm, 12 * mm, 34 * mm, 22 * mm, 12 * mm, 26 * mm])
     t.setStyle(_grid(font))
     story += [t, Spacer(1, 2 * mm)]
-    story.append(text_para(f"签字确认：{a.signed_by or '—'}（{_d(a.signed_on)}）；开工 {_d(a.started_on)}，完工 {_d(a.completed_on)}", base))
+    story.append(
+        text_para(
+            f"签字确认：{a.signed_by or '—'}（{_d(a.signed_on)}）；开工 {_d(a.started_on)}，完工 {_d(a.completed_on)}",
+            base,
+        )
+    )
 
     story.append(text_para("改造前后照片", h2))
     photo_rows: list[list[Any]] = [["项目", "改造前", "改造后"]]
@@ -162,8 +183,16 @@ def archive_pdf(a: Any) -> bytes:
                 cells.append("—")
                 continue
             img = _thumb(photo.thumbnail or photo.image, 45 * mm)
-            when = f"拍摄 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}" if photo.taken_at else "无拍摄时间"
-            where = f" · {photo.lat:.5f},{photo.lng:.5f}" if photo.lat is not None and photo.lng is not None else ""
+            when = (
+                f"拍摄 {timezone.localtime(photo.taken_at):%Y-%m-%d %H:%M}"
+                if photo.taken_at
+                else "无拍摄时间"
+            )
+            where = (
+                f" · {photo.lat:.5f},{photo.lng:.5f}"
+                if photo.lat is not None and photo.lng is not None
+                else ""
+            )
             cells.append([img, text_para(when + where, small)] if img else text_para(when + where, small))
         photo_rows.append(cells)
     t = Table(photo_rows, colWidths=[50 * mm, 60 * mm, 60 * mm])
@@ -180,7 +209,14 @@ def archive_pdf(a: Any) -> bytes:
     )
     story.append(text_para("资金拨付", h2))
     money = [
-        ["实际改造费用（元）", "补助金额（元）", "个人承担（元）", "每户补助上限（元）", "拨付日期", "质保截止"],
+        [
+            "实际改造费用（元）",
+            "补助金额（元）",
+            "个人承担（元）",
+            "每户补助上限（元）",
+            "拨付日期",
+            "质保截止",
+        ],
         [
             text_para(v, base)
             for v in (
@@ -201,14 +237,24 @@ def archive_pdf(a: Any) -> bytes:
         story.append(text_para("保修记录", h2))
         rows = [["报修日期", "内容", "状态", "维修记录"]]
         for c in claims:
-            rows.append([_d(c.reported_on), text_para(c.description, base), c.get_status_display(), text_para(c.repair_note or "—", base)])
+            rows.append(
+                [
+                    _d(c.reported_on),
+                    text_para(c.description, base),
+                    c.get_status_display(),
+                    text_para(c.repair_note or "—", base),
+                ]
+            )
         t = Table(rows, colWidths=[24 * mm, 70 * mm, 20 * mm, 56 * mm])
         t.setStyle(_grid(font))
         story.append(t)
     story.append(text_para("办理过程", h2))
     for e in a.events.all():
         story.append(
-            text_para(f"{timezone.localtime(e.at):%Y-%m-%d %H:%M} {e.actor_name}：{e.from_label} → {e.to_label} {e.reason}", small)
+            text_para(
+                f"{timezone.localtime(e.at):%Y-%m-%d %H:%M} {e.actor_name}：{e.from_label} → {e.to_label} {e.reason}",
+                small,
+            )
         )
     story.append(Spacer(1, 4 * mm))
     story.append(text_para(f"打印时间 {timezone.localtime():%Y-%m-%d %H:%M}", small))
@@ -220,11 +266,26 @@ def progress_xlsx(programme: Any, rows: list[dict[str, Any]], level: str) -> byt
     from openpyxl import Workbook
 
     book = Workbook()
-    ws = book.active
+    ws = book.worksheets[0]
     ws.title = "改造进度"
-    ws.append([safe_cell(f"{programme.year}年 {programme.name} 进度（{'街道' if level == 'street' else '区县'}）")])
+    ws.append(
+        [safe_cell(f"{programme.year}年 {programme.name} 进度（{'街道' if level == 'street' else '区县'}）")]
+    )
     phases = [label for label, _ in (rows[0]["phases"] if rows else [])]
-    ws.append([safe_cell(h) for h in ["区域", "任务数（户）", "申请", "批准", "完成验收", "已拨付", *[f"{p}（平均天数）" for p in phases]]])
+    ws.append(
+        [
+            safe_cell(h)
+            for h in [
+                "区域",
+                "任务数（户）",
+                "申请",
+                "批准",
+                "完成验收",
+                "已拨付",
+                *[f"{p}（平均天数）" for p in phases],
+            ]
+        ]
+    )
     for r in rows:
         ws.append(
             [
@@ -240,6 +301,3 @@ def progress_xlsx(programme: Any, rows: list[dict[str, Any]], level: str) -> byt
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-

@@ -211,7 +211,9 @@ def progress_rows(*, user: Any, programme: Programme, level: str = "county") -> 
             row["done"] += c["n"]
         if c["status"] == S.PAID:
             row["paid"] += c["n"]
-    names = dict(Region.objects.filter(code__in=[r["code"] for r in rows.values()]).values_list("code", "name"))
+    names = dict(
+        Region.objects.filter(code__in=[r["code"] for r in rows.values()]).values_list("code", "name")
+    )
     phase_days: dict[str, dict[str, list[int]]] = {}
     for app in apps.prefetch_related("events"):
         key = app.region_code[:width]
@@ -220,14 +222,14 @@ def progress_rows(*, user: Any, programme: Programme, level: str = "county") -> 
             reached.setdefault(ev.to_status, ev.at.date())
         for label, start, end in PHASES:
             if start in reached and end in reached:
-                phase_days.setdefault(key, {}).setdefault(label, []).append((reached[end] - reached[start]).days)
+                phase_days.setdefault(key, {}).setdefault(label, []).append(
+                    (reached[end] - reached[start]).days
+                )
     out = []
     for key, row in sorted(rows.items()):
         row["name"] = names.get(row["code"], row["code"])
         row["quota"] = quotas.get(key[:6]) if level == "county" else None
-        row["phases"] = [
-            (label, _avg(phase_days.get(key, {}).get(label, []))) for label, _, _ in PHASES
-        ]
+        row["phases"] = [(label, _avg(phase_days.get(key, {}).get(label, []))) for label, _, _ in PHASES]
         out.append(row)
     return out
 
@@ -251,4 +253,4 @@ def contractor_workload(*, user: Any, programme: Programme) -> list[dict[str, An
         )
         .order_by("contractor__name")
     )
-    return list(rows)
+    return [dict(r) for r in rows]

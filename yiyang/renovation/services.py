@@ -4,7 +4,7 @@ inside its transaction, moves applications only through ``transition`` (timeline
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,8 +13,8 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
 from yiyang.core.identifiers import anniversary
-from yiyang.core.statemachine import timeline_write, transition
 from yiyang.core.regioncodes import scope_prefix
+from yiyang.core.statemachine import timeline_write, transition
 from yiyang.core.validators import as_domain_error, check_name, check_text
 from yiyang.regions.scope import county_code, require_scope
 from yiyang.renovation import photos as photo_files
@@ -83,7 +83,15 @@ def _is_admin_of(actor: Any, org: Any) -> bool:
     return bool(org is not None and getattr(actor, "pk", None) and org.admins.filter(pk=actor.pk).exists())
 
 
-def _move(application: Application, to: str, *, actor: Any, reason: str = "", data: Mapping[str, Any] | None = None, updates: Mapping[str, Any] | None = None) -> Application:
+def _move(
+    application: Application,
+    to: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    updates: Mapping[str, Any] | None = None,
+) -> Application:
     def audit(old: str, new: str) -> None:
         audit_record(
             actor=actor,
@@ -125,7 +133,9 @@ def _check_programme_values(values: Mapping[str, Any]) -> dict[str, Any]:
         cats = list(dict.fromkeys(out["target_categories"]))
         bad = [c for c in cats if c not in Category.values]
         if bad or not cats:
-            raise DomainError("对象类别无效", code="validation_error", errors={"target_categories": ["对象类别无效"]})
+            raise DomainError(
+                "对象类别无效", code="validation_error", errors={"target_categories": ["对象类别无效"]}
+            )
         out["target_categories"] = cats
     if "accepted_levels" in out:
         levels = out["accepted_levels"] or {}
@@ -135,7 +145,9 @@ def _check_programme_values(values: Mapping[str, Any]) -> dict[str, Any]:
                 isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 5 for x in lv
             ):
                 raise DomainError(
-                    "失能等级设置无效", code="validation_error", errors={"accepted_levels": ["失能等级设置无效"]}
+                    "失能等级设置无效",
+                    code="validation_error",
+                    errors={"accepted_levels": ["失能等级设置无效"]},
                 )
             clean[standard] = sorted(set(lv))
         out["accepted_levels"] = clean
@@ -150,7 +162,10 @@ def programme_create(
     with transaction.atomic():
         require_scope(actor, PROGRAMME, region.code)
         version = (
-            Programme.objects.filter(region_code=region.code, year=year).order_by("-version").values_list("version", flat=True).first()
+            Programme.objects.filter(region_code=region.code, year=year)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
             or 0
         ) + 1
         programme = Programme.objects.create(
@@ -193,7 +208,9 @@ def _in_use(programme: Programme) -> bool:
     return programme.status != ProgrammeStatus.DRAFT or programme.applications.exists()
 
 
-def programme_update(*, actor: Any, programme: Programme, prices: Mapping[str, int] | None = None, **changes: Any) -> Programme:
+def programme_update(
+    *, actor: Any, programme: Programme, prices: Mapping[str, int] | None = None, **changes: Any
+) -> Programme:
     """Edit a draft programme (its rules and the catalog's reference prices). A programme in use is never
     edited in place: copy it to a new version (``programme_copy``)."""
     unknown = set(changes) - set(PROGRAMME_FIELDS)
@@ -204,7 +221,9 @@ def programme_update(*, actor: Any, programme: Programme, prices: Mapping[str, i
         require_scope(actor, PROGRAMME, programme.region_code)
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if _in_use(programme):
-            raise Conflict("项目已启用或已有申请，不能直接修改；请复制为新版本后修改", code="programme_in_use")
+            raise Conflict(
+                "项目已启用或已有申请，不能直接修改；请复制为新版本后修改", code="programme_in_use"
+            )
         for key, value in values.items():
             setattr(programme, key, value)
         programme.save()
@@ -260,7 +279,8 @@ def programme_copy(*, actor: Any, programme: Programme, year: int | None = None)
             for i in programme.items.all()
         )
         Quota.objects.bulk_create(
-            Quota(programme=copy, county_id=q.county_id, households=q.households) for q in programme.quotas.all()
+            Quota(programme=copy, county_id=q.county_id, households=q.households)
+            for q in programme.quotas.all()
         )
         audit_record(
             actor=actor,
@@ -298,11 +318,15 @@ def programme_activate(*, actor: Any, programme: Programme) -> Programme:
 def quota_set(*, actor: Any, programme: Programme, county: Any, households: int) -> Quota:
     """任务分配表: the households a county may approve in the programme."""
     if county.level != "county" or not covers(programme, county.code):
-        raise DomainError("请选择项目区域内的区县", code="validation_error", errors={"county": ["请选择项目区域内的区县"]})
+        raise DomainError(
+            "请选择项目区域内的区县", code="validation_error", errors={"county": ["请选择项目区域内的区县"]}
+        )
     with transaction.atomic():
         require_scope(actor, PROGRAMME, programme.region_code)
         require_scope(actor, PROGRAMME, county.code)
-        quota, _ = Quota.objects.update_or_create(programme=programme, county=county, defaults={"households": households})
+        quota, _ = Quota.objects.update_or_create(
+            programme=programme, county=county, defaults={"households": households}
+        )
         audit_record(
             actor=actor,
             region=county.code,
@@ -396,7 +420,9 @@ def application_create(
         if status != ProgrammeStatus.ACTIVE:
             raise DomainError("该项目未在实施中，不能受理申请", errors={"programme": ["该项目未在实施中"]})
         if not covers(programme, elder.region_id):
-            raise DomainError("老人不在该项目的实施区域内", errors={"programme": ["老人不在该项目的实施区域内"]})
+            raise DomainError(
+                "老人不在该项目的实施区域内", errors={"programme": ["老人不在该项目的实施区域内"]}
+            )
         # One application at a time per elder (serialises two concurrent submissions on PostgreSQL).
         type(elder).objects.select_for_update().filter(pk=elder.pk).first()
         verdict = eligibility_verdict(
@@ -442,7 +468,7 @@ def application_review(*, actor: Any, application: Application, note: str = "") 
         application = _locked(application)
         MACHINE.require(application.status, S.PUBLICITY)
         today = timezone.localdate()
-        until = today + timezone.timedelta(days=application.programme.publicity_days)
+        until = today + timedelta(days=application.programme.publicity_days)
         return _move(
             application,
             S.PUBLICITY,
@@ -460,7 +486,11 @@ def application_object(*, actor: Any, application: Application, text: str, raise
         require_scope(actor, APPLY, application.region_code)
         application = _locked(application)
         if application.status != S.PUBLICITY:
-            raise Conflict("只能在公示期内登记异议", code="illegal_transition", extra={"current_status": application.status})
+            raise Conflict(
+                "只能在公示期内登记异议",
+                code="illegal_transition",
+                extra={"current_status": application.status},
+            )
         objection = Objection.objects.create(application=application, text=text, raised_by=raised_by)
         audit_record(
             actor=actor,
@@ -508,7 +538,9 @@ def application_approve(
         MACHINE.require(application.status, S.APPROVED)
         for field, org in (("contractor", contractor), ("supervisor", supervisor)):
             if org is None or not org.serves(application.region_code):
-                raise DomainError("所选单位不服务该老人所在区域", errors={field: ["所选单位不服务该老人所在区域"]})
+                raise DomainError(
+                    "所选单位不服务该老人所在区域", errors={field: ["所选单位不服务该老人所在区域"]}
+                )
         programme = application.programme
         county = county_code(application.region_code)
         Programme.objects.select_for_update().filter(pk=programme.pk).first()  # serialises quota use
@@ -542,7 +574,9 @@ def application_approve(
         )
 
 
-def application_assess(*, actor: Any, application: Application, note: str, assessor_name: str, assessed_on: date | None = None) -> Application:
+def application_assess(
+    *, actor: Any, application: Application, note: str, assessor_name: str, assessed_on: date | None = None
+) -> Application:
     """入户需求评估 by the third-party assessor."""
     note = _text(note, field="note", label="评估记录", max_length=1000, required=True)
     assessor_name = _name(assessor_name, field="assessor_name", label="评估人员")
@@ -602,7 +636,9 @@ def _plan_rows(application: Application, items: Iterable[Mapping[str, Any]]) -> 
     if errors:
         raise DomainError("改造方案有误", code="validation_error", errors=errors)
     if not any(r.included for r in rows):
-        raise DomainError("改造方案至少应包含一个项目", code="validation_error", errors={"items": ["至少包含一个项目"]})
+        raise DomainError(
+            "改造方案至少应包含一个项目", code="validation_error", errors={"items": ["至少包含一个项目"]}
+        )
     return rows
 
 
@@ -617,7 +653,9 @@ def plan_gaps(application: Application) -> list[str]:
     return gaps
 
 
-def application_plan(*, actor: Any, application: Application, items: Iterable[Mapping[str, Any]]) -> Application:
+def application_plan(
+    *, actor: Any, application: Application, items: Iterable[Mapping[str, Any]]
+) -> Application:
     """一户一策: the plan's catalog items, quantities and prices (replaces an unsigned plan). Every basic item
     is included or marked not applicable with a reason before it can be signed."""
     with transaction.atomic():
@@ -648,7 +686,9 @@ def application_sign(*, actor: Any, application: Application, signed_by: str, re
     neither included nor marked not applicable with a reason."""
     signed_by = _name(signed_by, field="signed_by", label="签字人")
     if relation not in {Applicant.ELDER, Applicant.GUARDIAN}:
-        raise DomainError("签字人须为老年人本人或监护人", errors={"relation": ["签字人须为老年人本人或监护人"]})
+        raise DomainError(
+            "签字人须为老年人本人或监护人", errors={"relation": ["签字人须为老年人本人或监护人"]}
+        )
     with transaction.atomic():
         require_scope(actor, APPLY, application.region_code)
         application = _locked(application)
@@ -670,17 +710,20 @@ def _require_builder(actor: Any, application: Application) -> None:
     require_scope(actor, BUILD, application.region_code, own=_is_admin_of(actor, application.contractor))
 
 
-def application_add_photo(*, actor: Any, application: Application, code: str, kind: str, upload: Any) -> Photo:
+def application_add_photo(
+    *, actor: Any, application: Application, code: str, kind: str, upload: Any
+) -> Photo:
     """A before photo (signed or building), an after photo (building) or a repair photo (warranty) of one
     plan item, by the contractor."""
     with transaction.atomic():
         _require_builder(actor, application)
         application = _locked(application)
-        allowed = {
+        allowed_by_kind: dict[str, set[str]] = {
             PhotoKind.BEFORE: {S.SIGNED, S.BUILDING},
             PhotoKind.AFTER: {S.BUILDING},
             PhotoKind.REPAIR: {S.PAID},
-        }.get(kind)
+        }
+        allowed = allowed_by_kind.get(kind)
         if allowed is None:
             raise DomainError("照片类型无效", errors={"kind": ["照片类型无效"]})
         if application.status not in allowed:
@@ -726,14 +769,20 @@ def application_start(*, actor: Any, application: Application) -> Application:
         _require_builder(actor, application)
         application = _locked(application)
         MACHINE.require(application.status, S.BUILDING)
-        missing = _missing_photos(application, PhotoKind.BEFORE, application.plan_items.filter(included=True).select_related("item"))
+        missing = _missing_photos(
+            application, PhotoKind.BEFORE, application.plan_items.filter(included=True).select_related("item")
+        )
         if missing:
             message = "以下项目缺少改造前照片：" + "、".join(missing)
             raise DomainError(message, code="photos_missing", errors={"photos": [message]})
-        return _move(application, S.BUILDING, actor=actor, reason="开工", updates={"started_on": timezone.localdate()})
+        return _move(
+            application, S.BUILDING, actor=actor, reason="开工", updates={"started_on": timezone.localdate()}
+        )
 
 
-def application_complete(*, actor: Any, application: Application, items: Iterable[Mapping[str, Any]]) -> Application:
+def application_complete(
+    *, actor: Any, application: Application, items: Iterable[Mapping[str, Any]]
+) -> Application:
     """完工: each planned item done (with its actual cost and record) or not; an after photo of every done
     item is on file."""
     with transaction.atomic():
@@ -750,17 +799,30 @@ def application_complete(*, actor: Any, application: Application, items: Iterabl
                 continue
             row.done = bool(raw.get("done", True))
             cost = raw.get("actual_cost_fen")
-            row.actual_cost_fen = (row.quantity * row.unit_price_fen if cost is None else int(cost)) if row.done else 0
-            row.work_note = _text(raw.get("work_note", "") or "", field=f"items[{n}].work_note", label="施工记录", max_length=300)
+            row.actual_cost_fen = (
+                (row.quantity * row.unit_price_fen if cost is None else int(cost)) if row.done else 0
+            )
+            row.work_note = _text(
+                raw.get("work_note", "") or "",
+                field=f"items[{n}].work_note",
+                label="施工记录",
+                max_length=300,
+            )
         if errors:
             raise DomainError("完工记录有误", code="validation_error", errors=errors)
-        missing_report = [f"{r.item.get_category_display()}·{r.item.name}" for c, r in rows.items() if c not in {str(x.get('code')) for x in reports}]
+        missing_report = [
+            f"{r.item.get_category_display()}·{r.item.name}"
+            for c, r in rows.items()
+            if c not in {str(x.get("code")) for x in reports}
+        ]
         if missing_report:
             message = "请填写每个方案项目的完成情况：" + "、".join(missing_report)
             raise DomainError(message, code="validation_error", errors={"items": [message]})
         done = [r for r in rows.values() if r.done]
         if not done:
-            raise DomainError("没有完成的项目，不能报完工", code="validation_error", errors={"items": ["没有完成的项目"]})
+            raise DomainError(
+                "没有完成的项目，不能报完工", code="validation_error", errors={"items": ["没有完成的项目"]}
+            )
         missing = _missing_photos(application, PhotoKind.AFTER, done)
         if missing:
             message = "以下项目缺少改造后照片：" + "、".join(missing)
@@ -795,7 +857,9 @@ def application_accept(
         try:
             require_scope(actor, REVIEW, application.region_code)
         except (Forbidden, OutOfScope):
-            require_scope(actor, SUPERVISE, application.region_code, own=_is_admin_of(actor, application.supervisor))
+            require_scope(
+                actor, SUPERVISE, application.region_code, own=_is_admin_of(actor, application.supervisor)
+            )
         application = _locked(application)
         target = S.ACCEPTED if passed else S.BUILDING
         MACHINE.require(application.status, target)
@@ -807,14 +871,20 @@ def application_accept(
             if missing:
                 message = "改造前后照片不全：" + "、".join(missing)
                 raise DomainError(message, code="photos_missing", errors={"photos": [message]})
-        updates = {
+        updates: dict[str, Any] = {
             "acceptance_note": note,
             "street_inspector": street_inspector,
             "supervisor_inspector": supervisor_inspector,
         }
         if passed:
             updates["accepted_on"] = timezone.localdate()
-        return _move(application, target, actor=actor, reason=("验收合格：" if passed else "验收不合格：") + note, updates=updates)
+        return _move(
+            application,
+            target,
+            actor=actor,
+            reason=("验收合格：" if passed else "验收不合格：") + note,
+            updates=updates,
+        )
 
 
 def split_payment(actual_cost_fen: int, cap_fen: int) -> tuple[int, int]:
@@ -833,7 +903,8 @@ def application_pay(*, actor: Any, application: Application, payment_ref: str = 
         MACHINE.require(application.status, S.PAID)
         actual = application.actual_cost_fen
         if actual is None:
-            actual = sum(application.plan_items.filter(done=True).values_list("actual_cost_fen", flat=True)) or 0
+            costs = application.plan_items.filter(done=True).values_list("actual_cost_fen", flat=True)
+            actual = sum(c or 0 for c in costs)
         subsidy, household = split_payment(int(actual), application.programme.cap_fen)
         accepted = application.accepted_on or timezone.localdate()
         until = anniversary(accepted, application.programme.warranty_years)
@@ -885,14 +956,18 @@ def warranty_claim_create(*, actor: Any, application: Application, description: 
         application = _locked(application)
         today = timezone.localdate()
         if application.status != S.PAID or application.warranty_until is None:
-            raise Conflict("改造拨付后方可报修", code="illegal_transition", extra={"current_status": application.status})
+            raise Conflict(
+                "改造拨付后方可报修", code="illegal_transition", extra={"current_status": application.status}
+            )
         if today > application.warranty_until:
             raise Conflict(
                 f"质保期已于 {application.warranty_until:%Y-%m-%d} 届满",
                 code="warranty_expired",
                 extra={"current_status": application.status},
             )
-        claim = WarrantyClaim.objects.create(application=application, description=description, reported_on=today)
+        claim = WarrantyClaim.objects.create(
+            application=application, description=description, reported_on=today
+        )
         audit_record(
             actor=actor,
             region=application.region_code,
@@ -926,4 +1001,3 @@ def warranty_claim_repair(*, actor: Any, claim: WarrantyClaim, note: str) -> War
             summary=f"{application.number} 保修维修完成",
         )
     return claim
-

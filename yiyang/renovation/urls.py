@@ -8,7 +8,9 @@ urlpatterns = [
     path("apply/", views.ApplyView.as_view(), name="apply"),
     path("applications/<uuid:application_id>/", views.ApplicationDetailView.as_view(), name="detail"),
     path("applications/<uuid:application_id>/archive/", views.ArchiveView.as_view(), name="archive"),
-    path("applications/<uuid:application_id>/archive.pdf", views.ArchivePdfView.as_view(), name="archive_pdf"),
+    path(
+        "applications/<uuid:application_id>/archive.pdf", views.ArchivePdfView.as_view(), name="archive_pdf"
+    ),
     path("applications/<uuid:application_id>/photos/<str:name>", views.photo_view, name="photo"),
     path("programmes/", views.ProgrammeListView.as_view(), name="programmes"),
     path("programmes/<uuid:programme_id>/", views.ProgrammeDetailView.as_view(), name="programme"),

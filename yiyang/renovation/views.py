@@ -41,7 +41,8 @@ TODO: dict[str, set[str]] = {
 }
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
+def _uuid(value: Any) -> Any:
+    """A posted id as a UUID, or None (a malformed value is simply not found, never a 500)."""
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
@@ -108,7 +109,11 @@ class ApplyView(ScopedPageMixin, View):
     def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
         programmes = selectors.programme_list(user=request.user).filter(status=ProgrammeStatus.ACTIVE)
         q = request.GET.get("q", "").strip()[:50]
-        found = list(elder_list(user=request.user).filter(name__contains=q).select_related("region")[:20]) if q else []
+        found = (
+            list(elder_list(user=request.user).filter(name__contains=q).select_related("region")[:20])
+            if q
+            else []
+        )
         return {
             "programmes": programmes,
             "q": q,
@@ -145,7 +150,9 @@ class ApplyView(ScopedPageMixin, View):
                 application_date=on,
                 housing_right=housing,
                 in_demolition_plan=demolition,
-                applicant=p.get("applicant") if p.get("applicant") in Applicant.values else Applicant.ELDER,
+                applicant=str(p.get("applicant"))
+                if p.get("applicant") in Applicant.values
+                else Applicant.ELDER,
                 applicant_name=p.get("applicant_name", ""),
             )
         except DomainError as exc:
@@ -183,7 +190,8 @@ class ApplicationDetailView(ScopedPageMixin, View):
             "photo": user.has_perm("renovation.build") and st in {S.SIGNED, S.BUILDING, S.PAID},
             "start": user.has_perm("renovation.build") and st == S.SIGNED,
             "complete": user.has_perm("renovation.build") and st == S.BUILDING,
-            "accept": (user.has_perm("renovation.review") or user.has_perm("renovation.supervise")) and st == S.COMPLETED,
+            "accept": (user.has_perm("renovation.review") or user.has_perm("renovation.supervise"))
+            and st == S.COMPLETED,
             "pay": user.has_perm("renovation.approve") and st == S.ACCEPTED,
             "reject": st in REJECT_PERM and user.has_perm(REJECT_PERM[st]),
             "withdraw": user.has_perm("renovation.apply") and st in WITHDRAWABLE,
@@ -222,15 +230,26 @@ class ApplicationDetailView(ScopedPageMixin, View):
             if op == "review":
                 services.application_review(actor=user, application=application, note=p.get("note", ""))
             elif op == "object":
-                services.application_object(actor=user, application=application, text=p.get("text", ""), raised_by=p.get("raised_by", ""))
+                services.application_object(
+                    actor=user,
+                    application=application,
+                    text=p.get("text", ""),
+                    raised_by=p.get("raised_by", ""),
+                )
             elif op == "close_publicity":
-                services.application_close_publicity(actor=user, application=application, ruling=p.get("ruling", ""))
+                services.application_close_publicity(
+                    actor=user, application=application, ruling=p.get("ruling", "")
+                )
             elif op == "approve":
                 orgs = organisation_scoped(user=user, perm="providers.view")
                 contractor = orgs.filter(public_id=_uuid(p.get("contractor"))).first()
                 supervisor = orgs.filter(public_id=_uuid(p.get("supervisor"))).first()
                 services.application_approve(
-                    actor=user, application=application, contractor=contractor, supervisor=supervisor, note=p.get("note", "")
+                    actor=user,
+                    application=application,
+                    contractor=contractor,
+                    supervisor=supervisor,
+                    note=p.get("note", ""),
                 )
             elif op == "assess":
                 services.application_assess(
@@ -257,12 +276,19 @@ class ApplicationDetailView(ScopedPageMixin, View):
                         )
                     elif mode == "na":
                         items.append(
-                            {"code": item.code, "included": False, "not_applicable_reason": p.get(f"reason-{item.code}", "")}
+                            {
+                                "code": item.code,
+                                "included": False,
+                                "not_applicable_reason": p.get(f"reason-{item.code}", ""),
+                            }
                         )
                 services.application_plan(actor=user, application=application, items=items)
             elif op == "sign":
                 services.application_sign(
-                    actor=user, application=application, signed_by=p.get("signed_by", ""), relation=p.get("relation", "")
+                    actor=user,
+                    application=application,
+                    signed_by=p.get("signed_by", ""),
+                    relation=p.get("relation", ""),
                 )
             elif op == "photo":
                 services.application_add_photo(
@@ -298,13 +324,17 @@ class ApplicationDetailView(ScopedPageMixin, View):
                     supervisor_inspector=p.get("supervisor_inspector", ""),
                 )
             elif op == "pay":
-                services.application_pay(actor=user, application=application, payment_ref=p.get("payment_ref", ""))
+                services.application_pay(
+                    actor=user, application=application, payment_ref=p.get("payment_ref", "")
+                )
             elif op == "reject":
                 services.application_reject(actor=user, application=application, reason=p.get("reason", ""))
             elif op == "withdraw":
                 services.application_withdraw(actor=user, application=application, reason=p.get("reason", ""))
             elif op == "claim":
-                services.warranty_claim_create(actor=user, application=application, description=p.get("description", ""))
+                services.warranty_claim_create(
+                    actor=user, application=application, description=p.get("description", "")
+                )
             elif op == "repair":
                 claim = application.claims.filter(public_id=_uuid(p.get("claim"))).first()
                 if claim is None:
@@ -323,9 +353,10 @@ def photo_view(request: HttpRequest, application_id: Any, name: str) -> FileResp
     application = _scoped_application(request, application_id)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     path = f"renovation/{application.public_id}/{name}"
-    photo = Photo.objects.filter(application=application).filter(image=path).first() or Photo.objects.filter(
-        application=application, thumbnail=path
-    ).first()
+    photo = (
+        Photo.objects.filter(application=application).filter(image=path).first()
+        or Photo.objects.filter(application=application, thumbnail=path).first()
+    )
     if photo is None or ext not in IMAGE_TYPES:
         raise Http404
     field = photo.image if str(photo.image.name) == path else photo.thumbnail
@@ -400,7 +431,9 @@ class ProgrammeDetailView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest, programme_id: Any) -> HttpResponse:
         programme = self._programme(request, programme_id)
-        counties = Region.objects.filter(level="county", code__startswith=programme.region_code[:4]).order_by("code")
+        counties = Region.objects.filter(level="county", code__startswith=programme.region_code[:4]).order_by(
+            "code"
+        )
         return render(
             request,
             "renovation/programme.html",
@@ -427,7 +460,9 @@ class ProgrammeDetailView(ScopedPageMixin, View):
             if op == "copy":
                 year = p.get("year", "")
                 target = services.programme_copy(
-                    actor=request.user, programme=programme, year=int(year) if year.isdigit() and len(year) == 4 else None
+                    actor=request.user,
+                    programme=programme,
+                    year=int(year) if year.isdigit() and len(year) == 4 else None,
                 )
                 messages.success(request, f"已复制为 {target}")
             elif op == "activate":
@@ -457,7 +492,9 @@ class ProgrammeDetailView(ScopedPageMixin, View):
                 raw = p.get("households", "")
                 if county is None or not raw.isdigit() or len(raw) > 6:
                     raise DomainError("请选择区县并填写任务数", errors={"households": ["请填写任务数"]})
-                services.quota_set(actor=request.user, programme=programme, county=county, households=int(raw))
+                services.quota_set(
+                    actor=request.user, programme=programme, county=county, households=int(raw)
+                )
                 messages.success(request, "任务数已保存")
             else:
                 raise Http404
@@ -483,7 +520,9 @@ class ProgressView(ScopedPageMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         programme, programmes = _progress_programme(request)
         level = "street" if request.GET.get("level") == "street" else "county"
-        rows = selectors.progress_rows(user=request.user, programme=programme, level=level) if programme else []
+        rows = (
+            selectors.progress_rows(user=request.user, programme=programme, level=level) if programme else []
+        )
         return render(
             request,
             "renovation/progress.html",
@@ -493,7 +532,9 @@ class ProgressView(ScopedPageMixin, View):
                 "level": level,
                 "rows": rows,
                 "phases": [label for label, _, _ in selectors.PHASES],
-                "workload": selectors.contractor_workload(user=request.user, programme=programme) if programme else [],
+                "workload": selectors.contractor_workload(user=request.user, programme=programme)
+                if programme
+                else [],
             },
         )
 
@@ -515,6 +556,3 @@ class ProgressExportView(ScopedPageMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="renovation-progress-{programme.year}.xlsx"'
         return response
-
-
-

@@ -9,14 +9,14 @@ from rest_framework import serializers
 
 from yiyang.core.validators import NameValidator, TextValidator
 from yiyang.renovation.choices import (
+    ITEM_CODE_CHOICES,
+    SIGN_RELATION_CHOICES,
     Applicant,
     ApplicationStatus,
     CatalogCategory,
     ClaimStatus,
     Feb29Rule,
     GrantSource,
-    ITEM_CODE_CHOICES,
-    SIGN_RELATION_CHOICES,
     PhotoKind,
     ProgrammeStatus,
     RuleCode,
@@ -82,7 +82,16 @@ class CatalogItemSerializer(serializers.ModelSerializer[CatalogItem]):
 
     class Meta:
         model = CatalogItem
-        fields = ["seq", "code", "category", "category_label", "name", "content", "basic", "reference_price_fen"]
+        fields = [
+            "seq",
+            "code",
+            "category",
+            "category_label",
+            "name",
+            "content",
+            "basic",
+            "reference_price_fen",
+        ]
 
 
 class QuotaSerializer(serializers.ModelSerializer[Quota]):
@@ -132,7 +141,9 @@ class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
 
 
 class ProgrammeCopySerializer(serializers.Serializer[Any]):
-    year = StrictIntegerField(min_value=2000, max_value=2100, required=False, help_text="新项目年度；缺省为同一年度的新版本")
+    year = StrictIntegerField(
+        min_value=2000, max_value=2100, required=False, help_text="新项目年度；缺省为同一年度的新版本"
+    )
 
 
 class QuotaInputSerializer(serializers.Serializer[Any]):
@@ -146,9 +157,15 @@ class QuotaInputSerializer(serializers.Serializer[Any]):
 class EligibilityInputSerializer(serializers.Serializer[Any]):
     programme = StrictUUIDField(help_text="项目 id")
     elder = StrictUUIDField(help_text="老人 id")
-    application_date = StrictDateField(required=False, help_text="申请日期（计算年龄、类别与评估有效期）；缺省为今天")
-    housing_right = StrictBooleanField(required=False, help_text="对住房拥有产权或长期使用权；未提供视为未确认")
-    in_demolition_plan = StrictBooleanField(required=False, help_text="住房列入征收、拆迁计划；未提供视为未确认")
+    application_date = StrictDateField(
+        required=False, help_text="申请日期（计算年龄、类别与评估有效期）；缺省为今天"
+    )
+    housing_right = StrictBooleanField(
+        required=False, help_text="对住房拥有产权或长期使用权；未提供视为未确认"
+    )
+    in_demolition_plan = StrictBooleanField(
+        required=False, help_text="住房列入征收、拆迁计划；未提供视为未确认"
+    )
 
 
 class RuleSerializer(serializers.Serializer[Any]):
@@ -164,7 +181,7 @@ class EarlierGrantSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     status = serializers.CharField()
     status_label = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
 
 
 class EligibilitySerializer(serializers.Serializer[Any]):
@@ -193,7 +210,11 @@ class ApplicationCreateSerializer(serializers.Serializer[Any]):
     in_demolition_plan = StrictBooleanField()
     applicant = serializers.ChoiceField(choices=Applicant.choices, required=False, default=Applicant.ELDER)
     applicant_name = StrictCharField(
-        max_length=50, required=False, allow_blank=True, default="", validators=[NameValidator("申请人姓名", 50)]
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[NameValidator("申请人姓名", 50)],
     )
 
 
@@ -215,7 +236,17 @@ class PhotoSerializer(serializers.ModelSerializer[Photo]):
 
     class Meta:
         model = Photo
-        fields = ["id", "kind", "url", "thumbnail_url", "taken_at", "lat", "lng", "uploaded_by", "uploaded_at"]
+        fields = [
+            "id",
+            "kind",
+            "url",
+            "thumbnail_url",
+            "taken_at",
+            "lat",
+            "lng",
+            "uploaded_by",
+            "uploaded_at",
+        ]
 
 
 class PlanItemSerializer(serializers.ModelSerializer[PlanItem]):
@@ -348,7 +379,11 @@ def _text(label: str, n: int, *, required: bool = True, multiline: bool = True) 
     if required:
         return StrictCharField(max_length=n, min_length=1, validators=[TextValidator(label, n, multiline)])
     return StrictCharField(
-        max_length=n, required=False, allow_blank=True, default="", validators=[TextValidator(label, n, multiline)]
+        max_length=n,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator(label, n, multiline)],
     )
 
 
@@ -366,7 +401,9 @@ class RenovationReasonSerializer(serializers.Serializer[Any]):
 
 class ObjectionInputSerializer(serializers.Serializer[Any]):
     text = _text("异议内容", 500)
-    raised_by = StrictCharField(max_length=50, required=False, allow_blank=True, default="", validators=[NameValidator("异议人", 50)])
+    raised_by = StrictCharField(
+        max_length=50, required=False, allow_blank=True, default="", validators=[NameValidator("异议人", 50)]
+    )
 
 
 class ClosePublicitySerializer(serializers.Serializer[Any]):
@@ -389,12 +426,14 @@ class PlanLineSerializer(serializers.Serializer[Any]):
     code = serializers.ChoiceField(choices=ITEM_CODE_CHOICES)
     included = StrictBooleanField(required=False, default=True)
     quantity = StrictIntegerField(min_value=0, max_value=99, required=False, default=1)
-    unit_price_fen = StrictIntegerField(min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为参考价")
+    unit_price_fen = StrictIntegerField(
+        min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为参考价"
+    )
     not_applicable_reason = _text("不适用原因", 200, required=False)
 
 
 class PlanSerializer(serializers.Serializer[Any]):
-    items = PlanLineSerializer(many=True, min_length=1, max_length=30)
+    items = serializers.ListField(child=PlanLineSerializer(), min_length=1, max_length=30)
 
 
 class RenovationSignSerializer(serializers.Serializer[Any]):
@@ -405,12 +444,14 @@ class RenovationSignSerializer(serializers.Serializer[Any]):
 class DoneLineSerializer(serializers.Serializer[Any]):
     code = serializers.ChoiceField(choices=ITEM_CODE_CHOICES)
     done = StrictBooleanField(required=False, default=True)
-    actual_cost_fen = StrictIntegerField(min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为方案金额")
+    actual_cost_fen = StrictIntegerField(
+        min_value=0, max_value=MAX_FEN, required=False, help_text="缺省为方案金额"
+    )
     work_note = _text("施工记录", 300, required=False)
 
 
 class CompleteSerializer(serializers.Serializer[Any]):
-    items = DoneLineSerializer(many=True, min_length=1, max_length=30)
+    items = serializers.ListField(child=DoneLineSerializer(), min_length=1, max_length=30)
 
 
 class AcceptSerializer(serializers.Serializer[Any]):
@@ -435,6 +476,6 @@ class RepairSerializer(serializers.Serializer[Any]):
 
 class GrantInputSerializer(serializers.Serializer[Any]):
     elder = StrictUUIDField()
-    source = serializers.ChoiceField(choices=GrantSource.choices)
+    source = serializers.ChoiceField(choices=GrantSource.choices)  # type: ignore[assignment]
     programme_name = _text("项目名称", 100, multiline=False)
     year = StrictIntegerField(min_value=2000, max_value=2100)

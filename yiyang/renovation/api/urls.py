@@ -1,7 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from yiyang.renovation.api.views import ApplicationViewSet, CatalogView, EligibilityView, GrantView, ProgrammeViewSet
+from yiyang.renovation.api.views import (
+    ApplicationViewSet,
+    CatalogView,
+    EligibilityView,
+    GrantView,
+    ProgrammeViewSet,
+)
 
 router = SimpleRouter()
 router.register("renovation/programmes", ProgrammeViewSet, basename="renovation-programme")

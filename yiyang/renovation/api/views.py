@@ -31,7 +31,9 @@ from yiyang.renovation.models import Application, Programme
 
 READ_ERRORS = errors(401, 403, 404)
 MOVE_ERRORS = errors(400, 401, 403, 404, 409)
-INELIGIBLE = OpenApiResponse(s.IneligibleSerializer, description="数据有误，或老人不符合补贴条件（含未通过的规则与已享受的补贴）")
+INELIGIBLE = OpenApiResponse(
+    s.IneligibleSerializer, description="数据有误，或老人不符合补贴条件（含未通过的规则与已享受的补贴）"
+)
 
 
 def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
@@ -86,7 +88,9 @@ def _programme(request: Request, public_id: Any) -> Programme:
         summary="适老化改造项目（本区域及上级区域的项目，不分页）",
         responses={200: s.ProgrammeSerializer(many=True), **errors(401, 403)},
     ),
-    retrieve=extend_schema(summary="项目详情（规则、上限、区县任务）", responses={200: s.ProgrammeSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="项目详情（规则、上限、区县任务）", responses={200: s.ProgrammeSerializer, **READ_ERRORS}
+    ),
 )
 class ProgrammeViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Programme]
@@ -108,9 +112,11 @@ class ProgrammeViewSet(
     def get_queryset(self) -> QuerySet[Programme]:
         from yiyang.core.api import required_perm
 
-        return selectors.programme_list(user=self.request.user, perm=required_perm(self) or "").prefetch_related(
-            "quotas__county"
-        ).select_related("copied_from")
+        return (
+            selectors.programme_list(user=self.request.user, perm=required_perm(self) or "")
+            .prefetch_related("quotas__county")
+            .select_related("copied_from")
+        )
 
     @extend_schema(
         request=s.ProgrammeCopySerializer,
@@ -124,7 +130,9 @@ class ProgrammeViewSet(
         copy = services.programme_copy(actor=request.user, programme=programme, year=data.get("year"))
         return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=copy.pk)).data, status=201)
 
-    @extend_schema(request=None, responses={200: s.ProgrammeSerializer, **MOVE_ERRORS}, summary="启用草稿项目")
+    @extend_schema(
+        request=None, responses={200: s.ProgrammeSerializer, **MOVE_ERRORS}, summary="启用草稿项目"
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, id: str) -> Response:
         programme = services.programme_activate(actor=request.user, programme=self.get_object())
@@ -142,7 +150,9 @@ class ProgrammeViewSet(
         county = Region.objects.filter(code=data["county"]).first()
         if county is None:
             raise NotFound()
-        services.quota_set(actor=request.user, programme=programme, county=county, households=data["households"])
+        services.quota_set(
+            actor=request.user, programme=programme, county=county, households=data["households"]
+        )
         return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=programme.pk)).data)
 
 
@@ -235,7 +245,9 @@ class GrantView(APIView):
 
 
 def _move_schema(body: Any, summary: str) -> Any:
-    return extend_schema(request=body, responses={200: s.ApplicationDetailSerializer, **MOVE_ERRORS}, summary=summary)
+    return extend_schema(
+        request=body, responses={200: s.ApplicationDetailSerializer, **MOVE_ERRORS}, summary=summary
+    )
 
 
 @extend_schema_view(
@@ -356,7 +368,9 @@ class ApplicationViewSet(
     def review(self, request: Request, id: str) -> Response:
         application = self.get_object()
         data = _body(request, s.NoteSerializer)
-        return self._done(services.application_review(actor=request.user, application=application, note=data["note"]))
+        return self._done(
+            services.application_review(actor=request.user, application=application, note=data["note"])
+        )
 
     @extend_schema(
         request=s.ObjectionInputSerializer,
@@ -378,7 +392,9 @@ class ApplicationViewSet(
         application = self.get_object()
         data = _body(request, s.ClosePublicitySerializer)
         return self._done(
-            services.application_close_publicity(actor=request.user, application=application, ruling=data["ruling"])
+            services.application_close_publicity(
+                actor=request.user, application=application, ruling=data["ruling"]
+            )
         )
 
     @_move_schema(s.ApproveSerializer, "区县审批（任务数内），指定施工与监理单位")
@@ -390,10 +406,16 @@ class ApplicationViewSet(
         contractor = orgs.filter(public_id=data["contractor"]).first()
         supervisor = orgs.filter(public_id=data["supervisor"]).first()
         if contractor is None or supervisor is None:
-            raise ValidationError({"contractor" if contractor is None else "supervisor": ["单位不存在或不在管辖范围内"]})
+            raise ValidationError(
+                {"contractor" if contractor is None else "supervisor": ["单位不存在或不在管辖范围内"]}
+            )
         return self._done(
             services.application_approve(
-                actor=request.user, application=application, contractor=contractor, supervisor=supervisor, note=data["note"]
+                actor=request.user,
+                application=application,
+                contractor=contractor,
+                supervisor=supervisor,
+                note=data["note"],
             )
         )
 
@@ -417,7 +439,9 @@ class ApplicationViewSet(
     def plan(self, request: Request, id: str) -> Response:
         application = self.get_object()
         data = _body(request, s.PlanSerializer)
-        return self._done(services.application_plan(actor=request.user, application=application, items=data["items"]))
+        return self._done(
+            services.application_plan(actor=request.user, application=application, items=data["items"])
+        )
 
     @_move_schema(s.RenovationSignSerializer, "老年人或监护人签字确认方案")
     @action(detail=True, methods=["post"])
@@ -426,7 +450,10 @@ class ApplicationViewSet(
         data = _body(request, s.RenovationSignSerializer)
         return self._done(
             services.application_sign(
-                actor=request.user, application=application, signed_by=data["signed_by"], relation=data["relation"]
+                actor=request.user,
+                application=application,
+                signed_by=data["signed_by"],
+                relation=data["relation"],
             )
         )
 
@@ -449,8 +476,9 @@ class ApplicationViewSet(
     def photo(self, request: Request, id: str) -> Response:
         application = self.get_object()
         try:
-            code = request.data.get("code", "")
-            kind = request.data.get("kind", "")
+            form: Any = request.data
+            code = form.get("code", "")
+            kind = form.get("kind", "")
         except SuspiciousOperation as exc:
             raise ParseError("请求内容过大或字段过多") from exc
         if code not in {f"SLH-{n:02d}" for n in range(1, 31)}:
@@ -458,7 +486,11 @@ class ApplicationViewSet(
         if kind not in PhotoKind.values:
             raise ValidationError({"kind": ["照片类型无效"]})
         services.application_add_photo(
-            actor=request.user, application=application, code=code, kind=kind, upload=request.FILES.get("image")
+            actor=request.user,
+            application=application,
+            code=code,
+            kind=kind,
+            upload=request.FILES.get("image"),
         )
         return self._done(application, 201)
 
@@ -498,7 +530,9 @@ class ApplicationViewSet(
         application = self.get_object()
         data = _body(request, s.PaySerializer)
         return self._done(
-            services.application_pay(actor=request.user, application=application, payment_ref=data["payment_ref"])
+            services.application_pay(
+                actor=request.user, application=application, payment_ref=data["payment_ref"]
+            )
         )
 
     @_move_schema(s.RenovationReasonSerializer, "不予通过（须填原因）")
@@ -506,7 +540,9 @@ class ApplicationViewSet(
     def reject(self, request: Request, id: str) -> Response:
         application = self.get_object()
         data = _body(request, s.RenovationReasonSerializer)
-        return self._done(services.application_reject(actor=request.user, application=application, reason=data["reason"]))
+        return self._done(
+            services.application_reject(actor=request.user, application=application, reason=data["reason"])
+        )
 
     @_move_schema(s.RenovationReasonSerializer, "撤回申请（开工前，须填原因）")
     @action(detail=True, methods=["post"])
@@ -526,7 +562,9 @@ class ApplicationViewSet(
     def warranty_claim(self, request: Request, id: str) -> Response:
         application = self.get_object()
         data = _body(request, s.ClaimInputSerializer)
-        services.warranty_claim_create(actor=request.user, application=application, description=data["description"])
+        services.warranty_claim_create(
+            actor=request.user, application=application, description=data["description"]
+        )
         return self._done(application, 201)
 
     @_move_schema(s.RepairSerializer, "施工单位完成保修维修")
@@ -539,4 +577,3 @@ class ApplicationViewSet(
             raise NotFound()
         services.warranty_claim_repair(actor=request.user, claim=claim, note=data["note"])
         return self._done(application)
-

@@ -19,7 +19,7 @@ from yiyang.renovation.choices import ApplicationStatus as S
 from yiyang.renovation.models import Application, Programme
 
 CITY = "321000000000"
-ORDER = [
+ORDER: list[str] = [
     S.SUBMITTED,
     S.PUBLICITY,
     S.PUBLICISED,
@@ -70,7 +70,9 @@ def upload(name: str = "p.png", content: bytes | None = None) -> SimpleUploadedF
     return SimpleUploadedFile(name, content or png(), content_type="image/png")
 
 
-def make_programme(*, region_code: str = CITY, cap_fen: int = 200000, year: int = 2026, **options: Any) -> Programme:
+def make_programme(
+    *, region_code: str = CITY, cap_fen: int = 200000, year: int = 2026, **options: Any
+) -> Programme:
     region = Region.objects.get(code=region_code)
     options.setdefault("publicity_days", 0)
     programme = services.programme_create(
@@ -100,8 +102,17 @@ def orgs(region: Any, *, admin: Any = None) -> tuple[Any, Any]:
     return make_provider(region, admin=admin), make_provider(region)
 
 
-def make_application(region: Any, status: str = S.SUBMITTED, *, programme: Programme | None = None, contractor_admin: Any = None, cost_fen: int | None = None) -> Application:
-    programme = programme or Programme.objects.filter(region_code=CITY, status="active").first() or make_programme()
+def make_application(
+    region: Any,
+    status: str = S.SUBMITTED,
+    *,
+    programme: Programme | None = None,
+    contractor_admin: Any = None,
+    cost_fen: int | None = None,
+) -> Application:
+    programme = (
+        programme or Programme.objects.filter(region_code=CITY, status="active").first() or make_programme()
+    )
     elder = make_target_elder(region)
     app = services.application_create(
         actor=SYSTEM,
@@ -114,7 +125,9 @@ def make_application(region: Any, status: str = S.SUBMITTED, *, programme: Progr
     return advance(app, status, contractor_admin=contractor_admin, cost_fen=cost_fen)
 
 
-def advance(app: Application, status: str, *, contractor_admin: Any = None, cost_fen: int | None = None) -> Application:
+def advance(
+    app: Application, status: str, *, contractor_admin: Any = None, cost_fen: int | None = None
+) -> Application:
     if status in (S.REJECTED, S.WITHDRAWN):
         if status == S.REJECTED:
             return services.application_reject(actor=SYSTEM, application=app, reason="不符合")
@@ -129,9 +142,13 @@ def advance(app: Application, status: str, *, contractor_admin: Any = None, cost
             services.application_close_publicity(actor=SYSTEM, application=app)
         elif st == S.PUBLICISED:
             contractor, supervisor = orgs(region, admin=contractor_admin)
-            services.application_approve(actor=SYSTEM, application=app, contractor=contractor, supervisor=supervisor)
+            services.application_approve(
+                actor=SYSTEM, application=app, contractor=contractor, supervisor=supervisor
+            )
         elif st == S.APPROVED:
-            services.application_assess(actor=SYSTEM, application=app, note="卫生间地滑", assessor_name="评估员甲")
+            services.application_assess(
+                actor=SYSTEM, application=app, note="卫生间地滑", assessor_name="评估员甲"
+            )
         elif st == S.ASSESSED:
             items = [{"code": c, "included": True} for c in BASIC[:-1]]
             items.append({"code": "SLH-29", "included": False, "not_applicable_reason": "老人无失智"})
@@ -140,12 +157,16 @@ def advance(app: Application, status: str, *, contractor_admin: Any = None, cost
             services.application_sign(actor=SYSTEM, application=app, signed_by="老人本人", relation="elder")
         elif st == S.SIGNED:
             for row in app.plan_items.filter(included=True).select_related("item"):
-                services.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind="before", upload=upload())
+                services.application_add_photo(
+                    actor=SYSTEM, application=app, code=row.item.code, kind="before", upload=upload()
+                )
             services.application_start(actor=SYSTEM, application=app)
         elif st == S.BUILDING:
             rows = list(app.plan_items.filter(included=True).select_related("item"))
             for row in rows:
-                services.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=upload())
+                services.application_add_photo(
+                    actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=upload()
+                )
             reports = [{"code": r.item.code, "done": True} for r in rows]
             if cost_fen is not None:
                 reports = [{"code": r.item.code, "done": True, "actual_cost_fen": 0} for r in rows]
@@ -153,7 +174,12 @@ def advance(app: Application, status: str, *, contractor_admin: Any = None, cost
             services.application_complete(actor=SYSTEM, application=app, items=reports)
         elif st == S.COMPLETED:
             services.application_accept(
-                actor=SYSTEM, application=app, passed=True, note="合格", street_inspector="街道甲", supervisor_inspector="监理乙"
+                actor=SYSTEM,
+                application=app,
+                passed=True,
+                note="合格",
+                street_inspector="街道甲",
+                supervisor_inspector="监理乙",
             )
         elif st == S.ACCEPTED:
             services.application_pay(actor=SYSTEM, application=app, payment_ref="BK-1")

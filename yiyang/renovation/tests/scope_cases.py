@@ -31,7 +31,12 @@ def _county(region: Any) -> Any:
 def _programme(cast: Any, region: Any) -> Any:
     """A draft programme of the county containing ``region``."""
     return services.programme_create(
-        actor=SYSTEM, region=_county(region), year=2026, name="区级适老化改造", cap_fen=200000, publicity_days=0
+        actor=SYSTEM,
+        region=_county(region),
+        year=2026,
+        name="区级适老化改造",
+        cap_fen=200000,
+        publicity_days=0,
     )
 
 
@@ -101,7 +106,9 @@ def _signed_with_photos(cast: Any, region: Any) -> Any:
 def _building_with_photos(cast: Any, region: Any) -> Any:
     app = make_application(region, S.BUILDING)
     for row in app.plan_items.filter(included=True).select_related("item"):
-        services.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=_upload())
+        services.application_add_photo(
+            actor=SYSTEM, application=app, code=row.item.code, kind="after", upload=_upload()
+        )
     return app
 
 
@@ -112,7 +119,12 @@ def _upload() -> Any:
 
 
 def _complete_body(cast: Any, app: Any) -> dict[str, Any]:
-    return {"items": [{"code": r.item.code, "done": True} for r in app.plan_items.filter(included=True).select_related("item")]}
+    return {
+        "items": [
+            {"code": r.item.code, "done": True}
+            for r in app.plan_items.filter(included=True).select_related("item")
+        ]
+    }
 
 
 def _with_claim(cast: Any, region: Any) -> Any:
@@ -155,11 +167,17 @@ register_action(
     )
 )
 register_action(
-    ActionCase(route=f"{R}-photo", make=_app(S.SIGNED), body=_photo_body, multipart=True, own=("county_admin_a", 201))
+    ActionCase(
+        route=f"{R}-photo", make=_app(S.SIGNED), body=_photo_body, multipart=True, own=("county_admin_a", 201)
+    )
 )
 
 P = "renovation-programme"
-register_action(ActionCase(route=f"{P}-copy", make=_programme, body=lambda c, p: {"year": 2027}, own=("county_admin_a", 201)))
+register_action(
+    ActionCase(
+        route=f"{P}-copy", make=_programme, body=lambda c, p: {"year": 2027}, own=("county_admin_a", 201)
+    )
+)
 register_action(ActionCase(route=f"{P}-activate", make=_programme, own=("county_admin_a", 200)))
 register_action(
     ActionCase(
@@ -172,7 +190,14 @@ register_action(
 )
 
 register_filter(FilterCase(basename=R, param="status", value=lambda c, theirs: theirs.status))
-register_filter(FilterCase(basename=R, param="programme", value=lambda c, theirs: str(theirs.programme.public_id)))
+register_filter(
+    FilterCase(basename=R, param="programme", value=lambda c, theirs: str(theirs.programme.public_id))
+)
+
+
+def _page_url(path: str) -> Any:
+    return lambda a: "/renovation/" + path.format(a.public_id)
+
 
 for name, path in [
     ("renovation:detail", "applications/{}/"),
@@ -180,9 +205,17 @@ for name, path in [
     ("renovation:archive_pdf", "applications/{}/archive.pdf"),
 ]:
     register_page(
-        PageScopeCase(name=name, make=_app(S.SUBMITTED), url=lambda a, path=path: "/renovation/" + path.format(a.public_id))
+        PageScopeCase(
+            name=name,
+            make=_app(S.SUBMITTED),
+            url=_page_url(path),
+        )
     )
-register_page(PageScopeCase(name="renovation:programme", make=_programme, url=lambda p: f"/renovation/programmes/{p.public_id}/"))
+register_page(
+    PageScopeCase(
+        name="renovation:programme", make=_programme, url=lambda p: f"/renovation/programmes/{p.public_id}/"
+    )
+)
 
 
 def _apply_form(cast: Any, region: Any) -> dict[str, Any]:

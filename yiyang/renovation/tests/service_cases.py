@@ -29,7 +29,9 @@ def _photo_ready(kind: str, status: str) -> Any:
     def arrange(cast: Any) -> Any:
         app = make_application(cast.community_a1, status)
         for row in app.plan_items.filter(included=True).select_related("item"):
-            s.application_add_photo(actor=SYSTEM, application=app, code=row.item.code, kind=kind, upload=upload())
+            s.application_add_photo(
+                actor=SYSTEM, application=app, code=row.item.code, kind=kind, upload=upload()
+            )
         return app
 
     return arrange
@@ -56,10 +58,13 @@ def _approve(cast: Any, w: Any, actor: Any) -> Any:
 SERVICE_CASES = {
     f"{M}.programme_create": ServiceCase(
         arrange=lambda cast: cast.county_a,
-        act=lambda cast, county, actor: s.programme_create(actor=actor, region=county, year=2027, name="改造", cap_fen=1),
+        act=lambda cast, county, actor: s.programme_create(
+            actor=actor, region=county, year=2027, name="改造", cap_fen=1
+        ),
     ),
     f"{M}.programme_update": ServiceCase(
-        arrange=_draft, act=lambda cast, p, actor: s.programme_update(actor=actor, programme=p, cap_fen=300000)
+        arrange=_draft,
+        act=lambda cast, p, actor: s.programme_update(actor=actor, programme=p, cap_fen=300000),
     ),
     f"{M}.programme_copy": ServiceCase(
         arrange=_draft, act=lambda cast, p, actor: s.programme_copy(actor=actor, programme=p, year=2027)
@@ -73,7 +78,9 @@ SERVICE_CASES = {
     ),
     f"{M}.grant_record": ServiceCase(
         arrange=lambda cast: make_target_elder(cast.community_a1),
-        act=lambda cast, e, actor: s.grant_record(actor=actor, elder=e, source="dpf", programme_name="无障碍改造", year=2024),
+        act=lambda cast, e, actor: s.grant_record(
+            actor=actor, elder=e, source="dpf", programme_name="无障碍改造", year=2024
+        ),
     ),
     f"{M}.application_create": ServiceCase(
         arrange=_create_world,
@@ -90,15 +97,19 @@ SERVICE_CASES = {
         arrange=_app(S.SUBMITTED), act=lambda cast, a, actor: s.application_review(actor=actor, application=a)
     ),
     f"{M}.application_object": ServiceCase(
-        arrange=_app(S.PUBLICITY), act=lambda cast, a, actor: s.application_object(actor=actor, application=a, text="异议")
+        arrange=_app(S.PUBLICITY),
+        act=lambda cast, a, actor: s.application_object(actor=actor, application=a, text="异议"),
     ),
     f"{M}.application_close_publicity": ServiceCase(
-        arrange=_app(S.PUBLICITY), act=lambda cast, a, actor: s.application_close_publicity(actor=actor, application=a)
+        arrange=_app(S.PUBLICITY),
+        act=lambda cast, a, actor: s.application_close_publicity(actor=actor, application=a),
     ),
     f"{M}.application_approve": ServiceCase(arrange=_publicised, act=_approve),
     f"{M}.application_assess": ServiceCase(
         arrange=_app(S.APPROVED),
-        act=lambda cast, a, actor: s.application_assess(actor=actor, application=a, note="查看", assessor_name="评估员"),
+        act=lambda cast, a, actor: s.application_assess(
+            actor=actor, application=a, note="查看", assessor_name="评估员"
+        ),
     ),
     f"{M}.application_plan": ServiceCase(
         arrange=_app(S.ASSESSED),
@@ -108,7 +119,9 @@ SERVICE_CASES = {
     ),
     f"{M}.application_sign": ServiceCase(
         arrange=_app(S.PLANNED),
-        act=lambda cast, a, actor: s.application_sign(actor=actor, application=a, signed_by="老人", relation="elder"),
+        act=lambda cast, a, actor: s.application_sign(
+            actor=actor, application=a, signed_by="老人", relation="elder"
+        ),
     ),
     f"{M}.application_add_photo": ServiceCase(
         arrange=_app(S.SIGNED),
@@ -117,27 +130,37 @@ SERVICE_CASES = {
         ),
     ),
     f"{M}.application_start": ServiceCase(
-        arrange=_photo_ready("before", S.SIGNED), act=lambda cast, a, actor: s.application_start(actor=actor, application=a)
+        arrange=_photo_ready("before", S.SIGNED),
+        act=lambda cast, a, actor: s.application_start(actor=actor, application=a),
     ),
     f"{M}.application_complete": ServiceCase(
         arrange=_photo_ready("after", S.BUILDING),
         act=lambda cast, a, actor: s.application_complete(
             actor=actor,
             application=a,
-            items=[{"code": r.item.code, "done": True} for r in a.plan_items.filter(included=True).select_related("item")],
+            items=[
+                {"code": r.item.code, "done": True}
+                for r in a.plan_items.filter(included=True).select_related("item")
+            ],
         ),
     ),
     f"{M}.application_accept": ServiceCase(
         arrange=_app(S.COMPLETED),
         act=lambda cast, a, actor: s.application_accept(
-            actor=actor, application=a, passed=True, note="合格", street_inspector="甲", supervisor_inspector="乙"
+            actor=actor,
+            application=a,
+            passed=True,
+            note="合格",
+            street_inspector="甲",
+            supervisor_inspector="乙",
         ),
     ),
     f"{M}.application_pay": ServiceCase(
         arrange=_app(S.ACCEPTED), act=lambda cast, a, actor: s.application_pay(actor=actor, application=a)
     ),
     f"{M}.application_reject": ServiceCase(
-        arrange=_app(S.SUBMITTED), act=lambda cast, a, actor: s.application_reject(actor=actor, application=a, reason="不符合")
+        arrange=_app(S.SUBMITTED),
+        act=lambda cast, a, actor: s.application_reject(actor=actor, application=a, reason="不符合"),
     ),
     f"{M}.application_withdraw": ServiceCase(
         arrange=_app(S.SUBMITTED),

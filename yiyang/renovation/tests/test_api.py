@@ -15,7 +15,6 @@ from yiyang.renovation.choices import ApplicationStatus as S
 from yiyang.renovation.models import Application, ApplicationEvent, ExternalGrant
 from yiyang.renovation.tests.factories import (
     BASIC,
-    advance,
     make_application,
     make_programme,
     make_target_elder,
@@ -49,7 +48,9 @@ def body(programme: Any, elder: Any, **extra: Any) -> dict[str, Any]:
 
 
 def check(cast: Any, programme: Any, elder: Any, user: Any = None, **extra: Any) -> Any:
-    return client(user or cast.county_admin_a).post("/api/v1/renovation/eligibility/", body(programme, elder, **extra), format="json")
+    return client(user or cast.county_admin_a).post(
+        "/api/v1/renovation/eligibility/", body(programme, elder, **extra), format="json"
+    )
 
 
 def passed(response: Any) -> dict[str, bool]:
@@ -66,7 +67,9 @@ def test_programmes_list_shows_the_city_programme_to_a_county(cast: Any, program
 
 
 def test_catalog_has_thirty_items_and_seven_basic(cast: Any, programme: Any) -> None:
-    r = client(cast.street_worker_a1).get("/api/v1/renovation/catalog/", {"programme": str(programme.public_id)})
+    r = client(cast.street_worker_a1).get(
+        "/api/v1/renovation/catalog/", {"programme": str(programme.public_id)}
+    )
     assert r.status_code == 200
     items = r.json()
     assert [i["code"] for i in items] == [f"SLH-{n:02d}" for n in range(1, 31)]
@@ -75,7 +78,10 @@ def test_catalog_has_thirty_items_and_seven_basic(cast: Any, programme: Any) -> 
     by_code = {i["code"]: i for i in items}
     assert by_code["SLH-04"]["name"] == by_code["SLH-13"]["name"] == "安装扶手"
     assert by_code["SLH-04"]["category"] == "C1" and by_code["SLH-13"]["category"] == "C4"
-    assert client(cast.street_worker_a1).get("/api/v1/renovation/catalog/", {"programme": "x"}).status_code == 400
+    assert (
+        client(cast.street_worker_a1).get("/api/v1/renovation/catalog/", {"programme": "x"}).status_code
+        == 400
+    )
     missing = client(cast.street_worker_a1).get(
         "/api/v1/renovation/catalog/", {"programme": "00000000-0000-0000-0000-000000000000"}
     )
@@ -110,26 +116,44 @@ def test_eligibility_reads_the_register_and_assessments(cast: Any, programme: An
     tekun = make_target_elder(cast.community_a1, birth=young, categories=("poverty_monitor",))
     answers = {"eat": 0, "dress": 0, "bed": 0, "toilet": 0, "walk": 1, "bathe": 1}
     Assessment.objects.create(
-        elder=tekun, standard="tekun6", reason="first", status="completed", answers=answers, final_level=2,
-        assessed_on=date(2026, 6, 1), valid_until=date(2027, 6, 1),
+        elder=tekun,
+        standard="tekun6",
+        reason="first",
+        status="completed",
+        answers=answers,
+        final_level=2,
+        assessed_on=date(2026, 6, 1),
+        valid_until=date(2027, 6, 1),
     )
     r = check(cast, programme, tekun)
     assert passed(r)["disabled_capability"] is True and r.json()["eligible"] is True
 
     three = make_target_elder(cast.community_a1, birth=young, categories=("poverty_monitor",))
     Assessment.objects.create(
-        elder=three, standard="tekun6", reason="first", status="completed",
-        answers={**answers, "toilet": 1}, final_level=1, assessed_on=date(2026, 6, 1),
+        elder=three,
+        standard="tekun6",
+        reason="first",
+        status="completed",
+        answers={**answers, "toilet": 1},
+        final_level=1,
+        assessed_on=date(2026, 6, 1),
     )
     assert passed(check(cast, programme, three))["disabled_capability"] is False
 
     ltc = make_target_elder(cast.community_a1, birth=young, categories=("tekun_dispersed",))
     ExternalAssessmentResult.objects.create(
-        elder=ltc, source="医保局", standard="ltc2021", level=3, label="重度失能一级", assessed_on=date(2026, 1, 1)
+        elder=ltc,
+        source="医保局",
+        standard="ltc2021",
+        level=3,
+        label="重度失能一级",
+        assessed_on=date(2026, 1, 1),
     )
     assert passed(check(cast, programme, ltc))["disabled_capability"] is True
 
-    cert = make_target_elder(cast.community_a1, birth=young, categories=("poverty_monitor", "disabled"), certificate="third")
+    cert = make_target_elder(
+        cast.community_a1, birth=young, categories=("poverty_monitor", "disabled"), certificate="third"
+    )
     r = check(cast, programme, cert)
     assert passed(r)["disability_certificate"] is True and r.json()["eligible"] is True
     nocert = make_target_elder(cast.community_a1, birth=young, categories=("poverty_monitor", "disabled"))
@@ -162,7 +186,9 @@ def test_already_subsidised_names_the_earlier_application_and_refuses(cast: Any,
     grant = r.json()["earlier_grant"]
     assert grant["kind"] == "application" and grant["id"] == str(earlier.public_id) and grant["year"] == 2026
     count = Application.objects.count()
-    refused = client(cast.county_admin_a).post("/api/v1/renovation/applications/", body(programme, earlier.elder), format="json")
+    refused = client(cast.county_admin_a).post(
+        "/api/v1/renovation/applications/", body(programme, earlier.elder), format="json"
+    )
     assert refused.status_code == 400
     assert refused.json()["code"] == "ineligible"
     assert refused.json()["earlier_grant"]["id"] == str(earlier.public_id)
@@ -181,7 +207,12 @@ def test_grants_of_other_departments_count(cast: Any, programme: Any) -> None:
     elder = make_target_elder(cast.community_a1)
     r = client(cast.street_worker_a1).post(
         "/api/v1/renovation/grants/",
-        {"elder": str(elder.public_id), "source": "dpf", "programme_name": "残疾人家庭无障碍改造", "year": 2023},
+        {
+            "elder": str(elder.public_id),
+            "source": "dpf",
+            "programme_name": "残疾人家庭无障碍改造",
+            "year": 2023,
+        },
         format="json",
     )
     assert r.status_code == 201, r.json()
@@ -194,7 +225,9 @@ def test_grants_of_other_departments_count(cast: Any, programme: Any) -> None:
 
 def test_ineligible_create_is_400_with_failing_rules(cast: Any, programme: Any) -> None:
     elder = make_target_elder(cast.community_a1, birth=date(1960, 1, 1), categories=("dibao",))
-    r = client(cast.community_worker_a1).post("/api/v1/renovation/applications/", body(programme, elder), format="json")
+    r = client(cast.community_worker_a1).post(
+        "/api/v1/renovation/applications/", body(programme, elder), format="json"
+    )
     assert r.status_code == 400
     assert set(r.json()["errors"]) == {"target_category", "one_of_age_capability_certificate"}
     assert len(r.json()["rules"]) == 8
@@ -206,23 +239,40 @@ def _post(user: Any, app_id: Any, action: str, data: dict[str, Any] | None = Non
 
 
 def test_whole_workflow_over_the_api_cost_above_cap_pays_the_cap(cast: Any, programme: Any) -> None:
-    from yiyang.orders.tests.factories import make_provider
     from yiyang.core.testing import cast_user
+    from yiyang.orders.tests.factories import make_provider
 
     contractor_admin = cast_user("reno_contractor", "provider_admin", cast.county_a)
-    contractor, supervisor = make_provider(cast.community_a1, admin=contractor_admin), make_provider(cast.community_a1)
+    contractor, supervisor = (
+        make_provider(cast.community_a1, admin=contractor_admin),
+        make_provider(cast.community_a1),
+    )
     elder = make_target_elder(cast.community_a1)
-    r = client(cast.community_worker_a1).post("/api/v1/renovation/applications/", body(programme, elder), format="json")
+    r = client(cast.community_worker_a1).post(
+        "/api/v1/renovation/applications/", body(programme, elder), format="json"
+    )
     assert r.status_code == 201, r.json()
     app_id = r.json()["id"]
     assert r.json()["status"] == "submitted"
     street, county = cast.street_worker_a1, cast.county_admin_a
     assert _post(street, app_id, "review", {"note": "材料齐全"}).json()["status"] == "publicity"
-    assert _post(cast.community_worker_a1, app_id, "object", {"text": "邻居称其有房产", "raised_by": "张三"}).status_code == 201
+    assert (
+        _post(
+            cast.community_worker_a1, app_id, "object", {"text": "邻居称其有房产", "raised_by": "张三"}
+        ).status_code
+        == 201
+    )
     assert _post(street, app_id, "close-publicity").status_code == 400  # an objection needs a ruling
-    assert _post(street, app_id, "close-publicity", {"ruling": "经核实不属实"}).json()["status"] == "publicised"
+    assert (
+        _post(street, app_id, "close-publicity", {"ruling": "经核实不属实"}).json()["status"] == "publicised"
+    )
     assert _post(county, app_id, "pay").status_code == 409
-    r = _post(county, app_id, "approve", {"contractor": str(contractor.public_id), "supervisor": str(supervisor.public_id)})
+    r = _post(
+        county,
+        app_id,
+        "approve",
+        {"contractor": str(contractor.public_id), "supervisor": str(supervisor.public_id)},
+    )
     assert r.status_code == 200, r.json()
     r = _post(county, app_id, "assess", {"note": "卫生间无扶手，地面湿滑", "assessor_name": "评估员王"})
     assert r.json()["status"] == "assessed"
@@ -233,9 +283,16 @@ def test_whole_workflow_over_the_api_cost_above_cap_pays_the_cap(cast: Any, prog
     assert r.status_code == 400 and "防走失装置" in r.json()["message"]  # SLH-29 left out without a reason
     items.append({"code": "SLH-29", "included": False, "not_applicable_reason": "老人无失智，无需防走失"})
     assert _post(county, app_id, "plan", {"items": items}).status_code == 200
-    assert _post(cast.community_worker_a1, app_id, "sign", {"signed_by": "老人", "relation": "elder"}).json()["status"] == "signed"
+    assert (
+        _post(cast.community_worker_a1, app_id, "sign", {"signed_by": "老人", "relation": "elder"}).json()[
+            "status"
+        ]
+        == "signed"
+    )
     builder = client(contractor_admin)
-    assert builder.post(f"/api/v1/renovation/applications/{app_id}/start/").status_code == 400  # no before photos
+    assert (
+        builder.post(f"/api/v1/renovation/applications/{app_id}/start/").status_code == 400
+    )  # no before photos
     for code in BASIC[:6]:
         r = builder.post(
             f"/api/v1/renovation/applications/{app_id}/photo/",
@@ -245,9 +302,18 @@ def test_whole_workflow_over_the_api_cost_above_cap_pays_the_cap(cast: Any, prog
         assert r.status_code == 201, r.json()
     assert builder.post(f"/api/v1/renovation/applications/{app_id}/start/").json()["status"] == "building"
     done = [{"code": c, "done": True, "actual_cost_fen": 50000} for c in BASIC[:6]]
-    assert builder.post(f"/api/v1/renovation/applications/{app_id}/complete/", {"items": done}, format="json").status_code == 400
+    assert (
+        builder.post(
+            f"/api/v1/renovation/applications/{app_id}/complete/", {"items": done}, format="json"
+        ).status_code
+        == 400
+    )
     for code in BASIC[:6]:
-        builder.post(f"/api/v1/renovation/applications/{app_id}/photo/", {"code": code, "kind": "after", "image": _file()}, format="multipart")
+        builder.post(
+            f"/api/v1/renovation/applications/{app_id}/photo/",
+            {"code": code, "kind": "after", "image": _file()},
+            format="multipart",
+        )
     r = builder.post(f"/api/v1/renovation/applications/{app_id}/complete/", {"items": done}, format="json")
     assert r.json()["status"] == "completed" and r.json()["actual_cost_fen"] == 300000
     accept = {"passed": True, "note": "合格", "street_inspector": "街道李", "supervisor_inspector": "监理赵"}
@@ -261,14 +327,30 @@ def test_whole_workflow_over_the_api_cost_above_cap_pays_the_cap(cast: Any, prog
     detail = client(cast.auditor).get(f"/api/v1/renovation/applications/{app_id}/").json()
     assert detail["subsidy_fen"] == 200000
     assert [e["new"] for e in detail["timeline"]] == [
-        "submitted", "publicity", "publicised", "approved", "assessed", "planned", "signed", "building",
-        "completed", "accepted", "paid",
+        "submitted",
+        "publicity",
+        "publicised",
+        "approved",
+        "assessed",
+        "planned",
+        "signed",
+        "building",
+        "completed",
+        "accepted",
+        "paid",
     ]
     assert all(len(p["photos"]) == 2 for p in detail["plan"] if p["included"])
     # warranty claim and repair
-    assert _post(cast.community_worker_a1, app_id, "warranty-claim", {"description": "扶手松动"}).status_code == 201
+    assert (
+        _post(cast.community_worker_a1, app_id, "warranty-claim", {"description": "扶手松动"}).status_code
+        == 201
+    )
     claim = client(county).get(f"/api/v1/renovation/applications/{app_id}/").json()["claims"][0]["id"]
-    r = builder.post(f"/api/v1/renovation/applications/{app_id}/warranty-repair/", {"claim": claim, "note": "已紧固"}, format="json")
+    r = builder.post(
+        f"/api/v1/renovation/applications/{app_id}/warranty-repair/",
+        {"claim": claim, "note": "已紧固"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["claims"][0]["status"] == "repaired"
 
 
@@ -306,7 +388,12 @@ def test_rejection_and_withdrawal_need_a_reason(cast: Any, programme: Any) -> No
     other = make_application(cast.community_a1, S.PUBLICISED, programme=programme)
     assert _post(cast.street_worker_a1, other.public_id, "reject", {"reason": "x"}).status_code == 403
     w = make_application(cast.community_a1, S.SIGNED, programme=programme)
-    assert _post(cast.community_worker_a1, w.public_id, "withdraw", {"reason": "老人入住养老院"}).json()["status"] == "withdrawn"
+    assert (
+        _post(cast.community_worker_a1, w.public_id, "withdraw", {"reason": "老人入住养老院"}).json()[
+            "status"
+        ]
+        == "withdrawn"
+    )
     b = make_application(cast.community_a1, S.BUILDING, programme=programme)
     assert _post(cast.community_worker_a1, b.public_id, "withdraw", {"reason": "x"}).status_code == 409
 
@@ -319,7 +406,12 @@ def test_quota_limits_district_approval(cast: Any, programme: Any) -> None:
     make_application(cast.community_a1, S.APPROVED, programme=programme)
     second = make_application(cast.community_a1, S.PUBLICISED, programme=programme)
     contractor, supervisor = orgs(cast.community_a1)
-    r = _post(cast.county_admin_a, second.public_id, "approve", {"contractor": str(contractor.public_id), "supervisor": str(supervisor.public_id)})
+    r = _post(
+        cast.county_admin_a,
+        second.public_id,
+        "approve",
+        {"contractor": str(contractor.public_id), "supervisor": str(supervisor.public_id)},
+    )
     assert r.status_code == 409 and "任务数" in r.json()["message"]
 
 
@@ -333,7 +425,11 @@ def test_contractor_sees_only_its_households(cast: Any, programme: Any) -> None:
     ids = {row["id"] for row in listed["results"]}
     assert str(mine.public_id) in ids and str(other.public_id) not in ids
     assert client(admin).get(f"/api/v1/renovation/applications/{other.public_id}/").status_code == 404
-    r = client(admin).post(f"/api/v1/renovation/applications/{other.public_id}/photo/", {"code": "SLH-01", "kind": "before", "image": _file()}, format="multipart")
+    r = client(admin).post(
+        f"/api/v1/renovation/applications/{other.public_id}/photo/",
+        {"code": "SLH-01", "kind": "before", "image": _file()},
+        format="multipart",
+    )
     assert r.status_code == 404
 
 
@@ -344,10 +440,14 @@ def test_programme_copy_and_versioning(cast: Any, programme: Any) -> None:
 
     with pytest.raises(Conflict):
         services.programme_update(actor=SYSTEM, programme=programme, cap_fen=300000)
-    r = client(cast.city_admin).post(f"/api/v1/renovation/programmes/{programme.public_id}/copy/", {"year": 2027}, format="json")
+    r = client(cast.city_admin).post(
+        f"/api/v1/renovation/programmes/{programme.public_id}/copy/", {"year": 2027}, format="json"
+    )
     assert r.status_code == 201, r.json()
     copy = r.json()
-    assert copy["year"] == 2027 and copy["status"] == "draft" and copy["copied_from"] == str(programme.public_id)
+    assert (
+        copy["year"] == 2027 and copy["status"] == "draft" and copy["copied_from"] == str(programme.public_id)
+    )
     from yiyang.renovation.models import Programme
 
     new = Programme.objects.get(public_id=copy["id"])
@@ -358,7 +458,11 @@ def test_programme_copy_and_versioning(cast: Any, programme: Any) -> None:
     assert new.items.get(code="SLH-01").reference_price_fen == 70000
     assert programme.items.get(code="SLH-01").reference_price_fen == 60000
     # a county admin may not edit the city's programme
-    r = client(cast.county_admin_a).post(f"/api/v1/renovation/programmes/{programme.public_id}/copy/", {}, format="json")
+    r = client(cast.county_admin_a).post(
+        f"/api/v1/renovation/programmes/{programme.public_id}/copy/", {}, format="json"
+    )
     assert r.status_code == 404
-    r = client(cast.city_admin).post(f"/api/v1/renovation/programmes/{new.public_id}/activate/", {}, format="json")
+    r = client(cast.city_admin).post(
+        f"/api/v1/renovation/programmes/{new.public_id}/activate/", {}, format="json"
+    )
     assert r.json()["status"] == "active"

@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from yiyang.renovation.choices import Feb29Rule
-from yiyang.renovation.eligibility import CapabilityFact, CategoryFact, EarlierGrant, Facts, Rules, evaluate, reaches_age
+from yiyang.renovation.eligibility import (
+    CapabilityFact,
+    CategoryFact,
+    EarlierGrant,
+    Facts,
+    Rules,
+    evaluate,
+    reaches_age,
+)
 
 RULES = Rules(
     target_categories=("tekun_dispersed", "poverty_monitor"),
@@ -18,7 +26,14 @@ OLD = date(1940, 1, 1)
 YOUNG = date(1960, 1, 1)
 
 
-def run(facts: Facts, *, rules: Rules = RULES, on: date = ON, housing: bool | None = True, demolition: bool | None = False):
+def run(
+    facts: Facts,
+    *,
+    rules: Rules = RULES,
+    on: date = ON,
+    housing: bool | None = True,
+    demolition: bool | None = False,
+):
     verdict = evaluate(rules=rules, facts=facts, on=on, housing_right=housing, in_demolition_plan=demolition)
     return verdict, {r.code: r.passed for r in verdict.rules}
 
@@ -136,7 +151,9 @@ def tekun6(unable: int | None = None, level: int | None = None, **kw) -> Capabil
     return CapabilityFact("tekun6", level, kw.pop("assessed_on", date(2026, 6, 1)), unable_items=unable, **kw)
 
 
-@pytest.mark.parametrize(("unable", "ok"), [(6, True), (5, True), (4, True), (3, False), (1, False), (0, False)])
+@pytest.mark.parametrize(
+    ("unable", "ok"), [(6, True), (5, True), (4, True), (3, False), (1, False), (0, False)]
+)
 def test_tekun_six_item_rule_four_or_more_not_achievable(unable: int, ok: bool) -> None:
     facts = Facts(YOUNG, (CategoryFact("poverty_monitor"),), (tekun6(unable),))
     verdict, passed = run(facts)
@@ -154,7 +171,13 @@ def test_tekun_six_item_level_without_answers() -> None:
 
 @pytest.mark.parametrize(
     ("standard", "level", "ok"),
-    [("gbt42195", 2, True), ("gbt42195", 1, False), ("ltc2021", 3, True), ("ltc2021", 2, False), ("mzt039", 3, False)],
+    [
+        ("gbt42195", 2, True),
+        ("gbt42195", 1, False),
+        ("ltc2021", 3, True),
+        ("ltc2021", 2, False),
+        ("mzt039", 3, False),
+    ],
 )
 def test_accepted_assessment_levels(standard: str, level: int, ok: bool) -> None:
     cap = CapabilityFact(standard, level, date(2026, 6, 1), date(2027, 6, 1))
@@ -179,7 +202,9 @@ def test_dispersed_tekun_already_recorded_as_disabled_needs_no_reassessment() ->
     assert not passed["disabled_capability"]
 
 
-@pytest.mark.parametrize(("certificate", "ok"), [("second", True), ("third", True), ("", False), ("first", False)])
+@pytest.mark.parametrize(
+    ("certificate", "ok"), [("second", True), ("third", True), ("", False), ("first", False)]
+)
 def test_disability_certificate_generation(certificate: str, ok: bool) -> None:
     facts = Facts(YOUNG, (CategoryFact("poverty_monitor"), CategoryFact("disabled", certificate=certificate)))
     verdict, passed = run(facts)
@@ -189,7 +214,13 @@ def test_disability_certificate_generation(certificate: str, ok: bool) -> None:
 
 
 def test_disability_certificate_must_be_valid_on_the_date() -> None:
-    facts = Facts(YOUNG, (CategoryFact("poverty_monitor"), CategoryFact("disabled", valid_to=date(2025, 1, 1), certificate="third")))
+    facts = Facts(
+        YOUNG,
+        (
+            CategoryFact("poverty_monitor"),
+            CategoryFact("disabled", valid_to=date(2025, 1, 1), certificate="third"),
+        ),
+    )
     _, passed = run(facts)
     assert not passed["disability_certificate"]
 

@@ -34,7 +34,7 @@ def _press(page: Any, name: str) -> None:
 
 def test_one_household_from_application_to_payment(browser: Any, live_server: Any, cast: Any) -> None:
     url = live_server.url
-    programme = make_programme()
+    make_programme()
     elder = make_target_elder(cast.community_a1)
     elder.name = "适老浏览器老人"
     elder.save(update_fields=["name"])
@@ -91,7 +91,9 @@ def test_one_household_from_application_to_payment(browser: Any, live_server: An
         for code in BASIC[:6]:
             page.locator("#photo-code").select_option(code)
             page.locator("#photo-kind").select_option(kind)
-            page.locator("#photo-image").set_input_files(files=[{"name": "p.png", "mimeType": "image/png", "buffer": png()}])
+            page.locator("#photo-image").set_input_files(
+                files=[{"name": "p.png", "mimeType": "image/png", "buffer": png()}]
+            )
             _press(page, "上传")
         if then:
             _press(page, then)
@@ -115,7 +117,12 @@ def test_one_household_from_application_to_payment(browser: Any, live_server: An
     _press(page, "拨付")
     assert "补助 2000.00 元，个人承担 400.00 元" in page.get_by_test_id("payment").inner_text()
     app.refresh_from_db()
-    assert (app.status, app.actual_cost_fen, app.subsidy_fen, app.household_fen) == ("paid", 240000, 200000, 40000)
+    assert (app.status, app.actual_cost_fen, app.subsidy_fen, app.household_fen) == (
+        "paid",
+        240000,
+        200000,
+        40000,
+    )
     assert app.contractor == contractor
     page.get_by_role("link", name="一户一档").click()
     page.wait_for_load_state("networkidle")

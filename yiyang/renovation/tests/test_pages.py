@@ -49,7 +49,12 @@ def test_apply_page_checks_then_submits(cast: Any, programme: Any) -> None:
     elder.save(update_fields=["name"])
     c = login(cast.community_worker_a1)
     assert "适老测试老人" in c.get("/renovation/apply/?q=适老测试").content.decode()
-    form = {"programme": str(programme.public_id), "elder": str(elder.public_id), "housing_right": "1", "application_date": "2026-11-01"}
+    form = {
+        "programme": str(programme.public_id),
+        "elder": str(elder.public_id),
+        "housing_right": "1",
+        "application_date": "2026-11-01",
+    }
     r = c.post("/renovation/apply/", {**form, "op": "check"})
     assert r.status_code == 200 and "符合补贴条件" in r.content.decode()
     assert not elder.__class__.objects.get(pk=elder.pk).__dict__.get("renovation")
@@ -64,7 +69,13 @@ def test_apply_page_refuses_demolition_with_reasons(cast: Any, programme: Any) -
     c = login(cast.community_worker_a1)
     r = c.post(
         "/renovation/apply/",
-        {"programme": str(programme.public_id), "elder": str(elder.public_id), "housing_right": "1", "in_demolition_plan": "1", "op": "submit"},
+        {
+            "programme": str(programme.public_id),
+            "elder": str(elder.public_id),
+            "housing_right": "1",
+            "in_demolition_plan": "1",
+            "op": "submit",
+        },
     )
     assert r.status_code == 200
     assert "住房已列入政府征收、拆迁计划" in r.content.decode()
@@ -84,12 +95,16 @@ def test_plan_form_without_reason_cannot_be_signed(cast: Any, programme: Any) ->
     assert app.plan_items.get(item__code="SLH-01").unit_price_fen == 30050
     page = login(cast.community_worker_a1).get(f"/renovation/applications/{app.public_id}/").content.decode()
     assert "防走失装置" in page and "plan-gaps" in page
-    login(cast.community_worker_a1).post(f"/renovation/applications/{app.public_id}/", {"op": "sign", "signed_by": "老人", "relation": "elder"})
+    login(cast.community_worker_a1).post(
+        f"/renovation/applications/{app.public_id}/", {"op": "sign", "signed_by": "老人", "relation": "elder"}
+    )
     app.refresh_from_db()
     assert app.status == S.PLANNED
     form.update({"mode-SLH-29": "na", "reason-SLH-29": "无失智风险"})
     c.post(f"/renovation/applications/{app.public_id}/", form)
-    login(cast.community_worker_a1).post(f"/renovation/applications/{app.public_id}/", {"op": "sign", "signed_by": "老人", "relation": "elder"})
+    login(cast.community_worker_a1).post(
+        f"/renovation/applications/{app.public_id}/", {"op": "sign", "signed_by": "老人", "relation": "elder"}
+    )
     app.refresh_from_db()
     assert app.status == S.SIGNED
 
@@ -99,7 +114,9 @@ def test_photo_upload_keeps_exif_and_makes_a_thumbnail(cast: Any, programme: Any
     photo = services.application_add_photo(
         actor=SYSTEM, application=app, code="SLH-01", kind="before", upload=upload("p.jpg", jpeg_with_exif())
     )
-    assert photo.taken_at is not None and photo.taken_at.strftime("%Y-%m-%d %H:%M:%S") == "2026-11-20 09:30:15"
+    assert (
+        photo.taken_at is not None and photo.taken_at.strftime("%Y-%m-%d %H:%M:%S") == "2026-11-20 09:30:15"
+    )
     assert photo.lat == pytest.approx(32.394, abs=1e-3) and photo.lng == pytest.approx(119.412, abs=1e-3)
     assert str(photo.image.name).endswith(".jpg") and str(photo.thumbnail.name).endswith("_t.jpg")
     from PIL import Image
@@ -118,9 +135,17 @@ def test_not_a_photo_is_refused(cast: Any, programme: Any) -> None:
 
     app = make_application(cast.community_a1, S.SIGNED, programme=programme)
     with pytest.raises(DomainError):
-        services.application_add_photo(actor=SYSTEM, application=app, code="SLH-01", kind="before", upload=upload("x.png", b"<svg/>" * 10))
+        services.application_add_photo(
+            actor=SYSTEM,
+            application=app,
+            code="SLH-01",
+            kind="before",
+            upload=upload("x.png", b"<svg/>" * 10),
+        )
     with pytest.raises(DomainError):  # not in the plan (SLH-29 was marked not applicable)
-        services.application_add_photo(actor=SYSTEM, application=app, code="SLH-29", kind="before", upload=upload())
+        services.application_add_photo(
+            actor=SYSTEM, application=app, code="SLH-29", kind="before", upload=upload()
+        )
     assert not app.photos.exists()
 
 
@@ -162,10 +187,23 @@ def test_programme_page_edits_a_draft_and_copies(cast: Any, programme: Any) -> N
     from yiyang.renovation.models import Programme
 
     draft = Programme.objects.get(year=2027)
-    form = {"op": "update", "name": "2027年改造", "cap_yuan": "2500", "publicity_days": "5", "warranty_years": "3", "target_categories": ["tekun_dispersed"], "price-SLH-01": "650"}
+    form = {
+        "op": "update",
+        "name": "2027年改造",
+        "cap_yuan": "2500",
+        "publicity_days": "5",
+        "warranty_years": "3",
+        "target_categories": ["tekun_dispersed"],
+        "price-SLH-01": "650",
+    }
     c.post(f"/renovation/programmes/{draft.public_id}/", form)
     draft.refresh_from_db()
-    assert (draft.cap_fen, draft.publicity_days, draft.warranty_years, draft.target_categories) == (250000, 5, 3, ["tekun_dispersed"])
+    assert (draft.cap_fen, draft.publicity_days, draft.warranty_years, draft.target_categories) == (
+        250000,
+        5,
+        3,
+        ["tekun_dispersed"],
+    )
     assert draft.items.get(code="SLH-01").reference_price_fen == 65000
     programme.refresh_from_db()
     assert programme.cap_fen == 200000
@@ -182,10 +220,10 @@ def test_progress_and_export(cast: Any, programme: Any) -> None:
     assert "广陵区" in page
     r = c.get(f"/renovation/progress/export/?programme={programme.public_id}&level=street")
     assert r.status_code == 200
-    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[2][0] == "文昌街道" and rows[2][2:6] == (2, 1, 1, 1)
     county = c.get(f"/renovation/progress/export/?programme={programme.public_id}")
-    rows = list(load_workbook(io.BytesIO(county.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(county.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[2][:2] == ("广陵区", 10)
 
 
