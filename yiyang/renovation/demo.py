@@ -26,7 +26,7 @@ from yiyang.renovation.models import Programme
 NAME = "特殊困难老年人家庭居家适老化改造"
 SUPERVISOR_USCC_BODY = "91321002MA1REN701"
 QUOTAS = {"321002000000": 60, "321003000000": 50}
-STEPS = [S.SUBMITTED, S.PUBLICITY, S.APPROVED, S.PLANNED, S.BUILDING, S.PAID, S.PAID]
+STEPS = [S.PAID, S.BUILDING, S.PLANNED, S.PUBLICITY, S.SUBMITTED, S.APPROVED, S.PAID]
 
 
 def _png(seed: int, after: bool) -> SimpleUploadedFile:
