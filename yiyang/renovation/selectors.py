@@ -111,6 +111,17 @@ def elder_facts(elder: Any, *, exclude_application: Any = None) -> Facts:
                 unable_items=_unable_items(a.standard, a.answers),
             )
         )
+    if elder.capability_standard and elder.capability_level is not None:
+        # the register's current capability (an assessment recorded there, e.g. by an import)
+        caps.append(
+            CapabilityFact(
+                standard=elder.capability_standard,
+                level=elder.capability_level,
+                assessed_on=elder.capability_assessed_on,
+                valid_until=elder.capability_valid_until,
+                source="老年人信息库登记的",
+            )
+        )
     for x in elder.external_assessments.all():
         caps.append(
             CapabilityFact(

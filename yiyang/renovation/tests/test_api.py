@@ -160,6 +160,16 @@ def test_eligibility_reads_the_register_and_assessments(cast: Any, programme: An
     assert passed(check(cast, programme, nocert))["disability_certificate"] is False
 
 
+def test_eligibility_counts_the_registers_recorded_capability(cast: Any, programme: Any) -> None:
+    elder = make_target_elder(cast.community_a1, birth=date(1960, 5, 5), categories=("tekun_dispersed",))
+    assert passed(check(cast, programme, elder))["disabled_capability"] is False
+    elder.capability_standard, elder.capability_level = "tekun6", 2
+    elder.capability_assessed_on, elder.capability_valid_until = date(2019, 1, 1), date(2020, 1, 1)
+    elder.save()
+    r = check(cast, programme, elder)
+    assert passed(r)["disabled_capability"] is True and r.json()["eligible"] is True
+
+
 def test_eligibility_leap_day_birth(cast: Any, programme: Any) -> None:
     elder = make_target_elder(cast.community_a1, birth=date(1944, 2, 29))
     assert passed(check(cast, programme, elder, application_date="2024-02-28"))["age_80"] is False
