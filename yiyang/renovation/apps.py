@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -9,6 +11,16 @@ class RenovationConfig(AppConfig):
     def ready(self) -> None:
         from yiyang.audit import events
         from yiyang.core import nav
+        from yiyang.core.tabs import register_tab
+
+        register_tab(
+            key="renovation",
+            title="适老化改造",
+            perm="renovation.view",
+            template="renovation/_elder_tab.html",
+            context_fn=_elder_applications,
+            order=60,
+        )
 
         for code, label in [
             ("renovation.programme_create", "创建适老化改造项目"),
@@ -32,3 +44,10 @@ class RenovationConfig(AppConfig):
             nav.NavItem("改造进度", "renovation:progress", "renovation.approve", section="监管", order=40),
         ]:
             nav.register(item)
+
+
+def _elder_applications(elder: Any, user: Any) -> dict[str, Any]:
+    """The elder page's 适老化改造 tab: this elder's applications the user may see."""
+    from yiyang.renovation.selectors import application_list
+
+    return {"applications": list(application_list(user=user).filter(elder=elder)[:20]), "elder": elder}

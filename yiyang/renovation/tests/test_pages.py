@@ -237,3 +237,10 @@ def test_contractor_page_sees_own_households_only(cast: Any, programme: Any) -> 
     assert c.get(f"/renovation/applications/{other.public_id}/").status_code == 404
     page = c.get(f"/renovation/applications/{mine.public_id}/").content.decode()
     assert "上传照片" in page and "开工" in page
+
+
+def test_elder_page_tab_lists_the_households_applications(cast: Any, programme: Any) -> None:
+    app = make_application(cast.community_a1, S.PAID, programme=programme)
+    page = login(cast.county_admin_a).get(f"/elders/{app.elder.public_id}/tab/renovation/").content.decode()
+    assert app.number in page and "已拨付（质保期）" in page
+    assert login(cast.county_admin_b).get(f"/elders/{app.elder.public_id}/tab/renovation/").status_code == 404
