@@ -68,7 +68,9 @@ def application_detail(application: Application) -> Application:
     """The application with its plan, photos, objections, claims and timeline loaded (one query each)."""
     return (
         Application.objects.select_related("programme", "elder", "contractor", "supervisor")
-        .prefetch_related("plan_items__item", "plan_items__photos", "objections", "claims", "events")
+        .prefetch_related(
+            "plan_items__item", "plan_items__photos__application", "objections", "claims", "events"
+        )
         .get(pk=application.pk)
     )
 

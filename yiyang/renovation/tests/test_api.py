@@ -476,3 +476,33 @@ def test_programme_copy_and_versioning(cast: Any, programme: Any) -> None:
         f"/api/v1/renovation/programmes/{new.public_id}/activate/", {}, format="json"
     )
     assert r.json()["status"] == "active"
+
+
+def test_detail_queries_do_not_grow_with_photos(cast: Any, programme: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiyang.regions.scope import SYSTEM
+    from yiyang.renovation import services
+    from yiyang.renovation.tests.factories import upload
+
+    app = make_application(cast.community_a1, S.PAID, programme=programme)
+    c = client(cast.county_admin_a)
+    for code in BASIC[4:6]:
+        services.application_add_photo(
+            actor=SYSTEM, application=app, code=code, kind="repair", upload=upload()
+        )
+    with CaptureQueriesContext(connection) as before:
+        assert c.get(f"/api/v1/renovation/applications/{app.public_id}/").status_code == 200
+    for code in BASIC[:4]:
+        services.application_add_photo(
+            actor=SYSTEM, application=app, code=code, kind="repair", upload=upload()
+        )
+    with CaptureQueriesContext(connection) as after:
+        r = c.get(f"/api/v1/renovation/applications/{app.public_id}/")
+    assert sum(len(p["photos"]) for p in r.json()["plan"]) == 18
+
+    def ours(ctx: Any) -> int:  # the caller's grants are cached per user object, and may be read again
+        return len([q for q in ctx.captured_queries if "accounts_grant" not in q["sql"]])
+
+    assert ours(after) == ours(before)
