@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yiyang.dispatch",
     "yiyang.benefits",
     "yiyang.hotline",
+    "yiyang.renovation",
     "yiyang.demo",
 ]
 
@@ -276,6 +277,15 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderSourceEnum": "yiyang.hotline.choices.WorkOrderSource",
         "HandlerKindEnum": "yiyang.hotline.choices.HandlerKind",
         "SatisfactionEnum": "yiyang.hotline.choices.Satisfaction",
+        "RenovationApplicationStatusEnum": "yiyang.renovation.choices.ApplicationStatus",
+        "RenovationProgrammeStatusEnum": "yiyang.renovation.choices.ProgrammeStatus",
+        "RenovationClaimStatusEnum": "yiyang.renovation.choices.ClaimStatus",
+        "RenovationCatalogCategoryEnum": "yiyang.renovation.choices.CatalogCategory",
+        "RenovationRuleCodeEnum": "yiyang.renovation.choices.RuleCode",
+        "RenovationItemCodeEnum": "yiyang.renovation.choices.ITEM_CODE_CHOICES",
+        "RenovationSignRelationEnum": "yiyang.renovation.choices.SIGN_RELATION_CHOICES",
+        "OrderFlagCodeEnum": "yiyang.orders.choices.FlagCode",
+        "ElderRelationEnum": "yiyang.elders.choices.Relation",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

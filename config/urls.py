@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("yiyang.orders.api.urls")),
     path("", include("yiyang.benefits.api.urls")),
     path("", include("yiyang.hotline.api.urls")),
+    path("", include("yiyang.renovation.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("services/", include("yiyang.orders.urls")),
     path("benefits/", include("yiyang.benefits.urls")),
     path("hotline/", include("yiyang.hotline.urls")),
+    path("renovation/", include("yiyang.renovation.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

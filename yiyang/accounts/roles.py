@@ -20,6 +20,7 @@ from yiyang.hotline.permissions import PERMISSIONS as HOTLINE_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
 from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
 from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
+from yiyang.renovation.permissions import PERMISSIONS as RENOVATION_PERMISSIONS
 
 REGION = "region"
 OWN = "own"
@@ -52,6 +53,7 @@ _DECLARED: list[dict[str, str]] = [
     ORDERS_PERMISSIONS,
     BENEFITS_PERMISSIONS,
     HOTLINE_PERMISSIONS,
+    RENOVATION_PERMISSIONS,
 ]
 
 
@@ -206,6 +208,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
 
 # Benefit programmes (amounts and rules) are the city's policy, like policy values: counties run them.
 ROLE_PERMISSIONS[Role.COUNTY_ADMIN].pop("benefits.programmes", None)
+# Home aging-renovation (issue 15): the street reviews, publicises and accepts on site; the community
+# worker takes applications, objections, sign-off and warranty claims; the third-party assessor assesses
+# and plans; a contractor (施工) or supervisor (监理) organisation's administrators act on their own
+# households. City and county administrators hold every renovation permission through _ADMIN.
+ROLE_PERMISSIONS[Role.STREET_WORKER].update(
+    {p: REGION for p in ["renovation.view", "renovation.apply", "renovation.review"]}
+)
+ROLE_PERMISSIONS[Role.COMMUNITY_WORKER].update({p: REGION for p in ["renovation.view", "renovation.apply"]})
+ROLE_PERMISSIONS[Role.ASSESSOR].update({p: REGION for p in ["renovation.view", "renovation.assess"]})
+ROLE_PERMISSIONS[Role.PROVIDER_ADMIN].update(
+    {"renovation.view": OWN, "renovation.build": OWN, "renovation.supervise": OWN}
+)
+ROLE_PERMISSIONS[Role.AUDITOR]["renovation.view"] = REGION
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

@@ -37,6 +37,7 @@ STEP_MODULES = [
     "yiyang.orders.demo",
     "yiyang.benefits.demo",
     "yiyang.hotline.demo",
+    "yiyang.renovation.demo",
 ]
 
 

@@ -58,6 +58,7 @@ SERVICE_MODULES = [
     "yiyang.accounts.services",
     "yiyang.audit.services",
     "yiyang.hotline.services",
+    "yiyang.renovation.services",
 ]
 
 
