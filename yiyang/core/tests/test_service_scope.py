@@ -24,7 +24,17 @@ from yiyang.audit.models import AuditEvent
 from yiyang.core.tests.service_kit import discover, service_modules
 
 CASES, NOT_WRITES = discover()
-SNAPSHOT_APPS = ["elders", "assessments", "providers", "orders", "audit", "core", "benefits", "hotline", "renovation"]
+SNAPSHOT_APPS = [
+    "elders",
+    "assessments",
+    "providers",
+    "orders",
+    "audit",
+    "core",
+    "benefits",
+    "hotline",
+    "renovation",
+]
 
 
 def public_functions() -> list[str]:
