@@ -1,7 +1,7 @@
 """Allowances and subsidies (津贴补贴): programmes as versioned data per region, enrolments (免申即享 or
 by application), monthly payment runs with their lines, the service-credit ledger and death-list
 imports. A person is never paid twice for the same programme and month: ``PaymentLine`` carries a
-database constraint on (elder, programme code, month) across every region (decision 0016)."""
+database constraint on (elder, programme code, month) across every region (decision 0012)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Who qualifies for a programme in a month, rule by rule (pure functions over the register's facts).
 
-Decisions (docs/decisions/0016-benefits.md):
+Decisions (docs/decisions/0012-benefits.md):
 - payment starts the month after the qualifying birthday (or after the approval, whichever is later);
 - the band of a month is the one for the age reached by the end of that month;
 - payment ends with the month of death or of moving out."""

@@ -7,7 +7,7 @@ the one before it ends (by the item's standard time), in the order chosen, from 
 The preview counts the month's quota as the statement will: subsidised services already charged, plus
 the elder's orders not yet charged that month which the rule would subsidise, then this cart's visits in
 order. The price is the catalog price in the elder's county; the statement charges the provider's
-contract price where one is agreed (decision 0012-ordering)."""
+contract price where one is agreed (decision 0008)."""
 
 from __future__ import annotations
 
