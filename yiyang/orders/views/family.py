@@ -12,6 +12,8 @@ from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
 from yiyang.orders import services
 from yiyang.orders.choices import (
+    FlagCode,
+    FlagStatus,
     OrderStatus,
 )
 from yiyang.orders.models import Order
@@ -22,12 +24,30 @@ from yiyang.orders.selectors import (
 from yiyang.orders.views.common import fail, uuid_or_none
 
 
+def visit_concerns(order: Order) -> list[str]:
+    """Why a family should look twice before confirming: a visit much shorter than the standard, a
+    check-in far from the appointment time or the home (the order's open flags), in plain words."""
+    concerns: list[str] = []
+    began, ended = order.checked_in_at, order.checked_out_at
+    if began and ended:
+        minutes = int((ended - began).total_seconds() // 60)
+        standard = order.service_item.standard_minutes
+        if minutes * 100 < standard * services.short_service_percent(order.region_code, ended):
+            concerns.append(f"实际服务 {minutes} 分钟，标准时长 {standard} 分钟")
+    for flag in order.flags.all():
+        if flag.status == FlagStatus.OPEN and flag.code != FlagCode.SHORT_SERVICE:
+            concerns.append(flag.message)
+    return concerns
+
+
 class FamilyView(ScopedPageMixin, View):
     required_perm = "orders.confirm"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         qs = order_list(user=request.user, perm=self.required_perm).order_by("-scheduled_start")
-        to_confirm = qs.filter(status=OrderStatus.CHECKED_OUT)
+        to_confirm = list(qs.filter(status=OrderStatus.CHECKED_OUT).select_related("service_item"))
+        for o in to_confirm:
+            o.concerns = visit_concerns(o)  # type: ignore[attr-defined]
         to_rate = qs.filter(status=OrderStatus.CONFIRMED)
         upcoming = qs.filter(
             status__in=[
