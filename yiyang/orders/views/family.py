@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
+from yiyang.elders.selectors import elder_list
 from yiyang.orders import services
 from yiyang.orders.choices import (
     FlagCode,
@@ -40,6 +45,44 @@ def visit_concerns(order: Order) -> list[str]:
     return concerns
 
 
+# The capability level as a family says it (GB/T 42195 levels 0–4).
+LEVEL_WORDS = {0: "能力完好", 1: "轻度失能", 2: "中度失能", 3: "重度失能", 4: "完全失能"}
+WAITING = [OrderStatus.CREATED, OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.DECLINED]
+SERVED = [
+    OrderStatus.CHECKED_OUT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.RATED,
+    OrderStatus.SETTLED,
+]
+
+
+def relatives(user: Any, orders: Any) -> list[dict[str, Any]]:
+    """我的家人: one card per relative — level in words, the next visit with its caregiver, and how many
+    services were done this month."""
+    now = timezone.localtime()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    cards = []
+    for elder in elder_list(user=user).order_by("name")[:10]:
+        mine = orders.filter(elder=elder)
+        upcoming = (
+            mine.filter(status__in=WAITING, scheduled_start__gte=now - timedelta(hours=2))
+            .order_by("scheduled_start")
+            .select_related("service_item", "caregiver")
+            .first()
+        )
+        cards.append(
+            {
+                "elder": elder,
+                "level": LEVEL_WORDS.get(elder.capability_level, "尚未评估")
+                if elder.capability_level is not None
+                else "尚未评估",
+                "next": upcoming,
+                "month_count": mine.filter(status__in=SERVED, checked_out_at__gte=month_start).count(),
+            }
+        )
+    return cards
+
+
 class FamilyView(ScopedPageMixin, View):
     required_perm = "orders.confirm"
 
@@ -63,6 +106,7 @@ class FamilyView(ScopedPageMixin, View):
             request,
             "orders/family.html",
             {
+                "relatives": relatives(request.user, order_list(user=request.user, perm=self.required_perm)),
                 "to_confirm": to_confirm,
                 "to_rate": to_rate,
                 "upcoming": upcoming,
