@@ -62,7 +62,7 @@
         {name: "出发地", type: "scatter", symbol: "diamond", symbolSize: 16, data: data.start ? [data.start] : []},
         {name: "上门", type: "scatter", symbolSize: 20, data: stops,
          label: {show: true, position: "right", fontSize: 16, color: "#1a2230",
-                 formatter: function (p) { return String(p.name).split(" ")[0]; }}}
+                 formatter: function (p) { return escapeHtml(String(p.name).split(" ")[0]); }}}
       ]
     });
   }
