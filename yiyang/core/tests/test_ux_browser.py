@@ -38,7 +38,10 @@ PHONE = {"width": 390, "height": 844}
 STANDARD_CODES = ["gbt42195", "ltc2021", "mzt039", "tekun6"]
 
 # Pages whose code values are the "labels" branch's to fix (remove an entry once it is merged).
-KNOWN_CODE_PAGES: dict[str, str] = {}
+# ``test_known_code_pages_still_show_codes`` (strict xfail) fails as soon as one is fixed.
+KNOWN_CODE_PAGES: dict[str, str] = {
+    "/audit/": "labels branch: the audit list's 操作人 column shows login names",
+}
 
 
 def machine_codes() -> list[str]:
@@ -152,6 +155,9 @@ def scene(cast: Any) -> dict[str, Any]:
         User.objects.filter(pk=user.pk).update(display_name=name)
     world = make_world(cast)
     elder, item, org, staff = world["elder"], world["item"], world["org"], world["staff"]
+    from yiyang.audit.services import audit_record
+
+    audit_record(actor=cast.county_admin_a, region=cast.community_a1, event="auth.login")
     elder.name, elder.capability_level = "王秀英", 2
     elder.save(update_fields=["name", "capability_level"])
     item.name = "助洁服务"
@@ -191,6 +197,9 @@ PATHS: dict[str, list[str]] = {
         "/services/complaints/",
         "/services/settlements/",
         "{order}",
+        "/assessments/",
+        "/audit/",
+        "/jobs/",
     ],
     "cast_caregiver": ["/services/m/", "{serve}"],
     "cast_family": ["/services/family/", "/services/complaints/", "{elder}"],
@@ -301,3 +310,17 @@ def test_supervision_tabs_all_visible_and_bulk_clear(
     assert "已放行 2 条异常" in page.locator(".messages").inner_text()
     assert not OrderFlag.objects.filter(status="open").exists()
     context.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels branch: /audit/ shows login names; remove this test and the KNOWN_CODE_PAGES entry after merging it",
+)
+def test_known_code_pages_still_show_codes(browser: Any, live_server: Any, cast: Any, scene: dict[str, Any]) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    browser_login(page, live_server.url, "cast_county_a", cast.password)
+    page.goto(f"{live_server.url}/audit/")
+    text = page.locator("body").inner_text()
+    context.close()
+    assert not CODE_RE.search(text) and not UUID_RE.search(text)
