@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from yiyang.core import nav
 
-
 ELDER_MODE_KEY = "elder_mode"
 
 

@@ -65,7 +65,9 @@ def machine_codes() -> list[str]:
 
 
 CODE_RE = re.compile(
-    r"(?<![A-Za-z0-9_])(" + "|".join(re.escape(c) for c in machine_codes()) + r"|cast_[a-z0-9_]+)(?![A-Za-z0-9_])"
+    r"(?<![A-Za-z0-9_])("
+    + "|".join(re.escape(c) for c in machine_codes())
+    + r"|cast_[a-z0-9_]+)(?![A-Za-z0-9_])"
 )
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
@@ -178,10 +180,16 @@ def scene(cast: Any) -> dict[str, Any]:
         **served,
     )
     OrderFlag.objects.create(
-        order=done, code="off_schedule", message="05:16 签到，预约 15:00，早 9 小时 44 分钟", region_code=done.region_code
+        order=done,
+        code="off_schedule",
+        message="05:16 签到，预约 15:00，早 9 小时 44 分钟",
+        region_code=done.region_code,
     )
     OrderFlag.objects.create(
-        order=done, code="short_service", message="服务时长 0 分钟，不足标准时长 60 分钟的 50%", region_code=done.region_code
+        order=done,
+        code="short_service",
+        message="服务时长 0 分钟，不足标准时长 60 分钟的 50%",
+        region_code=done.region_code,
     )
     make_order(elder, item, status="confirmed", checked_out_at=now - timedelta(days=1), **served)
     make_order(elder, item, status="created", scheduled_start=now + timedelta(days=2))
@@ -207,9 +215,13 @@ PATHS: dict[str, list[str]] = {
 ELDER_ROLES = {"cast_family"}
 
 
-def _walk(browser: Any, live_server: Any, cast: Any, scene: dict[str, Any], viewport: dict[str, int]) -> list[str]:
+def _walk(
+    browser: Any, live_server: Any, cast: Any, scene: dict[str, Any], viewport: dict[str, int]
+) -> list[str]:
     found: list[str] = []
-    context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", is_mobile=viewport is PHONE, has_touch=viewport is PHONE
+    )
     try:
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -316,7 +328,9 @@ def test_supervision_tabs_all_visible_and_bulk_clear(
     strict=True,
     reason="labels branch: /audit/ shows login names; remove this test and the KNOWN_CODE_PAGES entry after merging it",
 )
-def test_known_code_pages_still_show_codes(browser: Any, live_server: Any, cast: Any, scene: dict[str, Any]) -> None:
+def test_known_code_pages_still_show_codes(
+    browser: Any, live_server: Any, cast: Any, scene: dict[str, Any]
+) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     browser_login(page, live_server.url, "cast_county_a", cast.password)

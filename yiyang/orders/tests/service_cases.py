@@ -96,9 +96,7 @@ def _flag(cast: Any) -> Any:
 def _two_flags(cast: Any) -> Any:
     """Two open flags of one order (``short_service`` and ``far_check_in``) in county A."""
     first = _flag(cast)
-    second = s.flag_raise(
-        order=first.order, code="far_check_in", message="远", actor=cast.county_admin_a
-    )
+    second = s.flag_raise(order=first.order, code="far_check_in", message="远", actor=cast.county_admin_a)
     return [first, second]
 
 

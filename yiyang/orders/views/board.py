@@ -163,7 +163,9 @@ class CandidatesView(ScopedPageMixin, View):
         try:
             if request.POST.get("op") == "auto":
                 chosen = order_auto_dispatch(order=order, actor=request.user)
-                messages.success(request, f"已自动派单给 {chosen.staff.name}（{distance_text(chosen.distance_m)}）")
+                messages.success(
+                    request, f"已自动派单给 {chosen.staff.name}（{distance_text(chosen.distance_m)}）"
+                )
             else:
                 staff = staff_get(public_id=uuid_or_none(request.POST.get("caregiver")))
                 orgs = dispatch_organisations(request.user)

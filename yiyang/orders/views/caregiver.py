@@ -180,8 +180,10 @@ class ServeView(ScopedPageMixin, View):
                     out_lng: float | None = float(p.get("lng", ""))
                 except ValueError:
                     out_lat = out_lng = None  # no position from the phone: checked out without one
-                if out_lat is not None and out_lng is not None and not (
-                    -90 <= out_lat <= 90 and -180 <= out_lng <= 180
+                if (
+                    out_lat is not None
+                    and out_lng is not None
+                    and not (-90 <= out_lat <= 90 and -180 <= out_lng <= 180)
                 ):
                     raise DomainError("定位数据无效")
                 services.order_check_out(

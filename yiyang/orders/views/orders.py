@@ -48,7 +48,9 @@ class OrderListView(ScopedPageMixin, View):
                 "statuses": OrderStatus.choices,
                 "status": status,
                 "filters": filters,
-                **filter_choices(user=request.user, perm=self.required_perm, rows=order_list(user=request.user)),
+                **filter_choices(
+                    user=request.user, perm=self.required_perm, rows=order_list(user=request.user)
+                ),
             },
         )
 

@@ -36,12 +36,19 @@ class SupervisionView(ScopedPageMixin, View):
             "page": paginate(request, flags, 50),
             "qs": querystring_without(request, "page"),
             "filter_qs": querystring_without(request, "page", "code"),
-            "codes": [(c, label, counts.get(c, 0)) for c, label in FlagCode.choices if counts.get(c) or c == code],
+            "codes": [
+                (c, label, counts.get(c, 0)) for c, label in FlagCode.choices if counts.get(c) or c == code
+            ],
             "all_count": sum(counts.values()),
             "code": code,
             "filters": filters,
             "now": timezone.localtime(),
-            **filter_choices(user=request.user, perm=self.required_perm, rows=open_flags(user=request.user), prefix="order__"),
+            **filter_choices(
+                user=request.user,
+                perm=self.required_perm,
+                rows=open_flags(user=request.user),
+                prefix="order__",
+            ),
         }
         template = "orders/_flags.html" if request.headers.get("HX-Request") else "orders/supervision.html"
         return render(request, template, context)
@@ -53,7 +60,10 @@ class SupervisionView(ScopedPageMixin, View):
         decision = request.POST.get("op", "")
         try:
             result = services.flags_resolve_many(
-                flags=flags, actor=request.user, decision=decision, reason=request.POST.get("reason", "").strip()
+                flags=flags,
+                actor=request.user,
+                decision=decision,
+                reason=request.POST.get("reason", "").strip(),
             )
             word = "放行" if decision == "clear" else "驳回"
             text = f"已{word} {result['resolved']} 条异常"
