@@ -183,7 +183,10 @@ class CheckInSerializer(serializers.Serializer[Any]):
 
 class CheckOutSerializer(serializers.Serializer[Any]):
     lat = serializers.FloatField(
-        min_value=-90, max_value=90, required=False, help_text="签退时手机定位（与老人住址比对，过远标记异常）"
+        min_value=-90,
+        max_value=90,
+        required=False,
+        help_text="签退时手机定位（与老人住址比对，过远标记异常）",
     )
     lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
     items_done = serializers.ListField(
