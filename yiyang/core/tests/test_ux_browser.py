@@ -205,6 +205,8 @@ PATHS: dict[str, list[str]] = {
         "/services/complaints/",
         "/services/settlements/",
         "{order}",
+        "/services/providers/",
+        "{provider}",
         "/assessments/",
         "/audit/",
         "/jobs/",
@@ -232,6 +234,7 @@ def _walk(
             "order": f"/services/orders/{scene['done'].public_id}/",
             "serve": f"/services/m/{scene['done'].public_id}/",
             "elder": f"/elders/{scene['elder'].public_id}/",
+            "provider": f"/services/providers/{scene['org'].public_id}/",
         }
         for username, paths in PATHS.items():
             context.clear_cookies()
