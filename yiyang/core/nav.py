@@ -41,3 +41,23 @@ def items_for(user: object) -> list[tuple[str, list[NavItem]]]:
         sections.setdefault(item.section, []).append(item)
     order = {name: n for n, name in enumerate(SECTION_ORDER)}
     return sorted(sections.items(), key=lambda kv: order.get(kv[0], 50))
+
+
+# Elder mode (families, elders): a short menu of the pages a family uses, in its own words.
+_FAMILY: dict[str, int] = {}
+
+
+def register_family(url_name: str, order: int = 50) -> None:
+    """Show this (already registered) entry in the family menu."""
+    _FAMILY[url_name] = order
+
+
+def family_items_for(user: object) -> list[tuple[str, list[NavItem]]]:
+    has_perm = getattr(user, "has_perm", None)
+    items = [
+        _ITEMS[name]
+        for name in sorted(_FAMILY, key=lambda n: _FAMILY[n])
+        if name in _ITEMS
+        and (_ITEMS[name].perm is None or (has_perm is not None and has_perm(_ITEMS[name].perm)))
+    ]
+    return [("", items)] if items else []

@@ -62,6 +62,15 @@ POLICIES: dict[str, Policy] = {
             maximum=100,
         ),
         Policy(
+            "orders.check_in_time_window",
+            "签到时间与预约时间允许相差",
+            "分钟",
+            60,
+            "本平台上门服务监管规则：签到时间早于或晚于预约上门时间超过此值，工单标记「签到时间与预约时间相差过大」待核查",
+            "服务人员签到页、异常核查",
+            maximum=1440,
+        ),
+        Policy(
             "orders.accept_deadline",
             "派单后接单时限",
             "分钟",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("notifications/", views.notifications_view, name="notifications"),
     path("settings/policy/", policy_views.policy_page, name="policy"),
     path("styleguide/", views.styleguide, name="styleguide"),
+    path("elder-mode/", views.elder_mode_switch, name="elder-mode"),
 ]

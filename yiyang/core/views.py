@@ -12,10 +12,12 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from yiyang.core import home
+from yiyang.core import home, nav
+from yiyang.core.context_processors import ELDER_MODE_KEY
 from yiyang.core.errors import DomainError, Forbidden
 from yiyang.core.jobs import JOBS, job_label, job_runs, result_summary
 from yiyang.core.jobs import job_run_now as run_job_now
@@ -26,6 +28,12 @@ from yiyang.core.pages import paginate
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    roles = user.roles() if hasattr(user, "roles") else set()
+    if roles and roles <= {"family"}:
+        # A family's home is its first page in the family menu (我的家人), not the back-office desk.
+        menu = nav.family_items_for(user)
+        if menu and menu[0][1] and menu[0][1][0].url():
+            return redirect(menu[0][1][0].url())
     grants = user.active_grants()
     return render(
         request,
@@ -164,3 +172,13 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return response
+
+
+@require_POST
+def elder_mode_switch(request: HttpRequest) -> HttpResponse:
+    """长辈模式 on or off for this session (kept across the login); back to the page it was asked on."""
+    request.session[ELDER_MODE_KEY] = request.POST.get("on") == "1"
+    nxt = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=False):
+        nxt = "/"
+    return redirect(nxt)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from yiyang.core.geo import haversine_m
+from yiyang.core.geo import distance_text, haversine_m
 from yiyang.orders.selectors import busy_windows, declined_caregiver_pks
 from yiyang.providers.choices import skill_labels
 from yiyang.providers.selectors import organisations_administered, staff_serving
@@ -112,7 +112,7 @@ def evaluate(order: Order, staff: Staff, book: BusyBook, *, declined: set[int] |
         and staff.home_lng is not None
     ):
         distance = round(haversine_m(staff.home_lat, staff.home_lng, elder.lat, elder.lng))
-        notes.append(f"距离 {distance} 米")
+        notes.append(f"距离 {distance_text(distance)}")
     else:
         notes.append("缺少坐标，无法计算距离")
     missing = [s for s in item.skills_required if s not in staff.skills]

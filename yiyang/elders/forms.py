@@ -51,13 +51,14 @@ class ElderFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         regions = (
             Region.objects.restrict(user, "elders.view")
-            .filter(level__in=["county", "town"])
+            .filter(level__in=["county", "town", "village"])
             .only("code", "name", "level")
-            .order_by("code")[:500]
+            .order_by("code")[:2000]
         )
+        indent = {"county": "", "town": "　", "village": "　　"}  # streets and communities under their county
         self.fields["region"].choices = [  # type: ignore[attr-defined]
             ("", "全部"),
-            *[(r.code, ("" if r.level == "county" else "　") + r.name) for r in regions],
+            *[(r.code, indent.get(r.level, "") + r.name) for r in regions],
         ]
 
 

@@ -86,12 +86,14 @@ class OrdersConfig(AppConfig):
             nav.NavItem("调度派单", "orders:dispatch", "orders.dispatch", section="服务", order=20),
             nav.NavItem("服务工单", "orders:list", "orders.view", section="服务", order=21),
             nav.NavItem("我的工单", "orders:mine", "orders.serve", section="服务", order=22),
-            nav.NavItem("家人服务", "orders:family", "orders.confirm", section="服务", order=23),
+            nav.NavItem("我的家人", "orders:family", "orders.confirm", section="服务", order=23),
             nav.NavItem("异常工单监管", "orders:supervision", "orders.supervise", section="监管", order=30),
             nav.NavItem("服务结算", "orders:settlements", "settlements.view", section="监管", order=31),
             nav.NavItem("服务投诉", "orders:complaints", "complaints.view", section="监管", order=32),
         ]:
             nav.register(item)
+        nav.register_family("orders:family", order=10)
+        nav.register_family("orders:complaints", order=30)
         home.register(
             home.HomeCard(
                 "orders_open_flags",

@@ -52,6 +52,8 @@ class FlagCode(models.TextChoices):
     INACTIVE_ELDER = "inactive_elder", "老人已故或已迁出"
     UNCERTIFIED_STAFF = "uncertified_staff", "服务人员无有效资格证书"
     BACKDATED = "backdated", "补录/倒签记录"
+    OFF_SCHEDULE = "off_schedule", "签到时间与预约时间相差过大"
+    FAR_CHECK_OUT = "far_check_out", "签退位置距老人住址过远"
 
 
 class FlagStatus(models.TextChoices):

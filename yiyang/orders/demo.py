@@ -230,6 +230,9 @@ def _seed_orders(ctx: Any) -> str:
             lat = home_lat + (0.009 if flag == "far" else ctx.rng.uniform(-0.0008, 0.0008))
             lng = home_lng + ctx.rng.uniform(-0.0008, 0.0008)
             at = timezone.now() - timedelta(hours=2) if flag == "backdated" else None
+            # Recorded now, at its appointment (a check-in hours off it would be flagged off-schedule).
+            Order.objects.filter(pk=order.pk).update(scheduled_start=at or timezone.now())
+            order.refresh_from_db()
             services.order_check_in(order=order, actor=actor, lat=lat, lng=lng, at=at)
             if status == "checked_in":
                 continue

@@ -17,7 +17,7 @@ from django.utils import timezone
 from yiyang.audit.services import audit_record
 from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
-from yiyang.core.geo import haversine_m
+from yiyang.core.geo import distance_text, haversine_m
 from yiyang.core.hooks import ElderStatusChanged
 from yiyang.core.policy import policy_minimum, policy_value
 from yiyang.core.statemachine import actor_name, timeline_write, transition
@@ -52,6 +52,17 @@ def far_check_in_m(region_code: str | None = None, at: datetime | None = None) -
     return policy_value("orders.check_in_max_distance", region_code, at)
 
 
+def check_in_window_minutes(region_code: str | None = None, at: datetime | None = None) -> int:
+    """A check-in earlier or later than the appointment by more than this is flagged (policy, minutes)."""
+    return policy_value("orders.check_in_time_window", region_code, at)
+
+
+def _distance_from_home(elder: Any, lat: float | None, lng: float | None) -> int | None:
+    if lat is None or lng is None or elder.lat is None or elder.lng is None:
+        return None
+    return round(haversine_m(lat, lng, elder.lat, elder.lng))
+
+
 def short_service_percent(region_code: str | None = None, at: datetime | None = None) -> int:
     """A visit shorter than this share of the standard time is flagged (policy value, %)."""
     return policy_value("orders.short_service_percent", region_code, at)
@@ -76,6 +87,13 @@ def confirmation_code_life() -> timedelta:
 
 def max_dispatch_attempts() -> int:
     return settings.ORDERS_MAX_DISPATCH_ATTEMPTS
+
+
+def _minutes_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} 分钟"
+    return f"{hours} 小时 {rest} 分钟" if rest else f"{hours} 小时"
 
 
 def _name(actor: Any) -> str:
@@ -451,11 +469,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
     with as_domain_error("at"):
         check_service_time(when, label="签到时间")
     elder = order.elder
-    distance = (
-        round(haversine_m(lat, lng, elder.lat, elder.lng))
-        if elder.lat is not None and elder.lng is not None
-        else None
-    )
+    distance = _distance_from_home(elder, lat, lng)
 
     def flags() -> None:
         limit = far_check_in_m(elder.region_id, when)
@@ -464,8 +478,23 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
                 actor=SYSTEM,
                 order=order,
                 code=FlagCode.FAR_CHECK_IN,
-                message=f"签到位置距老人住址 {distance} 米，超过 {limit} 米",
+                message=f"签到位置距老人住址 {distance_text(distance)}，超过 {distance_text(limit)}",
                 data={"distance_m": distance, "limit_m": limit},
+            )
+        window = check_in_window_minutes(elder.region_id, when)
+        off = int((when - order.scheduled_start).total_seconds() // 60)
+        if abs(off) > window:
+            planned = timezone.localtime(order.scheduled_start).strftime("%H:%M")
+            actual = timezone.localtime(when).strftime("%H:%M")
+            side = "早" if off < 0 else "晚"
+            flag_raise(
+                actor=SYSTEM,
+                order=order,
+                code=FlagCode.OFF_SCHEDULE,
+                message=(
+                    f"{actual} 签到，预约 {planned}，{side} {_minutes_text(abs(off))}，超过允许的 {window} 分钟"
+                ),
+                data={"minutes_off": off, "window_minutes": window},
             )
         others = (
             Order.objects.filter(caregiver=staff, status=S.CHECKED_IN)
@@ -508,9 +537,19 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
 
 
 def order_check_out(
-    *, order: Order, actor: Any, items_done: list[str], notes: str = "", at: datetime | None = None
+    *,
+    order: Order,
+    actor: Any,
+    items_done: list[str],
+    notes: str = "",
+    at: datetime | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
 ) -> Order:
+    """Check out; the phone's position (when given) is recorded and compared with the elder's home."""
     staff = _own_caregiver(order, actor)
+    elder = order.elder
+    distance = _distance_from_home(elder, lat, lng)
     when = at or timezone.now()
     with as_domain_error("at"):
         check_service_time(when, label="签退时间")
@@ -521,6 +560,15 @@ def order_check_out(
         )
 
     def flags() -> None:
+        limit = far_check_in_m(elder.region_id, when)
+        if distance is not None and distance > limit:
+            flag_raise(
+                actor=SYSTEM,
+                order=order,
+                code=FlagCode.FAR_CHECK_OUT,
+                message=f"签退位置距老人住址 {distance_text(distance)}，超过 {distance_text(limit)}",
+                data={"distance_m": distance, "limit_m": limit},
+            )
         minutes = int((when - began).total_seconds() // 60) if began else 0
         standard = order.service_item.standard_minutes
         percent = short_service_percent(order.elder.region_id, when)
@@ -561,8 +609,15 @@ def order_check_out(
         S.CHECKED_OUT,
         actor,
         reason="服务完成签退",
-        data={"items_done": clean_items},
-        updates={"checked_out_at": when, "items_done": clean_items, "service_notes": notes[:2000]},
+        data={"items_done": clean_items, "distance_m": distance},
+        updates={
+            "checked_out_at": when,
+            "items_done": clean_items,
+            "service_notes": notes[:2000],
+            "check_out_lat": lat,
+            "check_out_lng": lng,
+            "check_out_distance_m": distance,
+        },
         after=flags,
         gate=_serve_gate(order, actor),
     )
@@ -818,6 +873,25 @@ def flag_resolve(*, flag: OrderFlag, actor: Any, decision: str, reason: str) -> 
         },
     )
     return flag
+
+
+def flags_resolve_many(*, flags: list[OrderFlag], actor: Any, decision: str, reason: str) -> dict[str, int]:
+    """Clear or reject many flags with one reason (批量放行/驳回): each flag goes through ``flag_resolve``
+    (its own scope check and audit row), all in one transaction, so one flag outside the actor's
+    scope refuses the whole batch. Flags someone else resolved meanwhile are counted, not forced."""
+    if not flags:
+        raise DomainError("请先勾选要处理的异常", code="validation_error", errors={"flags": ["未选择异常"]})
+    done = skipped = 0
+    with transaction.atomic():
+        for flag in flags:
+            try:
+                with transaction.atomic():
+                    flag_resolve(flag=flag, actor=actor, decision=decision, reason=reason)
+            except Conflict:
+                skipped += 1
+                continue
+            done += 1
+    return {"resolved": done, "skipped": skipped}
 
 
 # --- SLA and the elder register -------------------------------------------------------------------------

@@ -31,7 +31,6 @@ def test_wrong_password_shows_the_reason(page: Any, live_server: Any, cast: Any)
         ("cast_street_a1", "街道(乡镇)工作人员", "文昌街道"),
         ("cast_auditor", "审计员", "扬州市"),
         ("cast_caregiver", "服务人员", "广陵区"),
-        ("cast_family", "老人家属", "文昌社区"),
     ],
 )
 def test_each_role_logs_in_and_sees_its_home_page(
@@ -41,6 +40,13 @@ def test_each_role_logs_in_and_sees_its_home_page(
     assert page.url.rstrip("/") == live_server.url
     grants = page.get_by_test_id("grants").inner_text()
     assert role_label in grants and region in grants
+    assert_accessible(page)
+
+
+def test_the_family_logs_in_to_my_relatives(page: Any, live_server: Any, cast: Any) -> None:
+    browser_login(page, live_server.url, "cast_family", cast.password)
+    assert page.url == f"{live_server.url}/services/family/"
+    assert page.locator("h1").inner_text() == "我的家人" and page.get_by_test_id("grants").count() == 0
     assert_accessible(page)
 
 

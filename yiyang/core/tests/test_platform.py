@@ -147,5 +147,5 @@ def test_family_pages_use_the_elder_friendly_layout(cast):
     family, admin = Client(), Client()
     family.force_login(cast.family)
     admin.force_login(cast.county_admin_a)
-    assert 'class="elder-mode"' in family.get("/").content.decode()
+    assert 'class="elder-mode"' in family.get("/", follow=True).content.decode()
     assert 'class="elder-mode"' not in admin.get("/").content.decode()

@@ -86,6 +86,7 @@ API_ACTIONS = _scoped_api_routes()
 POST_EXEMPT = {
     "accounts:login": "anonymous by design (the sign-in form)",
     "accounts:logout": "ends the caller's own session; nothing region-bound",
+    "core:elder-mode": "the 长辈模式 switch of the caller's own session (also before signing in); no data",
 }
 
 

@@ -104,6 +104,7 @@ class OrderDetailSerializer(OrderSerializer):
             "checked_in_at",
             "check_in_distance_m",
             "checked_out_at",
+            "check_out_distance_m",
             "items_done",
             "service_notes",
             "confirmed_at",
@@ -187,6 +188,13 @@ class CheckInSerializer(serializers.Serializer[Any]):
 
 
 class CheckOutSerializer(serializers.Serializer[Any]):
+    lat = serializers.FloatField(
+        min_value=-90,
+        max_value=90,
+        required=False,
+        help_text="签退时手机定位（与老人住址比对，过远标记异常）",
+    )
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
     items_done = serializers.ListField(
         child=serializers.CharField(max_length=100, validators=[TextValidator("服务事项", 100, False)]),
         max_length=50,

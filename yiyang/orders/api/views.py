@@ -409,6 +409,8 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
                 items_done=data["items_done"],
                 notes=data.get("notes", ""),
                 at=data.get("at"),
+                lat=data.get("lat"),
+                lng=data.get("lng"),
             )
         )
 

@@ -108,7 +108,8 @@ def make_order(elder: Elder, item: ServiceItem, **fields: Any) -> Order:
     return Order.objects.create(
         elder=elder,
         service_item=item,
-        scheduled_start=fields.pop("scheduled_start", soon()),
+        # Half an hour ahead: a check-in "now" is inside the appointment window (no off-schedule flag).
+        scheduled_start=fields.pop("scheduled_start", timezone.now() + timedelta(minutes=30)),
         price_fen=item.price_fen,
         confirmation_code="123456",
         **fields,

@@ -7,6 +7,11 @@ def _order(cast, region):
     return make_order(make_elder(region), make_item())
 
 
+def _open_flag(cast, region):
+    order = make_order(make_elder(region), make_item(), status="checked_out")
+    return OrderFlag.objects.create(order=order, code="short_service", message="服务时长不足")
+
+
 def _caregiver_order(cast, region):
     org = make_provider(region)
     staff = make_staff(org, user=cast.caregiver if region == cast.community_a1 else None)
@@ -469,6 +474,13 @@ for _post in [
         make=lambda c, r: make_provider(r),
         url=lambda o: "/services/settlements/",
         data=lambda c, o: {"provider": str(o.public_id), "month": "2026-10"},
+        outsider_status=None,
+    ),
+    PagePostCase(
+        name="orders:supervision",
+        make=_open_flag,
+        url=lambda f: "/services/supervision/",
+        data=lambda c, f: {"flag": str(f.public_id), "op": "clear", "reason": "已电话核实"},
         outsider_status=None,
     ),
     PagePostCase(

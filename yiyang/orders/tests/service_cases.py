@@ -100,6 +100,13 @@ def _flag(cast: Any) -> Any:
     return s.flag_raise(order=order, code="short_service", message="短", actor=cast.county_admin_a)
 
 
+def _two_flags(cast: Any) -> Any:
+    """Two open flags of one order (``short_service`` and ``far_check_in``) in county A."""
+    first = _flag(cast)
+    second = s.flag_raise(order=first.order, code="far_check_in", message="远", actor=cast.county_admin_a)
+    return [first, second]
+
+
 def _complaint(state: str) -> Any:
     def arrange(cast: Any) -> Any:
         order = _order("dispatched")(cast)
@@ -277,6 +284,16 @@ SERVICE_CASES = {
             flag=OrderFlag.objects.get(pk=w.pk), actor=actor, decision="clear", reason="核实无误"
         ),
     ),
+    f"{M}.flags_resolve_many": ServiceCase(
+        arrange=lambda cast: _two_flags(cast),
+        act=lambda cast, w, actor: s.flags_resolve_many(
+            flags=list(OrderFlag.objects.filter(pk__in=[f.pk for f in w])),
+            actor=actor,
+            decision="reject",
+            reason="电话回访：未上门",
+        ),
+        audits=2,  # one audit row per flag
+    ),
     f"{M}.orders_sla_sweep": ServiceCase(
         arrange=_stale,
         act=lambda cast, w, actor: s.orders_sla_sweep(actor=actor),
@@ -352,6 +369,7 @@ NOT_WRITES = {
     f"{M}.confirmation_code_locked": "a check",
     f"{M}.confirmation_max_tries": "a setting",
     f"{M}.short_service_percent": "a policy value",
+    f"{M}.check_in_window_minutes": "a policy value",
     f"{M}.unknown_caregiver": "builds the error answered for a caregiver outside scope",
     f"{M}.accept_sla": "a setting",
     f"{M}.backdate_tolerance": "a setting",

@@ -106,7 +106,7 @@ def test_one_caregiver_in_two_places_at_once_is_flagged(cast: Any, world: dict[s
 
 
 def test_backdated_check_in_is_flagged(cast: Any, world: dict[str, Any]) -> None:
-    order = accepted(world)
+    order = accepted(world, scheduled_start=timezone.now() - timedelta(hours=3))
     order_check_in(
         order=order, actor=cast.caregiver, lat=HOME[0], lng=HOME[1], at=timezone.now() - timedelta(hours=3)
     )
@@ -541,7 +541,7 @@ def test_check_in_distance_and_short_service_follow_the_county_policy(
     page = Client()
     page.force_login(cast.caregiver)
     body = page.get(f"/services/m/{order.public_id}/").content.decode()
-    assert "需在老人住址 2000 米内签到" in body and "标准时长的 80%" in body
+    assert "需在老人住址 2 公里内" in body and "标准时长的 80%" in body
     r = client(cast.caregiver).post(
         f"/api/v1/orders/{order.public_id}/check-in/", {"lat": HOME[0] + 0.009, "lng": HOME[1]}, format="json"
     )

@@ -54,6 +54,8 @@ def test_full_lifecycle_over_the_api_records_every_step(cast: Any, world: dict[s
         == 200
     )
     assert carer.post(f"{base}/accept/").status_code == 200
+    # The caregiver arrives at the appointed time (a check-in hours early would be flagged).
+    Order.objects.filter(public_id=oid).update(scheduled_start=timezone.now())
     r = carer.post(f"{base}/check-in/", {"lat": HOME[0], "lng": HOME[1] + 0.0005}, format="json")
     assert r.status_code == 200 and r.json()["check_in_distance_m"] < 100
     Order.objects.filter(public_id=oid).update(checked_in_at=timezone.now() - timedelta(minutes=55))

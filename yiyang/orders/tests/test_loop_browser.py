@@ -61,6 +61,8 @@ def test_dispatch_serve_confirm_rate_settle_and_export(browser: Any, live_server
     assert AuditEvent.objects.filter(event="elders.reveal", actor=cast.caregiver).count() == 2
     page.goto(f"{url}/services/m/{order.public_id}/")
     assert_accessible(page)
+    # The caregiver arrives at the appointed time (a check-in hours early would be flagged).
+    Order.objects.filter(pk=order.pk).update(scheduled_start=timezone.now())
     page.get_by_role("button", name="到达，定位签到").click()
     page.wait_for_url(f"**/services/m/{order.public_id}/")
     assert "距老人住址 0 米" in page.locator(".messages").inner_text()

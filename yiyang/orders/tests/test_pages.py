@@ -46,6 +46,8 @@ def test_the_whole_loop_through_the_pages(cast: Any, world: dict[str, Any]) -> N
     serve = f"/services/m/{order.public_id}/"
     assert "接单" in phone.get(serve).content.decode()
     phone.post(serve, {"op": "accept"})
+    # The caregiver arrives at the appointed time (a check-in hours early would be flagged).
+    Order.objects.filter(pk=order.pk).update(scheduled_start=timezone.now())
     phone.post(serve, {"op": "check_in", "lat": str(HOME[0]), "lng": str(HOME[1])})
     Order.objects.filter(pk=order.pk).update(checked_in_at=timezone.now() - timedelta(minutes=50))
     phone.post(serve, {"op": "check_out", "items_done": ["打扫"], "notes": "好"})

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from yiyang.core.errors import DomainError
+from yiyang.core.geo import distance_text
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
 from yiyang.dispatch.matching import dispatch_organisations, order_candidates
 from yiyang.orders import services
@@ -105,7 +106,9 @@ class CandidatesView(ScopedPageMixin, View):
         try:
             if request.POST.get("op") == "auto":
                 chosen = order_auto_dispatch(order=order, actor=request.user)
-                messages.success(request, f"已自动派单给 {chosen.staff.name}（{chosen.distance_m} 米）")
+                messages.success(
+                    request, f"已自动派单给 {chosen.staff.name}（{distance_text(chosen.distance_m)}）"
+                )
             else:
                 staff = staff_get(public_id=uuid_or_none(request.POST.get("caregiver")))
                 orgs = dispatch_organisations(request.user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,8 +14,8 @@ from django.utils.dateparse import parse_datetime
 from django.views import View
 
 from yiyang.core.errors import DomainError
+from yiyang.core.geo import distance_text
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
-from yiyang.dispatch.routing import route_orders
 from yiyang.orders import services
 from yiyang.orders.choices import (
     OrderStatus,
@@ -28,6 +29,32 @@ from yiyang.orders.views.common import fail
 from yiyang.providers.selectors import (
     staff_for_user,
 )
+
+
+def route_map_data(day: list[Order], base: tuple[float, float] | None) -> dict[str, Any]:
+    """Points for the day's route map (``charts.js`` ``route-map``): the base, then each stop in order,
+    labelled with its number and time (no addresses)."""
+    stops = [
+        {
+            "name": f"{n}. {timezone.localtime(o.scheduled_start):%H:%M} {o.elder.name}",
+            "value": [o.elder.lng, o.elder.lat],
+        }
+        for n, o in enumerate(day, start=1)
+        if o.elder.lat is not None and o.elder.lng is not None
+    ]
+    start = {"name": "出发地", "value": [base[1], base[0]]} if base else None
+    return {"start": start, "stops": stops}
+
+
+def navigation_url(order: Order) -> str:
+    """A map app's navigation link to the elder's home (opened on the caregiver's phone)."""
+    elder = order.elder
+    if elder.lat is None or elder.lng is None:
+        return ""
+    return (
+        f"https://uri.amap.com/marker?position={elder.lng:.6f},{elder.lat:.6f}"
+        f"&coordinate=wgs84&callnative=1&name={quote(elder.name)}"
+    )
 
 
 class MyOrdersView(ScopedPageMixin, View):
@@ -58,11 +85,14 @@ class MyOrdersView(ScopedPageMixin, View):
             key=lambda o: o.scheduled_start,
         )
         done = [o for o in qs if o.status == OrderStatus.CHECKED_OUT]
+        # The day in appointment order (what the elders were promised); the map joins the stops in it.
+        day = sorted(active, key=lambda o: (o.scheduled_start, o.pk))
         return render(
             request,
             "orders/mine.html",
             {
-                "route": route_orders(active, base),
+                "route": day,
+                "route_map": route_map_data(day, base),
                 "upcoming": upcoming[:20],
                 "done": done[:20],
                 "staff": staff,
@@ -91,7 +121,9 @@ class ServeView(ScopedPageMixin, View):
                 "order": order,
                 "far_m": services.far_check_in_m(order.elder.region_id),
                 "short_percent": services.short_service_percent(order.elder.region_id),
+                "window_min": services.check_in_window_minutes(order.elder.region_id),
                 "contact": contact,
+                "navigation_url": navigation_url(order) if contact else "",
                 "can_see_contact": order.status in services.VISIT_CONTACT_STATUSES,
             },
         )
@@ -132,7 +164,7 @@ class ServeView(ScopedPageMixin, View):
                 order.refresh_from_db()
                 messages.success(
                     request,
-                    f"已签到，距老人住址 {order.check_in_distance_m} 米"
+                    f"已签到，距老人住址 {distance_text(order.check_in_distance_m)}"
                     if order.check_in_distance_m is not None
                     else "已签到",
                 )
@@ -143,8 +175,24 @@ class ServeView(ScopedPageMixin, View):
                 items = [i for i in p.getlist("items_done") if i.strip()]
                 if not items:
                     raise DomainError("请勾选或填写完成的服务事项", errors={"items_done": ["请至少填写一项"]})
+                try:
+                    out_lat: float | None = float(p.get("lat", ""))
+                    out_lng: float | None = float(p.get("lng", ""))
+                except ValueError:
+                    out_lat = out_lng = None  # no position from the phone: checked out without one
+                if (
+                    out_lat is not None
+                    and out_lng is not None
+                    and not (-90 <= out_lat <= 90 and -180 <= out_lng <= 180)
+                ):
+                    raise DomainError("定位数据无效")
                 services.order_check_out(
-                    order=order, actor=request.user, items_done=items, notes=p.get("notes", "")
+                    order=order,
+                    actor=request.user,
+                    items_done=items,
+                    notes=p.get("notes", ""),
+                    lat=out_lat,
+                    lng=out_lng,
                 )
                 messages.success(request, "已签退，请老人读出确认码完成确认")
             elif op == "confirm":

@@ -19,6 +19,7 @@ from yiyang.orders import complaints, services
 from yiyang.orders.choices import (
     OrderStatus,
 )
+from yiyang.orders.filtering import OrderFilters, filter_choices
 from yiyang.orders.models import Order
 from yiyang.orders.selectors import (
     order_complaints,
@@ -41,15 +42,20 @@ class OrderListView(ScopedPageMixin, View):
         if status in OrderStatus.values:
             qs = qs.filter(status=status)
         if request.GET.get("flagged"):
-            qs = qs.filter(flags__status="open")
+            qs = qs.filter(flags__status="open").distinct()
+        filters = OrderFilters.from_params(request.GET)
         return render(
             request,
             "orders/list.html",
             {
-                "page": paginate(request, qs, 30),
+                "page": paginate(request, filters.apply(qs), 30),
                 "qs": querystring_without(request, "page"),
                 "statuses": OrderStatus.choices,
                 "status": status,
+                "filters": filters,
+                **filter_choices(
+                    user=request.user, perm=self.required_perm, rows=order_list(user=request.user)
+                ),
             },
         )
 

@@ -45,7 +45,29 @@
     });
   }
 
-  var kinds = {"candidate-map": candidateMap, "level-history": levelHistory};
+  /* A caregiver's day: the base and the stops in appointment order, joined by a line. */
+  function routeMap(el) {
+    var data = readJson(el.getAttribute("data-source"));
+    if (!data) return;
+    var stops = data.stops || [];
+    var path = (data.start ? [data.start] : []).concat(stops);
+    echarts.init(el).setOption({
+      animation: false,
+      tooltip: {formatter: function (p) { return escapeHtml(p.name); }},
+      grid: {left: 8, right: 8, top: 16, bottom: 8, containLabel: false},
+      xAxis: {type: "value", scale: true, show: false}, yAxis: {type: "value", scale: true, show: false},
+      series: [
+        {name: "路线", type: "line", data: path.map(function (p) { return p.value; }), symbol: "none",
+         lineStyle: {width: 3, color: "#1f4e8c"}},
+        {name: "出发地", type: "scatter", symbol: "diamond", symbolSize: 16, data: data.start ? [data.start] : []},
+        {name: "上门", type: "scatter", symbolSize: 20, data: stops,
+         label: {show: true, position: "right", fontSize: 16, color: "#1a2230",
+                 formatter: function (p) { return escapeHtml(String(p.name).split(" ")[0]); }}}
+      ]
+    });
+  }
+
+  var kinds = {"candidate-map": candidateMap, "level-history": levelHistory, "route-map": routeMap};
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
