@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yiyang.orders",
     "yiyang.dispatch",
     "yiyang.hotline",
+    "yiyang.devices",
     "yiyang.demo",
 ]
 
@@ -244,6 +245,12 @@ SPECTACULAR_SETTINGS = {
         "ComplaintOutcomeEnum": "yiyang.orders.choices.ComplaintOutcome",
         "ElderCategoryEnum": "yiyang.elders.choices.Category",
         "ServiceCategoryEnum": "yiyang.providers.choices.ServiceCategory",
+        "DeviceTypeEnum": "yiyang.devices.choices.DeviceType",
+        "DeviceStatusEnum": "yiyang.devices.choices.DeviceStatus",
+        "DeviceEventTypeEnum": "yiyang.devices.choices.EventType",
+        "AlarmKindEnum": "yiyang.devices.choices.AlarmKind",
+        "AlarmSeverityEnum": "yiyang.devices.choices.Severity",
+        "AlarmStatusEnum": "yiyang.devices.choices.AlarmStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -317,3 +324,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Smart devices (issue 13): the MQTT broker the listener (manage.py listen_devices) subscribes to.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("yiyang.providers.api.urls")),
     path("", include("yiyang.orders.api.urls")),
     path("", include("yiyang.hotline.api.urls")),
+    path("", include("yiyang.devices.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("services/", include("yiyang.providers.urls")),
     path("services/", include("yiyang.orders.urls")),
     path("hotline/", include("yiyang.hotline.urls")),
+    path("devices/", include("yiyang.devices.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

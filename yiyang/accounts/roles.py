@@ -14,6 +14,7 @@ from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
 from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
 from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
+from yiyang.devices.permissions import PERMISSIONS as DEVICES_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.hotline.permissions import PERMISSIONS as HOTLINE_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
@@ -50,6 +51,7 @@ _DECLARED: list[dict[str, str]] = [
     PROVIDERS_PERMISSIONS,
     ORDERS_PERMISSIONS,
     HOTLINE_PERMISSIONS,
+    DEVICES_PERMISSIONS,
 ]
 
 
@@ -102,6 +104,10 @@ _HOTLINE = [
     "duty.view",
 ]
 
+# Smart devices (issue 13): the hotline and grassroots workers see devices and handle alarms; grassroots
+# workers and the family mark an elder away; provider admins and the family see their own elders'.
+_DEVICES = ["devices.view", "alarms.view", "alarms.handle"]
+
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
     # Policy values are set by the city (a county override too): the county sees them only. The catalog
@@ -109,10 +115,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.COUNTY_ADMIN: {
         p: k
         for p, k in _ADMIN.items()
-        if p not in {"policy.manage", "providers.catalog", "hotline.integrations"}
+        if p not in {"policy.manage", "providers.catalog", "hotline.integrations", "devices.vendors"}
     },
-    Role.STREET_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
-    Role.COMMUNITY_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
+    Role.STREET_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]},
+    Role.COMMUNITY_WORKER: {
+        p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]
+    },
     Role.ASSESSOR: {
         p: REGION
         for p in [
@@ -139,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "workorders.supervise",
             "duty.manage",
             "hotline.reports",
+            *_DEVICES,
         ]
     },
     Role.OPERATOR: {
@@ -152,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.complain",
             "complaints.view",
             *_HOTLINE,
+            *_DEVICES,
         ]
     },
     Role.PROVIDER_ADMIN: {
@@ -162,6 +172,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "orders.dispatch": OWN,
         "settlements.view": OWN,
         "complaints.view": OWN,
+        "devices.view": OWN,
+        "alarms.view": OWN,
     },
     Role.CAREGIVER: {"regions.view": REGION, "orders.view": OWN, "orders.serve": OWN},
     Role.AUDITOR: {
@@ -182,6 +194,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "workorders.view",
             "duty.view",
             "hotline.reports",
+            "devices.view",
+            "alarms.view",
         ]
     },
     Role.FAMILY: {
@@ -193,6 +207,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "orders.confirm": OWN,
         "orders.complain": OWN,
         "complaints.view": OWN,
+        "devices.view": OWN,
+        "alarms.view": OWN,
+        "devices.away": OWN,
     },
 }
 

@@ -55,6 +55,7 @@ SERVICE_MODULES = [
     "yiyang.accounts.services",
     "yiyang.audit.services",
     "yiyang.hotline.services",
+    "yiyang.devices.services",
 ]
 
 
