@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from yiyang.devices.choices import LIVE_ALARM
 from yiyang.devices.models import Alarm, AlarmEvent, AwayPeriod, Device, DeviceEvent, Vendor
@@ -28,6 +28,16 @@ def alarm_timeline(alarm: Alarm) -> QuerySet[AlarmEvent]:
 
 def vendor_list(*, user: Any, perm: str = "devices.view") -> QuerySet[Vendor]:
     return Vendor.objects.restrict(user, perm)
+
+
+def vendors_usable(*, user: Any, perm: str = "devices.manage") -> QuerySet[Vendor]:
+    """Vendors a register keeper may file devices under: the vendors of the cities they work in."""
+    if getattr(user, "is_superuser", False):
+        return Vendor.objects.all()
+    q = Q()
+    for prefix in user.scope_prefixes(perm):
+        q |= Q(region_code__startswith=prefix[:4])
+    return Vendor.objects.filter(q) if q.children else Vendor.objects.none()
 
 
 def vendor_by_code(code: str) -> Vendor | None:

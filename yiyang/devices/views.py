@@ -29,7 +29,7 @@ from yiyang.devices.selectors import (
     device_list,
     response_minutes,
     unregistered_serials,
-    vendor_list,
+    vendors_usable,
 )
 from yiyang.devices.transitions import ALARM_MACHINE
 from yiyang.elders.selectors import elder_get
@@ -143,7 +143,7 @@ class DeviceListView(ScopedPageMixin, View):
             "statuses": DeviceStatus.choices,
             "type": t,
             "status": st,
-            "vendors": vendor_list(user=request.user),
+            "vendors": vendors_usable(user=request.user),
             "unregistered": unregistered_serials(user=request.user),
         }
 
@@ -151,7 +151,7 @@ class DeviceListView(ScopedPageMixin, View):
         return render(request, "devices/devices.html", self._context(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        vendor = vendor_list(user=request.user).filter(public_id=_uuid(request.POST.get("vendor"))).first()
+        vendor = vendors_usable(user=request.user).filter(public_id=_uuid(request.POST.get("vendor"))).first()
         try:
             if vendor is None:
                 raise DomainError("请选择设备厂商", errors={"vendor": ["请选择设备厂商"]})

@@ -84,3 +84,15 @@ def signed_post(client: Any, vendor: Vendor, body: Any, *, secret: str = SECRET,
         HTTP_X_YIYANG_VENDOR=vendor.code,
         HTTP_X_YIYANG_SIGNATURE=signature(secret, data),
     )
+
+
+def id_elder(region: Any) -> tuple[Any, str]:
+    """An elder findable by a valid ID number (the vendor's delivery list names elders by it)."""
+    from yiyang.elders.identity import id_number_index
+    from yiyang.elders.tests.factories import id_number
+
+    elder = phone_elder(region)
+    number = id_number(address=region.code[:6])
+    elder.id_number_hash = id_number_index(number)
+    elder.save(update_fields=["id_number_hash"])
+    return elder, number
