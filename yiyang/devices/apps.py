@@ -86,7 +86,9 @@ class DevicesConfig(AppConfig):
             nav.register(item)
         register_tab("devices", "智能设备", "devices.view", "devices/_elder_tab.html", _elder_tab, order=70)
         home.register(
-            home.HomeCard("devices_live_alarms", "待处理设备告警", "alarms.handle", _live, "devices:alarms", order=6)
+            home.HomeCard(
+                "devices_live_alarms", "待处理设备告警", "alarms.handle", _live, "devices:alarms", order=6
+            )
         )
 
 

@@ -75,6 +75,8 @@ class AlarmStatus(models.TextChoices):
 LIVE_ALARM = (AlarmStatus.RAISED, AlarmStatus.ACKNOWLEDGED)
 
 # Event types whose readings show that someone is at home and active (无活动告警).
-ACTIVITY_TYPES = frozenset({EventType.DOOR, EventType.MOTION, EventType.WATER_METER, EventType.ELECTRICITY_METER})
+ACTIVITY_TYPES = frozenset(
+    {EventType.DOOR, EventType.MOTION, EventType.WATER_METER, EventType.ELECTRICITY_METER}
+)
 METER_TYPES = frozenset({EventType.WATER_METER, EventType.ELECTRICITY_METER})
 HEALTH_TYPES = frozenset({EventType.HEART_RATE, EventType.SPO2, EventType.BLOOD_PRESSURE})

@@ -45,12 +45,16 @@ def seed(ctx: Any) -> str:
     if Device.objects.filter(vendor=vendor).exists():
         return f"演示设备已存在（{Device.objects.filter(vendor=vendor).count()} 台），跳过"
     linked = list(
-        Elder.objects.filter(contacts__user__username="family", status="active", region__code__startswith=COUNTY)
+        Elder.objects.filter(
+            contacts__user__username="family", status="active", region__code__startswith=COUNTY
+        )
         .distinct()
         .order_by("pk")
     )
     alone = list(
-        Elder.objects.filter(region__code__startswith=COUNTY, status="active", living_situation="alone", lat__isnull=False)
+        Elder.objects.filter(
+            region__code__startswith=COUNTY, status="active", living_situation="alone", lat__isnull=False
+        )
         .exclude(pk__in=[e.pk for e in linked])
         .order_by("pk")[:6]
     )

@@ -16,14 +16,18 @@ MAX_ROWS = 5000
 def read_delivery_list(upload: Any) -> list[dict[str, Any]]:
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same answer to the user
+    except Exception as exc:
         raise DomainError("无法读取文件，请上传厂商提供的 .xlsx 设备清单") from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         raise DomainError("文件是空的")
-    columns = {i: IMPORT_HEADERS[str(h).strip()] for i, h in enumerate(header) if h and str(h).strip() in IMPORT_HEADERS}
+    columns = {
+        i: IMPORT_HEADERS[str(h).strip()]
+        for i, h in enumerate(header)
+        if h and str(h).strip() in IMPORT_HEADERS
+    }
     missing = {"serial", "type", "id_number"} - set(columns.values())
     if missing:
         names = {v: k for k, v in IMPORT_HEADERS.items()}

@@ -68,7 +68,12 @@ class Device(models.Model):
     serial = models.CharField("设备序列号", max_length=64)
     type = models.CharField("类型", max_length=20, choices=DeviceType.choices, db_index=True)
     elder = models.ForeignKey(
-        "elders.Elder", on_delete=models.PROTECT, related_name="devices", verbose_name="老人", null=True, blank=True
+        "elders.Elder",
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name="老人",
+        null=True,
+        blank=True,
     )
     installed_on = models.DateField("安装日期", null=True, blank=True)
     installed_by = models.CharField("安装人", max_length=50, blank=True)
@@ -120,6 +125,9 @@ class Installation(models.Model):
         verbose_name_plural = "安装记录"
         ordering = ["-installed_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.installed_on} {self.installed_by}"
+
 
 class DeviceEvent(models.Model):
     """One event as the vendor sent it. ``(vendor, event_id)`` is unique: the same event again is a
@@ -129,7 +137,9 @@ class DeviceEvent(models.Model):
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="events")
     event_id = models.CharField(max_length=100)
     serial = models.CharField("设备序列号", max_length=64, db_index=True)
-    device = models.ForeignKey(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    device = models.ForeignKey(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
     type = models.CharField("事件", max_length=20, choices=EventType.choices)
     ts = models.DateTimeField("发生时间", db_index=True)
     value = models.JSONField("读数", null=True, blank=True)
@@ -149,6 +159,9 @@ class DeviceEvent(models.Model):
         ordering = ["-ts", "-pk"]
         constraints = [models.UniqueConstraint(fields=["vendor", "event_id"], name="device_event_once")]
         indexes = [models.Index(fields=["device", "type", "ts"], name="devevent_device_type_ts")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.serial} {self.ts:%Y-%m-%d %H:%M}"
 
 
 class AlarmRule(models.Model):
@@ -172,6 +185,9 @@ class AlarmRule(models.Model):
         ordering = ["region_code", "event_type"]
         constraints = [models.UniqueConstraint(fields=["region_code", "event_type"], name="alarm_rule_once")]
 
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.event_type} → {self.kind}"
+
 
 class Alarm(models.Model):
     """An alarm about an elder or a device. While one is live (raised or acknowledged) the same kind from
@@ -179,7 +195,12 @@ class Alarm(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey(
-        "elders.Elder", on_delete=models.PROTECT, related_name="alarms", null=True, blank=True, verbose_name="老人"
+        "elders.Elder",
+        on_delete=models.PROTECT,
+        related_name="alarms",
+        null=True,
+        blank=True,
+        verbose_name="老人",
     )
     device = models.ForeignKey(
         Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="alarms", verbose_name="设备"
@@ -265,6 +286,9 @@ class AwayPeriod(models.Model):
         verbose_name_plural = "外出登记"
         ordering = ["-starts_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.reason} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
     @classmethod
     def scope_own_q(cls, user: Any, perm: str) -> Q | None:
         return _own_elders_q(user, perm)
@@ -288,6 +312,9 @@ class HealthThreshold(models.Model):
         verbose_name = "健康阈值"
         verbose_name_plural = "健康阈值"
 
+    def __str__(self) -> str:
+        return f"健康阈值 {self.elder_id}"
+
 
 class ActivityProfile(models.Model):
     """A home's learned rhythm: the longest idle span (minutes) that began in each hour of the day over
@@ -302,3 +329,6 @@ class ActivityProfile(models.Model):
 
     scope_region_field: ClassVar[str] = "region_code"
     objects = ScopedManager()
+
+    def __str__(self) -> str:
+        return f"活动规律 {self.elder_id}"

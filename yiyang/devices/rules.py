@@ -10,6 +10,7 @@ night's sleep never counts."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +39,7 @@ DEFAULT_RULES: dict[str, Rule] = {
 }
 
 # Which hotline incident kind an alarm that needs a person opens.
-INCIDENT_KIND = {AlarmKind.SOS: "sos", AlarmKind.FALL: "fall"}
+INCIDENT_KIND: dict[str, str] = {AlarmKind.SOS: "sos", AlarmKind.FALL: "fall"}
 
 HEALTH_DEFAULTS = {
     "heart_rate_min": 50,
@@ -114,7 +115,9 @@ def health_breach(event_type: str, value: Any, limits: dict[str, int]) -> str | 
     elif event_type == EventType.BLOOD_PRESSURE:
         bp = blood_pressure(value)
         if bp is not None and (bp[0] > limits["systolic_max"] or bp[1] > limits["diastolic_max"]):
-            return f"血压 {bp[0]:g}/{bp[1]:g} mmHg，高于上限 {limits['systolic_max']}/{limits['diastolic_max']}"
+            return (
+                f"血压 {bp[0]:g}/{bp[1]:g} mmHg，高于上限 {limits['systolic_max']}/{limits['diastolic_max']}"
+            )
     return None
 
 
@@ -143,9 +146,10 @@ def activity_times(readings: Iterable[Reading]) -> list[datetime]:
             last[r.device] = v if prev is None else max(prev, v)
             if prev is not None and v > prev:
                 out.append(r.ts)
-        elif r.type in (EventType.DOOR, EventType.MOTION):
-            if r.value is None or not is_cleared(r.value) or r.type == EventType.DOOR:
-                out.append(r.ts)
+        elif r.type in (EventType.DOOR, EventType.MOTION) and (
+            r.value is None or not is_cleared(r.value) or r.type == EventType.DOOR
+        ):
+            out.append(r.ts)
     return out
 
 
@@ -161,7 +165,7 @@ def learn(times: list[datetime], now: datetime, days: int = LEARN_DAYS) -> Profi
     since = now - timedelta(days=days)
     window = sorted(t for t in times if since <= t <= now)
     spans = [0] * 24
-    for a, b in zip(window, window[1:], strict=False):
+    for a, b in itertools.pairwise(window):
         hour = timezone.localtime(a).hour
         spans[hour] = max(spans[hour], int((b - a).total_seconds() // 60))
     history = int((now - window[0]).total_seconds() // 86400) if window else 0
@@ -215,7 +219,9 @@ def inactivity_message(last_activity: datetime, now: datetime, verdict: Verdict,
     when = f"{local:%H:%M}" if local.date() == timezone.localtime(now).date() else f"{local:%m月%d日 %H:%M}"
     if verdict.usual_minutes is None:
         hours = verdict.limit_minutes // 60
-        return f"自 {when} 起无{what}，白天已超过 {hours} 小时无活动（该户历史数据不足 {MIN_HISTORY_DAYS} 天）"
+        return (
+            f"自 {when} 起无{what}，白天已超过 {hours} 小时无活动（该户历史数据不足 {MIN_HISTORY_DAYS} 天）"
+        )
     usual_h = round(verdict.usual_minutes / 60, 1)
     return f"自 {when} 起无{what}，该户通常最长 {usual_h:g} 小时无活动"
 

@@ -51,13 +51,14 @@ def away_periods(*, user: Any, elder: Any) -> QuerySet[AwayPeriod]:
 
 def unregistered_serials(*, user: Any) -> list[dict[str, Any]]:
     """未登记设备: serials that sent events but are not registered, with vendor, count and last time."""
-    return list(
+    rows: Any = (
         DeviceEvent.objects.restrict(user, "devices.view")
         .filter(device__isnull=True)
         .values("vendor__name", "vendor__code", "serial")
         .annotate(events=Count("pk"), last=Max("ts"))
         .order_by("-last")[:200]
     )
+    return [dict(r) for r in rows]
 
 
 def response_minutes(*, user: Any) -> dict[str, Any]:
@@ -70,5 +71,5 @@ def response_minutes(*, user: Any) -> dict[str, Any]:
     )
     if not rows:
         return {"count": 0, "median": None}
-    minutes = sorted(max(0.0, (a - c).total_seconds() / 60) for c, a in rows)
+    minutes = sorted(max(0.0, (a - c).total_seconds() / 60) for c, a in rows if a is not None)
     return {"count": len(minutes), "median": round(minutes[len(minutes) // 2], 1)}

@@ -95,19 +95,30 @@ def signature_ok(vendor: Vendor, body: bytes, header: str) -> bool:
     return hmac.compare_digest(signature(decrypt(vendor.secret_enc), body), header or "")
 
 
-def vendor_create(*, actor: Any, code: str, name: str, region_code: str, secret: str = "") -> tuple[Vendor, str]:
+def vendor_create(
+    *, actor: Any, code: str, name: str, region_code: str, secret: str = ""
+) -> tuple[Vendor, str]:
     """A vendor with a new webhook secret (returned once; stored encrypted)."""
     require_actor(actor)
     name = check_name(name, label="厂商名称", max_length=100)
-    if not code or not code.replace("-", "").replace("_", "").isalnum() or not code.isascii() or len(code) > 40:
+    if (
+        not code
+        or not code.replace("-", "").replace("_", "").isalnum()
+        or not code.isascii()
+        or len(code) > 40
+    ):
         raise _invalid("code", "厂商代码只能由字母、数字、- 和 _ 组成（至多 40 位）")
     secret = secret or secrets.token_urlsafe(32)
     with transaction.atomic():
         require_scope(actor, "devices.vendors", region_code)
         if Vendor.objects.filter(code=code).exists():
             raise Conflict("该厂商代码已存在", code="duplicate")
-        vendor = Vendor.objects.create(code=code, name=name, region_code=region_code, secret_enc=encrypt(secret))
-        audit_record(actor=actor, region=region_code, event="devices.vendor_created", obj=vendor, summary=name)
+        vendor = Vendor.objects.create(
+            code=code, name=name, region_code=region_code, secret_enc=encrypt(secret)
+        )
+        audit_record(
+            actor=actor, region=region_code, event="devices.vendor_created", obj=vendor, summary=name
+        )
     return vendor, secret
 
 
@@ -128,7 +139,12 @@ def vendor_rotate_secret(*, actor: Any, vendor: Vendor) -> str:
 
 def _check_serial(serial: str) -> str:
     serial = (serial or "").strip()
-    if not serial or len(serial) > 64 or not serial.isascii() or not all(c.isalnum() or c in "-_." for c in serial):
+    if (
+        not serial
+        or len(serial) > 64
+        or not serial.isascii()
+        or not all(c.isalnum() or c in "-_." for c in serial)
+    ):
         raise _invalid("serial", "设备序列号只能由字母、数字、- _ . 组成（1–64 位）")
     return serial
 
@@ -216,7 +232,13 @@ def installation_add(
     return record
 
 
-IMPORT_HEADERS = {"序列号": "serial", "设备类型": "type", "老人身份证号": "id_number", "安装日期": "installed_on", "安装人": "installed_by"}
+IMPORT_HEADERS = {
+    "序列号": "serial",
+    "设备类型": "type",
+    "老人身份证号": "id_number",
+    "安装日期": "installed_on",
+    "安装人": "installed_by",
+}
 TYPE_BY_LABEL = {str(label): value for value, label in DeviceType.choices}
 
 
@@ -244,7 +266,9 @@ def device_import_rows(*, actor: Any, vendor: Vendor, rows: list[dict[str, Any]]
         if type_ not in DeviceType.values:
             errors[f"第{n}行 设备类型"] = [f"无效的设备类型：{raw_type[:20]}"]
             continue
-        elder = elder_find_by_id_number(user=actor, id_number=str(row.get("id_number") or ""), perm="devices.manage")
+        elder = elder_find_by_id_number(
+            user=actor, id_number=str(row.get("id_number") or ""), perm="devices.manage"
+        )
         if elder is None:
             errors[f"第{n}行 老人身份证号"] = ["管辖范围内没有这位老人"]
             continue
@@ -270,7 +294,14 @@ def device_import_rows(*, actor: Any, vendor: Vendor, rows: list[dict[str, Any]]
 
 
 def rule_set(
-    *, actor: Any, region_code: str, event_type: str, kind: str, severity: str, needs_person: bool, enabled: bool = True
+    *,
+    actor: Any,
+    region_code: str,
+    event_type: str,
+    kind: str,
+    severity: str,
+    needs_person: bool,
+    enabled: bool = True,
 ) -> AlarmRule:
     """Set this region's rule for an event type (rules are data, per region)."""
     require_actor(actor)
@@ -331,7 +362,9 @@ def away_add(*, actor: Any, elder: Elder, starts_at: datetime, ends_at: datetime
         if starts_at <= now < ends_at:
             for alarm in Alarm.objects.filter(elder=elder, kind=AlarmKind.INACTIVITY, status__in=LIVE_ALARM):
                 _alarm_move(alarm, AlarmStatus.HANDLED, actor, f"已登记外出：{reason}")
-        audit_record(actor=actor, region=elder.region_id, event="devices.away_added", obj=elder, summary=reason)
+        audit_record(
+            actor=actor, region=elder.region_id, event="devices.away_added", obj=elder, summary=reason
+        )
     return away
 
 
@@ -358,7 +391,9 @@ def event_validate(raw: Any, where: str = "") -> dict[str, Any]:
         return _invalid(f"{where}{field}", message)
 
     if not isinstance(raw, dict):
-        raise bad("event", "每个事件应为 JSON 对象") if where else _invalid("event", "事件应为 JSON 对象或数组")
+        raise (
+            bad("event", "每个事件应为 JSON 对象") if where else _invalid("event", "事件应为 JSON 对象或数组")
+        )
     unknown = set(raw) - {"event_id", "serial", "type", "ts", "value", "lat", "lng"}
     if unknown:
         raise bad(sorted(unknown)[0], "未知字段")
@@ -419,7 +454,9 @@ def events_ingest(
             d.serial: d for d in Device.objects.filter(vendor=vendor, serial__in={c["serial"] for c in clean})
         }
         known = set(
-            DeviceEvent.objects.filter(vendor=vendor, event_id__in=ids_in_batch).values_list("event_id", flat=True)
+            DeviceEvent.objects.filter(vendor=vendor, event_id__in=ids_in_batch).values_list(
+                "event_id", flat=True
+            )
         )
         new_pks: list[int] = []
         duplicates = 0
@@ -462,7 +499,9 @@ def rule_for(event_type: str, region_code: str) -> rules.Rule | None:
     prefixes = [region_code[:n] for n in (12, 9, 6, 4, 2)] + [""]
     found = {
         r.region_code: r
-        for r in AlarmRule.objects.filter(event_type=event_type, region_code__in=[p.ljust(12, "0") if p else "" for p in prefixes])
+        for r in AlarmRule.objects.filter(
+            event_type=event_type, region_code__in=[p.ljust(12, "0") if p else "" for p in prefixes]
+        )
     }
     for p in prefixes:
         key = p.ljust(12, "0") if p else ""
@@ -649,13 +688,21 @@ def _raise(
                 raise
         else:
             timeline_write(
-                timeline=AlarmEvent, subject=alarm, old="", new=AlarmStatus.RAISED, actor=actor, reason=message[:300]
+                timeline=AlarmEvent,
+                subject=alarm,
+                old="",
+                new=AlarmStatus.RAISED,
+                actor=actor,
+                reason=message[:300],
             )
-            audit_record(actor=actor, region=region, event="alarms.raised", obj=alarm, summary=alarm.get_kind_display())
+            audit_record(
+                actor=actor, region=region, event="alarms.raised", obj=alarm, summary=alarm.get_kind_display()
+            )
             _notify(alarm)
             return alarm
     Alarm.objects.filter(pk=live.pk).update(
-        repeats=F("repeats") + 1, last_seen_at=at if live.last_seen_at is None or at > live.last_seen_at else live.last_seen_at
+        repeats=F("repeats") + 1,
+        last_seen_at=at if live.last_seen_at is None or at > live.last_seen_at else live.last_seen_at,
     )
     live.refresh_from_db()
     return live
@@ -697,7 +744,9 @@ def _notify(alarm: Alarm) -> None:
             )
 
 
-def _close_live(*, device: Device | None = None, elder: Any = None, kind: str, actor: Any, reason: str) -> None:
+def _close_live(
+    *, device: Device | None = None, elder: Any = None, kind: str, actor: Any, reason: str
+) -> None:
     qs = Alarm.objects.filter(kind=kind, status__in=LIVE_ALARM)
     qs = qs.filter(device=device) if device is not None else qs.filter(elder=elder)
     for alarm in qs:
@@ -755,9 +804,9 @@ def _readings(elder_id: int, since: datetime, until: datetime) -> tuple[list[rul
     ).values_list("device_id", "type", "ts", "value")
     readings = [rules.Reading(d, t, ts, v) for d, t, ts, v in rows]
     types = set(
-        Device.objects.filter(elder_id=elder_id, type__in=list(ACTIVITY_TYPES)).exclude(
-            status=DeviceStatus.REMOVED
-        ).values_list("type", flat=True)
+        Device.objects.filter(elder_id=elder_id, type__in=list(ACTIVITY_TYPES))
+        .exclude(status=DeviceStatus.REMOVED)
+        .values_list("type", flat=True)
     )
     return readings, types
 
@@ -841,11 +890,16 @@ def devices_sweep(*, actor: Any = SYSTEM, now: datetime | None = None) -> dict[s
         status__in=[DeviceStatus.ACTIVE, DeviceStatus.LOW_BATTERY], last_heartbeat__isnull=False
     )
     for device in candidates.select_related("elder"):
-        if device.last_heartbeat + timedelta(seconds=device.heartbeat_seconds * factor) >= now:
+        if (
+            device.last_heartbeat is None
+            or device.last_heartbeat + timedelta(seconds=device.heartbeat_seconds * factor) >= now
+        ):
             continue
         with transaction.atomic():
             require_scope(actor, "alarms.handle", device.region_code)
-            moved = Device.objects.filter(pk=device.pk, status=device.status).update(status=DeviceStatus.OFFLINE)
+            moved = Device.objects.filter(pk=device.pk, status=device.status).update(
+                status=DeviceStatus.OFFLINE
+            )
             if not moved:
                 continue
             local = timezone.localtime(device.last_heartbeat)
@@ -869,7 +923,9 @@ def devices_sweep(*, actor: Any = SYSTEM, now: datetime | None = None) -> dict[s
     inactive = 0
     elders = (
         Elder.objects.restrict(actor, "alarms.handle")
-        .filter(living_situation=LIVING_ALONE, status=ElderStatus.ACTIVE, devices__type__in=list(ACTIVITY_TYPES))
+        .filter(
+            living_situation=LIVING_ALONE, status=ElderStatus.ACTIVE, devices__type__in=list(ACTIVITY_TYPES)
+        )
         .distinct()
     )
     for elder in elders:

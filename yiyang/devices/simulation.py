@@ -23,7 +23,12 @@ def active_in_hour(rng: random.Random, at: datetime) -> bool:
 
 
 def event(serial: str, type_: str, ts: datetime, value: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"event_id": uuid.uuid4().hex, "serial": serial, "type": type_, "ts": ts.isoformat()}
+    body: dict[str, Any] = {
+        "event_id": uuid.uuid4().hex,
+        "serial": serial,
+        "type": type_,
+        "ts": ts.isoformat(),
+    }
     if value is not None:
         body["value"] = value
     return body

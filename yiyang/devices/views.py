@@ -43,7 +43,9 @@ def _uuid(value: Any) -> Any:
 
 
 def _fail(request: HttpRequest, exc: DomainError) -> None:
-    detail = "；".join(f"{k}：{m}" for k, msgs in list(exc.errors.items())[:10] for m in msgs if m not in exc.message)
+    detail = "；".join(
+        f"{k}：{m}" for k, msgs in list(exc.errors.items())[:10] for m in msgs if m not in exc.message
+    )
     messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
 
 
@@ -51,7 +53,9 @@ def _dt(value: str, label: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise DomainError(f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}) from None
+        raise DomainError(
+            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
+        ) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -87,7 +91,10 @@ class AlarmView(ScopedPageMixin, View):
 
     def _alarm(self, request: HttpRequest, alarm_id: Any, perm: str) -> Alarm:
         return get_scoped_or_404(
-            Alarm.objects.select_related("elder", "device", "incident"), request.user, perm, public_id=alarm_id
+            Alarm.objects.select_related("elder", "device", "incident"),
+            request.user,
+            perm,
+            public_id=alarm_id,
         )
 
     def get(self, request: HttpRequest, alarm_id: Any) -> HttpResponse:
@@ -114,7 +121,9 @@ class AlarmView(ScopedPageMixin, View):
                 services.alarm_acknowledge(actor=request.user, alarm=alarm)
                 messages.success(request, "已确认告警")
             elif op in {AlarmStatus.HANDLED, AlarmStatus.FALSE_ALARM}:
-                services.alarm_close(actor=request.user, alarm=alarm, outcome=op, notes=request.POST.get("notes", ""))
+                services.alarm_close(
+                    actor=request.user, alarm=alarm, outcome=op, notes=request.POST.get("notes", "")
+                )
                 messages.success(request, "已记录处置结果")
             else:
                 messages.error(request, "未知的操作")
@@ -163,7 +172,9 @@ class DeviceListView(ScopedPageMixin, View):
                 created = services.device_import_rows(actor=request.user, vendor=vendor, rows=rows)
                 messages.success(request, f"已登记 {len(created)} 台设备")
             else:
-                elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="devices.manage")
+                elder = elder_get(
+                    user=request.user, public_id=_uuid(request.POST.get("elder")), perm="devices.manage"
+                )
                 if elder is None:
                     raise DomainError("管辖范围内没有这位老人", errors={"elder": ["请填写老人编号"]})
                 device = services.device_register(
@@ -184,7 +195,9 @@ class DeviceListView(ScopedPageMixin, View):
 def _map_data(user: Any) -> dict[str, Any]:
     """Homes with devices (elder position, device count, devices offline) and their live alarms."""
     homes: dict[int, dict[str, Any]] = {}
-    for d in device_list(user=user).exclude(status=DeviceStatus.REMOVED).filter(elder__lat__isnull=False)[:5000]:
+    for d in (
+        device_list(user=user).exclude(status=DeviceStatus.REMOVED).filter(elder__lat__isnull=False)[:5000]
+    ):
         e = d.elder
         assert e is not None
         home = homes.setdefault(
@@ -250,5 +263,9 @@ class AwayView(ScopedPageMixin, View):
             _fail(request, exc)
         nxt = request.POST.get("next", "")
         if nxt not in {reverse("orders:family"), f"/elders/{elder.public_id}/"}:
-            nxt = reverse("orders:family") if "family" in request.user.roles() else f"/elders/{elder.public_id}/"
+            nxt = (
+                reverse("orders:family")
+                if "family" in request.user.roles()  # type: ignore[union-attr]
+                else f"/elders/{elder.public_id}/"
+            )
         return HttpResponseRedirect(nxt)

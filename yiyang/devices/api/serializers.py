@@ -33,7 +33,9 @@ class DeviceSerializer(serializers.ModelSerializer[Device]):
     type = serializers.ChoiceField(choices=DeviceType.choices, read_only=True)
     type_label = serializers.CharField(source="get_type_display", read_only=True)
     vendor = serializers.CharField(source="vendor.code", read_only=True, help_text="厂商代码")
-    elder = serializers.UUIDField(source="elder.public_id", read_only=True, allow_null=True, help_text="老人 id")
+    elder = serializers.UUIDField(
+        source="elder.public_id", read_only=True, allow_null=True, help_text="老人 id"
+    )
     status = serializers.ChoiceField(choices=DeviceStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     battery = serializers.IntegerField(read_only=True, allow_null=True, help_text="电量（%）")
@@ -82,8 +84,12 @@ class AlarmSerializer(serializers.ModelSerializer[Alarm]):
     severity = serializers.ChoiceField(choices=Severity.choices, read_only=True)
     status = serializers.ChoiceField(choices=AlarmStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    device = serializers.UUIDField(source="device.public_id", read_only=True, allow_null=True, help_text="设备 id")
-    elder = serializers.UUIDField(source="elder.public_id", read_only=True, allow_null=True, help_text="老人 id")
+    device = serializers.UUIDField(
+        source="device.public_id", read_only=True, allow_null=True, help_text="设备 id"
+    )
+    elder = serializers.UUIDField(
+        source="elder.public_id", read_only=True, allow_null=True, help_text="老人 id"
+    )
     incident = serializers.UUIDField(
         source="incident.public_id", read_only=True, allow_null=True, help_text="对应的紧急呼援事件 id"
     )
@@ -111,7 +117,9 @@ class AlarmSerializer(serializers.ModelSerializer[Alarm]):
 
 
 class AlarmCloseSerializer(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(choices=[(AlarmStatus.HANDLED, "已处置"), (AlarmStatus.FALSE_ALARM, "误报")])
+    outcome = serializers.ChoiceField(
+        choices=[(AlarmStatus.HANDLED, "已处置"), (AlarmStatus.FALSE_ALARM, "误报")]
+    )
     notes = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -137,7 +137,9 @@ class DeviceViewSet(
     ),
     retrieve=extend_schema(summary="告警详情", responses={200: AlarmSerializer, **READ_ERRORS}),
 )
-class AlarmViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Alarm]):
+class AlarmViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Alarm]
+):
     serializer_class = AlarmSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -176,14 +178,18 @@ class AlarmViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return self._done(services.alarm_acknowledge(actor=request.user, alarm=self.get_object()))
 
     @extend_schema(
-        request=AlarmCloseSerializer, responses={200: AlarmSerializer, **MOVE_ERRORS}, summary="处置完毕或误报"
+        request=AlarmCloseSerializer,
+        responses={200: AlarmSerializer, **MOVE_ERRORS},
+        summary="处置完毕或误报",
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, id: str) -> Response:
         alarm = self.get_object()
         d = _body(request, AlarmCloseSerializer)
         return self._done(
-            services.alarm_close(actor=request.user, alarm=alarm, outcome=d["outcome"], notes=d.get("notes", ""))
+            services.alarm_close(
+                actor=request.user, alarm=alarm, outcome=d["outcome"], notes=d.get("notes", "")
+            )
         )
 
 
@@ -206,10 +212,10 @@ _EVENT_SCHEMA: dict[str, Any] = {
 class DeviceEventWebhookView(APIView):
     """Vendors post events here, signed with their webhook secret over the raw body."""
 
-    authentication_classes: ClassVar[list[Any]] = []
+    authentication_classes = []  # the signature authenticates
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
-    throttle_classes: ClassVar[list[Any]] = []
+    throttle_classes = []
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Signature realm="device-events", header="X-Yiyang-Signature"'
@@ -220,7 +226,11 @@ class DeviceEventWebhookView(APIView):
         auth=[],
         parameters=[
             OpenApiParameter(
-                "X-Yiyang-Vendor", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description="厂商代码"
+                "X-Yiyang-Vendor",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="厂商代码",
             ),
             OpenApiParameter(
                 "X-Yiyang-Signature",
@@ -240,14 +250,18 @@ class DeviceEventWebhookView(APIView):
         },
         responses={
             202: IngestResultSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="JSON 有误或缺少字段（指明字段），本次请求不存储任何事件"),
+            400: OpenApiResponse(
+                ErrorSerializer, description="JSON 有误或缺少字段（指明字段），本次请求不存储任何事件"
+            ),
             401: OpenApiResponse(ErrorSerializer, description="厂商未知或签名不符"),
         },
     )
     def post(self, request: Request) -> Response:
         raw = request.body
         vendor = vendor_by_code(request.headers.get("X-Yiyang-Vendor", "").strip())
-        if vendor is None or not services.signature_ok(vendor, raw, request.headers.get("X-Yiyang-Signature", "")):
+        if vendor is None or not services.signature_ok(
+            vendor, raw, request.headers.get("X-Yiyang-Signature", "")
+        ):
             raise AuthenticationFailed("厂商未知或签名不符")
         try:
             body = json.loads(raw.decode("utf-8"))

@@ -15,16 +15,20 @@ from yiyang.devices.services import signature
 from yiyang.hotline.tests.factories import phone_elder
 
 _seq = itertools.count(1)
-SECRET = "test-secret-对接"  # noqa: S105 (test vendor)
+SECRET = "test-secret-对接"
 
 
 def make_vendor(code: str = "", region_code: str = "321000000000") -> Vendor:
     code = code or f"vendor{next(_seq)}"
     vendor = Vendor.objects.filter(code=code).first()
-    return vendor or Vendor.objects.create(code=code, name=f"厂商{code}", region_code=region_code, secret_enc=encrypt(SECRET))
+    return vendor or Vendor.objects.create(
+        code=code, name=f"厂商{code}", region_code=region_code, secret_enc=encrypt(SECRET)
+    )
 
 
-def make_device(region: Any, type: str = "sos_button", *, elder: Any = None, vendor: Vendor | None = None, **fields: Any) -> Device:
+def make_device(
+    region: Any, type: str = "sos_button", *, elder: Any = None, vendor: Vendor | None = None, **fields: Any
+) -> Device:
     elder = elder or phone_elder(region)
     vendor = vendor or make_vendor()
     return Device.objects.create(
@@ -53,7 +57,9 @@ def make_alarm(region: Any, status: str = "raised", **fields: Any) -> Alarm:
     )
 
 
-def make_event(device: Device, type: str = "heartbeat", ts: datetime | None = None, value: Any = None) -> DeviceEvent:
+def make_event(
+    device: Device, type: str = "heartbeat", ts: datetime | None = None, value: Any = None
+) -> DeviceEvent:
     return DeviceEvent.objects.create(
         vendor=device.vendor,
         event_id=f"ev{next(_seq)}",
@@ -66,7 +72,9 @@ def make_event(device: Device, type: str = "heartbeat", ts: datetime | None = No
     )
 
 
-def ev(serial: str, type: str = "heartbeat", ts: datetime | None = None, value: Any = None, **extra: Any) -> dict[str, Any]:
+def ev(
+    serial: str, type: str = "heartbeat", ts: datetime | None = None, value: Any = None, **extra: Any
+) -> dict[str, Any]:
     body = {"event_id": extra.pop("event_id", f"e{next(_seq)}"), "serial": serial, "type": type}
     body["ts"] = (ts or timezone.now()).isoformat()
     if value is not None:
@@ -75,7 +83,9 @@ def ev(serial: str, type: str = "heartbeat", ts: datetime | None = None, value: 
     return body
 
 
-def signed_post(client: Any, vendor: Vendor, body: Any, *, secret: str = SECRET, raw: bytes | None = None) -> Any:
+def signed_post(
+    client: Any, vendor: Vendor, body: Any, *, secret: str = SECRET, raw: bytes | None = None
+) -> Any:
     data = raw if raw is not None else json.dumps(body).encode()
     return client.post(
         "/api/v1/device-events/",

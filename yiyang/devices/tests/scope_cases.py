@@ -21,11 +21,18 @@ from yiyang.hotline.tests.factories import phone_elder
 
 def _device_body(cast, region):
     make_vendor("scope-vendor")
-    return {"serial": "SCOPE-1", "type": "door", "vendor": "scope-vendor", "elder": str(phone_elder(region).public_id)}
+    return {
+        "serial": "SCOPE-1",
+        "type": "door",
+        "vendor": "scope-vendor",
+        "elder": str(phone_elder(region).public_id),
+    }
 
 
 register_api(
-    ApiScopeCase(basename="device", make=lambda c, r: make_device(r), create=_device_body, count=Device.objects.count)
+    ApiScopeCase(
+        basename="device", make=lambda c, r: make_device(r), create=_device_body, count=Device.objects.count
+    )
 )
 register_api(ApiScopeCase(basename="alarm", make=lambda c, r: make_alarm(r)))
 
@@ -45,7 +52,9 @@ register_action(
 )
 
 register_page(
-    PageScopeCase(name="devices:alarm", make=lambda c, r: make_alarm(r), url=lambda o: f"/devices/alarms/{o.public_id}/")
+    PageScopeCase(
+        name="devices:alarm", make=lambda c, r: make_alarm(r), url=lambda o: f"/devices/alarms/{o.public_id}/"
+    )
 )
 
 register_page_post(

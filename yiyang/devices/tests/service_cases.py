@@ -33,7 +33,9 @@ def _alone(cast: Any) -> Any:
 SERVICE_CASES = {
     f"{M}.vendor_create": ServiceCase(
         arrange=lambda cast: None,
-        act=lambda cast, w, actor: s.vendor_create(actor=actor, code="svc-v", name="厂商", region_code="321000000000"),
+        act=lambda cast, w, actor: s.vendor_create(
+            actor=actor, code="svc-v", name="厂商", region_code="321000000000"
+        ),
         actor=_city_admin,
         denied=Forbidden,  # vendors are the city's: a county admin holds no devices.vendors
     ),
@@ -45,7 +47,9 @@ SERVICE_CASES = {
     ),
     f"{M}.device_register": ServiceCase(
         arrange=lambda cast: (make_vendor(), phone_elder(cast.community_a1)),
-        act=lambda cast, w, actor: s.device_register(actor=actor, vendor=w[0], serial="SVC-1", type="door", elder=w[1]),
+        act=lambda cast, w, actor: s.device_register(
+            actor=actor, vendor=w[0], serial="SVC-1", type="door", elder=w[1]
+        ),
     ),
     f"{M}.device_remove": ServiceCase(
         arrange=lambda cast: make_device(cast.community_a1),
@@ -67,7 +71,12 @@ SERVICE_CASES = {
     f"{M}.rule_set": ServiceCase(
         arrange=lambda cast: None,
         act=lambda cast, w, actor: s.rule_set(
-            actor=actor, region_code=cast.county_a.code, event_type="smoke", kind="smoke", severity="high", needs_person=False
+            actor=actor,
+            region_code=cast.county_a.code,
+            event_type="smoke",
+            kind="smoke",
+            severity="high",
+            needs_person=False,
         ),
     ),
     f"{M}.threshold_set": ServiceCase(
@@ -77,7 +86,11 @@ SERVICE_CASES = {
     f"{M}.away_add": ServiceCase(
         arrange=lambda cast: phone_elder(cast.community_a1),
         act=lambda cast, w, actor: s.away_add(
-            actor=actor, elder=w, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=1), reason="住院"
+            actor=actor,
+            elder=w,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timedelta(days=1),
+            reason="住院",
         ),
     ),
     f"{M}.events_ingest": ServiceCase(
@@ -85,7 +98,14 @@ SERVICE_CASES = {
         act=lambda cast, w, actor: s.events_ingest(
             actor=actor,
             vendor=w,
-            events=[{"event_id": "svc-1", "serial": "SVC-X", "type": "heartbeat", "ts": timezone.now().isoformat()}],
+            events=[
+                {
+                    "event_id": "svc-1",
+                    "serial": "SVC-X",
+                    "type": "heartbeat",
+                    "ts": timezone.now().isoformat(),
+                }
+            ],
         ),
         actor=_city_admin,
         audits=0,
@@ -109,10 +129,13 @@ SERVICE_CASES = {
     ),
     f"{M}.devices_sweep": ServiceCase(
         arrange=lambda cast: make_device(
-            cast.community_a1, "door", last_heartbeat=timezone.now() - timedelta(days=1), heartbeat_seconds=600
+            cast.community_a1,
+            "door",
+            last_heartbeat=timezone.now() - timedelta(days=1),
+            heartbeat_seconds=600,
         ),
         act=lambda cast, w, actor: s.devices_sweep(actor=actor),
-        denied=type(None),  # a sweep over the other county's scope finds nothing
+        denied=type(None),  # type: ignore[arg-type]  # a sweep over the other county's scope finds nothing
     ),
 }
 

@@ -54,7 +54,9 @@ def test_parse_topic() -> None:
 
 
 @needs_broker
-def test_published_sos_is_stored_and_opens_an_incident(cast: Any, root: str, django_capture_on_commit_callbacks: Any) -> None:
+def test_published_sos_is_stored_and_opens_an_incident(
+    cast: Any, root: str, django_capture_on_commit_callbacks: Any
+) -> None:
     vendor = make_vendor("mq-acme")
     device = make_device(cast.community_a1, "sos_button", vendor=vendor)
     listener = mqtt.Listener(BROKER, root=root, client_id=f"l-{root}")
@@ -79,7 +81,9 @@ def test_published_sos_is_stored_and_opens_an_incident(cast: Any, root: str, dja
 
 
 @needs_broker
-def test_a_message_not_stored_is_not_acknowledged_and_comes_again(cast: Any, root: str, monkeypatch: Any) -> None:
+def test_a_message_not_stored_is_not_acknowledged_and_comes_again(
+    cast: Any, root: str, monkeypatch: Any
+) -> None:
     vendor = make_vendor("mq-crash")
     device = make_device(cast.community_a1, "door", vendor=vendor)
     client_id = f"l-{root}"

@@ -59,11 +59,16 @@ def test_rules_are_data_per_region(cast: Any) -> None:
     leak_a = make_device(cast.community_a1, "water_leak")
     leak_b = make_device(cast.community_b1, "water_leak")
     services.rule_set(
-        actor=cast.county_admin_a, region_code=cast.county_a.code, event_type="water_leak",
-        kind="water_leak", severity="critical", needs_person=True,
+        actor=cast.county_admin_a,
+        region_code=cast.county_a.code,
+        event_type="water_leak",
+        kind="water_leak",
+        severity="critical",
+        needs_person=True,
     )
     services.events_process(
-        actor=SYSTEM, pks=[make_event(leak_a, "water_leak", value=1).pk, make_event(leak_b, "water_leak", value=1).pk]
+        actor=SYSTEM,
+        pks=[make_event(leak_a, "water_leak", value=1).pk, make_event(leak_b, "water_leak", value=1).pk],
     )
     a, b = Alarm.objects.get(device=leak_a), Alarm.objects.get(device=leak_b)
     assert a.severity == "critical" and a.incident is not None  # county A's rule: a person goes
@@ -73,8 +78,13 @@ def test_rules_are_data_per_region(cast: Any) -> None:
 def test_disabled_rule_raises_nothing(cast: Any) -> None:
     leak = make_device(cast.community_a1, "water_leak")
     services.rule_set(
-        actor=cast.county_admin_a, region_code=cast.community_a1.code, event_type="water_leak",
-        kind="water_leak", severity="low", needs_person=False, enabled=False,
+        actor=cast.county_admin_a,
+        region_code=cast.community_a1.code,
+        event_type="water_leak",
+        kind="water_leak",
+        severity="low",
+        needs_person=False,
+        enabled=False,
     )
     services.events_process(actor=SYSTEM, pks=[make_event(leak, "water_leak", value=1).pk])
     assert not Alarm.objects.exists()
@@ -88,11 +98,16 @@ def test_fall_opens_a_fall_incident(cast: Any) -> None:
 
 def test_offline_sweep_after_n_intervals_and_back_online(cast: Any) -> None:
     now = timezone.now()
-    quiet = make_device(cast.community_a1, "door", last_heartbeat=now - timedelta(hours=4), heartbeat_seconds=3600)
-    fresh = make_device(cast.community_a1, "door", last_heartbeat=now - timedelta(hours=2), heartbeat_seconds=3600)
+    quiet = make_device(
+        cast.community_a1, "door", last_heartbeat=now - timedelta(hours=4), heartbeat_seconds=3600
+    )
+    fresh = make_device(
+        cast.community_a1, "door", last_heartbeat=now - timedelta(hours=2), heartbeat_seconds=3600
+    )
     result = services.devices_sweep(actor=SYSTEM, now=now)
     assert result["offline"] == 1
-    quiet.refresh_from_db(), fresh.refresh_from_db()
+    quiet.refresh_from_db()
+    fresh.refresh_from_db()
     assert quiet.status == "offline" and fresh.status == "active"
     assert Alarm.objects.get(device=quiet).kind == "offline"
     assert services.devices_sweep(actor=SYSTEM, now=now)["offline"] == 0  # no second alarm
@@ -116,7 +131,7 @@ def test_health_readings_against_per_elder_thresholds(cast: Any) -> None:
     device = make_device(cast.community_a1, "health_monitor")
     services.events_process(actor=SYSTEM, pks=[make_event(device, "heart_rate", value=110).pk])
     assert not Alarm.objects.exists()  # under the default 120
-    services.threshold_set(actor=cast.county_admin_a, elder=device.elder, heart_rate_max=100)
+    services.threshold_set(actor=cast.county_admin_a, elder=device.elder, heart_rate_max=100)  # type: ignore[arg-type]
     services.events_process(actor=SYSTEM, pks=[make_event(device, "heart_rate", value=110).pk])
     alarm = Alarm.objects.get()
     assert alarm.kind == "health" and "心率 110" in alarm.message and "100" in alarm.message
@@ -138,7 +153,9 @@ def test_alarm_state_machine_and_timeline(cast: Any) -> None:
     services.alarm_close(actor=cast.community_worker_a1, alarm=alarm, outcome="false_alarm", notes="做饭油烟")
     alarm.refresh_from_db()
     assert alarm.status == "false_alarm" and alarm.acknowledged_at and alarm.closed_at
-    rows = list(AlarmEvent.objects.filter(alarm=alarm).order_by("pk").values_list("to_status", "actor_name", "reason"))
+    rows = list(
+        AlarmEvent.objects.filter(alarm=alarm).order_by("pk").values_list("to_status", "actor_name", "reason")
+    )
     assert [r[0] for r in rows] == ["raised", "acknowledged", "false_alarm"]
     assert rows[1][1] == "cast_community_a1" and rows[2][2] == "做饭油烟"
     with pytest.raises(IllegalTransition):

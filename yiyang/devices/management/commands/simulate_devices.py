@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="")
         parser.add_argument("--rounds", type=int, default=1, help="轮数（每轮每台设备一个事件）")
         parser.add_argument("--interval", type=float, default=1.0, help="两轮之间的秒数")
-        parser.add_argument("--alarm-rate", type=float, default=0.01, help="每轮每户发生一键呼叫或烟雾报警的概率")
+        parser.add_argument(
+            "--alarm-rate", type=float, default=0.01, help="每轮每户发生一键呼叫或烟雾报警的概率"
+        )
         parser.add_argument("--sos", default="", help="只为该序列号的一键呼叫器发布一次呼叫")
         parser.add_argument("--seed", type=int, default=0)
 
@@ -38,7 +40,9 @@ class Command(BaseCommand):
 
         def publish(device: Device, body: dict[str, Any]) -> None:
             nonlocal sent
-            info = c.publish(f"yiyang/{device.vendor.code}/{device.serial}/event", simulation.payload(body), qos=1)
+            info = c.publish(
+                f"yiyang/{device.vendor.code}/{device.serial}/event", simulation.payload(body), qos=1
+            )
             info.wait_for_publish(10)
             sent += 1
 
