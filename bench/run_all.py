@@ -21,6 +21,7 @@ GROUPS = {
     ],
     "dispatch": [["dispatch_bulk.py", "--orders", "300", "--caregivers", "100"]],
     "lifecycle": [["orders_lifecycle.py", "--orders", "100", "--threads", "4"]],
+    "hotline": [["hotline.py", "--requests", "200", "--threads", "4"]],
 }
 
 

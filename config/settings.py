@@ -245,6 +245,16 @@ SPECTACULAR_SETTINGS = {
         "ComplaintOutcomeEnum": "yiyang.orders.choices.ComplaintOutcome",
         "ElderCategoryEnum": "yiyang.elders.choices.Category",
         "ServiceCategoryEnum": "yiyang.providers.choices.ServiceCategory",
+        "CallDirectionEnum": "yiyang.hotline.choices.CallDirection",
+        "CallKindEnum": "yiyang.hotline.choices.CallKind",
+        "IncidentKindEnum": "yiyang.hotline.choices.IncidentKind",
+        "IncidentSourceEnum": "yiyang.hotline.choices.IncidentSource",
+        "IncidentStatusEnum": "yiyang.hotline.choices.IncidentStatus",
+        "IncidentOutcomeEnum": "yiyang.hotline.choices.IncidentOutcome",
+        "WorkOrderStatusEnum": "yiyang.hotline.choices.WorkOrderStatus",
+        "WorkOrderSourceEnum": "yiyang.hotline.choices.WorkOrderSource",
+        "HandlerKindEnum": "yiyang.hotline.choices.HandlerKind",
+        "SatisfactionEnum": "yiyang.hotline.choices.Satisfaction",
         "DeviceTypeEnum": "yiyang.devices.choices.DeviceType",
         "DeviceStatusEnum": "yiyang.devices.choices.DeviceStatus",
         "DeviceEventTypeEnum": "yiyang.devices.choices.EventType",
@@ -282,6 +292,9 @@ OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", st
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Text messages leave through this adapter, a callable send(phone, text); the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "yiyang.core.channels.log_gateway")
+# For SMS_GATEWAY=yiyang.hotline.sms.http_gateway: the gateway endpoint and its bearer token.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 
 LOGGING = {
     "version": 1,

@@ -117,7 +117,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         for p, k in _ADMIN.items()
         if p not in {"policy.manage", "providers.catalog", "hotline.integrations", "devices.vendors"}
     },
-    Role.STREET_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]},
+    Role.STREET_WORKER: {
+        p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]
+    },
     Role.COMMUNITY_WORKER: {
         p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]
     },

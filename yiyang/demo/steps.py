@@ -35,6 +35,7 @@ STEP_MODULES = [
     "yiyang.assessments.demo",
     "yiyang.providers.demo",
     "yiyang.orders.demo",
+    "yiyang.hotline.demo",
     "yiyang.devices.demo",
 ]
 

@@ -83,7 +83,9 @@ class HotlineConfig(AppConfig):
             nav.NavItem("热线工单", "hotline:work_orders", "workorders.view", section="服务", order=11),
             nav.NavItem("值班表", "hotline:roster", "duty.view", section="服务", order=12),
             nav.NavItem("热线报表", "hotline:report", "hotline.reports", section="监管", order=40),
-            nav.NavItem("12345 对接", "hotline:integrations", "hotline.integrations", section="系统", order=40),
+            nav.NavItem(
+                "12345 对接", "hotline:integrations", "hotline.integrations", section="系统", order=40
+            ),
         ]:
             nav.register(item)
         home.register(

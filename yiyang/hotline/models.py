@@ -211,7 +211,11 @@ class WorkOrder(models.Model):
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(
-        "状态", max_length=20, choices=WorkOrderStatus.choices, default=WorkOrderStatus.ACCEPTED, db_index=True
+        "状态",
+        max_length=20,
+        choices=WorkOrderStatus.choices,
+        default=WorkOrderStatus.ACCEPTED,
+        db_index=True,
     )
     deadline = models.DateTimeField("办理时限", null=True, blank=True, db_index=True)
     handler_kind = models.CharField("承办方类型", max_length=20, choices=HandlerKind.choices, blank=True)
@@ -281,7 +285,9 @@ class Shift(models.Model):
         verbose_name_plural = "值班班次"
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:

@@ -157,17 +157,25 @@ def report(*, user: Any, start: datetime, end: datetime) -> dict[str, Any]:
         per_day[timezone.localtime(started).strftime("%Y-%m-%d")][kind] += 1
         if duration is not None:
             durations.append(duration)
-    orders = work_order_list(user=user, perm="hotline.reports").filter(created_at__gte=start, created_at__lt=end)
+    orders = work_order_list(user=user, perm="hotline.reports").filter(
+        created_at__gte=start, created_at__lt=end
+    )
     now = timezone.now()
     by_status = Counter(orders.values_list("status", flat=True))
     overdue = orders.filter(status__in=WORK_ORDER_OPEN, deadline__lt=now).count()
     satisfaction = Counter(orders.exclude(satisfaction="").values_list("satisfaction", flat=True))
-    incidents = incident_list(user=user, perm="hotline.reports").filter(opened_at__gte=start, opened_at__lt=end)
-    arrivals = [i.arrival_minutes for i in incidents if i.arrived_at is not None]
+    incidents = incident_list(user=user, perm="hotline.reports").filter(
+        opened_at__gte=start, opened_at__lt=end
+    )
+    arrivals = [m for i in incidents if (m := i.arrival_minutes) is not None]
     over = sum(1 for i in incidents if i.overrun)
     return {
         "days": [
-            {"day": day, "counts": [per_day[day][k] for k in CallKind.values], "total": sum(per_day[day].values())}
+            {
+                "day": day,
+                "counts": [per_day[day][k] for k in CallKind.values],
+                "total": sum(per_day[day].values()),
+            }
             for day in sorted(per_day)
         ],
         "kinds": [label for _, label in CallKind.choices],

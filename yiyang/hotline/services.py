@@ -162,9 +162,7 @@ def call_finish(*, actor: Any, call: Call, duration_seconds: int, notes: str = "
     with transaction.atomic():
         require_scope(actor, "calls.add", call.region_code)
         Call.objects.filter(pk=call.pk).update(duration_seconds=duration_seconds, notes=notes)
-        audit_record(
-            actor=actor, region=call.region_code, event="hotline.call_finished", obj=call, data={}
-        )
+        audit_record(actor=actor, region=call.region_code, event="hotline.call_finished", obj=call, data={})
     call.duration_seconds, call.notes = duration_seconds, notes
     return call
 
@@ -490,7 +488,9 @@ def on_duty(region_code: str, at: datetime | None = None, roles: tuple[str, ...]
     shifts = Shift.objects.filter(starts_at__lte=now, ends_at__gt=now).select_related("user")
     if roles:
         shifts = shifts.filter(role__in=roles)
-    return [s for s in shifts.order_by("starts_at", "pk") if region_code.startswith(scope_prefix(s.region_code))]
+    return [
+        s for s in shifts.order_by("starts_at", "pk") if region_code.startswith(scope_prefix(s.region_code))
+    ]
 
 
 def _ring(incident: Incident, users: list[Any], level: int) -> None:
@@ -602,7 +602,9 @@ def shift_add(
             note=note,
             created_by=_user(actor),
         )
-        audit_record(actor=actor, region=region_code, event="hotline.shift_added", obj=shift, data={"role": role})
+        audit_record(
+            actor=actor, region=region_code, event="hotline.shift_added", obj=shift, data={"role": role}
+        )
     return shift
 
 
@@ -709,8 +711,10 @@ def deliver_12345(payload: dict[str, Any], message: Any) -> None:
     import urllib.request
 
     integration = Integration.objects.get(pk=payload["integration"])
+    if not integration.callback_url.startswith(("http://", "https://")):
+        raise ValueError("callback URL must be http(s)")
     body = {k: v for k, v in payload.items() if k != "integration"}
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
         integration.callback_url,
         data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
         headers={"Content-Type": "application/json", "Idempotency-Key": message.key},
@@ -874,7 +878,9 @@ def _handler(kind: str, name: str) -> tuple[str, str]:
     return kind, check_text(name, label="承办方", max_length=100)
 
 
-def work_order_assign(*, work_order: WorkOrder, actor: Any, handler_kind: str, handler_name: str) -> WorkOrder:
+def work_order_assign(
+    *, work_order: WorkOrder, actor: Any, handler_kind: str, handler_name: str
+) -> WorkOrder:
     """派单 to a department, street, community, provider or the orders module (only from 受理)."""
     kind, name = _handler(handler_kind, handler_name)
     if work_order.status != W.ACCEPTED:
@@ -939,7 +945,9 @@ def work_order_rework(*, work_order: WorkOrder, actor: Any, reason: str) -> Work
     return _wo_move(work_order, W.HANDLING, actor, event="workorders.rework", reason=reason)
 
 
-def work_order_follow_up(*, work_order: WorkOrder, actor: Any, satisfaction: str, notes: str = "") -> WorkOrder:
+def work_order_follow_up(
+    *, work_order: WorkOrder, actor: Any, satisfaction: str, notes: str = ""
+) -> WorkOrder:
     """回访: the caller's satisfaction closes the work order."""
     _choice(satisfaction, Satisfaction, "satisfaction", "满意度")
     notes = check_text(notes, label="回访记录", max_length=300) if notes else ""
@@ -993,9 +1001,11 @@ def work_orders_supervise_due(*, actor: Any = SYSTEM, now: datetime | None = Non
     from django.db.models import Q
 
     now = now or timezone.now()
-    due = WorkOrder.objects.restrict(actor, "workorders.supervise").filter(
-        status__in=[W.ACCEPTED, W.ASSIGNED, W.HANDLING], deadline__lte=now + timedelta(hours=2)
-    ).filter(Q(last_supervised_at__isnull=True) | Q(last_supervised_at__lt=now - timedelta(hours=12)))
+    due = (
+        WorkOrder.objects.restrict(actor, "workorders.supervise")
+        .filter(status__in=[W.ACCEPTED, W.ASSIGNED, W.HANDLING], deadline__lte=now + timedelta(hours=2))
+        .filter(Q(last_supervised_at__isnull=True) | Q(last_supervised_at__lt=now - timedelta(hours=12)))
+    )
     count = 0
     for work_order in list(due[:500]):
         overdue = work_order.deadline is not None and work_order.deadline < now

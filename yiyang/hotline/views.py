@@ -18,7 +18,6 @@ from django.views import View
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
 from yiyang.elders.selectors import elder_get, elder_list
-from yiyang.elders.identity import phone_index
 from yiyang.hotline import services
 from yiyang.hotline.choices import (
     CallDirection,
@@ -63,7 +62,9 @@ def _dt(value: str, label: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise DomainError(f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}) from None
+        raise DomainError(
+            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
+        ) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -151,7 +152,9 @@ class CallView(ScopedPageMixin, View):
     required_perm = "calls.view"
 
     def _call(self, request: HttpRequest, call_id: Any) -> Call:
-        return get_scoped_or_404(Call.objects.select_related("elder"), request.user, "calls.view", public_id=call_id)
+        return get_scoped_or_404(
+            Call.objects.select_related("elder"), request.user, "calls.view", public_id=call_id
+        )
 
     def get(self, request: HttpRequest, call_id: Any) -> HttpResponse:
         from yiyang.providers.selectors import service_item_list
@@ -179,7 +182,9 @@ class CallView(ScopedPageMixin, View):
         back = HttpResponseRedirect(reverse("hotline:call", args=[call.public_id]))
         try:
             if op == "incident":
-                elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="incidents.open")
+                elder = elder_get(
+                    user=request.user, public_id=_uuid(request.POST.get("elder")), perm="incidents.open"
+                )
                 if elder is None:
                     raise Http404
                 incident, created = services.incident_open(
@@ -190,13 +195,17 @@ class CallView(ScopedPageMixin, View):
                     notes=request.POST.get("notes", ""),
                     call=call,
                 )
-                messages.success(request, "已发起紧急呼援" if created else "该老人已有未结案的紧急呼援，已并入")
+                messages.success(
+                    request, "已发起紧急呼援" if created else "该老人已有未结案的紧急呼援，已并入"
+                )
                 return HttpResponseRedirect(reverse("hotline:incident", args=[incident.public_id]))
             if op == "order":
                 from yiyang.orders.services import order_create
                 from yiyang.providers.selectors import service_item_get
 
-                elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="orders.add")
+                elder = elder_get(
+                    user=request.user, public_id=_uuid(request.POST.get("elder")), perm="orders.add"
+                )
                 item = service_item_get(public_id=_uuid(request.POST.get("service_item")))
                 if elder is None or item is None:
                     raise DomainError("请选择老人和服务项目", code="validation_error")
@@ -211,7 +220,9 @@ class CallView(ScopedPageMixin, View):
                 messages.success(request, "已创建上门服务工单（来源：热线）")
                 return HttpResponseRedirect(reverse("orders:detail", args=[order.public_id]))
             if op == "work_order":
-                elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="workorders.handle")
+                elder = elder_get(
+                    user=request.user, public_id=_uuid(request.POST.get("elder")), perm="workorders.handle"
+                )
                 wo = services.work_order_create(
                     actor=request.user,
                     title=request.POST.get("title", ""),
@@ -268,10 +279,13 @@ class IncidentView(ScopedPageMixin, View):
             public_id=incident_id,
         )
 
-    def get(self, request: HttpRequest, incident_id: Any, revealed: dict[str, str] | None = None) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, incident_id: Any, revealed: dict[str, str] | None = None
+    ) -> HttpResponse:
         incident = self._incident(request, incident_id)
         elder = incident.elder
-        can_handle = request.user.has_perm("incidents.handle") and request.user.in_region_scope(
+        user: Any = request.user
+        can_handle = user.has_perm("incidents.handle") and user.in_region_scope(
             "incidents.handle", incident.region_code
         )
         near = nearest_responders(elder) if can_handle else {"staff": [], "workers": []}
@@ -342,7 +356,9 @@ class SosView(ScopedPageMixin, View):
     required_perm = "incidents.open"
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="incidents.open")
+        elder = elder_get(
+            user=request.user, public_id=_uuid(request.POST.get("elder")), perm="incidents.open"
+        )
         if elder is None:
             raise Http404
         try:
@@ -353,7 +369,9 @@ class SosView(ScopedPageMixin, View):
                 source="page",
                 notes=request.POST.get("notes", ""),
             )
-            messages.success(request, "已发出紧急呼援，12349 中心正在处置" if created else "呼援已在处置中，已补充信息")
+            messages.success(
+                request, "已发出紧急呼援，12349 中心正在处置" if created else "呼援已在处置中，已补充信息"
+            )
         except DomainError as exc:
             _fail(request, exc)
         nxt = request.POST.get("next", "")
@@ -374,7 +392,12 @@ class WorkOrderListView(ScopedPageMixin, View):
         return render(
             request,
             "hotline/work_orders.html",
-            {"page": paginate(request, qs), "statuses": WorkOrderStatus.choices, "status": status, "now": timezone.now()},
+            {
+                "page": paginate(request, qs),
+                "statuses": WorkOrderStatus.choices,
+                "status": status,
+                "now": timezone.now(),
+            },
         )
 
 
@@ -416,7 +439,10 @@ class WorkOrderView(ScopedPageMixin, View):
         try:
             if op == "assign":
                 services.work_order_assign(
-                    work_order=wo, actor=request.user, handler_kind=p.get("handler_kind", ""), handler_name=p.get("handler_name", "")
+                    work_order=wo,
+                    actor=request.user,
+                    handler_kind=p.get("handler_kind", ""),
+                    handler_name=p.get("handler_name", ""),
                 )
             elif op == "transfer":
                 services.work_order_transfer(
@@ -434,7 +460,10 @@ class WorkOrderView(ScopedPageMixin, View):
                 services.work_order_rework(work_order=wo, actor=request.user, reason=p.get("reason", ""))
             elif op == "follow_up":
                 services.work_order_follow_up(
-                    work_order=wo, actor=request.user, satisfaction=p.get("satisfaction", ""), notes=p.get("notes", "")
+                    work_order=wo,
+                    actor=request.user,
+                    satisfaction=p.get("satisfaction", ""),
+                    notes=p.get("notes", ""),
                 )
             elif op == "supervise":
                 services.work_order_supervise(work_order=wo, actor=request.user, reason=p.get("reason", ""))
@@ -456,12 +485,18 @@ class RosterView(ScopedPageMixin, View):
         from yiyang.accounts.models import User
 
         now = timezone.now()
-        upcoming = shift_list(user=request.user).filter(ends_at__gt=now - timedelta(hours=12)).order_by("starts_at")[:200]
+        upcoming = (
+            shift_list(user=request.user)
+            .filter(ends_at__gt=now - timedelta(hours=12))
+            .order_by("starts_at")[:200]
+        )
         staff: list[Any] = []
         if request.user.has_perm("duty.manage"):
             staff = [
                 u
-                for u in User.objects.filter(is_active=True, grants__role__in=["operator", "dispatcher", "county_admin", "city_admin"])
+                for u in User.objects.filter(
+                    is_active=True, grants__role__in=["operator", "dispatcher", "county_admin", "city_admin"]
+                )
                 .distinct()
                 .order_by("display_name")[:300]
             ]
@@ -489,7 +524,9 @@ class RosterView(ScopedPageMixin, View):
             if user is None:
                 raise DomainError("请选择值班人员", code="validation_error")
             if p.get("op") == "swap":
-                shift = get_scoped_or_404(Shift.objects.all(), request.user, "duty.manage", public_id=_uuid(p.get("shift")))
+                shift = get_scoped_or_404(
+                    Shift.objects.all(), request.user, "duty.manage", public_id=_uuid(p.get("shift"))
+                )
                 services.shift_swap(actor=request.user, shift=shift, user=user, reason=p.get("reason", ""))
                 messages.success(request, "已换班")
             else:
@@ -540,7 +577,10 @@ class IntegrationsView(ScopedPageMixin, View):
         try:
             if p.get("op") == "revoke":
                 integration = get_scoped_or_404(
-                    Integration.objects.all(), request.user, "hotline.integrations", public_id=_uuid(p.get("integration"))
+                    Integration.objects.all(),
+                    request.user,
+                    "hotline.integrations",
+                    public_id=_uuid(p.get("integration")),
                 )
                 services.integration_revoke(actor=request.user, integration=integration)
                 messages.success(request, "已吊销，该密钥立即失效")
@@ -599,6 +639,7 @@ def _report_xlsx(data: dict[str, Any], start: Any, end: Any) -> HttpResponse:
 
     book = Workbook()
     ws = book.active
+    assert ws is not None
     ws.title = "来电统计"
     append_row(ws, ["日期", *data["kinds"], "合计"])
     for row in data["days"]:
@@ -613,7 +654,16 @@ def _report_xlsx(data: dict[str, Any], start: Any, end: Any) -> HttpResponse:
         append_row(ws2, [label, count])
     ws3 = book.create_sheet("紧急呼援")
     append_row(ws3, ["事件数", "已结案", "已到达", "平均到达（分钟）", "超时到达"])
-    append_row(ws3, [data["incidents"], data["closed"], data["arrived"], data["avg_arrival_minutes"], data["over_target"]])
+    append_row(
+        ws3,
+        [
+            data["incidents"],
+            data["closed"],
+            data["arrived"],
+            data["avg_arrival_minutes"],
+            data["over_target"],
+        ],
+    )
     out = BytesIO()
     book.save(out)
     response = HttpResponse(

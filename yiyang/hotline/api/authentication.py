@@ -34,7 +34,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return KEYWORD
 
 
-class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "yiyang.hotline.api.authentication.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 

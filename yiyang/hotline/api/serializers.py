@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,9 +23,33 @@ from yiyang.hotline.choices import (
 )
 from yiyang.hotline.models import Call, Incident, IncidentEvent, WorkOrder, WorkOrderEvent
 
+# The characters free text may hold, stated in the schema as a pattern and enforced by the same
+# validator (a subset of what ``core.validators.check_text`` allows: assigned, visible characters of the
+# Latin, general-punctuation, CJK and full-width blocks), so that any text the schema allows is accepted.
+_VISIBLE = (
+    "\u0021-\u007e\u00a1-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u3001-\u303f\u4e00-\u9fa5\uff01-\uff5e"
+)
+_SPACE = " \u00a0\u3000"
+_BREAKS = "\n\r\t"
+PATTERNS = {
+    # (multiline, required): required text starts, after white space, with a visible character.
+    (False, False): f"^[{_VISIBLE}{_SPACE}]*$",
+    (False, True): f"^[{_SPACE}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}]*$",
+    (True, False): f"^[{_VISIBLE}{_SPACE}{_BREAKS}]*$",
+    (True, True): f"^[{_SPACE}{_BREAKS}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}{_BREAKS}]*$",
+}
+
 
 class StrictCharField(serializers.CharField):
-    """A string, as the schema says: a number or a boolean is refused instead of turned into text."""
+    """A string, as the schema says: a number or a boolean is refused instead of turned into text.
+    ``text="line"`` or ``"multiline"`` adds the free-text pattern (stated in the schema, enforced here)."""
+
+    def __init__(self, *args: Any, text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if text:
+            required = self.required and not self.allow_blank
+            pattern = PATTERNS[(text == "multiline", required)]
+            self.validators.append(RegexValidator(re.compile(pattern), message="包含不允许的字符"))
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -61,7 +87,7 @@ class TimelineSerializer(serializers.Serializer[Any]):
     new_label = serializers.CharField(source="to_label")
     actor = serializers.CharField(source="actor_name")
     reason = serializers.CharField()
-    data = serializers.DictField()
+    details = serializers.DictField(source="data")
     at = serializers.DateTimeField()
 
 
@@ -75,10 +101,15 @@ class CallCreateSerializer(serializers.Serializer[Any]):
     number = StrictRegexField(PHONE, max_length=20, help_text="来电或去电号码（3–20 位数字）")
     kind = serializers.ChoiceField(choices=CallKind.choices)
     notes = StrictCharField(
-        max_length=1000, required=False, allow_blank=True, default="", validators=[TextValidator("记录", 1000)]
+        text="multiline",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("记录", 1000)],
     )
     duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
-    recording_ref = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    recording_ref = StrictCharField(text="line", max_length=200, required=False, allow_blank=True, default="")
 
 
 class CallSerializer(serializers.ModelSerializer[Call]):
@@ -112,7 +143,9 @@ class CallSerializer(serializers.ModelSerializer[Call]):
 
 
 class CallCreatedSerializer(CallSerializer):
-    matched_elders = serializers.SerializerMethodField(help_text="号码匹配到的管辖范围内老人（id 与脱敏姓名）")
+    matched_elders = serializers.SerializerMethodField(
+        help_text="号码匹配到的管辖范围内老人（id 与脱敏姓名）"
+    )
 
     class Meta(CallSerializer.Meta):
         fields = [*CallSerializer.Meta.fields, "matched_elders"]
@@ -128,8 +161,9 @@ class CallCreatedSerializer(CallSerializer):
 class IncidentCreateSerializer(serializers.Serializer[Any]):
     elder = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=IncidentKind.choices)
-    source = serializers.ChoiceField(choices=IncidentSource.choices)
+    source = serializers.ChoiceField(choices=IncidentSource.choices)  # type: ignore[assignment]
     notes = StrictCharField(
+        text="multiline",
         max_length=1000,
         required=False,
         allow_blank=True,
@@ -145,8 +179,12 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     elder = ElderRefSerializer(read_only=True)
     responder = serializers.CharField(source="responder_name", read_only=True)
-    outcome = serializers.CharField(read_only=True, help_text="false_alarm / handled_at_home / hospital / other；未结案为空")
-    arrival_minutes = serializers.IntegerField(read_only=True, allow_null=True, help_text="发起到到达的分钟数")
+    outcome = serializers.CharField(
+        read_only=True, help_text="false_alarm / handled_at_home / hospital / other；未结案为空"
+    )
+    arrival_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="发起到到达的分钟数"
+    )
     overrun = serializers.BooleanField(read_only=True, help_text="到达超过本区域的到达时限")
 
     class Meta:
@@ -192,14 +230,22 @@ class IncidentDetailSerializer(IncidentSerializer):
 
 class IncidentDispatchSerializer(serializers.Serializer[Any]):
     responder = StrictCharField(
-        max_length=100, help_text="处置人员：姓名，或服务人员 / 用户的 id", validators=[TextValidator("处置人员", 100, False)]
+        text="line",
+        max_length=100,
+        help_text="处置人员：姓名，或服务人员 / 用户的 id",
+        validators=[TextValidator("处置人员", 100, False)],
     )
 
 
 class IncidentCloseSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=IncidentOutcome.choices)
     notes = StrictCharField(
-        max_length=300, required=False, allow_blank=True, default="", validators=[TextValidator("结案说明", 300)]
+        text="line",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("结案说明", 300)],
     )
 
 
@@ -210,7 +256,9 @@ class WorkOrderSerializer(serializers.ModelSerializer[WorkOrder]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     source_label = serializers.CharField(source="get_source_display", read_only=True)
-    caller_phone = serializers.CharField(source="caller_phone_masked", read_only=True, help_text="来电号码（脱敏）")
+    caller_phone = serializers.CharField(
+        source="caller_phone_masked", read_only=True, help_text="来电号码（脱敏）"
+    )
     handler_kind = serializers.CharField(read_only=True)
     satisfaction = serializers.CharField(read_only=True)
 
@@ -243,7 +291,14 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     timeline = serializers.SerializerMethodField()
 
     class Meta(WorkOrderSerializer.Meta):
-        fields = [*WorkOrderSerializer.Meta.fields, "content", "result", "resolved_at", "closed_at", "timeline"]
+        fields = [
+            *WorkOrderSerializer.Meta.fields,
+            "content",
+            "result",
+            "resolved_at",
+            "closed_at",
+            "timeline",
+        ]
 
     @extend_schema_field(WorkOrderEventSerializer(many=True))
     def get_timeline(self, obj: WorkOrder) -> list[dict[str, Any]]:
@@ -251,36 +306,43 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
         return list(WorkOrderEventSerializer(rows, many=True).data)
 
 
-class AssignSerializer(serializers.Serializer[Any]):
+class WorkOrderAssignSerializer(serializers.Serializer[Any]):
     handler_kind = serializers.ChoiceField(choices=HandlerKind.choices)
-    handler_name = StrictCharField(max_length=100, validators=[TextValidator("承办方", 100, False)])
-
-
-class TransferSerializer(AssignSerializer):
-    reason = StrictCharField(max_length=300, validators=[TextValidator("转办原因", 300)])
-
-
-class ResolveSerializer(serializers.Serializer[Any]):
-    result = StrictCharField(max_length=2000, validators=[TextValidator("办理结果", 2000)])
-
-
-class FollowUpSerializer(serializers.Serializer[Any]):
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    notes = StrictCharField(
-        max_length=300, required=False, allow_blank=True, default="", validators=[TextValidator("回访记录", 300)]
+    handler_name = StrictCharField(
+        text="line", max_length=100, validators=[TextValidator("承办方", 100, False)]
     )
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
-    reason = StrictCharField(max_length=300, validators=[TextValidator("原因", 300)])
+class WorkOrderTransferSerializer(WorkOrderAssignSerializer):
+    reason = StrictCharField(text="line", max_length=300, validators=[TextValidator("转办原因", 300)])
+
+
+class WorkOrderResolveSerializer(serializers.Serializer[Any]):
+    result = StrictCharField(text="multiline", max_length=2000, validators=[TextValidator("办理结果", 2000)])
+
+
+class WorkOrderFollowUpSerializer(serializers.Serializer[Any]):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    notes = StrictCharField(
+        text="line",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[TextValidator("回访记录", 300)],
+    )
+
+
+class WorkOrderReasonSerializer(serializers.Serializer[Any]):
+    reason = StrictCharField(text="line", max_length=300, validators=[TextValidator("原因", 300)])
 
 
 class Inbound12345Serializer(serializers.Serializer[Any]):
     external_id = StrictRegexField(
         r"^[A-Za-z0-9._:\-]{1,64}$", max_length=64, help_text="12345 热线的工单编号（幂等键）"
     )
-    title = StrictCharField(max_length=200, validators=[TextValidator("标题", 200, False)])
-    content = StrictCharField(max_length=4000, validators=[TextValidator("诉求内容", 4000)])
+    title = StrictCharField(text="line", max_length=200, validators=[TextValidator("标题", 200, False)])
+    content = StrictCharField(text="multiline", max_length=4000, validators=[TextValidator("诉求内容", 4000)])
     caller_phone = StrictRegexField(
         r"^([0-9+][0-9-]{2,19})?$", max_length=20, required=False, allow_blank=True, default=""
     )

@@ -25,11 +25,9 @@ from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.api.authentication import ApiKeyAuthentication
 from yiyang.hotline.api.serializers import (
-    AssignSerializer,
     CallCreatedSerializer,
     CallCreateSerializer,
     CallSerializer,
-    FollowUpSerializer,
     Inbound12345ResultSerializer,
     Inbound12345Serializer,
     IncidentCloseSerializer,
@@ -37,11 +35,13 @@ from yiyang.hotline.api.serializers import (
     IncidentDetailSerializer,
     IncidentDispatchSerializer,
     IncidentSerializer,
-    ReasonSerializer,
-    ResolveSerializer,
-    TransferSerializer,
+    WorkOrderAssignSerializer,
     WorkOrderDetailSerializer,
+    WorkOrderFollowUpSerializer,
+    WorkOrderReasonSerializer,
+    WorkOrderResolveSerializer,
     WorkOrderSerializer,
+    WorkOrderTransferSerializer,
 )
 from yiyang.hotline.choices import IncidentStatus, WorkOrderStatus
 from yiyang.hotline.models import Call, Incident, Integration, WorkOrder
@@ -62,16 +62,24 @@ def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="通话记录（管辖范围内）", responses={200: CallSerializer(many=True), **READ_ERRORS}),
+    list=extend_schema(
+        summary="通话记录（管辖范围内）", responses={200: CallSerializer(many=True), **READ_ERRORS}
+    ),
     retrieve=extend_schema(summary="通话详情", responses={200: CallSerializer, **READ_ERRORS}),
 )
-class CallViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Call]):
+class CallViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Call]
+):
     serializer_class = CallSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
     parser_classes = [JSONParser]
-    permission_map: ClassVar[dict[str, str]] = {"list": "calls.view", "retrieve": "calls.view", "create": "calls.add"}
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "calls.view",
+        "retrieve": "calls.view",
+        "create": "calls.add",
+    }
 
     def get_queryset(self) -> QuerySet[Call]:
         perm = self.permission_map.get(self.action or "", "calls.view")
@@ -98,7 +106,9 @@ class CallViewSet(ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
 
 def _move_schema(body: Any, summary: str) -> Any:
-    return extend_schema(request=body, responses={200: IncidentDetailSerializer, **MOVE_ERRORS}, summary=summary)
+    return extend_schema(
+        request=body, responses={200: IncidentDetailSerializer, **MOVE_ERRORS}, summary=summary
+    )
 
 
 @extend_schema_view(
@@ -110,7 +120,9 @@ def _move_schema(body: Any, summary: str) -> Any:
             OpenApiParameter("status", OpenApiTypes.STR, enum=IncidentStatus.values),
         ],
     ),
-    retrieve=extend_schema(summary="事件详情（含时间线与到达分钟数）", responses={200: IncidentDetailSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="事件详情（含时间线与到达分钟数）", responses={200: IncidentDetailSerializer, **READ_ERRORS}
+    ),
 )
 class IncidentViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Incident]
@@ -135,11 +147,11 @@ class IncidentViewSet(
         qs = incident_list(user=self.request.user, perm=perm)
         if self.action == "list":
             p = self.request.query_params
-            if p.get("status"):
+            if "status" in p:
                 if p["status"] not in IncidentStatus.values:
                     raise ValidationError({"status": ["无效的状态"]})
                 qs = qs.filter(status=p["status"])
-            if p.get("elder"):
+            if "elder" in p:
                 try:
                     elder = uuid.UUID(p["elder"])
                 except ValueError as exc:
@@ -153,11 +165,17 @@ class IncidentViewSet(
 
     def _done(self, incident: Incident, code: int = 200) -> Response:
         incident.refresh_from_db()
-        return Response(IncidentDetailSerializer(incident, context={"request": self.request}).data, status=code)
+        return Response(
+            IncidentDetailSerializer(incident, context={"request": self.request}).data, status=code
+        )
 
     @extend_schema(
         request=IncidentCreateSerializer,
-        responses={201: IncidentDetailSerializer, 200: IncidentDetailSerializer, **errors(400, 401, 403, 404)},
+        responses={
+            201: IncidentDetailSerializer,
+            200: IncidentDetailSerializer,
+            **errors(400, 401, 403, 404),
+        },
         summary="发起紧急呼援（同一老人已有未结案事件时并入该事件，返回 200）",
     )
     def create(self, request: Request) -> Response:
@@ -166,7 +184,11 @@ class IncidentViewSet(
         if elder is None:
             raise NotFound()
         incident, created = services.incident_open(
-            actor=request.user, elder=elder, kind=data["kind"], source=data["source"], notes=data.get("notes", "")
+            actor=request.user,
+            elder=elder,
+            kind=data["kind"],
+            source=data["source"],
+            notes=data.get("notes", ""),
         )
         return self._done(incident, 201 if created else 200)
 
@@ -180,7 +202,9 @@ class IncidentViewSet(
     def dispatch_responder(self, request: Request, id: str) -> Response:
         incident = self.get_object()
         data = _body(request, IncidentDispatchSerializer)
-        return self._done(services.incident_dispatch(incident=incident, actor=request.user, responder=data["responder"]))
+        return self._done(
+            services.incident_dispatch(incident=incident, actor=request.user, responder=data["responder"])
+        )
 
     @_move_schema(None, "处置人员到达")
     @action(detail=True, methods=["post"])
@@ -200,7 +224,9 @@ class IncidentViewSet(
 
 
 def _wo_schema(body: Any, summary: str) -> Any:
-    return extend_schema(request=body, responses={200: WorkOrderDetailSerializer, **MOVE_ERRORS}, summary=summary)
+    return extend_schema(
+        request=body, responses={200: WorkOrderDetailSerializer, **MOVE_ERRORS}, summary=summary
+    )
 
 
 @extend_schema_view(
@@ -209,7 +235,9 @@ def _wo_schema(body: Any, summary: str) -> Any:
         responses={200: WorkOrderSerializer(many=True), **errors(400, 401, 403, 404)},
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=WorkOrderStatus.values)],
     ),
-    retrieve=extend_schema(summary="工单详情（含时间线）", responses={200: WorkOrderDetailSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="工单详情（含时间线）", responses={200: WorkOrderDetailSerializer, **READ_ERRORS}
+    ),
 )
 class WorkOrderViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[WorkOrder]
@@ -236,7 +264,7 @@ class WorkOrderViewSet(
         qs = work_order_list(user=self.request.user, perm=perm)
         if self.action == "list":
             value = self.request.query_params.get("status")
-            if value:
+            if value is not None:
                 if value not in WorkOrderStatus.values:
                     raise ValidationError({"status": ["无效的状态"]})
                 qs = qs.filter(status=value)
@@ -250,14 +278,17 @@ class WorkOrderViewSet(
         work_order.refresh_from_db()
         return Response(WorkOrderDetailSerializer(work_order, context={"request": self.request}).data)
 
-    @_wo_schema(AssignSerializer, "派单（受理后，派给部门/街道/社区/服务机构/上门服务）")
+    @_wo_schema(WorkOrderAssignSerializer, "派单（受理后，派给部门/街道/社区/服务机构/上门服务）")
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, AssignSerializer)
+        d = _body(request, WorkOrderAssignSerializer)
         return self._done(
             services.work_order_assign(
-                work_order=wo, actor=request.user, handler_kind=d["handler_kind"], handler_name=d["handler_name"]
+                work_order=wo,
+                actor=request.user,
+                handler_kind=d["handler_kind"],
+                handler_name=d["handler_name"],
             )
         )
 
@@ -266,29 +297,29 @@ class WorkOrderViewSet(
     def start(self, request: Request, id: str) -> Response:
         return self._done(services.work_order_start(work_order=self.get_object(), actor=request.user))
 
-    @_wo_schema(ResolveSerializer, "办结（办理结果回复 12345）")
+    @_wo_schema(WorkOrderResolveSerializer, "办结（办理结果回复 12345）")
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, ResolveSerializer)
+        d = _body(request, WorkOrderResolveSerializer)
         return self._done(services.work_order_resolve(work_order=wo, actor=request.user, result=d["result"]))
 
-    @_wo_schema(FollowUpSerializer, "回访（满意度）")
+    @_wo_schema(WorkOrderFollowUpSerializer, "回访（满意度）")
     @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
     def follow_up(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, FollowUpSerializer)
+        d = _body(request, WorkOrderFollowUpSerializer)
         return self._done(
             services.work_order_follow_up(
                 work_order=wo, actor=request.user, satisfaction=d["satisfaction"], notes=d.get("notes", "")
             )
         )
 
-    @_wo_schema(TransferSerializer, "转办（另一承办方，附原因）")
+    @_wo_schema(WorkOrderTransferSerializer, "转办（另一承办方，附原因）")
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, TransferSerializer)
+        d = _body(request, WorkOrderTransferSerializer)
         return self._done(
             services.work_order_transfer(
                 work_order=wo,
@@ -299,19 +330,21 @@ class WorkOrderViewSet(
             )
         )
 
-    @_wo_schema(ReasonSerializer, "退回重办")
+    @_wo_schema(WorkOrderReasonSerializer, "退回重办")
     @action(detail=True, methods=["post"])
     def rework(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, ReasonSerializer)
+        d = _body(request, WorkOrderReasonSerializer)
         return self._done(services.work_order_rework(work_order=wo, actor=request.user, reason=d["reason"]))
 
-    @_wo_schema(ReasonSerializer, "督办")
+    @_wo_schema(WorkOrderReasonSerializer, "督办")
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, id: str) -> Response:
         wo = self.get_object()
-        d = _body(request, ReasonSerializer)
-        return self._done(services.work_order_supervise(work_order=wo, actor=request.user, reason=d["reason"]))
+        d = _body(request, WorkOrderReasonSerializer)
+        return self._done(
+            services.work_order_supervise(work_order=wo, actor=request.user, reason=d["reason"])
+        )
 
 
 class IsIntegration(BasePermission):
@@ -335,7 +368,6 @@ class Inbound12345View(APIView):
         },
         summary="接收 12345 转办工单（按 external_id 幂等：重复提交返回 200 与同一 id）",
         operation_id="hotline_12345_work_orders_create",
-        auth=[{"ApiKeyAuth": []}],
     )
     def post(self, request: Request) -> Response:
         data = _body(request, Inbound12345Serializer)
@@ -356,7 +388,12 @@ class Inbound12345View(APIView):
 
                 raise AuthenticationFailed(exc.message) from exc
             raise
-        body = {"id": work_order.public_id, "status": work_order.status, "external_id": work_order.external_id}
+        body = {
+            "id": work_order.public_id,
+            "status": work_order.status,
+            "external_id": work_order.external_id,
+        }
         return Response(
-            Inbound12345ResultSerializer(body).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            Inbound12345ResultSerializer(body).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

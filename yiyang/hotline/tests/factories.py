@@ -70,7 +70,11 @@ def make_integration(region: Any, *, key: str = "", callback_url: str = "") -> t
     city = region.code[:4].ljust(12, "0")
     return (
         Integration.objects.create(
-            name="12345 热线", region_code=city, key_prefix=key[:12], key_hash=key_hash(key), callback_url=callback_url
+            name="12345 热线",
+            region_code=city,
+            key_prefix=key[:12],
+            key_hash=key_hash(key),
+            callback_url=callback_url,
         ),
         key,
     )

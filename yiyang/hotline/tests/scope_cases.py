@@ -29,10 +29,21 @@ def _incident_body(cast, region):
     return {"elder": str(phone_elder(region).public_id), "kind": "fall", "source": "call", "notes": "摔倒"}
 
 
+def _incident_in(status):
+    return lambda c, r: make_incident(r, status)
+
+
+def _work_order_in(status):
+    return lambda c, r: make_work_order(r, status)
+
+
 register_api(ApiScopeCase(basename="call", make=lambda c, r: make_call(r)))
 register_api(
     ApiScopeCase(
-        basename="incident", make=lambda c, r: make_incident(r), create=_incident_body, count=Incident.objects.count
+        basename="incident",
+        make=lambda c, r: make_incident(r),
+        create=_incident_body,
+        count=Incident.objects.count,
     )
 )
 register_api(ApiScopeCase(basename="work-order", make=lambda c, r: make_work_order(r)))
@@ -47,9 +58,7 @@ for _route, _status, _body in [
     ("incident-arrive", "dispatched", lambda c, o: {}),
     ("incident-close", "arrived", lambda c, o: {"outcome": "handled_at_home"}),
 ]:
-    register_action(
-        ActionCase(route=_route, make=lambda c, r, s=_status: make_incident(r, s), body=_body)
-    )
+    register_action(ActionCase(route=_route, make=_incident_in(_status), body=_body))
 
 for _route, _status, _body in [
     ("work-order-assign", "accepted", lambda c, o: {"handler_kind": "community", "handler_name": "文昌社区"}),
@@ -64,16 +73,18 @@ for _route, _status, _body in [
     ("work-order-rework", "resolved", lambda c, o: {"reason": "群众不满意"}),
     ("work-order-supervise", "handling", lambda c, o: {"reason": "请抓紧"}),
 ]:
-    register_action(
-        ActionCase(route=_route, make=lambda c, r, s=_status: make_work_order(r, s), body=_body)
-    )
+    register_action(ActionCase(route=_route, make=_work_order_in(_status), body=_body))
 
 register_page(
-    PageScopeCase(name="hotline:call", make=lambda c, r: make_call(r), url=lambda o: f"/hotline/calls/{o.public_id}/")
+    PageScopeCase(
+        name="hotline:call", make=lambda c, r: make_call(r), url=lambda o: f"/hotline/calls/{o.public_id}/"
+    )
 )
 register_page(
     PageScopeCase(
-        name="hotline:incident", make=lambda c, r: make_incident(r), url=lambda o: f"/hotline/incidents/{o.public_id}/"
+        name="hotline:incident",
+        make=lambda c, r: make_incident(r),
+        url=lambda o: f"/hotline/incidents/{o.public_id}/",
     )
 )
 register_page(
@@ -135,7 +146,12 @@ register_page_post(
         name="hotline:roster",
         make=lambda c, r: make_shift(c.county_admin_a, c.county_a),
         url=lambda o: "/hotline/roster/",
-        data=lambda c, o: {"op": "swap", "shift": str(o.public_id), "user": str(c.county_admin_a.public_id), "reason": "调休"},
+        data=lambda c, o: {
+            "op": "swap",
+            "shift": str(o.public_id),
+            "user": str(c.county_admin_a.public_id),
+            "reason": "调休",
+        },
         outsider_status=None,
     )
 )

@@ -39,7 +39,9 @@ SERVICE_CASES = {
         # The call is filed under the matched elder's region; county B's admin matches no elder of A and
         # logs the call in their own county, so the refusal is checked with a caller lacking calls.add.
         arrange=lambda cast: phone_elder(cast.community_a1, "13911112222"),
-        act=lambda cast, w, actor: s.call_log(actor=actor, direction="in", number="13911112222", kind="emergency"),
+        act=lambda cast, w, actor: s.call_log(
+            actor=actor, direction="in", number="13911112222", kind="emergency"
+        ),
         other=lambda cast, w: cast.caregiver,
         denied=Forbidden,
     ),
@@ -70,9 +72,11 @@ SERVICE_CASES = {
         act=lambda cast, w, actor: s.incident_reveal(actor=actor, incident=w, field_name="phone"),
     ),
     f"{M}.incidents_escalate_due": ServiceCase(
-        arrange=lambda cast: make_incident(cast.community_a1, "open", ack_due_at=timezone.now() - timedelta(seconds=5)),
+        arrange=lambda cast: make_incident(
+            cast.community_a1, "open", ack_due_at=timezone.now() - timedelta(seconds=5)
+        ),
         act=lambda cast, w, actor: s.incidents_escalate_due(actor=actor),
-        denied=type(None),  # a sweep over the other county's scope finds nothing
+        denied=type(None),  # type: ignore[arg-type]  # a sweep over the other county's scope finds nothing
     ),
     f"{M}.shift_add": ServiceCase(
         arrange=lambda cast: None,
@@ -87,11 +91,15 @@ SERVICE_CASES = {
     ),
     f"{M}.shift_swap": ServiceCase(
         arrange=lambda cast: make_shift(cast.county_admin_a, cast.county_a),
-        act=lambda cast, w, actor: s.shift_swap(actor=actor, shift=w, user=cast.county_admin_a, reason="调休"),
+        act=lambda cast, w, actor: s.shift_swap(
+            actor=actor, shift=w, user=cast.county_admin_a, reason="调休"
+        ),
     ),
     f"{M}.integration_create": ServiceCase(
         arrange=lambda cast: None,
-        act=lambda cast, w, actor: s.integration_create(actor=actor, name="12345", region_code=cast.city.code),
+        act=lambda cast, w, actor: s.integration_create(
+            actor=actor, name="12345", region_code=cast.city.code
+        ),
         actor=lambda cast, w: cast.city_admin,
         denied=Forbidden,
     ),
@@ -123,23 +131,29 @@ SERVICE_CASES = {
         ),
     ),
     f"{M}.work_order_resolve": ServiceCase(
-        arrange=_wo("handling"), act=lambda cast, w, actor: s.work_order_resolve(work_order=w, actor=actor, result="已修")
+        arrange=_wo("handling"),
+        act=lambda cast, w, actor: s.work_order_resolve(work_order=w, actor=actor, result="已修"),
     ),
     f"{M}.work_order_rework": ServiceCase(
-        arrange=_wo("resolved"), act=lambda cast, w, actor: s.work_order_rework(work_order=w, actor=actor, reason="未修好")
+        arrange=_wo("resolved"),
+        act=lambda cast, w, actor: s.work_order_rework(work_order=w, actor=actor, reason="未修好"),
     ),
     f"{M}.work_order_follow_up": ServiceCase(
         arrange=_wo("resolved"),
-        act=lambda cast, w, actor: s.work_order_follow_up(work_order=w, actor=actor, satisfaction="satisfied"),
+        act=lambda cast, w, actor: s.work_order_follow_up(
+            work_order=w, actor=actor, satisfaction="satisfied"
+        ),
     ),
     f"{M}.work_order_supervise": ServiceCase(
         arrange=_wo("handling"),
         act=lambda cast, w, actor: s.work_order_supervise(work_order=w, actor=actor, reason="请抓紧"),
     ),
     f"{M}.work_orders_supervise_due": ServiceCase(
-        arrange=lambda cast: make_work_order(cast.community_a1, "handling", deadline=timezone.now() - timedelta(hours=1)),
+        arrange=lambda cast: make_work_order(
+            cast.community_a1, "handling", deadline=timezone.now() - timedelta(hours=1)
+        ),
         act=lambda cast, w, actor: s.work_orders_supervise_due(actor=actor),
-        denied=type(None),
+        denied=type(None),  # type: ignore[arg-type]
     ),
 }
 

@@ -92,7 +92,9 @@ def test_acceptance_and_result_are_posted_back(cast: Any) -> None:
         wid = _post(key, _body(cast)).json()["id"]
         deliver_due()
         wo = WorkOrder.objects.get(public_id=wid)
-        services.work_order_assign(work_order=wo, actor=cast.county_admin_a, handler_kind="community", handler_name="文昌社区")
+        services.work_order_assign(
+            work_order=wo, actor=cast.county_admin_a, handler_kind="community", handler_name="文昌社区"
+        )
         services.work_order_resolve(work_order=wo, actor=cast.county_admin_a, result="社区已上门，老人平安")
         deliver_due()
         events = [m["event"] for m in hotline.received]
@@ -106,7 +108,7 @@ def test_acceptance_and_result_are_posted_back(cast: Any) -> None:
 def test_failed_post_is_retried_then_listed_for_resending(cast: Any) -> None:
     with fake_server() as hotline:
         hotline.status = 503
-        integration, key = make_integration(cast.community_a1, callback_url=hotline.url)
+        _, key = make_integration(cast.community_a1, callback_url=hotline.url)
         _post(key, _body(cast))
         message = OutboxMessage.objects.get(channel="hotline_12345")
         later = timezone.now()

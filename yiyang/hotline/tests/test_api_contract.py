@@ -25,7 +25,9 @@ def test_incident_lifecycle_over_the_api(cast: Any) -> None:
     elder = phone_elder(cast.community_a1, family=cast.family)
     api = client(cast.county_admin_a)
     r = api.post(
-        "/api/v1/incidents/", {"elder": str(elder.public_id), "kind": "fall", "source": "call", "notes": "摔倒"}, format="json"
+        "/api/v1/incidents/",
+        {"elder": str(elder.public_id), "kind": "fall", "source": "call", "notes": "摔倒"},
+        format="json",
     )
     assert r.status_code == 201, r.json()
     body = r.json()
@@ -42,9 +44,17 @@ def test_incident_lifecycle_over_the_api(cast: Any) -> None:
     a = api.post(f"/api/v1/incidents/{iid}/arrive/")
     assert a.status_code == 200 and a.json()["arrival_minutes"] == 0
     c = api.post(f"/api/v1/incidents/{iid}/close/", {"outcome": "handled_at_home"}, format="json")
-    assert c.status_code == 200 and c.json()["status"] == "closed" and c.json()["outcome"] == "handled_at_home"
+    assert (
+        c.status_code == 200 and c.json()["status"] == "closed" and c.json()["outcome"] == "handled_at_home"
+    )
     detail = api.get(f"/api/v1/incidents/{iid}/").json()
-    assert [e["new"] for e in detail["timeline"]] == ["open", "acknowledged", "dispatched", "arrived", "closed"]
+    assert [e["new"] for e in detail["timeline"]] == [
+        "open",
+        "acknowledged",
+        "dispatched",
+        "arrived",
+        "closed",
+    ]
     assert detail["arrival_minutes"] == 0
     assert api.post(f"/api/v1/incidents/{iid}/close/", {"outcome": "other"}, format="json").status_code == 409
     assert AuditEvent.objects.filter(event__startswith="incidents.").count() == 5
@@ -56,7 +66,9 @@ def test_incident_lifecycle_over_the_api(cast: Any) -> None:
 def test_a_second_report_joins_the_open_incident(cast: Any) -> None:
     elder = phone_elder(cast.community_a1)
     api = client(cast.county_admin_a)
-    first = api.post("/api/v1/incidents/", {"elder": str(elder.public_id), "kind": "sos", "source": "page"}, format="json")
+    first = api.post(
+        "/api/v1/incidents/", {"elder": str(elder.public_id), "kind": "sos", "source": "page"}, format="json"
+    )
     second = api.post(
         "/api/v1/incidents/", {"elder": str(elder.public_id), "kind": "fall", "source": "call"}, format="json"
     )
@@ -86,7 +98,9 @@ def test_call_matches_elders_in_scope_by_phone(cast: Any) -> None:
     mine = phone_elder(cast.community_a1, "13955556666")
     phone_elder(cast.community_b1, "13955556666")  # same number in county B: not matched for A
     r = client(cast.county_admin_a).post(
-        "/api/v1/calls/", {"direction": "in", "number": "13955556666", "kind": "emergency", "notes": "老人呼救"}, format="json"
+        "/api/v1/calls/",
+        {"direction": "in", "number": "13955556666", "kind": "emergency", "notes": "老人呼救"},
+        format="json",
     )
     assert r.status_code == 201, r.json()
     matched = r.json()["matched_elders"]
@@ -108,9 +122,16 @@ def test_work_order_transitions_and_409(cast: Any) -> None:
     assert api.post(f"{base}/follow-up/", {"satisfaction": "satisfied"}, format="json").status_code == 409
     r = api.post(f"{base}/assign/", {"handler_kind": "community", "handler_name": "文昌社区"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "assigned"
-    assert api.post(f"{base}/assign/", {"handler_kind": "community", "handler_name": "文昌社区"}, format="json").status_code == 409
+    assert (
+        api.post(
+            f"{base}/assign/", {"handler_kind": "community", "handler_name": "文昌社区"}, format="json"
+        ).status_code
+        == 409
+    )
     t = api.post(
-        f"{base}/transfer/", {"handler_kind": "street", "handler_name": "文昌街道", "reason": "不属社区"}, format="json"
+        f"{base}/transfer/",
+        {"handler_kind": "street", "handler_name": "文昌街道", "reason": "不属社区"},
+        format="json",
     )
     assert t.status_code == 200 and t.json()["handler_name"] == "文昌街道"
     assert api.post(f"{base}/resolve/", {"result": "已修复"}, format="json").json()["status"] == "resolved"
@@ -120,15 +141,31 @@ def test_work_order_transitions_and_409(cast: Any) -> None:
     assert f.status_code == 200 and f.json()["status"] == "closed"
     detail = api.get(f"{base}/").json()
     assert detail["external_id"] == "" and [e["new"] for e in detail["timeline"]] == [
-        "assigned", "assigned", "resolved", "handling", "resolved", "closed"
+        "assigned",
+        "assigned",
+        "resolved",
+        "handling",
+        "resolved",
+        "closed",
     ]
-    assert api.post(f"{base}/transfer/", {"handler_kind": "street", "handler_name": "x", "reason": "y"}, format="json").status_code == 409
+    assert (
+        api.post(
+            f"{base}/transfer/", {"handler_kind": "street", "handler_name": "x", "reason": "y"}, format="json"
+        ).status_code
+        == 409
+    )
 
 
 def test_strings_are_strings(cast: Any) -> None:
     elder = phone_elder(cast.community_a1)
     api = client(cast.county_admin_a)
-    r = api.post("/api/v1/incidents/", {"elder": str(elder.public_id), "kind": "sos", "source": "call", "notes": 5}, format="json")
+    r = api.post(
+        "/api/v1/incidents/",
+        {"elder": str(elder.public_id), "kind": "sos", "source": "call", "notes": 5},
+        format="json",
+    )
     assert r.status_code == 400
-    r = api.post("/api/v1/calls/", {"direction": "in", "number": 13900000000, "kind": "emergency"}, format="json")
+    r = api.post(
+        "/api/v1/calls/", {"direction": "in", "number": 13900000000, "kind": "emergency"}, format="json"
+    )
     assert r.status_code == 400

@@ -87,10 +87,17 @@ def test_the_sweep_job_runs_from_the_database_state(cast: Any) -> None:
 
 
 def test_sms_goes_out_through_the_http_gateway(cast: Any) -> None:
-    with fake_server() as gateway, override_settings(
-        SMS_GATEWAY="yiyang.hotline.sms.http_gateway", SMS_GATEWAY_URL=gateway.url, SMS_GATEWAY_TOKEN="t0k"
+    with (
+        fake_server() as gateway,
+        override_settings(
+            SMS_GATEWAY="yiyang.hotline.sms.http_gateway",
+            SMS_GATEWAY_URL=gateway.url,
+            SMS_GATEWAY_TOKEN="t0k",
+        ),
     ):
-        services.incident_open(actor=cast.county_admin_a, elder=phone_elder(cast.community_a1), kind="sos", source="call")
+        services.incident_open(
+            actor=cast.county_admin_a, elder=phone_elder(cast.community_a1), kind="sos", source="call"
+        )
         deliver_due()
         assert [r["phone"] for r in gateway.received] == ["13700000001"]
         assert "紧急呼援" in gateway.received[0]["text"]
@@ -123,3 +130,13 @@ def test_family_of_another_elder_cannot_raise_sos(cast: Any) -> None:
     page.force_login(cast.family)
     assert page.post("/hotline/sos/", {"elder": str(stranger.public_id)}).status_code == 404
     assert not Incident.objects.exists()
+
+
+def test_sweep_command_for_cron(cast: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("hotline_sweep", stdout=out)
+    assert out.getvalue().strip() == "升级 0 起，督办 0 件"

@@ -56,10 +56,14 @@ def test_emergency_screen_lists_nearest_responders_and_reveal_is_audited(cast: A
     assert html.index(near.name) < html.index(far.name)
     assert "13700000001" not in html
     before = AuditEvent.objects.filter(event="elders.reveal").count()
-    shown = c.post(f"/hotline/incidents/{incident.public_id}/", {"op": "reveal", "field": "address"}).content.decode()
+    shown = c.post(
+        f"/hotline/incidents/{incident.public_id}/", {"op": "reveal", "field": "address"}
+    ).content.decode()
     assert "文昌路 100 号 3 栋 201" in shown
     assert AuditEvent.objects.filter(event="elders.reveal").count() == before + 1
-    r = c.post(f"/hotline/incidents/{incident.public_id}/", {"op": "dispatch", "responder": str(near.public_id)})
+    r = c.post(
+        f"/hotline/incidents/{incident.public_id}/", {"op": "dispatch", "responder": str(near.public_id)}
+    )
     assert r.status_code == 302
     incident.refresh_from_db()
     assert incident.status == "dispatched" and incident.responder_staff == near
@@ -81,7 +85,12 @@ def test_service_request_on_a_call_becomes_a_home_service_order(cast: Any) -> No
     call = Call.objects.get()
     r = c.post(
         f"/hotline/calls/{call.public_id}/",
-        {"op": "order", "elder": str(elder.public_id), "service_item": str(item.public_id), "scheduled_start": _tomorrow()},
+        {
+            "op": "order",
+            "elder": str(elder.public_id),
+            "service_item": str(item.public_id),
+            "scheduled_start": _tomorrow(),
+        },
     )
     order = Order.objects.get()
     assert r["Location"] == f"/services/orders/{order.public_id}/"
