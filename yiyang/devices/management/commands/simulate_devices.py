@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from yiyang.devices import simulation
-from yiyang.devices.models import Device
+from yiyang.devices.models import Device, DeviceEvent
 from yiyang.devices.mqtt import broker, broker_answers, client
 
 
@@ -57,7 +57,17 @@ class Command(BaseCommand):
                 now = timezone.now()
                 for d in devices:
                     if d.type in ("water_meter", "electricity_meter"):
-                        base = meters.setdefault(d.pk, rng.uniform(10, 500))
+                        if d.pk not in meters:  # continue from the meter's last reading
+                            last = (
+                                DeviceEvent.objects.filter(device=d, type=d.type)
+                                .order_by("-ts")
+                                .values_list("value", flat=True)
+                                .first()
+                            )
+                            meters[d.pk] = (
+                                float(last) if isinstance(last, int | float) else rng.uniform(10, 500)
+                            )
+                        base = meters[d.pk]
                         if simulation.active_in_hour(rng, now):
                             meters[d.pk] = round(base + rng.uniform(0.01, 0.5), 3)
                         publish(d, simulation.event(d.serial, d.type, now, meters[d.pk]))
