@@ -79,7 +79,7 @@ class DevicesConfig(AppConfig):
         ]:
             events.register(code, label)
         for item in [
-            nav.NavItem("设备告警", "devices:alarms", "alarms.handle", section="服务", order=13),
+            nav.NavItem("设备告警", "devices:alarms", "alarms.view", section="服务", order=13),
             nav.NavItem("智能设备", "devices:devices", "devices.manage", section="老年人", order=40),
             nav.NavItem("设备地图", "devices:map", "devices.manage", section="监管", order=41),
         ]:

@@ -106,3 +106,18 @@ def test_elder_page_has_a_devices_tab(cast: Any) -> None:
     c = _login(cast.county_admin_a)
     page = c.get(f"/elders/{device.elder.public_id}/?tab=devices").content.decode()
     assert "智能设备" in page and device.serial in page and "门磁" in page
+
+
+def test_provider_sees_the_alarms_of_the_elders_it_serves(cast: Any) -> None:
+    from yiyang.core.testing import cast_user
+    from yiyang.orders.tests.factories import make_item, make_order, make_provider
+
+    admin = cast_user("dev_provider_admin", "provider_admin", cast.county_a)
+    org = make_provider(cast.community_a1, admin=admin)
+    served = make_alarm(cast.community_a1)
+    other = make_alarm(cast.community_a1)
+    make_order(served.elder, make_item(), provider=org, region_code=served.elder.region_id)
+    page = _login(admin).get("/devices/alarms/").content.decode()
+    assert f"/devices/alarms/{served.public_id}/" in page
+    assert f"/devices/alarms/{other.public_id}/" not in page
+    assert "确认告警" not in page  # reads only
