@@ -64,6 +64,7 @@ LOW_BATTERY = "devices.low_battery"
 INACTIVITY_HOURS = "devices.inactivity_absolute_hours"
 INACTIVITY_MARGIN = "devices.inactivity_margin"
 MAX_BATCH = 1000
+PROCESS_TASK = "yiyang.devices.tasks.process_device_events"
 LIVING_ALONE = "alone"
 
 
@@ -480,13 +481,15 @@ def events_ingest(
                 continue
             new_pks.append(row.pk)
         if new_pks:
-            from yiyang.devices.tasks import process_device_events
-
-            transaction.on_commit(lambda: _queue(process_device_events, new_pks), robust=True)
+            transaction.on_commit(lambda: _queue(PROCESS_TASK, new_pks), robust=True)
     return len(new_pks), duplicates, new_pks
 
 
-def _queue(task: Any, pks: list[int]) -> None:
+def _queue(name: str, pks: list[int]) -> None:
+    """Queue the processing task by its name (``tasks`` imports this module, not the other way round)."""
+    from celery import current_app
+
+    task = current_app.tasks[name]
     for start in range(0, len(pks), 200):
         task.delay(pks[start : start + 200])
 
@@ -880,7 +883,7 @@ def devices_sweep(*, actor: Any = SYSTEM, now: datetime | None = None) -> dict[s
     """The periodic sweep: devices whose heartbeats stopped for N × their interval go offline (an
     ``offline`` alarm); every elder living alone with activity sensors is checked for inactivity; events
     stored but not processed for a minute (a lost task) are processed."""
-    from yiyang.elders.models import Elder
+    from yiyang.elders.selectors import elder_list
 
     require_actor(actor)
     now = now or timezone.now()
@@ -922,7 +925,7 @@ def devices_sweep(*, actor: Any = SYSTEM, now: datetime | None = None) -> dict[s
     processed = events_process(actor=actor, pks=stale, now=now) if stale else 0
     inactive = 0
     elders = (
-        Elder.objects.restrict(actor, "alarms.handle")
+        elder_list(user=actor, perm="alarms.handle")
         .filter(
             living_situation=LIVING_ALONE, status=ElderStatus.ACTIVE, devices__type__in=list(ACTIVITY_TYPES)
         )

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, ParseError, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -44,9 +44,9 @@ def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
 
 
 def _uuid_param(request: Request, name: str) -> uuid.UUID | None:
-    raw = request.query_params.get(name)
-    if not raw:
+    if name not in request.query_params:
         return None
+    raw = request.query_params.get(name, "")
     try:
         return uuid.UUID(raw)
     except ValueError as exc:
@@ -54,9 +54,9 @@ def _uuid_param(request: Request, name: str) -> uuid.UUID | None:
 
 
 def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
-    raw = request.query_params.get(name)
-    if not raw:
+    if name not in request.query_params:
         return None
+    raw = request.query_params.get(name, "")
     if raw not in values:
         raise ValidationError({name: ["无效的取值"]})
     return raw
@@ -109,10 +109,10 @@ class DeviceViewSet(
         data = _body(request, DeviceCreateSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"], perm="devices.manage")
         if elder is None:
-            raise ValidationError({"elder": ["管辖范围内没有这位老人"]})
+            raise NotFound("管辖范围内没有这位老人")
         vendor = vendor_by_code(data["vendor"])
         if vendor is None or not elder.region_id.startswith(vendor.region_code[:4]):
-            raise ValidationError({"vendor": ["没有这个设备厂商"]})
+            raise NotFound("没有这个设备厂商")
         device = services.device_register(
             actor=request.user,
             vendor=vendor,

@@ -171,6 +171,7 @@ def test_devices_list_filters_and_fields(api_as: Any, cast: Any, world: Any) -> 
         len(c.get("/api/v1/devices/?type=water_meter").json()["results"]) == 1
     )  # county B's is out of scope
     assert c.get("/api/v1/devices/?type=kettle").status_code == 400
+    assert c.get("/api/v1/devices/?elder=").status_code == 400
 
 
 def test_device_create_by_county_admin(api_as: Any, cast: Any, world: Any) -> None:
@@ -183,7 +184,7 @@ def test_device_create_by_county_admin(api_as: Any, cast: Any, world: Any) -> No
         api_as(cast.county_admin_b)
         .post("/api/v1/devices/", {**body, "serial": "X1"}, format="json")
         .status_code
-        == 400
+        == 404
     )
     assert (
         api_as(cast.community_worker_a1)

@@ -25,7 +25,7 @@ def _login(user: Any) -> Client:
 
 def _xlsx(rows: list[list[Any]]) -> io.BytesIO:
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.append(["序列号", "设备类型", "老人身份证号", "安装日期", "安装人"])
     for r in rows:
         ws.append(r)
@@ -76,7 +76,7 @@ def test_map_page_and_live_data(cast: Any) -> None:
     assert 'id="map-data"' in page and "devices/map.js" in page and "<script>" not in page
     data = c.get("/devices/map/data/").json()
     assert len(data["homes"]) == 1  # county B's home is not shown
-    assert data["homes"][0]["alarms"] == ["烟雾报警"] and data["homes"][0]["name"] == alarm.elder.name
+    assert data["homes"][0]["alarms"] == ["烟雾报警"] and data["homes"][0]["name"] == alarm.elder.name  # type: ignore[union-attr]
 
 
 def test_family_sees_their_elders_alarms_and_devices(cast: Any) -> None:
@@ -104,7 +104,7 @@ def test_family_marks_their_elder_away(cast: Any) -> None:
 def test_elder_page_has_a_devices_tab(cast: Any) -> None:
     device = make_device(cast.community_a1, "door")
     c = _login(cast.county_admin_a)
-    page = c.get(f"/elders/{device.elder.public_id}/?tab=devices").content.decode()
+    page = c.get(f"/elders/{device.elder.public_id}/?tab=devices").content.decode()  # type: ignore[union-attr]
     assert "智能设备" in page and device.serial in page and "门磁" in page
 
 
@@ -116,7 +116,7 @@ def test_provider_sees_the_alarms_of_the_elders_it_serves(cast: Any) -> None:
     org = make_provider(cast.community_a1, admin=admin)
     served = make_alarm(cast.community_a1)
     other = make_alarm(cast.community_a1)
-    make_order(served.elder, make_item(), provider=org, region_code=served.elder.region_id)
+    make_order(served.elder, make_item(), provider=org, region_code=served.elder.region_id)  # type: ignore[arg-type,union-attr]
     page = _login(admin).get("/devices/alarms/").content.decode()
     assert f"/devices/alarms/{served.public_id}/" in page
     assert f"/devices/alarms/{other.public_id}/" not in page
