@@ -45,9 +45,13 @@ migrate: setup
 seed: migrate
 	$(PY) manage.py seed_demo --seed 1 --elders $(ELDERS)
 
+# The MQTT device listener runs alongside when the broker at MQTT_URL answers (the banner says which).
 serve:
 	@echo "颐养 is serving at http://$(HOST):$(PORT)/  (logins: var/demo_accounts.json)"
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@if $(PY) manage.py listen_devices --probe; then \
+	  $(PY) manage.py listen_devices & LISTENER=$$!; trap "kill $$LISTENER 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
+	else $(PY) manage.py runserver $(HOST):$(PORT) --noreload; fi
 
 test: setup
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)

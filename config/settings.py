@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "yiyang.benefits",
     "yiyang.hotline",
     "yiyang.renovation",
+    "yiyang.devices",
     "yiyang.demo",
 ]
 
@@ -286,6 +287,12 @@ SPECTACULAR_SETTINGS = {
         "RenovationSignRelationEnum": "yiyang.renovation.choices.SIGN_RELATION_CHOICES",
         "OrderFlagCodeEnum": "yiyang.orders.choices.FlagCode",
         "ElderRelationEnum": "yiyang.elders.choices.Relation",
+        "DeviceTypeEnum": "yiyang.devices.choices.DeviceType",
+        "DeviceStatusEnum": "yiyang.devices.choices.DeviceStatus",
+        "DeviceEventTypeEnum": "yiyang.devices.choices.EventType",
+        "AlarmKindEnum": "yiyang.devices.choices.AlarmKind",
+        "AlarmSeverityEnum": "yiyang.devices.choices.Severity",
+        "AlarmStatusEnum": "yiyang.devices.choices.AlarmStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -363,3 +370,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Smart devices (issue 13): the MQTT broker the listener (manage.py listen_devices) subscribes to.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")

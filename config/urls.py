@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("yiyang.benefits.api.urls")),
     path("", include("yiyang.hotline.api.urls")),
     path("", include("yiyang.renovation.api.urls")),
+    path("", include("yiyang.devices.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("benefits/", include("yiyang.benefits.urls")),
     path("hotline/", include("yiyang.hotline.urls")),
     path("renovation/", include("yiyang.renovation.urls")),
+    path("devices/", include("yiyang.devices.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

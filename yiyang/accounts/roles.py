@@ -15,6 +15,7 @@ from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSION
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
 from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
 from yiyang.core.permissions import PERMISSIONS as CORE_PERMISSIONS
+from yiyang.devices.permissions import PERMISSIONS as DEVICES_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.hotline.permissions import PERMISSIONS as HOTLINE_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
@@ -54,6 +55,7 @@ _DECLARED: list[dict[str, str]] = [
     BENEFITS_PERMISSIONS,
     HOTLINE_PERMISSIONS,
     RENOVATION_PERMISSIONS,
+    DEVICES_PERMISSIONS,
 ]
 
 
@@ -109,6 +111,10 @@ _HOTLINE = [
     "duty.view",
 ]
 
+# Smart devices (issue 13): the hotline and grassroots workers see devices and handle alarms; grassroots
+# workers and the family mark an elder away; provider admins and the family see their own elders'.
+_DEVICES = ["devices.view", "alarms.view", "alarms.handle"]
+
 ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.CITY_ADMIN: dict(_ADMIN),
     # Policy values are set by the city (a county override too): the county sees them only. The catalog
@@ -116,10 +122,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
     Role.COUNTY_ADMIN: {
         p: k
         for p, k in _ADMIN.items()
-        if p not in {"policy.manage", "providers.catalog", "hotline.integrations"}
+        if p not in {"policy.manage", "providers.catalog", "hotline.integrations", "devices.vendors"}
     },
-    Role.STREET_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
-    Role.COMMUNITY_WORKER: {p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open"]},
+    Role.STREET_WORKER: {
+        p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]
+    },
+    Role.COMMUNITY_WORKER: {
+        p: REGION for p in [*_GRASSROOTS, "incidents.view", "incidents.open", *_DEVICES, "devices.away"]
+    },
     Role.ASSESSOR: {
         p: REGION
         for p in [
@@ -147,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "workorders.supervise",
             "duty.manage",
             "hotline.reports",
+            *_DEVICES,
         ]
     },
     Role.OPERATOR: {
@@ -161,6 +172,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "orders.complain",
             "complaints.view",
             *_HOTLINE,
+            *_DEVICES,
         ]
     },
     Role.PROVIDER_ADMIN: {
@@ -171,6 +183,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "orders.dispatch": OWN,
         "settlements.view": OWN,
         "complaints.view": OWN,
+        "devices.view": OWN,
+        "alarms.view": OWN,
     },
     Role.CAREGIVER: {"regions.view": REGION, "orders.view": OWN, "orders.serve": OWN},
     Role.AUDITOR: {
@@ -192,6 +206,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
             "workorders.view",
             "duty.view",
             "hotline.reports",
+            "devices.view",
+            "alarms.view",
         ]
     },
     Role.FAMILY: {
@@ -203,6 +219,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str]] = {
         "orders.confirm": OWN,
         "orders.complain": OWN,
         "complaints.view": OWN,
+        "devices.view": OWN,
+        "alarms.view": OWN,
+        "devices.away": OWN,
     },
 }
 

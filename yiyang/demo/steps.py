@@ -38,6 +38,7 @@ STEP_MODULES = [
     "yiyang.benefits.demo",
     "yiyang.hotline.demo",
     "yiyang.renovation.demo",
+    "yiyang.devices.demo",
 ]
 
 

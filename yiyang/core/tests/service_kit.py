@@ -59,6 +59,7 @@ SERVICE_MODULES = [
     "yiyang.audit.services",
     "yiyang.hotline.services",
     "yiyang.renovation.services",
+    "yiyang.devices.services",
 ]
 
 

@@ -1,0 +1,275 @@
+"""Devices API: the register, alarms, and the vendors' signed webhook."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yiyang.core.api import ScopedViewMixin
+from yiyang.core.apischema import ErrorSerializer, errors
+from yiyang.devices import services
+from yiyang.devices.api.serializers import (
+    AlarmCloseSerializer,
+    AlarmSerializer,
+    DeviceCreateSerializer,
+    DeviceSerializer,
+    IngestResultSerializer,
+)
+from yiyang.devices.choices import AlarmKind, AlarmStatus, DeviceType, EventType
+from yiyang.devices.models import Alarm, Device
+from yiyang.devices.selectors import alarm_list, device_list, vendor_by_code
+from yiyang.elders.selectors import elder_get
+
+READ_ERRORS = errors(401, 403, 404)
+MOVE_ERRORS = errors(400, 401, 403, 404, 409)
+
+
+def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
+    s = serializer_class(data=request.data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
+def _uuid_param(request: Request, name: str) -> uuid.UUID | None:
+    if name not in request.query_params:
+        return None
+    raw = request.query_params.get(name, "")
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise ValidationError({name: ["无效的 id"]}) from exc
+
+
+def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
+    if name not in request.query_params:
+        return None
+    raw = request.query_params.get(name, "")
+    if raw not in values:
+        raise ValidationError({name: ["无效的取值"]})
+    return raw
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="智能设备（管辖范围内）",
+        responses={200: DeviceSerializer(many=True), **errors(400, 401, 403)},
+        parameters=[
+            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
+            OpenApiParameter("type", OpenApiTypes.STR, enum=DeviceType.values, description="设备类型"),
+        ],
+    ),
+    retrieve=extend_schema(summary="设备详情", responses={200: DeviceSerializer, **READ_ERRORS}),
+)
+class DeviceViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Device]
+):
+    serializer_class = DeviceSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "devices.view",
+        "retrieve": "devices.view",
+        "create": "devices.manage",
+    }
+
+    def get_queryset(self) -> QuerySet[Device]:
+        perm = self.permission_map.get(self.action or "", "devices.view")
+        qs = device_list(user=self.request.user, perm=perm)
+        if self.action == "list":
+            elder = _uuid_param(self.request, "elder")
+            if elder is not None:
+                qs = qs.filter(elder__public_id=elder)
+            kind = _choice_param(self.request, "type", list(DeviceType.values))
+            if kind is not None:
+                qs = qs.filter(type=kind)
+            qs = qs.order_by("type", "serial", "pk")
+        return qs
+
+    @extend_schema(
+        request=DeviceCreateSerializer,
+        responses={201: DeviceSerializer, **errors(400, 401, 403, 404, 409)},
+        summary="登记设备（县级管理员）",
+    )
+    def create(self, request: Request) -> Response:
+        data = _body(request, DeviceCreateSerializer)
+        elder = elder_get(user=request.user, public_id=data["elder"], perm="devices.manage")
+        if elder is None:
+            raise NotFound("管辖范围内没有这位老人")
+        vendor = vendor_by_code(data["vendor"])
+        if vendor is None or not elder.region_id.startswith(vendor.region_code[:4]):
+            raise NotFound("没有这个设备厂商")
+        device = services.device_register(
+            actor=request.user,
+            vendor=vendor,
+            serial=data["serial"],
+            type=data["type"],
+            elder=elder,
+            installed_on=data.get("installed_on"),
+            installed_by=data.get("installed_by", ""),
+        )
+        return Response(DeviceSerializer(device).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="设备告警（管辖范围内）",
+        responses={200: AlarmSerializer(many=True), **errors(400, 401, 403)},
+        parameters=[
+            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=AlarmStatus.values),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=AlarmKind.values),
+        ],
+    ),
+    retrieve=extend_schema(summary="告警详情", responses={200: AlarmSerializer, **READ_ERRORS}),
+)
+class AlarmViewSet(
+    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Alarm]
+):
+    serializer_class = AlarmSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filter_backends: list[Any] = []
+    parser_classes = [JSONParser]
+    permission_map: ClassVar[dict[str, str]] = {
+        "list": "alarms.view",
+        "retrieve": "alarms.view",
+        "acknowledge": "alarms.handle",
+        "close": "alarms.handle",
+    }
+
+    def get_queryset(self) -> QuerySet[Alarm]:
+        perm = self.permission_map.get(self.action or "", "alarms.view")
+        qs = alarm_list(user=self.request.user, perm=perm)
+        if self.action == "list":
+            elder = _uuid_param(self.request, "elder")
+            if elder is not None:
+                qs = qs.filter(elder__public_id=elder)
+            st = _choice_param(self.request, "status", list(AlarmStatus.values))
+            if st is not None:
+                qs = qs.filter(status=st)
+            kind = _choice_param(self.request, "kind", list(AlarmKind.values))
+            if kind is not None:
+                qs = qs.filter(kind=kind)
+            qs = qs.order_by("-raised_at", "-pk")
+        return qs
+
+    def _done(self, alarm: Alarm) -> Response:
+        alarm.refresh_from_db()
+        return Response(AlarmSerializer(alarm).data)
+
+    @extend_schema(request=None, responses={200: AlarmSerializer, **MOVE_ERRORS}, summary="确认告警")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, id: str) -> Response:
+        return self._done(services.alarm_acknowledge(actor=request.user, alarm=self.get_object()))
+
+    @extend_schema(
+        request=AlarmCloseSerializer,
+        responses={200: AlarmSerializer, **MOVE_ERRORS},
+        summary="处置完毕或误报",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, id: str) -> Response:
+        alarm = self.get_object()
+        d = _body(request, AlarmCloseSerializer)
+        return self._done(
+            services.alarm_close(
+                actor=request.user, alarm=alarm, outcome=d["outcome"], notes=d.get("notes", "")
+            )
+        )
+
+
+_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["event_id", "serial", "type", "ts"],
+    "properties": {
+        "event_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "serial": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+        "type": {"type": "string", "enum": list(EventType.values)},
+        "ts": {"type": "string", "format": "date-time", "description": "ISO 8601，带时区偏移"},
+        "value": {"description": "读数；表计为累计值", "nullable": True},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90, "nullable": True},
+        "lng": {"type": "number", "minimum": -180, "maximum": 180, "nullable": True},
+    },
+}
+
+
+class DeviceEventWebhookView(APIView):
+    """Vendors post events here, signed with their webhook secret over the raw body."""
+
+    authentication_classes = []  # the signature authenticates
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Signature realm="device-events", header="X-Yiyang-Signature"'
+
+    @extend_schema(
+        summary="设备事件推送（厂商签名；一个事件或至多 1000 个事件的数组）",
+        operation_id="device_events_create",
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                "X-Yiyang-Vendor",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="厂商代码",
+            ),
+            OpenApiParameter(
+                "X-Yiyang-Signature",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="sha256=<原始请求体以厂商推送密钥计算的 HMAC-SHA256 十六进制>",
+            ),
+        ],
+        request={
+            "application/json": {
+                "oneOf": [
+                    _EVENT_SCHEMA,
+                    {"type": "array", "items": _EVENT_SCHEMA, "minItems": 1, "maxItems": 1000},
+                ]
+            }
+        },
+        responses={
+            202: IngestResultSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="JSON 有误或缺少字段（指明字段），本次请求不存储任何事件"
+            ),
+            401: OpenApiResponse(ErrorSerializer, description="厂商未知或签名不符"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        raw = request.body
+        vendor = vendor_by_code(request.headers.get("X-Yiyang-Vendor", "").strip())
+        if vendor is None or not services.signature_ok(
+            vendor, raw, request.headers.get("X-Yiyang-Signature", "")
+        ):
+            raise AuthenticationFailed("厂商未知或签名不符")
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ParseError("请求体不是有效的 JSON") from exc
+        events = body if isinstance(body, list) else [body]
+        accepted, duplicates, _ = services.events_ingest(vendor=vendor, events=events, channel="webhook")
+        return Response(
+            IngestResultSerializer({"accepted": accepted, "duplicates": duplicates}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from yiyang.devices import views
+
+app_name = "devices"
+urlpatterns = [
+    path("alarms/", views.AlarmQueueView.as_view(), name="alarms"),
+    path("alarms/<uuid:alarm_id>/", views.AlarmView.as_view(), name="alarm"),
+    path("", views.DeviceListView.as_view(), name="devices"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("map/data/", views.MapDataView.as_view(), name="map_data"),
+    path("away/", views.AwayView.as_view(), name="away"),
+]

@@ -1,0 +1,271 @@
+"""Pages of smart devices (四端合一): the alarm queue and an alarm's card with its timeline (community
+workers, the 12349 centre; providers read their elders'), the device register with the vendor's .xlsx
+import and 未登记设备, the county map of homes with devices and live alarms, and the away form used by
+the family and the community worker."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from yiyang.core.errors import DomainError
+from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
+from yiyang.devices import services
+from yiyang.devices.choices import LIVE_ALARM, AlarmKind, AlarmStatus, DeviceStatus, DeviceType
+from yiyang.devices.importing import read_delivery_list
+from yiyang.devices.models import Alarm
+from yiyang.devices.selectors import (
+    alarm_list,
+    alarm_timeline,
+    alarms_live,
+    device_list,
+    response_minutes,
+    unregistered_serials,
+    vendors_usable,
+)
+from yiyang.devices.transitions import ALARM_MACHINE
+from yiyang.elders.selectors import elder_get
+
+
+def _uuid(value: Any) -> Any:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    detail = "；".join(
+        f"{k}：{m}" for k, msgs in list(exc.errors.items())[:10] for m in msgs if m not in exc.message
+    )
+    messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
+
+
+def _dt(value: str, label: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError(
+            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
+        ) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+class AlarmQueueView(ScopedPageMixin, View):
+    """告警队列: live alarms first (most severe, oldest), then the recent closed ones."""
+
+    required_perm = "alarms.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        qs = alarm_list(user=request.user)
+        kind = request.GET.get("kind", "")
+        if kind in AlarmKind.values:
+            qs = qs.filter(kind=kind)
+        live = qs.filter(status__in=LIVE_ALARM).order_by("raised_at", "pk")
+        order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        live_rows = sorted(live[:300], key=lambda a: (order.get(a.severity, 9), a.raised_at))
+        closed = paginate(request, qs.exclude(status__in=LIVE_ALARM).order_by("-raised_at", "-pk"))
+        return render(
+            request,
+            "devices/alarms.html",
+            {
+                "live": live_rows,
+                "closed": closed,
+                "kinds": AlarmKind.choices,
+                "kind": kind,
+                "can_handle": request.user.has_perm("alarms.handle"),
+            },
+        )
+
+
+class AlarmView(ScopedPageMixin, View):
+    required_perm = "alarms.view"
+
+    def _alarm(self, request: HttpRequest, alarm_id: Any, perm: str) -> Alarm:
+        return get_scoped_or_404(
+            Alarm.objects.select_related("elder", "device", "incident"),
+            request.user,
+            perm,
+            public_id=alarm_id,
+        )
+
+    def get(self, request: HttpRequest, alarm_id: Any) -> HttpResponse:
+        alarm = self._alarm(request, alarm_id, self.required_perm)
+        return render(
+            request,
+            "devices/alarm.html",
+            {
+                "alarm": alarm,
+                "timeline": alarm_timeline(alarm),
+                "can_handle": request.user.has_perm("alarms.handle")
+                and bool(ALARM_MACHINE.targets(alarm.status)),
+                "can_ack": ALARM_MACHINE.can(alarm.status, AlarmStatus.ACKNOWLEDGED),
+            },
+        )
+
+    def post(self, request: HttpRequest, alarm_id: Any) -> HttpResponse:
+        if not request.user.has_perm("alarms.handle"):
+            raise Http404
+        alarm = self._alarm(request, alarm_id, "alarms.handle")
+        op = request.POST.get("op", "")
+        try:
+            if op == "acknowledge":
+                services.alarm_acknowledge(actor=request.user, alarm=alarm)
+                messages.success(request, "已确认告警")
+            elif op in {AlarmStatus.HANDLED, AlarmStatus.FALSE_ALARM}:
+                services.alarm_close(
+                    actor=request.user, alarm=alarm, outcome=op, notes=request.POST.get("notes", "")
+                )
+                messages.success(request, "已记录处置结果")
+            else:
+                messages.error(request, "未知的操作")
+        except DomainError as exc:
+            _fail(request, exc)
+        return HttpResponseRedirect(reverse("devices:alarm", args=[alarm.public_id]))
+
+
+class DeviceListView(ScopedPageMixin, View):
+    """设备登记: the register (filter by type and status), one-by-one registration, the vendor's .xlsx
+    delivery list, and serials that sent events but are not registered (未登记设备)."""
+
+    required_perm = "devices.manage"
+
+    def _context(self, request: HttpRequest) -> dict[str, Any]:
+        qs = device_list(user=request.user)
+        t = request.GET.get("type", "")
+        st = request.GET.get("status", "")
+        if t in DeviceType.values:
+            qs = qs.filter(type=t)
+        if st in DeviceStatus.values:
+            qs = qs.filter(status=st)
+        return {
+            "page": paginate(request, qs.order_by("-created_at", "-pk")),
+            "types": DeviceType.choices,
+            "statuses": DeviceStatus.choices,
+            "type": t,
+            "status": st,
+            "vendors": vendors_usable(user=request.user),
+            "unregistered": unregistered_serials(user=request.user),
+        }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "devices/devices.html", self._context(request))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        vendor = vendors_usable(user=request.user).filter(public_id=_uuid(request.POST.get("vendor"))).first()
+        try:
+            if vendor is None:
+                raise DomainError("请选择设备厂商", errors={"vendor": ["请选择设备厂商"]})
+            if request.POST.get("op") == "import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise DomainError("请选择厂商提供的设备清单（.xlsx）")
+                rows = read_delivery_list(upload)
+                created = services.device_import_rows(actor=request.user, vendor=vendor, rows=rows)
+                messages.success(request, f"已登记 {len(created)} 台设备")
+            else:
+                elder = elder_get(
+                    user=request.user, public_id=_uuid(request.POST.get("elder")), perm="devices.manage"
+                )
+                if elder is None:
+                    raise DomainError("管辖范围内没有这位老人", errors={"elder": ["请填写老人编号"]})
+                device = services.device_register(
+                    actor=request.user,
+                    vendor=vendor,
+                    serial=request.POST.get("serial", ""),
+                    type=request.POST.get("type", ""),
+                    elder=elder,
+                    installed_by=request.POST.get("installed_by", ""),
+                )
+                messages.success(request, f"已登记{device.get_type_display()} {device.serial}")
+        except DomainError as exc:
+            _fail(request, exc)
+            return render(request, "devices/devices.html", self._context(request), status=400)
+        return HttpResponseRedirect(reverse("devices:devices"))
+
+
+def _map_data(user: Any) -> dict[str, Any]:
+    """Homes with devices (elder position, device count, devices offline) and their live alarms."""
+    homes: dict[int, dict[str, Any]] = {}
+    for d in (
+        device_list(user=user).exclude(status=DeviceStatus.REMOVED).filter(elder__lat__isnull=False)[:5000]
+    ):
+        e = d.elder
+        assert e is not None
+        home = homes.setdefault(
+            e.pk, {"name": e.name, "value": [e.lng, e.lat], "devices": 0, "offline": 0, "alarms": []}
+        )
+        home["devices"] += 1
+        home["offline"] += int(d.status == DeviceStatus.OFFLINE)
+    for a in alarms_live(user=user).filter(elder_id__in=list(homes)):
+        assert a.elder_id is not None
+        homes[a.elder_id]["alarms"].append(a.get_kind_display())
+    return {"homes": list(homes.values())}
+
+
+class MapView(ScopedPageMixin, View):
+    """设备地图: homes with devices, live alarms in red; the data refreshes itself every 10 seconds."""
+
+    required_perm = "devices.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = _map_data(request.user)
+        qs = device_list(user=request.user).exclude(status=DeviceStatus.REMOVED)
+        return render(
+            request,
+            "devices/map.html",
+            {
+                "map_data": data,
+                "homes": len(data["homes"]),
+                "devices": qs.count(),
+                "offline": qs.filter(status=DeviceStatus.OFFLINE).count(),
+                "low_battery": qs.filter(status=DeviceStatus.LOW_BATTERY).count(),
+                "live": alarms_live(user=request.user).count(),
+                "response": response_minutes(user=request.user),
+            },
+        )
+
+
+class MapDataView(ScopedPageMixin, View):
+    required_perm = "devices.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return JsonResponse(_map_data(request.user))
+
+
+class AwayView(ScopedPageMixin, View):
+    """外出登记 (family, community worker): pauses inactivity alarms for the period."""
+
+    required_perm = "devices.away"
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        elder = elder_get(user=request.user, public_id=_uuid(request.POST.get("elder")), perm="devices.away")
+        if elder is None:
+            raise Http404
+        try:
+            services.away_add(
+                actor=request.user,
+                elder=elder,
+                starts_at=_dt(request.POST.get("starts_at", ""), "开始时间"),
+                ends_at=_dt(request.POST.get("ends_at", ""), "结束时间"),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, f"已登记{elder.name}外出，期间暂停无活动告警")
+        except DomainError as exc:
+            _fail(request, exc)
+        nxt = request.POST.get("next", "")
+        if nxt not in {reverse("orders:family"), f"/elders/{elder.public_id}/"}:
+            nxt = (
+                reverse("orders:family")
+                if "family" in request.user.roles()  # type: ignore[union-attr]
+                else f"/elders/{elder.public_id}/"
+            )
+        return HttpResponseRedirect(nxt)
