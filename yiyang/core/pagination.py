@@ -138,3 +138,25 @@ class Pagination(PageNumberPagination):
         ordered = {k: props[k] for k in ("count", "count_capped") if k in props}
         out["properties"] = {**ordered, **{k: v for k, v in props.items() if k not in ordered}}
         return out
+
+
+class PlainListForOneElder:
+    """List views whose contract answers one elder's rows as a plain JSON array (``GET …?elder=<id>`` →
+    ``[{…}]``, as the device and alarm contracts write it): one elder has a handful of rows, so the list
+    is whole. Without ``elder`` the list is the paginated envelope like every other list."""
+
+    plain_list_param = "elder"
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        if not request.query_params.get(self.plain_list_param):
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        rows = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        return Response(self.get_serializer(rows, many=True).data)  # type: ignore[attr-defined]
+
+
+def plain_or_paginated_schema(component: str) -> dict[str, Any]:
+    """The OpenAPI answer of a ``PlainListForOneElder`` list: an array of ``component`` when filtered by
+    one elder, otherwise the paginated envelope of them."""
+    item = {"$ref": f"#/components/schemas/{component}"}
+    envelope = Pagination().get_paginated_response_schema({"type": "array", "items": item})
+    return {"oneOf": [{"type": "array", "items": item}, envelope]}

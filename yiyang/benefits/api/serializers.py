@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from yiyang.benefits.choices import (
@@ -64,6 +64,7 @@ class ProgrammeBandSerializer(serializers.ModelSerializer[Band]):
         fields = ["age_min", "age_max", "monthly_fen"]
 
 
+@extend_schema_serializer(component_name="BenefitProgramme")
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     region_code = serializers.CharField(source="region_id", read_only=True)

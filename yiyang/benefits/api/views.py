@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +32,7 @@ from yiyang.benefits.api.serializers import (
 from yiyang.benefits.models import Enrolment, PaymentRun, Programme
 from yiyang.core.api import ActionPermission, ScopedViewMixin, required_perm
 from yiyang.core.apischema import errors
+from yiyang.core.parsers import SafeJSONParser
 from yiyang.elders.selectors import elder_get
 
 READ_ERRORS = errors(401, 403, 404)
@@ -64,7 +64,7 @@ class EnrolmentViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Enrolment]
 ):
     serializer_class = EnrolmentSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -131,7 +131,7 @@ class PaymentRunViewSet(
     ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentRun]
 ):
     serializer_class = PaymentRunSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []

@@ -242,3 +242,32 @@ def test_import_job_has_no_run_now_and_refuses_it(cast):
     html = client.get("/jobs/").content.decode()
     assert "立即运行" not in html.split("导入老年人名册")[1].split("</tr>")[0]
     assert "elders.import" not in html and "yiyang." not in html
+
+
+def test_every_api_view_parses_bodies_with_the_guarded_parsers() -> None:
+    """Depth, size and NUL limits live in yiyang.core.parsers; a view that names DRF's own JSONParser or
+    MultiPartParser (as each new app is tempted to) would answer a deep or huge body with a 500."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from yiyang.core.parsers import SafeFormParser, SafeJSONParser, SafeMultiPartParser
+
+    guarded = (SafeJSONParser, SafeFormParser, SafeMultiPartParser)
+
+    def walk(patterns: list, prefix: str = ""):  # type: ignore[type-arg]
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p.callback
+
+    unguarded = []
+    for route, callback in walk(get_resolver().url_patterns):
+        cls = getattr(callback, "cls", None)
+        if cls is None or not route.startswith("api/v1/"):
+            continue
+        parsers = list(getattr(cls, "parser_classes", []))
+        for name in (getattr(callback, "actions", None) or {}).values():
+            handler = getattr(cls, name, None)
+            parsers += list((getattr(handler, "kwargs", None) or {}).get("parser_classes", []))
+        unguarded += [f"{route} {p.__name__}" for p in parsers if not issubclass(p, guarded)]
+    assert not unguarded, unguarded

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +19,8 @@ from rest_framework.views import APIView
 
 from yiyang.core.api import ScopedViewMixin
 from yiyang.core.apischema import ErrorSerializer, errors
+from yiyang.core.pagination import PlainListForOneElder, plain_or_paginated_schema
+from yiyang.core.parsers import SafeJSONParser
 from yiyang.devices import services
 from yiyang.devices.api.serializers import (
     AlarmCloseSerializer,
@@ -65,7 +66,8 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
 @extend_schema_view(
     list=extend_schema(
         summary="智能设备（管辖范围内）",
-        responses={200: DeviceSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: plain_or_paginated_schema("Device"), **errors(400, 401, 403)},
+        description="带 elder 时返回该老人的全部设备（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
             OpenApiParameter("type", OpenApiTypes.STR, enum=DeviceType.values, description="设备类型"),
@@ -74,13 +76,17 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
     retrieve=extend_schema(summary="设备详情", responses={200: DeviceSerializer, **READ_ERRORS}),
 )
 class DeviceViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Device]
+    PlainListForOneElder,
+    ScopedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Device],
 ):
     serializer_class = DeviceSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "devices.view",
         "retrieve": "devices.view",
@@ -128,7 +134,8 @@ class DeviceViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="设备告警（管辖范围内）",
-        responses={200: AlarmSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: plain_or_paginated_schema("Alarm"), **errors(400, 401, 403)},
+        description="带 elder 时返回该老人的全部告警（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
             OpenApiParameter("status", OpenApiTypes.STR, enum=AlarmStatus.values),
@@ -138,13 +145,17 @@ class DeviceViewSet(
     retrieve=extend_schema(summary="告警详情", responses={200: AlarmSerializer, **READ_ERRORS}),
 )
 class AlarmViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Alarm]
+    PlainListForOneElder,
+    ScopedViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Alarm],
 ):
     serializer_class = AlarmSerializer
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "alarms.view",
         "retrieve": "alarms.view",
@@ -214,7 +225,7 @@ class DeviceEventWebhookView(APIView):
 
     authentication_classes = []  # the signature authenticates
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     throttle_classes = []
 
     def get_authenticate_header(self, request: Request) -> str:

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 from yiyang.core.api import ScopedViewMixin
 from yiyang.core.apischema import errors
 from yiyang.core.errors import DomainError
+from yiyang.core.parsers import SafeJSONParser
 from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.api.authentication import ApiKeyAuthentication
@@ -74,7 +74,7 @@ class CallViewSet(
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "calls.view",
         "retrieve": "calls.view",
@@ -131,7 +131,7 @@ class IncidentViewSet(
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "incidents.view",
         "retrieve": "incidents.view",
@@ -246,7 +246,7 @@ class WorkOrderViewSet(
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "workorders.view",
         "retrieve": "workorders.view",
@@ -362,7 +362,7 @@ class Inbound12345View(APIView):
 
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [IsIntegration]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=Inbound12345Serializer,

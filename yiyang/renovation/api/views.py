@@ -14,13 +14,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yiyang.core.api import ActionPermission, ScopedViewMixin
 from yiyang.core.apischema import errors
+from yiyang.core.parsers import SafeJSONParser, SafeMultiPartParser
 from yiyang.elders.selectors import elder_get
 from yiyang.providers.selectors import organisation_scoped
 from yiyang.regions.models import Region
@@ -100,7 +100,7 @@ class ProgrammeViewSet(
     lookup_url_kwarg = "id"
     pagination_class = None
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "renovation.view",
         "retrieve": "renovation.view",
@@ -179,7 +179,7 @@ class CatalogView(APIView):
 class EligibilityView(APIView):
     permission_classes = [ActionPermission]
     permission_map: ClassVar[dict[str, str]] = {"post": "renovation.view"}
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         summary="资格审核（逐条规则说明；不创建任何记录）",
@@ -207,7 +207,7 @@ class EligibilityView(APIView):
 class GrantView(APIView):
     permission_classes = [ActionPermission]
     permission_map: ClassVar[dict[str, str]] = {"post": "renovation.apply"}
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         summary="登记他部门的改造补贴（如残联），该老人不再重复补贴",
@@ -272,7 +272,7 @@ class ApplicationViewSet(
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_map: ClassVar[dict[str, str]] = {
         "list": "renovation.view",
         "retrieve": "renovation.view",
@@ -472,7 +472,7 @@ class ApplicationViewSet(
         responses={201: s.ApplicationDetailSerializer, **MOVE_ERRORS},
         summary="上传改造前/改造后/维修照片（每个方案项目）",
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeMultiPartParser])
     def photo(self, request: Request, id: str) -> Response:
         application = self.get_object()
         try:
