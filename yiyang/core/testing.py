@@ -54,6 +54,27 @@ class Cast:
 _PASSWORD_HASH: list[str] = []
 
 
+# The cast's names as people see them (display names): never their login names, which no screen may show.
+CAST_DISPLAY_NAMES = {
+    "cast_county_a": "甲县管理员",
+    "cast_county_b": "乙县管理员",
+    "cast_street_a1": "文昌街道干事",
+    "cast_community_a1": "文昌社区网格员",
+    "cast_auditor": "市审计员",
+    "cast_caregiver": "甲县护理员",
+    "cast_family": "文昌家属",
+    "cast_nobody": "无权限人员",
+    "cast_city_admin": "市管理员",
+    "cast_caregiver_b": "乙县护理员",
+    "cast_family_b": "汶河家属",
+    "cast_provider_admin_b": "乙县机构管理员",
+}
+
+
+def cast_display_name(username: str) -> str:
+    return CAST_DISPLAY_NAMES.get(username) or "测试人员" + str(sum(map(ord, username)) % 1000)
+
+
 def cast_user(username: str, role: str | None, where: Any) -> Any:
     """An account holding one grant (or none), its password ``Cast.password``. The Argon2 hash is computed
     once per test run: hashing it anew for every user of every test cost seconds per test."""
@@ -65,7 +86,11 @@ def cast_user(username: str, role: str | None, where: Any) -> Any:
         _PASSWORD_HASH.append(make_password(Cast.password))
     user, _ = User.objects.update_or_create(
         username=username,
-        defaults={"display_name": username, "password": _PASSWORD_HASH[0], "is_active": True},
+        defaults={
+            "display_name": cast_display_name(username),
+            "password": _PASSWORD_HASH[0],
+            "is_active": True,
+        },
     )
     if role:
         Grant.objects.get_or_create(user=user, role=role, region_id=where.code)

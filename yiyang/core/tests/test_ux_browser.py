@@ -3,9 +3,7 @@ any machine code on screen (status, flag, complaint, category, standard and role
 names, UUIDs), any text under 16 px (18 px on family and elder-mode pages), any horizontal overflow,
 targets under 48 px on family pages, and axe-core serious/critical violations.
 
-``KNOWN_CODE_PAGES`` lists pages whose code values belong to the "labels" branch (timelines, standard
-names, audit list, jobs page); their code check is an xfail naming the page, to be removed when that
-branch is merged. Every other check still runs on them."""
+``KNOWN_CODE_PAGES`` would list a page allowed to show a code value, with the reason; it is empty."""
 
 from __future__ import annotations
 
@@ -37,11 +35,8 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 STANDARD_CODES = ["gbt42195", "ltc2021", "mzt039", "tekun6"]
 
-# Pages whose code values are the "labels" branch's to fix (remove an entry once it is merged).
-# ``test_known_code_pages_still_show_codes`` (strict xfail) fails as soon as one is fixed.
-KNOWN_CODE_PAGES: dict[str, str] = {
-    "/audit/": "labels branch: the audit list's 操作人 column shows login names",
-}
+# Pages allowed to show a code value, with the reason (none: every page is checked).
+KNOWN_CODE_PAGES: dict[str, str] = {}
 
 
 def machine_codes() -> list[str]:
@@ -325,19 +320,3 @@ def test_supervision_tabs_all_visible_and_bulk_clear(
     assert "已放行 2 条异常" in page.locator(".messages").inner_text()
     assert not OrderFlag.objects.filter(status="open").exists()
     context.close()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="labels branch: /audit/ shows login names; remove this test and the KNOWN_CODE_PAGES entry after merging it",
-)
-def test_known_code_pages_still_show_codes(
-    browser: Any, live_server: Any, cast: Any, scene: dict[str, Any]
-) -> None:
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    browser_login(page, live_server.url, "cast_county_a", cast.password)
-    page.goto(f"{live_server.url}/audit/")
-    text = page.locator("body").inner_text()
-    context.close()
-    assert not CODE_RE.search(text) and not UUID_RE.search(text)

@@ -157,7 +157,7 @@ def test_alarm_state_machine_and_timeline(cast: Any) -> None:
         AlarmEvent.objects.filter(alarm=alarm).order_by("pk").values_list("to_status", "actor_name", "reason")
     )
     assert [r[0] for r in rows] == ["raised", "acknowledged", "false_alarm"]
-    assert rows[1][1] == "cast_community_a1" and rows[2][2] == "做饭油烟"
+    assert rows[1][1] == "文昌社区网格员" and rows[2][2] == "做饭油烟"
     with pytest.raises(IllegalTransition):
         services.alarm_acknowledge(actor=cast.community_worker_a1, alarm=alarm)
     # after it is closed, a new smoke event is a new alarm
