@@ -72,6 +72,19 @@ class BenefitsConfig(AppConfig):
                 order=40,
             )
         )
+        from celery.schedules import crontab
+
+        from config.celery import app
+        from yiyang.benefits import tasks  # noqa: F401  (registers the recorded job)
+
+        app.conf.beat_schedule = {
+            **(app.conf.beat_schedule or {}),
+            # 免申即享 before the month's payment runs: on the 1st at 01:00
+            "benefits-enrolment-sweep": {
+                "task": "yiyang.benefits.tasks.benefits_enrolment_sweep",
+                "schedule": crontab(minute=0, hour=1, day_of_month=1),
+            },
+        }
         for code, label in [
             ("benefits.sweep", "津贴补贴免申即享筛查"),
             ("benefits.enrolment_confirmed", "确认津贴补贴对象"),

@@ -157,3 +157,23 @@ def test_kpi_service_subsidy_ratio(cast: Any) -> None:
     assert (kpi["population"], kpi["covered"]) == (4, 0)  # a proposal is not yet a beneficiary
     s.enrolment_confirm(actor=cast.street_worker_a1, enrolment=proposal)
     assert selectors.service_subsidy_ratio(cast.county_a.code)["ratio_bp"] == 2500
+
+
+def test_monthly_sweep_is_on_the_beat_schedule_before_the_runs_and_enrols(cast: Any) -> None:
+    from config.celery import app
+    from yiyang.core.models import JobRun
+
+    entry = app.conf.beat_schedule["benefits-enrolment-sweep"]
+    assert entry["task"] == "yiyang.benefits.tasks.benefits_enrolment_sweep"
+    schedule = entry["schedule"]
+    assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({1}, {1}, {0})
+    elder = elder_born(cast, cast.community_a1, date(1941, 5, 1))
+    make_programmes(cast)
+    Enrolment.objects.filter(elder=elder).delete()  # as if registered before the programme existed
+
+    app.tasks["yiyang.benefits.tasks.benefits_enrolment_sweep"].delay()
+
+    run = JobRun.objects.get(name="yiyang.benefits.tasks.benefits_enrolment_sweep")
+    assert run.status == "succeeded" and run.result["created"] >= 1
+    enrolment = Enrolment.objects.get(elder=elder, programme_code="age_allowance")
+    assert enrolment.from_month == s.month_add(s.month_of(timezone.localdate()), 1)
