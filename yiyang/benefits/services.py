@@ -43,7 +43,7 @@ from yiyang.benefits.models import (
 from yiyang.benefits.rules import Decision, evaluate, month_add, month_of, months_between
 from yiyang.benefits.transitions import DEATH_IMPORT_MACHINE, ENROLMENT_MACHINE, RUN_MACHINE
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
-from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, ServiceCharged
+from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, ServiceCharged, ServiceChargeReversed
 from yiyang.core.ledger import ledger_balance, ledger_post
 from yiyang.core.money import xlsx_append
 from yiyang.core.pii import decrypt
@@ -645,6 +645,27 @@ def on_service_charged(event: ServiceCharged) -> dict[str, Any]:
         spent += take
         remaining -= take
     return {"credit_spent_fen": spent} if spent else {}
+
+
+def on_service_charge_reversed(event: ServiceChargeReversed) -> dict[str, Any]:
+    """Hook inside ``settlement_reverse``' transaction (冲正 by hand or an upheld complaint): each credit
+    spend for the order is reversed on the ledger (once only: ``ledger_reverse``), so the credit comes
+    back to the elder's balance; if that month has closed it expires with the next month end unless the
+    programme carries credit over."""
+    from yiyang.core.ledger import ledger_reverse
+
+    returned = 0
+    spends = ServiceCredit.objects.filter(
+        order_ref=event.order_public_id, kind=CreditKind.SPEND, reversed_by__isnull=True
+    )
+    for spend in spends:
+        ledger_reverse(
+            spend,
+            memo=f"冲正退回服务额度：{event.reason}"[:300],
+            actor=event.actor if getattr(event.actor, "is_authenticated", False) else None,
+        )
+        returned += -spend.amount
+    return {"credit_returned_fen": returned} if returned else {}
 
 
 def payment_run_mark_paid(*, actor: Any, run: PaymentRun) -> PaymentRun:
