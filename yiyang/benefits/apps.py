@@ -15,6 +15,7 @@ class BenefitsConfig(AppConfig):
             on_elder_registered,
             on_elder_status,
             on_elder_transfer,
+            on_service_charge_reversed,
             on_service_charged,
         )
         from yiyang.core import home, nav
@@ -26,6 +27,9 @@ class BenefitsConfig(AppConfig):
             register_effect_labels,
         )
         from yiyang.core.hooks import (
+            on_service_charge_reversed as subscribe_reversed,
+        )
+        from yiyang.core.hooks import (
             on_service_charged as subscribe_charged,
         )
         from yiyang.core.tabs import register_tab
@@ -34,6 +38,7 @@ class BenefitsConfig(AppConfig):
         subscribe_registered(on_elder_registered)  # 免申即享 in the register's transaction
         on_elder_status_changed(on_elder_status)  # death / moving out suspends from the next month
         subscribe_charged(on_service_charged)  # settled orders spend the service credit
+        subscribe_reversed(on_service_charge_reversed)  # a 冲正 gives the credit back
         if on_elder_transfer not in TRANSFER_HANDLERS:
             TRANSFER_HANDLERS.append(on_elder_transfer)
         register_effect_labels(
@@ -43,6 +48,7 @@ class BenefitsConfig(AppConfig):
                 "benefits_enrolled": "已纳入津贴补贴",
                 "benefit_enrolments_moved": "已转移津贴补贴",
                 "credit_spent_fen": "服务额度抵扣（分）",
+                "credit_returned_fen": "冲正退回服务额度（分）",
             }
         )
         register_tab(
@@ -72,6 +78,19 @@ class BenefitsConfig(AppConfig):
                 order=40,
             )
         )
+        from celery.schedules import crontab
+
+        from config.celery import app
+        from yiyang.benefits import tasks  # noqa: F401  (registers the recorded job)
+
+        app.conf.beat_schedule = {
+            **(app.conf.beat_schedule or {}),
+            # 免申即享 before the month's payment runs: on the 1st at 01:00
+            "benefits-enrolment-sweep": {
+                "task": "yiyang.benefits.tasks.benefits_enrolment_sweep",
+                "schedule": crontab(minute=0, hour=1, day_of_month=1),
+            },
+        }
         for code, label in [
             ("benefits.sweep", "津贴补贴免申即享筛查"),
             ("benefits.enrolment_confirmed", "确认津贴补贴对象"),

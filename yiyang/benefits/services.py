@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -41,7 +43,7 @@ from yiyang.benefits.models import (
 from yiyang.benefits.rules import Decision, evaluate, month_add, month_of, months_between
 from yiyang.benefits.transitions import DEATH_IMPORT_MACHINE, ENROLMENT_MACHINE, RUN_MACHINE
 from yiyang.core.errors import Conflict, DomainError, Forbidden, OutOfScope
-from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, ServiceCharged
+from yiyang.core.hooks import ElderRegistered, ElderStatusChanged, ServiceCharged, ServiceChargeReversed
 from yiyang.core.ledger import ledger_balance, ledger_post
 from yiyang.core.money import xlsx_append
 from yiyang.core.pii import decrypt
@@ -369,9 +371,13 @@ def payment_run_create(
                 month=month,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            lines = _build_lines(run, programme)
-            PaymentLine.objects.bulk_create(lines, batch_size=2000)
-            _refresh_total(run)
+            count = total = 0
+            for lines in _build_lines(run, programme):
+                _insert_lines(run, lines)
+                count += len(lines)
+                total += sum(line[3] for line in lines)
+            PaymentRun.objects.filter(pk=run.pk).update(total_fen=total)
+            run.total_fen = total
             timeline_write(
                 timeline=RunEvent, subject=run, old="", new=RunStatus.DRAFT, actor=actor, reason="生成"
             )
@@ -383,7 +389,7 @@ def payment_run_create(
                 data={
                     "month": month,
                     "programme": programme.code,
-                    "lines": len(lines),
+                    "lines": count,
                     "total_fen": run.total_fen,
                 },
             )
@@ -392,82 +398,152 @@ def payment_run_create(
     return run, True
 
 
-def _build_lines(run: PaymentRun, programme: Programme) -> list[PaymentLine]:
-    month = run.month
-    prefix = scope_prefix(run.region_code)
-    bands = list(programme.bands.all())
-    selected = Enrolment.objects.filter(
-        programme_code=programme.code,
-        region_code__startswith=prefix,
-        status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED],
-        approved_at__isnull=False,
-        from_month__lte=month,
-    )
-    # Only what the rules need of the elder: no decryption, no wide rows.
-    enrolments = list(
-        selected.select_related("elder").only(
-            "elder_id", "from_month", "to_month", "elder__birth_date", "elder__region_id"
-        )
-    )
-    paid: dict[int, dict[str, PaymentLine]] = defaultdict(dict)
-    recovered: dict[int, set[str]] = defaultdict(set)
-    for line in (
-        PaymentLine.objects.filter(elder_id__in=selected.values("elder_id"), programme_code=programme.code)
-        .select_related("run")
-        .only("elder_id", "month", "kind", "status", "amount_fen", "band", "run__status")
-    ):
-        if line.kind == LineKind.RECOVERY:
-            recovered[line.elder_id].add(line.month)
-        elif line.status != LineStatus.RETURNED:
-            paid[line.elder_id][line.month] = line
-    lines: list[PaymentLine] = []
+LINE_CHUNK = 5000  # enrolments per read of paid history, lines per insert batch
+
+# (elder pk, month, kind, amount_fen, band label, region code, reason): one line as the builder computes it.
+LineRow = tuple[int, str, str, int, str, str, str]
+LINE_COPY_COLUMNS = (
+    "public_id",
+    "run_id",
+    "elder_id",
+    "programme_code",
+    "month",
+    "kind",
+    "amount_fen",
+    "band",
+    "status",
+    "reason",
+    "region_code",
+)
+
+
+def _build_lines(run: PaymentRun, programme: Programme) -> Iterator[list[LineRow]]:
+    """The run's lines in chunks, with set-based reads and no per-elder query: enrolments are read as
+    plain tuples in elder order, LINE_CHUNK at a time, with the paid history of that chunk's elder range
+    in one query; the band of a (birth date, month) is computed once; month windows are shared between
+    elders with the same start. Rules as decision 0012: regular for the month, arrears for unpaid
+    earlier months since the enrolment (and the platform's first month), recovery for months paid after
+    ``to_month`` in a run that left draft."""
     from yiyang.benefits.rules import band_for, month_last
     from yiyang.core.identifiers import age_on
 
-    for enrolment in enrolments:
-        elder = enrolment.elder
-        last = min(month, enrolment.to_month) if enrolment.to_month else month
-        first = max(enrolment.from_month, programme.first_month)
-        for m in months_between(first, last):
-            if m in paid[elder.pk]:
-                continue
-            band = band_for(bands, age_on(elder.birth_date, month_last(m)))
-            if band is None:
-                continue
-            lines.append(
-                PaymentLine(
-                    run=run,
-                    elder=elder,
-                    programme_code=programme.code,
-                    month=m,
-                    kind=LineKind.REGULAR if m == month else LineKind.ARREARS,
-                    amount_fen=band.monthly_fen,
-                    band=band.label,
-                    region_code=elder.region_id,
-                    reason="" if m == month else f"补发 {m}",
-                )
-            )
-        if enrolment.to_month:
-            for m, line in sorted(paid[elder.pk].items()):
-                if (
-                    m > enrolment.to_month
-                    and m not in recovered[elder.pk]
-                    and line.run.status != RunStatus.DRAFT
-                ):
-                    lines.append(
-                        PaymentLine(
-                            run=run,
-                            elder=elder,
-                            programme_code=programme.code,
-                            month=m,
-                            kind=LineKind.RECOVERY,
-                            amount_fen=-line.amount_fen,
-                            band=line.band,
-                            region_code=elder.region_id,
-                            reason=f"{enrolment.to_month} 已停发，追回 {m} 已发金额",
-                        )
+    month = run.month
+    bands = list(programme.bands.all())
+    rows = (
+        Enrolment.objects.filter(
+            programme_code=programme.code,
+            region_code__startswith=scope_prefix(run.region_code),
+            status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED],
+            approved_at__isnull=False,
+            from_month__lte=month,
+        )
+        .order_by("elder_id")
+        .values_list("elder_id", "from_month", "to_month", "elder__birth_date", "elder__region_id")
+    )
+    windows: dict[tuple[str, str], tuple[str, ...]] = {}
+    band_of: dict[tuple[date, str], tuple[int, str] | None] = {}
+
+    def band_at(birth: date, m: str) -> tuple[int, str] | None:
+        key = (birth, m)
+        if key not in band_of:
+            end = month_last(m)
+            band = band_for(bands, age_on(birth, end)) if birth <= end else None
+            band_of[key] = None if band is None else (band.monthly_fen, band.label)
+        return band_of[key]
+
+    def chunk_lines(chunk: list[tuple[Any, ...]]) -> list[LineRow]:
+        paid: dict[int, dict[str, tuple[int, str, str]]] = defaultdict(dict)
+        recovered: dict[int, set[str]] = defaultdict(set)
+        history = PaymentLine.objects.filter(
+            programme_code=programme.code, elder_id__gte=chunk[0][0], elder_id__lte=chunk[-1][0]
+        ).values_list("elder_id", "month", "kind", "status", "amount_fen", "band", "run__status")
+        for elder_id, m, kind, status, amount, band_label, run_status in history:
+            if kind == LineKind.RECOVERY:
+                recovered[elder_id].add(m)
+            elif status != LineStatus.RETURNED:
+                paid[elder_id][m] = (amount, band_label, run_status)
+        out: list[LineRow] = []
+        append = out.append
+        for elder_id, from_month, to_month, birth, region in chunk:
+            last = min(month, to_month) if to_month else month
+            first = max(from_month, programme.first_month)
+            window = windows.get((first, last))
+            if window is None:
+                window = windows.setdefault((first, last), tuple(months_between(first, last)))
+            done = paid.get(elder_id, {})
+            for m in window:
+                if m in done:
+                    continue
+                band = band_at(birth, m)
+                if band is None:
+                    continue
+                if m == month:
+                    append((elder_id, m, LineKind.REGULAR, band[0], band[1], region, ""))
+                else:
+                    append((elder_id, m, LineKind.ARREARS, band[0], band[1], region, f"补发 {m}"))
+            if to_month and done:
+                gone = recovered.get(elder_id, set())
+                for m, (amount, band_label, run_status) in sorted(done.items()):
+                    if m > to_month and m not in gone and run_status != RunStatus.DRAFT:
+                        reason = f"{to_month} 已停发，追回 {m} 已发金额"
+                        append((elder_id, m, LineKind.RECOVERY, -amount, band_label, region, reason))
+        return out
+
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows.iterator(chunk_size=LINE_CHUNK):
+        chunk.append(row)
+        if len(chunk) >= LINE_CHUNK:
+            yield chunk_lines(chunk)
+            chunk = []
+    if chunk:
+        yield chunk_lines(chunk)
+
+
+def _insert_lines(run: PaymentRun, rows: list[LineRow]) -> None:
+    """PostgreSQL: ``COPY … FROM STDIN`` (the database constraints still hold: never paid twice);
+    other databases: ``bulk_create``."""
+    from django.db import connection
+
+    code = run.programme_code
+    if connection.vendor == "postgresql":
+        sql = f"COPY {PaymentLine._meta.db_table} ({', '.join(LINE_COPY_COLUMNS)}) FROM STDIN"
+        pending = str(LineStatus.PENDING)
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            write = copy.write_row
+            for elder_id, m, kind, amount, band, region, reason in rows:
+                write(
+                    (
+                        uuid.uuid4(),
+                        run.pk,
+                        elder_id,
+                        code,
+                        m,
+                        str(kind),
+                        amount,
+                        band,
+                        pending,
+                        reason,
+                        region,
                     )
-    return lines
+                )
+        return
+    PaymentLine.objects.bulk_create(
+        [
+            PaymentLine(
+                run=run,
+                elder_id=elder_id,
+                programme_code=code,
+                month=m,
+                kind=kind,
+                amount_fen=amount,
+                band=band,
+                region_code=region,
+                reason=reason,
+            )
+            for elder_id, m, kind, amount, band, region, reason in rows
+        ],
+        batch_size=LINE_CHUNK,
+    )
 
 
 def payment_run_approve(*, actor: Any, run: PaymentRun) -> PaymentRun:
@@ -569,6 +645,27 @@ def on_service_charged(event: ServiceCharged) -> dict[str, Any]:
         spent += take
         remaining -= take
     return {"credit_spent_fen": spent} if spent else {}
+
+
+def on_service_charge_reversed(event: ServiceChargeReversed) -> dict[str, Any]:
+    """Hook inside ``settlement_reverse``' transaction (冲正 by hand or an upheld complaint): each credit
+    spend for the order is reversed on the ledger (once only: ``ledger_reverse``), so the credit comes
+    back to the elder's balance; if that month has closed it expires with the next month end unless the
+    programme carries credit over."""
+    from yiyang.core.ledger import ledger_reverse
+
+    returned = 0
+    spends = ServiceCredit.objects.filter(
+        order_ref=event.order_public_id, kind=CreditKind.SPEND, reversed_by__isnull=True
+    )
+    for spend in spends:
+        ledger_reverse(
+            spend,
+            memo=f"冲正退回服务额度：{event.reason}"[:300],
+            actor=event.actor if getattr(event.actor, "is_authenticated", False) else None,
+        )
+        returned += -spend.amount
+    return {"credit_returned_fen": returned} if returned else {}
 
 
 def payment_run_mark_paid(*, actor: Any, run: PaymentRun) -> PaymentRun:

@@ -141,3 +141,25 @@ service_charged: Hook[ServiceCharged] = Hook("service_charged")
 def on_service_charged(handler: Callable[[ServiceCharged], Effects]) -> Callable[[ServiceCharged], Effects]:
     """Subscribe to settled charges (call from ``AppConfig.ready``)."""
     return service_charged.subscribe(handler)
+
+
+@dataclass(frozen=True)
+class ServiceChargeReversed:
+    """A settled charge was reversed (冲正, by hand or by an upheld complaint): the mirror of
+    ``ServiceCharged`` — a subscriber gives back what it funded for that order."""
+
+    elder_pk: int
+    region_code: str
+    order_public_id: UUID
+    reason: str
+    actor: Any
+
+
+service_charge_reversed: Hook[ServiceChargeReversed] = Hook("service_charge_reversed")
+
+
+def on_service_charge_reversed(
+    handler: Callable[[ServiceChargeReversed], Effects],
+) -> Callable[[ServiceChargeReversed], Effects]:
+    """Subscribe to reversed charges (call from ``AppConfig.ready``)."""
+    return service_charge_reversed.subscribe(handler)

@@ -25,7 +25,12 @@ from django.utils import timezone
 
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import Conflict, DomainError
-from yiyang.core.hooks import ServiceCharged, service_charged
+from yiyang.core.hooks import (
+    ServiceCharged,
+    ServiceChargeReversed,
+    service_charge_reversed,
+    service_charged,
+)
 from yiyang.core.money import share_fen, xlsx_append
 from yiyang.core.statemachine import transition
 from yiyang.core.validators import as_domain_error
@@ -390,6 +395,16 @@ def settlement_reverse(
                 )
         except IntegrityError as exc:
             raise Conflict("该工单已冲正", code="duplicate") from exc
+        # Whatever funded the government share (the elder's service credit) is given back now.
+        service_charge_reversed.emit(
+            ServiceChargeReversed(
+                elder_pk=order.elder_id,
+                region_code=order.region_code,
+                order_public_id=order.public_id,
+                reason=reason.strip()[:300],
+                actor=actor,
+            )
+        )
         audit_record(
             actor=actor,
             region=order.region_code,

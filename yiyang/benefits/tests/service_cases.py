@@ -157,4 +157,5 @@ NOT_WRITES = {
     f"{M}.on_elder_status": "hook inside elder_change_status' gated transaction",
     f"{M}.on_elder_transfer": "hook inside the gated transfer (elder_update, import)",
     f"{M}.on_service_charged": "hook inside settlement_generate's gated transaction",
+    f"{M}.on_service_charge_reversed": "hook inside settlement_reverse's gated transaction",
 }

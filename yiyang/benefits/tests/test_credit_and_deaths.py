@@ -91,6 +91,46 @@ def test_service_credit_is_granted_spent_by_settlement_and_expired_and_the_ledge
     assert total == selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000
 
 
+def test_reversal_of_a_settled_order_gives_the_credit_back_and_the_ledger_sums(cast: Any) -> None:
+    from yiyang.core.errors import Conflict
+    from yiyang.orders.settlement import settlement_reverse
+
+    world = make_world(cast)
+    elder = world["elder"]
+    ElderCategory.objects.create(elder=elder, category="dibao")
+    SubsidyRule.objects.create(category="dibao", government_bp=8000, valid_from=date(2020, 1, 1))
+    MonthlyQuota.objects.create(category="dibao", services_per_month=4, valid_from=date(2020, 1, 1))
+    make_programmes(cast)
+    s.enrolment_sweep(actor=SYSTEM, region_code=cast.county_a.code, as_of=OCT_15)
+    s.enrolment_confirm(
+        actor=cast.street_worker_a1,
+        enrolment=Enrolment.objects.get(elder=elder, programme_code="service_subsidy"),
+    )
+    a = cast.county_admin_a
+    nov, _ = s.payment_run_create(
+        actor=a, programme_code="service_subsidy", region_code=cast.county_a.code, month="2026-11"
+    )
+    s.payment_run_approve(actor=_second(cast), run=nov)
+    order = _served(world, 3)
+    government = order.price_fen * 8000 // 10000
+    settlement, _ = settlement_generate(provider=world["org"], month="2026-11", actor=a)
+    assert selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000 - government
+
+    settlement_reverse(settlement=settlement, order=order, actor=a, reason="未上门服务")
+
+    entries = list(ServiceCredit.objects.order_by("pk").values_list("kind", "amount", "order_ref"))
+    assert entries == [
+        ("grant", 30000, None),
+        ("spend", -government, order.public_id),
+        ("reversal", government, order.public_id),
+    ]
+    total = ServiceCredit.objects.aggregate(t=Sum("amount"))["t"]
+    assert total == selectors.credit_balance(elder=elder, programme_code="service_subsidy") == 30000
+    with pytest.raises(Conflict):  # once only: a second 冲正 of the same order gives nothing more
+        settlement_reverse(settlement=settlement, order=order, actor=a, reason="重复")
+    assert ServiceCredit.objects.aggregate(t=Sum("amount"))["t"] == 30000
+
+
 def _death_list(rows: list[list[Any]]) -> SimpleUploadedFile:
     wb = Workbook()
     ws = wb.worksheets[0]
@@ -157,3 +197,23 @@ def test_kpi_service_subsidy_ratio(cast: Any) -> None:
     assert (kpi["population"], kpi["covered"]) == (4, 0)  # a proposal is not yet a beneficiary
     s.enrolment_confirm(actor=cast.street_worker_a1, enrolment=proposal)
     assert selectors.service_subsidy_ratio(cast.county_a.code)["ratio_bp"] == 2500
+
+
+def test_monthly_sweep_is_on_the_beat_schedule_before_the_runs_and_enrols(cast: Any) -> None:
+    from config.celery import app
+    from yiyang.core.models import JobRun
+
+    entry = app.conf.beat_schedule["benefits-enrolment-sweep"]
+    assert entry["task"] == "yiyang.benefits.tasks.benefits_enrolment_sweep"
+    schedule = entry["schedule"]
+    assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({1}, {1}, {0})
+    elder = elder_born(cast, cast.community_a1, date(1941, 5, 1))
+    make_programmes(cast)
+    Enrolment.objects.filter(elder=elder).delete()  # as if registered before the programme existed
+
+    app.tasks["yiyang.benefits.tasks.benefits_enrolment_sweep"].delay()
+
+    run = JobRun.objects.get(name="yiyang.benefits.tasks.benefits_enrolment_sweep")
+    assert run.status == "succeeded" and run.result["created"] >= 1
+    enrolment = Enrolment.objects.get(elder=elder, programme_code="age_allowance")
+    assert enrolment.from_month == s.month_add(s.month_of(timezone.localdate()), 1)

@@ -317,3 +317,56 @@ def test_api_refuses_bad_input(cast: Any) -> None:
     body = {"programme": "age_allowance", "region_code": cast.county_b.code, "month": "2026-11"}
     assert api.post(url, body, format="json").status_code == 404
     assert not PaymentRun.objects.exists()
+
+
+def test_batched_builder_gives_row_for_row_what_the_rules_give(cast: Any, monkeypatch: Any) -> None:
+    """A mixed January run (regular, arrears for unpaid and returned months, recovery after a late
+    death, a band crossed in November) built in chunks of two elders equals a line-by-line reading of
+    the rules (``decide`` per elder and month); one audit row for the run, with its counts."""
+    from yiyang.benefits.rules import months_between
+
+    monkeypatch.setattr(s, "LINE_CHUNK", 2)
+    w = _world(cast)
+    a, a2 = cast.county_admin_a, _second_admin(cast)
+    nov, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2026-11"
+    )
+    s.payment_run_approve(actor=a2, run=nov)
+    s.payment_line_return(actor=a, line=nov.lines.get(elder=w["e95"]), reason="账户已销户")
+    s.payment_run_mark_paid(actor=a, run=nov)
+    elder_change_status(
+        actor=a, elder=w["e85"], status="deceased", effective_date=date(2026, 10, 20), reason="病故"
+    )
+    paid = {
+        (ln.elder_id, ln.month): ln
+        for ln in PaymentLine.objects.filter(kind__in=["regular", "arrears"]).exclude(status="returned")
+    }
+    programme = s.programme_for("age_allowance", cast.county_a.code, "2027-01")
+    assert programme is not None
+    expected = []
+    for enrolment in Enrolment.objects.filter(programme_code="age_allowance").select_related("elder"):
+        elder = enrolment.elder
+        for m in months_between("2026-11", "2027-01"):
+            if enrolment.to_month and m > enrolment.to_month:
+                if (elder.pk, m) in paid:
+                    done = paid[(elder.pk, m)]
+                    expected.append((elder.pk, m, "recovery", -done.amount_fen, done.band, elder.region_id))
+                continue
+            if (elder.pk, m) in paid:
+                continue
+            decision = s.decide(elder=elder, programme=programme, month=m, approved_on=OCT_15)
+            assert decision.qualifies, decision.rules
+            kind = "regular" if m == "2027-01" else "arrears"
+            expected.append(
+                (elder.pk, m, kind, decision.band.monthly_fen, decision.band.label, elder.region_id)
+            )
+    jan, _ = s.payment_run_create(
+        actor=a, programme_code="age_allowance", region_code=cast.county_a.code, month="2027-01"
+    )
+    got = [(ln.elder_id, ln.month, ln.kind, ln.amount_fen, ln.band, ln.region_code) for ln in jan.lines.all()]
+    assert sorted(got) == sorted(expected)
+    assert {x[2] for x in got} == {"regular", "arrears", "recovery"}
+    assert (w["e90nov"].pk, "2026-12", "arrears", 20000) in {x[:4] for x in got}
+    assert jan.total_fen == sum(x[3] for x in expected)
+    audits = AuditEvent.objects.filter(event="benefits.run_created", object_id=str(jan.public_id))
+    assert [e.data["lines"] for e in audits] == [len(expected)]
