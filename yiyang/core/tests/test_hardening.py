@@ -4,8 +4,10 @@ JSON depth and size, security headers and CSP, production secrets, docs behind l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -253,7 +255,7 @@ def test_every_api_view_parses_bodies_with_the_guarded_parsers() -> None:
 
     guarded = (SafeJSONParser, SafeFormParser, SafeMultiPartParser)
 
-    def walk(patterns: list, prefix: str = ""):  # type: ignore[type-arg]
+    def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, prefix + str(p.pattern))
