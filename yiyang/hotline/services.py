@@ -52,6 +52,7 @@ from yiyang.hotline.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from yiyang.hotline.selectors import elders_for_number
 from yiyang.hotline.transitions import INCIDENT_MACHINE, TRANSFERABLE, WORK_ORDER_MACHINE
 from yiyang.regions.scope import SYSTEM, require_actor, require_scope
 
@@ -111,9 +112,10 @@ def call_log(
     recording_ref: str = "",
     started_at: datetime | None = None,
 ) -> tuple[Call, list[Elder]]:
-    """Record one call and return it with the elders in the actor's scope whose phone is that number
-    (matched through the phone blind index, never by decrypting). The call is filed under the first
-    matched elder's region, otherwise under the actor's own region."""
+    """Record one call and return it with the elders in the actor's scope whose phone, or whose
+    contact's phone (a relative calling), is that number (matched through the phone blind index, never by
+    decrypting). The call is filed under the first matched elder's region, otherwise under the actor's own
+    region."""
     require_actor(actor)
     _choice(direction, CallDirection, "direction", "通话方向")
     _choice(kind, CallKind, "kind", "通话类型")
@@ -123,11 +125,7 @@ def call_log(
     notes = check_text(notes, label="记录", max_length=1000, multiline=True) if notes else ""
     matched: list[Any] = []
     if digits:
-        matched = list(
-            elder_list(user=actor, perm="elders.view")
-            .filter(phone_hash=phone_index(digits))
-            .order_by("pk")[:10]
-        )
+        matched = elders_for_number(actor, phone_index(digits))
     region = matched[0].region_id if matched else actor_region(actor, "calls.add")
     with transaction.atomic():
         require_scope(actor, "calls.add", region)

@@ -179,3 +179,31 @@ def test_care_call_batch_is_planned_and_worked_as_a_queue(cast: Any) -> None:
     c.post(r["Location"], {"task": str(task.public_id), "reached": "1", "notes": "身体好"})
     task.refresh_from_db()
     assert task.status == "done" and task.call is not None and task.call.kind == "care_call"
+
+
+def test_console_card_says_which_relative_is_calling(cast: Any) -> None:
+    from yiyang.elders.services import elder_update
+
+    elder = phone_elder(cast.community_a1, "13966660001")
+    elder_update(
+        actor=cast.county_admin_a,
+        elder=elder,
+        contacts=[{"name": "李晓红", "relation": "daughter", "phone": "13811112222", "is_emergency": True}],
+    )
+    stranger = phone_elder(cast.community_b1, "13966660002")
+    elder_update(
+        actor=cast.county_admin_b,
+        elder=stranger,
+        contacts=[{"name": "赵大力", "relation": "son", "phone": "13811112222"}],
+    )
+    c = page(cast.county_admin_a)
+    r = c.post("/hotline/", {"direction": "in", "number": "13811112222", "kind": "consultation"})
+    call = Call.objects.get()
+    assert call.elder == elder and call.region_code == elder.region_id
+    card = c.get(r["Location"]).content.decode()
+    assert elder.name in card
+    assert "来电人：李*红（女儿）" in card
+    assert stranger.name not in card and "赵" not in card and "13811112222" not in card
+    own = c.post("/hotline/", {"direction": "in", "number": "13966660001", "kind": "consultation"})
+    own_card = c.get(own["Location"]).content.decode()
+    assert "来电人：老人本人" in own_card and "来电人：李" not in own_card
