@@ -635,6 +635,24 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def callback_secret(integration: Integration) -> str:
+    """The secret the platform signs this integration's callbacks with (``X-Yiyang-Signature``). It is
+    derived from the deployment's SECRET_KEY and the integration's id, never stored; it is shown once with
+    the key when the integration is created. Changing SECRET_KEY changes every callback secret."""
+    from django.conf import settings
+
+    from yiyang.core.crypto import derive_key
+
+    return derive_key(settings.SECRET_KEY, f"hotline-12345-callback:{integration.public_id}").hex()
+
+
+def callback_signature(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of the raw request body keyed with the callback secret (UTF-8)."""
+    import hmac
+
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
 def integration_create(
     *, actor: Any, name: str, region_code: str, callback_url: str = ""
 ) -> tuple[Integration, str]:
@@ -704,7 +722,8 @@ def _callback(work_order: WorkOrder, event: str) -> None:
 
 
 def deliver_12345(payload: dict[str, Any], message: Any) -> None:
-    """Outbox channel ``hotline_12345``: POST the report as JSON to the integration's callback URL.
+    """Outbox channel ``hotline_12345``: POST the report as JSON to the integration's callback URL, signed
+    with ``X-Yiyang-Signature: sha256=<hex>`` (HMAC of the raw body with the integration's callback secret).
     Any answer but 2xx (or no answer in 10 s) fails the attempt; the outbox retries and finally lists it
     among the dead letters for resending."""
     import json
@@ -714,10 +733,15 @@ def deliver_12345(payload: dict[str, Any], message: Any) -> None:
     if not integration.callback_url.startswith(("http://", "https://")):
         raise ValueError("callback URL must be http(s)")
     body = {k: v for k, v in payload.items() if k != "integration"}
+    raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
         integration.callback_url,
-        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json", "Idempotency-Key": message.key},
+        data=raw,
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": message.key,
+            "X-Yiyang-Signature": callback_signature(callback_secret(integration), raw),
+        },
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured URL)

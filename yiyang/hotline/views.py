@@ -560,13 +560,14 @@ class IntegrationsView(ScopedPageMixin, View):
 
     required_perm = "hotline.integrations"
 
-    def get(self, request: HttpRequest, new_key: str = "") -> HttpResponse:
+    def get(self, request: HttpRequest, new_key: str = "", new_secret: str = "") -> HttpResponse:
         return render(
             request,
             "hotline/integrations.html",
             {
                 "integrations": integration_list(user=request.user),
                 "new_key": new_key,
+                "new_secret": new_secret,
                 "regions": _integration_regions(request.user),
             },
         )
@@ -584,14 +585,14 @@ class IntegrationsView(ScopedPageMixin, View):
                 services.integration_revoke(actor=request.user, integration=integration)
                 messages.success(request, "已吊销，该密钥立即失效")
             else:
-                _, key = services.integration_create(
+                integration, key = services.integration_create(
                     actor=request.user,
                     name=p.get("name", ""),
                     region_code=p.get("region_code", ""),
                     callback_url=p.get("callback_url", "").strip(),
                 )
                 messages.success(request, "已创建密钥，请立即复制保存：离开本页后不再显示")
-                return self.get(request, new_key=key)
+                return self.get(request, new_key=key, new_secret=services.callback_secret(integration))
         except DomainError as exc:
             _fail(request, exc)
         return HttpResponseRedirect(reverse("hotline:integrations"))

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from yiyang.audit.models import AuditEvent
+from yiyang.hotline import services
 from yiyang.hotline.models import Call, Incident, Integration
 from yiyang.hotline.tests.factories import make_incident, make_shift, make_work_order, phone_elder
 from yiyang.orders.models import Order
@@ -118,7 +119,10 @@ def test_key_is_shown_once_and_stored_hashed(cast: Any) -> None:
     integration = Integration.objects.get()
     key = html.split('<p class="mono">')[1].split("</p>")[0]
     assert key.startswith("yy12345_") and integration.key_hash != key and key not in integration.key_hash
-    assert key not in c.get("/hotline/integrations/").content.decode()
+    secret = html.split('data-testid="new-secret">')[1].split("</p>")[0]
+    assert secret == services.callback_secret(integration) and "X-Yiyang-Signature" in html
+    listed = c.get("/hotline/integrations/").content.decode()
+    assert key not in listed and secret not in listed
     assert page(cast.county_admin_a).get("/hotline/integrations/").status_code == 403
 
 
