@@ -217,6 +217,7 @@ def _link_family(ctx: Any) -> int:
                 user=family,
                 is_emergency=True,
                 phone_enc=encrypt("13700001234"),
+                phone_hash=phone_index("13700001234"),
                 phone_masked=mask_phone("13700001234"),
             )
             for i, e in enumerate(elders)

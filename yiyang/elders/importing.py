@@ -561,6 +561,7 @@ class Checker:
             "name": name,
             "relation": code,
             "phone_enc": self.seal.encrypt(normalized) if normalized else "",
+            "phone_hash": self.seal.phone_index(normalized.replace("-", "")) if normalized else "",
             "phone_masked": _mask_normalized_phone(normalized) if normalized else "",
         }
 
@@ -895,11 +896,14 @@ def _write_contacts(pairs: list[tuple[int, dict[str, Any]]]) -> None:
         found.is_emergency = True
         if contact["phone_enc"]:
             found.phone_enc, found.phone_masked = contact["phone_enc"], contact["phone_masked"]
+            found.phone_hash = contact["phone_hash"]
         changed.append(found)
     if new:
         ElderContact.objects.bulk_create(new, batch_size=BATCH)
     if changed:
-        ElderContact.objects.bulk_update(changed, ["relation", "is_emergency", "phone_enc", "phone_masked"])
+        ElderContact.objects.bulk_update(
+            changed, ["relation", "is_emergency", "phone_enc", "phone_hash", "phone_masked"]
+        )
 
 
 def _audit_transfer(actor: Any, elder: Elder, old_region: str) -> None:

@@ -169,6 +169,8 @@ class ElderContact(models.Model):
     name = models.CharField("姓名", max_length=50)
     relation = models.CharField("关系", max_length=20, choices=Relation.choices, default=Relation.OTHER)
     phone_enc = models.TextField(blank=True, editable=False)
+    # Blind index of the digits (same key as Elder.phone_hash), so the hotline recognises a relative calling.
+    phone_hash = models.CharField(max_length=32, blank=True, editable=False)
     phone_masked = models.CharField("电话", max_length=20, blank=True, editable=False)
     is_emergency = models.BooleanField("紧急联系人", default=False)
     user = models.ForeignKey(
@@ -183,6 +185,7 @@ class ElderContact(models.Model):
     class Meta:
         verbose_name = "联系人"
         verbose_name_plural = "联系人"
+        indexes = [models.Index(fields=["phone_hash"], name="eldercontact_phone_hash")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_relation_display()}）"

@@ -177,6 +177,7 @@ def clean_contacts(items: list[dict[str, Any]]) -> list[ElderContact]:
             except IdentifierError as exc:
                 raise DomainError(exc.message, code="validation_error", errors={key: [exc.message]}) from exc
             contact.phone_enc = encrypt(normal)
+            contact.phone_hash = phone_index(normal.replace("-", ""))
             contact.phone_masked = mask_phone(normal)
         rows.append(contact)
     return rows

@@ -121,9 +121,40 @@ def nearest_responders(elder: Any, limit: int = 8) -> dict[str, list[dict[str, A
     return {"staff": staff[:limit], "workers": workers[:limit]}
 
 
-def elder_card(elder: Any, user: Any) -> dict[str, Any]:
+def elders_for_number(user: Any, number_hash: str, *, perm: str = "elders.view") -> list[Any]:
+    """The elders in the user's scope a number belongs to: the elder's own phone, or the phone of one of
+    their contacts (a relative calling). Matched through the phone blind index, never by decrypting."""
+    from django.db.models import Q
+
+    from yiyang.elders.models import ElderContact
+    from yiyang.elders.selectors import elder_list
+
+    if not number_hash:
+        return []
+    by_contact = ElderContact.objects.filter(phone_hash=number_hash).values("elder_id")
+    return list(
+        elder_list(user=user, perm=perm)
+        .filter(Q(phone_hash=number_hash) | Q(pk__in=by_contact))
+        .select_related("region")
+        .order_by("pk")[:10]
+    )
+
+
+def calling_contacts(elders: list[Any], number_hash: str) -> list[Any]:
+    """The contacts (of these already scoped elders) whose phone is the calling number."""
+    from yiyang.elders.models import ElderContact
+
+    if not number_hash or not elders:
+        return []
+    return list(
+        ElderContact.objects.filter(elder__in=elders, phone_hash=number_hash).order_by("elder_id", "pk")
+    )
+
+
+def elder_card(elder: Any, user: Any, *, number_hash: str = "") -> dict[str, Any]:
     """What an operator sees of an elder on a call or an incident: masked identity, capability level,
-    living situation, contacts (masked), open orders and recent incidents the user may see."""
+    living situation, contacts (masked), open orders and recent incidents the user may see. With the
+    call's ``number_hash``, ``caller`` says who is calling: the elder themself or which relative."""
     from yiyang.orders.selectors import order_list
 
     orders: list[Any] = []
@@ -133,10 +164,13 @@ def elder_card(elder: Any, user: Any) -> dict[str, Any]:
             .filter(elder=elder, status__in=["created", "dispatched", "accepted", "declined", "checked_in"])
             .select_related("service_item")[:5]
         )
+    contacts = list(elder.contacts.all())
     return {
         "elder": elder,
         "age": elder.age(),
-        "contacts": list(elder.contacts.all()),
+        "contacts": contacts,
+        "self_calling": bool(number_hash) and elder.phone_hash == number_hash,
+        "calling": [c for c in contacts if number_hash and c.phone_hash == number_hash],
         "orders": orders,
         "incidents": list(incident_list(user=user).filter(elder=elder).order_by("-opened_at")[:5]),
     }

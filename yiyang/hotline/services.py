@@ -52,6 +52,7 @@ from yiyang.hotline.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from yiyang.hotline.selectors import elders_for_number
 from yiyang.hotline.transitions import INCIDENT_MACHINE, TRANSFERABLE, WORK_ORDER_MACHINE
 from yiyang.regions.scope import SYSTEM, require_actor, require_scope
 
@@ -111,9 +112,10 @@ def call_log(
     recording_ref: str = "",
     started_at: datetime | None = None,
 ) -> tuple[Call, list[Elder]]:
-    """Record one call and return it with the elders in the actor's scope whose phone is that number
-    (matched through the phone blind index, never by decrypting). The call is filed under the first
-    matched elder's region, otherwise under the actor's own region."""
+    """Record one call and return it with the elders in the actor's scope whose phone, or whose
+    contact's phone (a relative calling), is that number (matched through the phone blind index, never by
+    decrypting). The call is filed under the first matched elder's region, otherwise under the actor's own
+    region."""
     require_actor(actor)
     _choice(direction, CallDirection, "direction", "通话方向")
     _choice(kind, CallKind, "kind", "通话类型")
@@ -123,11 +125,7 @@ def call_log(
     notes = check_text(notes, label="记录", max_length=1000, multiline=True) if notes else ""
     matched: list[Any] = []
     if digits:
-        matched = list(
-            elder_list(user=actor, perm="elders.view")
-            .filter(phone_hash=phone_index(digits))
-            .order_by("pk")[:10]
-        )
+        matched = elders_for_number(actor, phone_index(digits))
     region = matched[0].region_id if matched else actor_region(actor, "calls.add")
     with transaction.atomic():
         require_scope(actor, "calls.add", region)
@@ -637,6 +635,24 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def callback_secret(integration: Integration) -> str:
+    """The secret the platform signs this integration's callbacks with (``X-Yiyang-Signature``). It is
+    derived from the deployment's SECRET_KEY and the integration's id, never stored; it is shown once with
+    the key when the integration is created. Changing SECRET_KEY changes every callback secret."""
+    from django.conf import settings
+
+    from yiyang.core.crypto import derive_key
+
+    return derive_key(settings.SECRET_KEY, f"hotline-12345-callback:{integration.public_id}").hex()
+
+
+def callback_signature(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of the raw request body keyed with the callback secret (UTF-8)."""
+    import hmac
+
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
 def integration_create(
     *, actor: Any, name: str, region_code: str, callback_url: str = ""
 ) -> tuple[Integration, str]:
@@ -706,7 +722,8 @@ def _callback(work_order: WorkOrder, event: str) -> None:
 
 
 def deliver_12345(payload: dict[str, Any], message: Any) -> None:
-    """Outbox channel ``hotline_12345``: POST the report as JSON to the integration's callback URL.
+    """Outbox channel ``hotline_12345``: POST the report as JSON to the integration's callback URL, signed
+    with ``X-Yiyang-Signature: sha256=<hex>`` (HMAC of the raw body with the integration's callback secret).
     Any answer but 2xx (or no answer in 10 s) fails the attempt; the outbox retries and finally lists it
     among the dead letters for resending."""
     import json
@@ -716,10 +733,15 @@ def deliver_12345(payload: dict[str, Any], message: Any) -> None:
     if not integration.callback_url.startswith(("http://", "https://")):
         raise ValueError("callback URL must be http(s)")
     body = {k: v for k, v in payload.items() if k != "integration"}
+    raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
         integration.callback_url,
-        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json", "Idempotency-Key": message.key},
+        data=raw,
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": message.key,
+            "X-Yiyang-Signature": callback_signature(callback_secret(integration), raw),
+        },
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured URL)

@@ -17,7 +17,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
-from yiyang.elders.selectors import elder_get, elder_list
+from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.choices import (
     CallDirection,
@@ -33,6 +33,7 @@ from yiyang.hotline.models import Call, CareCallBatch, CareCallTask, Incident, I
 from yiyang.hotline.selectors import (
     call_list,
     elder_card,
+    elders_for_number,
     incident_list,
     incidents_active,
     integration_list,
@@ -139,11 +140,7 @@ class WallView(ScopedPageMixin, View):
 
 
 def _matched(call: Call, user: Any) -> list[Any]:
-    if not call.number_hash:
-        return []
-    return list(
-        elder_list(user=user).filter(phone_hash=call.number_hash).select_related("region").order_by("pk")[:10]
-    )
+    return elders_for_number(user, call.number_hash)
 
 
 class CallView(ScopedPageMixin, View):
@@ -160,7 +157,9 @@ class CallView(ScopedPageMixin, View):
         from yiyang.providers.selectors import service_item_list
 
         call = self._call(request, call_id)
-        cards = [elder_card(e, request.user) for e in _matched(call, request.user)]
+        cards = [
+            elder_card(e, request.user, number_hash=call.number_hash) for e in _matched(call, request.user)
+        ]
         return render(
             request,
             "hotline/call.html",
@@ -561,13 +560,14 @@ class IntegrationsView(ScopedPageMixin, View):
 
     required_perm = "hotline.integrations"
 
-    def get(self, request: HttpRequest, new_key: str = "") -> HttpResponse:
+    def get(self, request: HttpRequest, new_key: str = "", new_secret: str = "") -> HttpResponse:
         return render(
             request,
             "hotline/integrations.html",
             {
                 "integrations": integration_list(user=request.user),
                 "new_key": new_key,
+                "new_secret": new_secret,
                 "regions": _integration_regions(request.user),
             },
         )
@@ -585,14 +585,14 @@ class IntegrationsView(ScopedPageMixin, View):
                 services.integration_revoke(actor=request.user, integration=integration)
                 messages.success(request, "已吊销，该密钥立即失效")
             else:
-                _, key = services.integration_create(
+                integration, key = services.integration_create(
                     actor=request.user,
                     name=p.get("name", ""),
                     region_code=p.get("region_code", ""),
                     callback_url=p.get("callback_url", "").strip(),
                 )
                 messages.success(request, "已创建密钥，请立即复制保存：离开本页后不再显示")
-                return self.get(request, new_key=key)
+                return self.get(request, new_key=key, new_secret=services.callback_secret(integration))
         except DomainError as exc:
             _fail(request, exc)
         return HttpResponseRedirect(reverse("hotline:integrations"))

@@ -142,13 +142,30 @@ class CallSerializer(serializers.ModelSerializer[Call]):
         return (obj.operator.display_name or obj.operator.username) if obj.operator else None
 
 
+class CallingContactSerializer(serializers.Serializer[Any]):
+    elder = serializers.UUIDField(source="elder.public_id", help_text="该联系人所属老人的 id")
+    name = serializers.SerializerMethodField(help_text="联系人姓名（脱敏）")
+    relation = serializers.CharField(help_text="与老人关系代码")
+    relation_label = serializers.CharField(source="get_relation_display", help_text="与老人关系")
+
+    def get_name(self, obj: Any) -> str:
+        return mask_name(obj.name)
+
+
 class CallCreatedSerializer(CallSerializer):
     matched_elders = serializers.SerializerMethodField(
-        help_text="号码匹配到的管辖范围内老人（id 与脱敏姓名）"
+        help_text="号码匹配到的管辖范围内老人（id 与脱敏姓名）：老人本人的电话或其联系人（家属）的电话"
+    )
+    calling_contacts = serializers.SerializerMethodField(
+        help_text="来电号码是哪些老人的联系人（家属来电）：老人 id、脱敏姓名与关系；老人本人来电时为空"
     )
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "matched_elders"]
+        fields = [*CallSerializer.Meta.fields, "matched_elders", "calling_contacts"]
+
+    @extend_schema_field(CallingContactSerializer(many=True))
+    def get_calling_contacts(self, obj: Call) -> list[dict[str, Any]]:
+        return list(CallingContactSerializer(self.context.get("calling", []), many=True).data)
 
     @extend_schema_field(ElderRefSerializer(many=True))
     def get_matched_elders(self, obj: Call) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ from yiyang.hotline.api.serializers import (
 )
 from yiyang.hotline.choices import IncidentStatus, WorkOrderStatus
 from yiyang.hotline.models import Call, Incident, Integration, WorkOrder
-from yiyang.hotline.selectors import call_list, incident_list, work_order_list
+from yiyang.hotline.selectors import call_list, calling_contacts, incident_list, work_order_list
 
 READ_ERRORS = errors(401, 403, 404)
 MOVE_ERRORS = errors(400, 401, 403, 404, 409)
@@ -101,7 +101,10 @@ class CallViewSet(
             duration_seconds=data.get("duration_seconds"),
             recording_ref=data.get("recording_ref", ""),
         )
-        body = CallCreatedSerializer(call, context={"request": request, "matched": matched}).data
+        calling = calling_contacts(matched, call.number_hash)
+        body = CallCreatedSerializer(
+            call, context={"request": request, "matched": matched, "calling": calling}
+        ).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -14,6 +14,7 @@ class FakeServer:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.bodies: list[bytes] = []  # raw request bodies (signature checks)
         self.status = 200
         self.url = ""
 
@@ -26,6 +27,7 @@ def fake_server() -> Iterator[FakeServer]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            state.bodies.append(body)
             state.received.append(json.loads(body or b"{}"))
             state.headers.append(dict(self.headers))
             self.send_response(state.status)

@@ -188,6 +188,8 @@ NOT_WRITES = {
     f"{M}.ack_timeout": "a policy value",
     f"{M}.on_duty": "reader",
     f"{M}.key_hash": "hash",
+    f"{M}.callback_secret": "derives a secret, writes nothing (shown once on the scoped integrations page)",
+    f"{M}.callback_signature": "hash",
     f"{M}.deliver_12345": "outbox channel handler (delivery of an already-authorised message)",
     f"{M}.work_order_receive_12345": "acts as SYSTEM for an integration authenticated by its key and bounded to its city (tests/test_12345.py)",
 }

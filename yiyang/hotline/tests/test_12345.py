@@ -4,6 +4,8 @@ resend)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -102,6 +104,14 @@ def test_acceptance_and_result_are_posted_back(cast: Any) -> None:
         assert hotline.received[-1]["external_id"] == "12345-2026-0001"
         assert hotline.received[-1]["result"] == "社区已上门，老人平安"
         assert all(h.get("Idempotency-Key") for h in hotline.headers)
+        # Every callback is signed: HMAC-SHA256 of the raw body with the integration's callback secret,
+        # checked here the way the 12345 side would, from the secret shown once at creation.
+        secret = services.callback_secret(integration).encode()
+        for raw, headers in zip(hotline.bodies, hotline.headers, strict=True):
+            expected = "sha256=" + hmac.new(secret, raw, hashlib.sha256).hexdigest()
+            assert hmac.compare_digest(headers["X-Yiyang-Signature"], expected)
+        other = hmac.new(b"wrong-secret", hotline.bodies[0], hashlib.sha256).hexdigest()
+        assert hotline.headers[0]["X-Yiyang-Signature"] != "sha256=" + other
 
 
 @override_settings(OUTBOX_MAX_ATTEMPTS=3)

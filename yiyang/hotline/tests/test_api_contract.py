@@ -184,3 +184,50 @@ def test_work_order_moves_with_empty_bodies_use_defaults(cast: Any) -> None:
     assert api.post(f"{base}/resolve/", {}, format="json").json()["result"] == "已办结"
     f = api.post(f"{base}/follow-up/", {}, format="json")
     assert f.status_code == 200 and f.json()["status"] == "closed" and f.json()["satisfaction"] == ""
+
+
+def test_a_relative_calling_matches_the_elders_whose_contact_they_are(cast: Any) -> None:
+    from yiyang.elders.models import ElderContact
+    from yiyang.elders.services import elder_update
+
+    mother = phone_elder(cast.community_a1, "13955550001")
+    father = phone_elder(cast.community_a1, "13955550002")
+    other = phone_elder(cast.community_b1, "13955550003")
+    # Contacts saved through the elder service carry the blind index of their phone.
+    for elder, actor in (
+        (mother, cast.county_admin_a),
+        (father, cast.county_admin_a),
+        (other, cast.county_admin_b),
+    ):
+        elder_update(
+            actor=actor,
+            elder=elder,
+            contacts=[{"name": "王小明", "relation": "son", "phone": "138-1234-5678", "is_emergency": True}],
+        )
+    assert ElderContact.objects.filter(elder=mother, phone_hash="").count() == 0
+    r = client(cast.county_admin_a).post(
+        "/api/v1/calls/", {"direction": "in", "number": "13812345678", "kind": "consultation"}, format="json"
+    )
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    # County B's elder with the same relative is not matched for county A.
+    assert [m["id"] for m in body["matched_elders"]] == [str(mother.public_id), str(father.public_id)]
+    assert body["calling_contacts"] == [
+        {"elder": str(mother.public_id), "name": "王**", "relation": "son", "relation_label": "儿子"},
+        {"elder": str(father.public_id), "name": "王**", "relation": "son", "relation_label": "儿子"},
+    ]
+    assert "13812345678" not in str(body) and "王小明" not in str(body)
+    assert str(other.public_id) not in str(body)
+    # The elder calling themself: matched, no relative named.
+    own = (
+        client(cast.county_admin_a)
+        .post(
+            "/api/v1/calls/",
+            {"direction": "in", "number": "13955550001", "kind": "consultation"},
+            format="json",
+        )
+        .json()
+    )
+    assert [m["id"] for m in own["matched_elders"]] == [str(mother.public_id)] and own[
+        "calling_contacts"
+    ] == []

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from yiyang.audit.models import AuditEvent
+from yiyang.hotline import services
 from yiyang.hotline.models import Call, Incident, Integration
 from yiyang.hotline.tests.factories import make_incident, make_shift, make_work_order, phone_elder
 from yiyang.orders.models import Order
@@ -118,7 +119,10 @@ def test_key_is_shown_once_and_stored_hashed(cast: Any) -> None:
     integration = Integration.objects.get()
     key = html.split('<p class="mono">')[1].split("</p>")[0]
     assert key.startswith("yy12345_") and integration.key_hash != key and key not in integration.key_hash
-    assert key not in c.get("/hotline/integrations/").content.decode()
+    secret = html.split('data-testid="new-secret">')[1].split("</p>")[0]
+    assert secret == services.callback_secret(integration) and "X-Yiyang-Signature" in html
+    listed = c.get("/hotline/integrations/").content.decode()
+    assert key not in listed and secret not in listed
     assert page(cast.county_admin_a).get("/hotline/integrations/").status_code == 403
 
 
@@ -179,3 +183,31 @@ def test_care_call_batch_is_planned_and_worked_as_a_queue(cast: Any) -> None:
     c.post(r["Location"], {"task": str(task.public_id), "reached": "1", "notes": "身体好"})
     task.refresh_from_db()
     assert task.status == "done" and task.call is not None and task.call.kind == "care_call"
+
+
+def test_console_card_says_which_relative_is_calling(cast: Any) -> None:
+    from yiyang.elders.services import elder_update
+
+    elder = phone_elder(cast.community_a1, "13966660001")
+    elder_update(
+        actor=cast.county_admin_a,
+        elder=elder,
+        contacts=[{"name": "李晓红", "relation": "daughter", "phone": "13811112222", "is_emergency": True}],
+    )
+    stranger = phone_elder(cast.community_b1, "13966660002")
+    elder_update(
+        actor=cast.county_admin_b,
+        elder=stranger,
+        contacts=[{"name": "赵大力", "relation": "son", "phone": "13811112222"}],
+    )
+    c = page(cast.county_admin_a)
+    r = c.post("/hotline/", {"direction": "in", "number": "13811112222", "kind": "consultation"})
+    call = Call.objects.get()
+    assert call.elder == elder and call.region_code == elder.region_id
+    card = c.get(r["Location"]).content.decode()
+    assert elder.name in card
+    assert "来电人：李*红（女儿）" in card
+    assert stranger.name not in card and "赵" not in card and "13811112222" not in card
+    own = c.post("/hotline/", {"direction": "in", "number": "13966660001", "kind": "consultation"})
+    own_card = c.get(own["Location"]).content.decode()
+    assert "来电人：老人本人" in own_card and "来电人：李" not in own_card

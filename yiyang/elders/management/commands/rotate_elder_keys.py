@@ -50,10 +50,18 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Elder.objects.bulk_update(rows, fields)
             changed += len(rows)
-        contacts = [ct for ct in ElderContact.objects.exclude(phone_enc="") if c.needs_rotation(ct.phone_enc)]
+        contacts = [
+            ct
+            for ct in ElderContact.objects.exclude(phone_enc="")
+            if opts["reindex"] or c.needs_rotation(ct.phone_enc)
+        ]
         for ct in contacts:
             ct.phone_enc = c.rotate(ct.phone_enc)
-        ElderContact.objects.bulk_update(contacts, ["phone_enc"], batch_size=opts["batch"])
+            if opts["reindex"]:
+                digits = decrypt(ct.phone_enc).replace("-", "")
+                ct.phone_hash = phone_index(digits) if digits else ""
+        contact_fields = ["phone_enc", "phone_hash"] if opts["reindex"] else ["phone_enc"]
+        ElderContact.objects.bulk_update(contacts, contact_fields, batch_size=opts["batch"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"已处理 {changed} 位老人、{len(contacts)} 位联系人（当前密钥 {c.current_key_id}）"
