@@ -254,3 +254,34 @@ def elder_quick_search(
 def id_tail(elder: Elder) -> str:
     """The last 4 characters of the masked ID number (what the search shows to tell same-name elders apart)."""
     return elder.id_number_masked[-4:] if elder.id_number_masked else ""
+
+
+def elders_by_phone_hash(
+    *, user: Any, number_hash: str, perm: str = "elders.view", limit: int = 10
+) -> list[Any]:
+    """The elders in the user's scope a phone number belongs to (by its blind index): the elder's own
+    phone, or the phone of one of their contacts (a relative calling). Never by decrypting."""
+    from django.db.models import Q
+
+    from yiyang.elders.models import ElderContact
+
+    if not number_hash:
+        return []
+    by_contact = ElderContact.objects.filter(phone_hash=number_hash).values("elder_id")
+    return list(
+        elder_list(user=user, perm=perm)
+        .filter(Q(phone_hash=number_hash) | Q(pk__in=by_contact))
+        .select_related("region")
+        .order_by("pk")[:limit]
+    )
+
+
+def contacts_by_phone_hash(elders: list[Any], number_hash: str) -> list[Any]:
+    """The contacts of these (already scoped) elders whose phone has this blind index."""
+    from yiyang.elders.models import ElderContact
+
+    if not number_hash or not elders:
+        return []
+    return list(
+        ElderContact.objects.filter(elder__in=elders, phone_hash=number_hash).order_by("elder_id", "pk")
+    )

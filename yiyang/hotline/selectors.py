@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,10 +56,13 @@ def integration_list(*, user: Any) -> QuerySet[Integration]:
     return Integration.objects.restrict(user, "hotline.integrations")
 
 
+def key_hash(key: str) -> str:
+    """How an integration's API key is stored and looked up: its SHA-256, never the key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def integration_for_key(key: str) -> Integration | None:
     """The live integration holding ``key`` (compared by hash), or None."""
-    from yiyang.hotline.services import key_hash
-
     if not key or len(key) > 200:
         return None
     return Integration.objects.filter(key_hash=key_hash(key), revoked_at__isnull=True).first()
@@ -124,31 +128,16 @@ def nearest_responders(elder: Any, limit: int = 8) -> dict[str, list[dict[str, A
 def elders_for_number(user: Any, number_hash: str, *, perm: str = "elders.view") -> list[Any]:
     """The elders in the user's scope a number belongs to: the elder's own phone, or the phone of one of
     their contacts (a relative calling). Matched through the phone blind index, never by decrypting."""
-    from django.db.models import Q
+    from yiyang.elders.selectors import elders_by_phone_hash
 
-    from yiyang.elders.models import ElderContact
-    from yiyang.elders.selectors import elder_list
-
-    if not number_hash:
-        return []
-    by_contact = ElderContact.objects.filter(phone_hash=number_hash).values("elder_id")
-    return list(
-        elder_list(user=user, perm=perm)
-        .filter(Q(phone_hash=number_hash) | Q(pk__in=by_contact))
-        .select_related("region")
-        .order_by("pk")[:10]
-    )
+    return elders_by_phone_hash(user=user, number_hash=number_hash, perm=perm, limit=10)
 
 
 def calling_contacts(elders: list[Any], number_hash: str) -> list[Any]:
     """The contacts (of these already scoped elders) whose phone is the calling number."""
-    from yiyang.elders.models import ElderContact
+    from yiyang.elders.selectors import contacts_by_phone_hash
 
-    if not number_hash or not elders:
-        return []
-    return list(
-        ElderContact.objects.filter(elder__in=elders, phone_hash=number_hash).order_by("elder_id", "pk")
-    )
+    return contacts_by_phone_hash(elders, number_hash)
 
 
 def elder_card(elder: Any, user: Any, *, number_hash: str = "") -> dict[str, Any]:

@@ -52,7 +52,7 @@ from yiyang.hotline.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from yiyang.hotline.selectors import elders_for_number
+from yiyang.hotline.selectors import elders_for_number, key_hash
 from yiyang.hotline.transitions import INCIDENT_MACHINE, TRANSFERABLE, WORK_ORDER_MACHINE
 from yiyang.regions.scope import SYSTEM, require_actor, require_scope
 
@@ -629,10 +629,6 @@ def shift_swap(*, actor: Any, shift: Shift, user: Any, reason: str) -> Shift:
 
 
 # --- integrations (12345 API keys) ------------------------------------------------------------------------
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def callback_secret(integration: Integration) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,33 +21,17 @@ from yiyang.hotline.choices import (
 )
 from yiyang.hotline.models import Call, Incident, IncidentEvent, WorkOrder, WorkOrderEvent
 
-# The characters free text may hold, stated in the schema as a pattern and enforced by the same
-# validator (a subset of what ``core.validators.check_text`` allows: assigned, visible characters of the
-# Latin, general-punctuation, CJK and full-width blocks), so that any text the schema allows is accepted.
-_VISIBLE = (
-    "\u0021-\u007e\u00a1-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u3001-\u303f\u4e00-\u9fa5\uff01-\uff5e"
-)
-_SPACE = " \u00a0\u3000"
-_BREAKS = "\n\r\t"
-PATTERNS = {
-    # (multiline, required): required text starts, after white space, with a visible character.
-    (False, False): f"^[{_VISIBLE}{_SPACE}]*$",
-    (False, True): f"^[{_SPACE}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}]*$",
-    (True, False): f"^[{_VISIBLE}{_SPACE}{_BREAKS}]*$",
-    (True, True): f"^[{_SPACE}{_BREAKS}]*[{_VISIBLE}][{_VISIBLE}{_SPACE}{_BREAKS}]*$",
-}
-
 
 class StrictCharField(serializers.CharField):
     """A string, as the schema says: a number or a boolean is refused instead of turned into text.
-    ``text="line"`` or ``"multiline"`` adds the free-text pattern (stated in the schema, enforced here)."""
+    ``text="line"`` or ``"multiline"`` adds the platform's free-text rule (``core.validators.TextValidator``:
+    no control, bidi-override or zero-width characters), stated in the schema as its pattern."""
 
     def __init__(self, *args: Any, text: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if text:
-            required = self.required and not self.allow_blank
-            pattern = PATTERNS[(text == "multiline", required)]
-            self.validators.append(RegexValidator(re.compile(pattern), message="包含不允许的字符"))
+            limit = self.max_length or 2000
+            self.validators.append(TextValidator(max_length=limit, multiline=text == "multiline"))
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

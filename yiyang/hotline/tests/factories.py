@@ -13,7 +13,7 @@ from yiyang.core.pii import encrypt
 from yiyang.elders.identity import phone_index
 from yiyang.elders.models import ElderContact
 from yiyang.hotline.models import Call, Incident, Integration, Shift, WorkOrder
-from yiyang.hotline.services import key_hash
+from yiyang.hotline.selectors import key_hash
 from yiyang.orders.tests.factories import make_elder
 
 _seq = itertools.count(1)

@@ -187,7 +187,6 @@ NOT_WRITES = {
     f"{M}.arrival_target": "a policy value",
     f"{M}.ack_timeout": "a policy value",
     f"{M}.on_duty": "reader",
-    f"{M}.key_hash": "hash",
     f"{M}.callback_secret": "derives a secret, writes nothing (shown once on the scoped integrations page)",
     f"{M}.callback_signature": "hash",
     f"{M}.deliver_12345": "outbox channel handler (delivery of an already-authorised message)",
