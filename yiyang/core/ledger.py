@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -97,8 +97,9 @@ def ledger_post(
         raise DomainError(
             "冲销请使用冲销操作", code="validation_error", errors={"kind": ["冲销请使用冲销操作"]}
         )
-    return model.objects.create(
-        account=account, amount=amount, kind=kind, memo=memo[:300], actor=actor, **fields
+    manager: Any = model.objects  # the concrete ledger's manager (typed loosely: E is only bound)
+    return cast(
+        E, manager.create(account=account, amount=amount, kind=kind, memo=memo[:300], actor=actor, **fields)
     )
 
 
@@ -107,7 +108,7 @@ def ledger_reverse(entry: E, *, memo: str, actor: Any) -> E:
     reversal is never itself reversed (post a new entry instead)."""
     if not memo.strip():
         raise DomainError("请填写冲销原因", code="validation_error", errors={"memo": ["请填写冲销原因"]})
-    model = type(entry)
+    model: Any = type(entry)  # a concrete subclass; typed loosely (mypy cannot follow E's manager)
     if getattr(entry, "reversal_of_id", None) is not None:
         raise Conflict("冲销记录不能再冲销", code="illegal_reversal")
     extra = {
@@ -120,14 +121,17 @@ def ledger_reverse(entry: E, *, memo: str, actor: Any) -> E:
             locked = model.objects.select_for_update().get(pk=entry.pk)
             if model.objects.filter(reversal_of=locked).exists():
                 raise Conflict("该记录已冲销", code="duplicate")
-            return model.objects.create(
-                account=locked.account,
-                amount=-locked.amount,
-                kind=model.REVERSAL_KIND,
-                reversal_of=locked,
-                memo=memo.strip()[:300],
-                actor=actor,
-                **extra,
+            return cast(
+                E,
+                model.objects.create(
+                    account=locked.account,
+                    amount=-locked.amount,
+                    kind=model.REVERSAL_KIND,
+                    reversal_of=locked,
+                    memo=memo.strip()[:300],
+                    actor=actor,
+                    **extra,
+                ),
             )
     except IntegrityError as exc:
         raise Conflict("该记录已冲销", code="duplicate") from exc
