@@ -31,7 +31,7 @@ S = ApplicationStatus
 VIEW = "renovation.view"
 
 # What each role acts on (the "待我处理" filter): permission → statuses.
-TODO: dict[str, set[str]] = {
+AWAITING_ME: dict[str, set[str]] = {
     "renovation.review": {S.SUBMITTED, S.PUBLICITY, S.COMPLETED},
     "renovation.approve": {S.PUBLICISED, S.ACCEPTED},
     "renovation.assess": {S.APPROVED, S.ASSESSED},
@@ -86,7 +86,7 @@ class ApplicationListView(ScopedPageMixin, View):
             qs = qs.filter(status=status)
         todo = request.GET.get("todo") == "1"
         if todo:
-            statuses = set().union(*(v for p, v in TODO.items() if request.user.has_perm(p)))
+            statuses = set().union(*(v for p, v in AWAITING_ME.items() if request.user.has_perm(p)))
             qs = qs.filter(status__in=statuses)
         return render(
             request,
