@@ -143,15 +143,34 @@ class Pagination(PageNumberPagination):
 class PlainListForOneElder:
     """List views whose contract answers one elder's rows as a plain JSON array (``GET …?elder=<id>`` →
     ``[{…}]``, as the device and alarm contracts write it): one elder has a handful of rows, so the list
-    is whole. Without ``elder`` the list is the paginated envelope like every other list."""
+    is whole. Without ``elder`` the list is the paginated envelope like every other list. The view has no
+    ``pagination_class`` (so the schema is ``plain_or_paginated_schema`` as declared, not wrapped); the
+    envelope is made here with the house paginator."""
 
     plain_list_param = "elder"
+    pagination_class: Any = None
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        if not request.query_params.get(self.plain_list_param):
-            return super().list(request, *args, **kwargs)  # type: ignore[misc]
         rows = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        return Response(self.get_serializer(rows, many=True).data)  # type: ignore[attr-defined]
+        if request.query_params.get(self.plain_list_param):
+            return Response(self.get_serializer(rows, many=True).data)  # type: ignore[attr-defined]
+        paginator = Pagination()
+        page: Any = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(self.get_serializer(page, many=True).data)  # type: ignore[attr-defined]
+
+
+def plain_list_autoschema() -> Any:
+    """The schema generator for a ``PlainListForOneElder`` view: its list answer is the declared
+    ``plain_or_paginated_schema`` as it stands, not wrapped again in an array."""
+    from drf_spectacular.openapi import AutoSchema
+
+    class PlainListAutoSchema(AutoSchema):
+        def _is_list_view(self, serializer: Any = None) -> bool:
+            if getattr(self.view, "action", None) == "list":
+                return False
+            return bool(super()._is_list_view(serializer))
+
+    return PlainListAutoSchema()
 
 
 def plain_or_paginated_schema(component: str) -> dict[str, Any]:

@@ -246,14 +246,13 @@ class PaymentRunCreateSerializer(StrictInputSerializer):
 
 class PaymentLineReturnSerializer(StrictInputSerializer):
     line = serializers.UUIDField()
-    reason = serializers.RegexField(
-        TEXT_PATTERN, max_length=200, help_text="退回原因", validators=[TextValidator("原因", 200, False)]
+    reason = serializers.CharField(
+        max_length=200, help_text="退回原因", validators=[TextValidator("原因", 200, False)]
     )
 
 
 class EnrolmentConfirmSerializer(StrictInputSerializer):
-    reason = serializers.RegexField(
-        f"^[{_TEXT}]*$",
+    reason = serializers.CharField(
         max_length=300,
         required=False,
         allow_blank=True,
@@ -263,16 +262,15 @@ class EnrolmentConfirmSerializer(StrictInputSerializer):
 
 
 class EnrolmentRejectSerializer(StrictInputSerializer):
-    reason = serializers.RegexField(
-        TEXT_PATTERN, max_length=300, help_text="原因", validators=[TextValidator("原因", 300, False)]
+    reason = serializers.CharField(
+        max_length=300, help_text="原因", validators=[TextValidator("原因", 300, False)]
     )
 
 
 class EnrolmentApplySerializer(StrictInputSerializer):
     elder = serializers.UUIDField()
     programme = serializers.RegexField(CODE_PATTERN)
-    note = serializers.RegexField(
-        TEXT_PATTERN,
+    note = serializers.CharField(
         max_length=200,
         help_text="证明材料说明",
         validators=[TextValidator("证明材料说明", 200, False)],

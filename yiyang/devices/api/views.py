@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from yiyang.core.api import ScopedViewMixin
 from yiyang.core.apischema import ErrorSerializer, errors
-from yiyang.core.pagination import PlainListForOneElder, plain_or_paginated_schema
+from yiyang.core.pagination import PlainListForOneElder, plain_list_autoschema, plain_or_paginated_schema
 from yiyang.core.parsers import SafeJSONParser
 from yiyang.devices import services
 from yiyang.devices.api.serializers import (
@@ -66,10 +66,13 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
 @extend_schema_view(
     list=extend_schema(
         summary="智能设备（管辖范围内）",
-        responses={200: plain_or_paginated_schema("Device"), **errors(400, 401, 403)},
+        operation_id="devices_list",
+        responses={200: plain_or_paginated_schema("Device"), **errors(400, 401, 403, 404)},
         description="带 elder 时返回该老人的全部设备（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
+            OpenApiParameter("page", OpenApiTypes.INT, description="页码（不带 elder 时分页）"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数（≤ 200）"),
             OpenApiParameter("type", OpenApiTypes.STR, enum=DeviceType.values, description="设备类型"),
         ],
     ),
@@ -83,6 +86,7 @@ class DeviceViewSet(
     viewsets.GenericViewSet[Device],
 ):
     serializer_class = DeviceSerializer
+    schema = plain_list_autoschema()
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -134,10 +138,13 @@ class DeviceViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="设备告警（管辖范围内）",
-        responses={200: plain_or_paginated_schema("Alarm"), **errors(400, 401, 403)},
+        operation_id="alarms_list",
+        responses={200: plain_or_paginated_schema("Alarm"), **errors(400, 401, 403, 404)},
         description="带 elder 时返回该老人的全部告警（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
+            OpenApiParameter("page", OpenApiTypes.INT, description="页码（不带 elder 时分页）"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数（≤ 200）"),
             OpenApiParameter("status", OpenApiTypes.STR, enum=AlarmStatus.values),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=AlarmKind.values),
         ],
@@ -152,6 +159,7 @@ class AlarmViewSet(
     viewsets.GenericViewSet[Alarm],
 ):
     serializer_class = AlarmSerializer
+    schema = plain_list_autoschema()
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
