@@ -71,8 +71,14 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
         description="带 elder 时返回该老人的全部设备（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-            OpenApiParameter("page", OpenApiTypes.INT, description="页码（不带 elder 时分页）"),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数（≤ 200）"),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="页码（不带 elder 时分页）"
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="每页条数（1–200）",
+            ),
             OpenApiParameter("type", OpenApiTypes.STR, enum=DeviceType.values, description="设备类型"),
         ],
     ),
@@ -143,8 +149,14 @@ class DeviceViewSet(
         description="带 elder 时返回该老人的全部告警（数组）；不带时分页。",
         parameters=[
             OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-            OpenApiParameter("page", OpenApiTypes.INT, description="页码（不带 elder 时分页）"),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="每页条数（≤ 200）"),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="页码（不带 elder 时分页）"
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="每页条数（1–200）",
+            ),
             OpenApiParameter("status", OpenApiTypes.STR, enum=AlarmStatus.values),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=AlarmKind.values),
         ],
