@@ -152,9 +152,16 @@ class PlainListForOneElder:
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         rows = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        if request.query_params.get(self.plain_list_param):
-            return Response(self.get_serializer(rows, many=True).data)  # type: ignore[attr-defined]
         paginator = Pagination()
+        if request.query_params.get(self.plain_list_param):
+            # The whole list; page and page_size, when given, must still be what the schema states.
+            paginator.get_page_size(request)
+            for raw in request.query_params.getlist(paginator.page_query_param):
+                if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+                    from rest_framework.exceptions import ValidationError
+
+                    raise ValidationError({"page": ["页码应为正整数"]})
+            return Response(self.get_serializer(rows, many=True).data)  # type: ignore[attr-defined]
         page: Any = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response(self.get_serializer(page, many=True).data)  # type: ignore[attr-defined]
 
