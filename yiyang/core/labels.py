@@ -79,14 +79,11 @@ def person(user: Any) -> str:
 
 
 def mask_name(name: str) -> str:
-    """王秀英 → 王*英, 李明 → 李*: the first character kept, the rest masked but for a last one of three or
-    more; used where a record is named in a list that must not show personal names in full."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+    """A person's name as lists show it: the platform's one masking rule (``core.identifiers.mask_name``,
+    张三丰 → 张**), so the API, pages and the audit list mask a name alike."""
+    from yiyang.core.identifiers import mask_name as mask
+
+    return mask(name or "")
 
 
 def all_codes() -> set[str]:

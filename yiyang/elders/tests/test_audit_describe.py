@@ -53,7 +53,7 @@ def test_audit_list_names_the_object_masked_and_summarises_the_change(cast: Any)
     client.force_login(cast.auditor)
     html = _page(client, "/audit/")
     table = html.split('data-testid="audit-table"')[1]
-    assert "老年人 · 王*英" in table and "王秀英" not in table
+    assert "老年人 · 王**" in table and "王秀英" not in table
     assert "周建华" in table and actor.username not in table
     assert "变更：在册 → 已故" in table and "同时处理：已取消工单 2" in table and "家属报告去世" in table
     assert "行数：21" in table and "含完整身份证号等：是" in table
@@ -84,4 +84,4 @@ def test_audit_filter_finds_a_person_by_display_name(cast: Any) -> None:
     client.force_login(cast.auditor)
     table = _page(client, "/audit/?actor=周建华").split('data-testid="audit-table"')[1]
     assert table.count("<tr>") == 2  # the header and one event
-    assert "用户 · 周*华" in table
+    assert "用户 · 周**" in table
