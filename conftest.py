@@ -29,6 +29,25 @@ def _private_files_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield var
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> None:
+    """On SQLite, a run of browser tests uses a test database in a file, as the demo does, not Django's
+    shared in-memory one: the live server answers a page's parallel requests (a dozen photo thumbnails
+    and a form POST at once) on threads, and an in-memory database shared between threads answers
+    "database table is locked" where a file database in WAL mode with a busy timeout waits its turn."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    marks = str(request.config.getoption("markexpr") or "")
+    if db["ENGINE"] != "django.db.backends.sqlite3" or "browser" not in marks or "not browser" in marks:
+        return
+    db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Throttle counters and locks live in the cache: each test starts with none counted, under a key
