@@ -33,9 +33,9 @@ PARAMS = [
 
 
 class CoverageView(APIView):
-    """``GET /api/v1/coverage/?region=<code>&distance_m=1000``."""
+    """``GET /api/v1/coverage/?region=<code>&distance_m=1000``. Not a viewset: the generated scope tests
+    do not reach it, ``yiyang/planning/tests/test_api.py`` checks 401/403/404/200 itself."""
 
-    scoped: ClassVar[bool] = True
     permission_classes = [ActionPermission]
     permission_map: ClassVar[dict[str, str]] = {"get": sel.VIEW}
 

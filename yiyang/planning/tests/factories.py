@@ -23,8 +23,10 @@ def facility_at(
     region: Any, lat: float, lng: float, *, org_type: str = "station", name: str = "", beds: int = 0
 ) -> Facility:
     _n[0] += 1
-    county = region if region.level == "county" else Organisation._meta.get_field("region").related_model.objects.get(
-        code=region.code[:6] + "000000"
+    county = (
+        region
+        if region.level == "county"
+        else Organisation._meta.get_field("region").related_model.objects.get(code=region.code[:6] + "000000")
     )
     org = Organisation.objects.create(
         name=name or f"测试养老服务站{_n[0]}", uscc=uscc(_n[0]), org_type=org_type, region=county

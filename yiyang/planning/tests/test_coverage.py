@@ -83,7 +83,8 @@ def test_exact_siting_equals_exhaustive_search_and_greedy_is_never_better(seed: 
     points = [(32 + rng.uniform(0, 0.05), 119 + rng.uniform(0, 0.05)) for _ in range(120)]
     demand, weights = demand_weights(points)
     candidates = [
-        Candidate(f"候选{i}", 32 + rng.uniform(0, 0.05), 119 + rng.uniform(0, 0.05), "community") for i in range(12)
+        Candidate(f"候选{i}", 32 + rng.uniform(0, 0.05), 119 + rng.uniform(0, 0.05), "community")
+        for i in range(12)
     ]
     covers = cover_sets(candidates, demand, 900)
     for n in (1, 2, 3):
