@@ -64,7 +64,7 @@ def main() -> None:
     index = GridIndex(sites, args.distance)
     built = time.perf_counter() - t0
     t0 = time.perf_counter()
-    tallies, uncovered = tally_by_region(people, sites, args.distance)
+    tallies, _uncovered = tally_by_region(people, sites, args.distance)
     indexed = time.perf_counter() - t0
     covered = sum(t.covered for t in tallies.values())
 

@@ -141,7 +141,7 @@ def test_siting_export_is_a_workbook_with_the_sites(world) -> None:
     )
     first = rows[header + 1]
     assert first[0] == 1 and first[7] == 6 and first[8] == 7
-    assert ["新增后覆盖人数", 7, "覆盖率", "100.0%"] == rows[3][:4]
+    assert rows[3][:4] == ["新增后覆盖人数", 7, "覆盖率", "100.0%"]
 
 
 @pytest.mark.django_db
