@@ -87,7 +87,11 @@ def community_facilities(bbox: tuple[float, float, float, float] | None) -> list
         lng__gte=min_lng,
         lng__lte=max_lng,
     )
-    return [(float(lat), float(lng)) for lat, lng in rows.values_list("lat", "lng")]
+    return [
+        (float(lat), float(lng))
+        for lat, lng in rows.values_list("lat", "lng")
+        if lat is not None and lng is not None
+    ]
 
 
 @dataclass
@@ -128,7 +132,7 @@ class CoverageReport:
 
     def community_rows(self) -> list[dict[str, Any]]:
         """Every community with elders: name, street, counts and share; the least covered first."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for code, tally in self.tallies.items():
             region = self.regions.get(code)
             parent = region.parent if region is not None else None
@@ -285,16 +289,20 @@ def map_payload(*, user: Any, region: Region, distance_m: int) -> dict[str, Any]
     villages = Region.objects.filter(code__startswith=prefix, level="village", lat__isnull=False)
     centres: dict[str, list[tuple[float, float]]] = {}
     for code, lat, lng in villages.values_list("code", "lat", "lng"):
-        centres.setdefault(code[:length].ljust(12, "0"), []).append((lat, lng))
+        if lat is not None and lng is not None:
+            centres.setdefault(code[:length].ljust(12, "0"), []).append((lat, lng))
     alarms = Counter[str]()
     if user.has_perm("alarms.view"):
-        rows = alarms_live(user=user).filter(region_code__startswith=prefix).order_by()
-        alarms = _counts_by_child(list(rows.values_list("region_code").annotate(n=Count("pk"))), length)
+        live = alarms_live(user=user).filter(region_code__startswith=prefix).order_by()
+        alarms = _counts_by_child(list(live.values_list("region_code").annotate(n=Count("pk"))), length)
     orders = Counter[str]()
     if user.has_perm("orders.view"):
-        rows = order_list(user=user).filter(region_code__startswith=prefix, status__in=OPEN_ORDER_STATUSES)
+        open_orders = order_list(user=user).filter(
+            region_code__startswith=prefix, status__in=OPEN_ORDER_STATUSES
+        )
         orders = _counts_by_child(
-            list(rows.order_by().values_list("region_code").annotate(n=Count("pk", distinct=True))), length
+            list(open_orders.order_by().values_list("region_code").annotate(n=Count("pk", distinct=True))),
+            length,
         )
     areas = service_areas(user=user, perm=VIEW)
     items = []
@@ -339,7 +347,7 @@ def map_payload(*, user: Any, region: Region, distance_m: int) -> dict[str, Any]
                 "name": name,
                 "type": str(type_labels.get(org_type, org_type)),
                 "community": org_type in COMMUNITY_TYPES,
-                "value": _shifted(lat, lng),
+                "value": _shifted(float(lat or 0), float(lng or 0)),  # filtered: never None here
                 "beds": b1 + b2 + b3,
             }
         )
@@ -405,7 +413,8 @@ def siting_proposal(
             .order_by("code")
             .values_list("code", "name", "lat", "lng")
         ):
-            candidates.append(Candidate(f"{name}中心", lat, lng, "community", code))
+            if lat is not None and lng is not None:
+                candidates.append(Candidate(f"{name}中心", lat, lng, "community", code))
     if "grid" in kinds:
         candidates += grid_candidates(report.uncovered_points, distance_m)
     demand, weights = demand_weights([(lat, lng) for _, lat, lng in report.uncovered_points])

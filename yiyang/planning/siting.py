@@ -99,7 +99,8 @@ def exact(
     useful = [i for i, c in enumerate(covers) if c]
     useful.sort(key=lambda i: -_gain(covers[i], set(), weights))
     start = greedy(covers, weights, n)
-    best = [start.covered, list(start.chosen)]
+    best_value = start.covered
+    best_chosen = list(start.chosen)
     nodes = 0
 
     def bound(pos: int, done: set[int], left: int, value: int) -> int:
@@ -109,15 +110,15 @@ def exact(
         return value + sum(gains[:left])
 
     def walk(pos: int, done: set[int], left: int, value: int, picked: list[int]) -> bool:
-        nonlocal nodes
+        nonlocal nodes, best_value, best_chosen
         nodes += 1
         if nodes > node_budget:
             return False
-        if value > best[0]:
-            best[0], best[1] = value, list(picked)
+        if value > best_value:
+            best_value, best_chosen = value, list(picked)
         if left == 0 or pos >= len(useful):
             return True
-        if bound(pos, done, left, value) <= best[0]:
+        if bound(pos, done, left, value) <= best_value:
             return True
         i = useful[pos]
         gain = _gain(covers[i], done, weights)
@@ -129,7 +130,7 @@ def exact(
         return walk(pos + 1, done, left, value, picked)
 
     finished = walk(0, set(), n, 0, [])
-    return ExactResult(best[0] if finished else None, best[1] if finished else [], nodes)
+    return ExactResult(best_value if finished else None, best_chosen if finished else [], nodes)
 
 
 def grid_candidates(points: Sequence[tuple[str, float, float]], cell_m: float) -> list[Candidate]:

@@ -153,7 +153,7 @@ class SitingHomeView(_Page):
 
 def _siting(request: HttpRequest, region: Region) -> tuple[dict[str, Any], dict[str, Any] | None]:
     q = _params(request, SITING)
-    form = {
+    form: dict[str, Any] = {
         "n": q["n"] or 3,
         "distance_m": q["distance_m"] or sel.walk_distance(region.code),
         "candidates": q["candidates"] or "both",
@@ -199,8 +199,8 @@ class SitingExportView(_Page):
         if result is None:
             return HttpResponseRedirect(reverse("planning:siting", args=[region.gb_code]))
         book = Workbook()
-        ws = book.active
-        ws.title = "选址建议"
+        ws = book.create_sheet("选址建议", 0)
+        book.remove(book.worksheets[1])
         append_row(
             ws, [f"{region.name}社区养老服务设施选址建议（15 分钟服务圈，步行 {form['distance_m']} 米）"]
         )

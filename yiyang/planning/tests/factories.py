@@ -8,6 +8,7 @@ from yiyang.elders.models import Elder
 from yiyang.elders.tests.factories import make_elder
 from yiyang.orders.tests.factories import uscc
 from yiyang.providers.models import Facility, Organisation
+from yiyang.regions.models import Region
 
 _n = [900000]
 
@@ -23,11 +24,7 @@ def facility_at(
     region: Any, lat: float, lng: float, *, org_type: str = "station", name: str = "", beds: int = 0
 ) -> Facility:
     _n[0] += 1
-    county = (
-        region
-        if region.level == "county"
-        else Organisation._meta.get_field("region").related_model.objects.get(code=region.code[:6] + "000000")
-    )
+    county = region if region.level == "county" else Region.objects.get(code=region.code[:6] + "000000")
     org = Organisation.objects.create(
         name=name or f"测试养老服务站{_n[0]}", uscc=uscc(_n[0]), org_type=org_type, region=county
     )

@@ -4,6 +4,9 @@ admin opens A's, gets 404 for B's). The pages only read: there is no POST."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from yiyang.core.testing import PageScopeCase, register_page
 
 
@@ -11,14 +14,16 @@ def _county(cast, region):
     return region.parent.parent
 
 
+def _url(path: str) -> Callable[[Any], str]:
+    return lambda region: f"/planning/{path}/{region.gb_code}/"
+
+
 for name, path in [
     ("planning:map_region", "map"),
     ("planning:coverage", "coverage"),
     ("planning:siting", "siting"),
 ]:
-    register_page(
-        PageScopeCase(name=name, make=_county, url=lambda r, path=path: f"/planning/{path}/{r.gb_code}/")
-    )
+    register_page(PageScopeCase(name=name, make=_county, url=_url(path)))
 register_page(
     PageScopeCase(
         name="planning:siting_export",

@@ -34,7 +34,7 @@ def world(cast):
 
 @pytest.mark.django_db
 def test_city_admin_gets_the_contract_for_the_city(world) -> None:
-    response = _client(world.city_admin).get(URL, {"region": "321000", "distance_m": 1000})
+    response = _client(world.city_admin).get(URL, {"region": "321000", "distance_m": "1000"})
     assert response.status_code == 200
     assert response.json() == {
         "elders": 4,
@@ -57,9 +57,9 @@ def test_city_admin_gets_the_contract_for_the_city(world) -> None:
 @pytest.mark.django_db
 def test_the_distance_changes_who_is_covered(world) -> None:
     client = _client(world.county_admin_a)
-    assert client.get(URL, {"region": "321002", "distance_m": 1200}).json()["covered"] == 2
-    assert client.get(URL, {"region": "321002", "distance_m": 800}).json()["covered"] == 0
-    body = client.get(URL, {"region": "321002001001", "distance_m": 1000}).json()
+    assert client.get(URL, {"region": "321002", "distance_m": "1200"}).json()["covered"] == 2
+    assert client.get(URL, {"region": "321002", "distance_m": "800"}).json()["covered"] == 0
+    body = client.get(URL, {"region": "321002001001", "distance_m": "1000"}).json()
     assert (body["elders"], body["covered"], body["share"]) == (3, 1, 0.3333)
 
 
@@ -80,7 +80,7 @@ def test_the_default_distance_is_the_policy_value_of_the_region(world) -> None:
 
 @pytest.mark.django_db
 def test_a_station_across_the_county_border_covers_without_being_named(world) -> None:
-    body = _client(world.county_admin_b).get(URL, {"region": "321003", "distance_m": 1000}).json()
+    body = _client(world.county_admin_b).get(URL, {"region": "321003", "distance_m": "1000"}).json()
     assert body == {"elders": 1, "covered": 1, "share": 1.0, "uncovered_communities": []}
 
 

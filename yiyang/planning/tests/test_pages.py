@@ -124,7 +124,7 @@ def test_siting_export_is_a_workbook_with_the_sites(world) -> None:
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     header = rows.index(
         [
