@@ -20,6 +20,7 @@ from yiyang.core.geo import EARTH_RADIUS_M, haversine_m
 METRES_PER_DEGREE = EARTH_RADIUS_M * 3.141592653589793 / 180.0  # along a meridian (≈ 111,195 m)
 
 Point = tuple[float, float]
+_NEIGHBOURS = [(0, 0), (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
 class GridIndex:
@@ -66,12 +67,23 @@ class GridIndex:
         return haversine_m(lat, lng, plat, plng) <= self.distance_m
 
     def any_within(self, lat: float, lng: float) -> bool:
-        points = self.points
+        # the hot loop of coverage: ``_near`` and ``_close`` written out in place
+        points, cells, outer, inner = self.points, self.cells, self._outer, self._inner
         k = METRES_PER_DEGREE * cos(radians(lat))
-        for i in self._near(lat, lng):
-            plat, plng = points[i]
-            if self._close(lat, lng, plat, plng, k):
-                return True
+        row, col = floor(lat / self.lat_step), floor(lng / self.lng_step)
+        for dr, dc in _NEIGHBOURS:
+            bucket = cells.get((row + dr, col + dc))
+            if not bucket:
+                continue
+            for i in bucket:
+                plat, plng = points[i]
+                dy = (lat - plat) * METRES_PER_DEGREE
+                dx = (lng - plng) * k
+                flat = dx * dx + dy * dy
+                if flat > outer:
+                    continue
+                if flat < inner or haversine_m(lat, lng, plat, plng) <= self.distance_m:
+                    return True
         return False
 
     def within(self, lat: float, lng: float) -> list[int]:
