@@ -19,6 +19,7 @@ from yiyang.devices.permissions import PERMISSIONS as DEVICES_PERMISSIONS
 from yiyang.elders.permissions import PERMISSIONS as ELDERS_PERMISSIONS
 from yiyang.hotline.permissions import PERMISSIONS as HOTLINE_PERMISSIONS
 from yiyang.orders.permissions import PERMISSIONS as ORDERS_PERMISSIONS
+from yiyang.planning.permissions import PERMISSIONS as PLANNING_PERMISSIONS
 from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
 from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
 from yiyang.renovation.permissions import PERMISSIONS as RENOVATION_PERMISSIONS
@@ -56,6 +57,7 @@ _DECLARED: list[dict[str, str]] = [
     HOTLINE_PERMISSIONS,
     RENOVATION_PERMISSIONS,
     DEVICES_PERMISSIONS,
+    PLANNING_PERMISSIONS,
 ]
 
 

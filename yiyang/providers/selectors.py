@@ -200,3 +200,25 @@ def expiry_state(day: date | None, today: date, *, soon_days: int = EXPIRY_SOON_
     if day <= today + timedelta(days=soon_days):
         return "soon"
     return "ok"
+
+
+def facility_list(*, user: Any, perm: str = "providers.view") -> QuerySet[Facility]:
+    """Facilities of active organisations registered in the user's scope for ``perm`` (the planning map
+    and its coverage; ``SYSTEM`` reads every facility, as coverage counts a station across a county
+    border). Each row carries its organisation (type, region)."""
+    return (
+        Facility.objects.filter(
+            organisation__in=Organisation.objects.restrict(user, perm).values("pk"),
+            organisation__is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    )
+
+
+def service_areas(*, user: Any, perm: str = "providers.view") -> list[tuple[str, str, list[str]]]:
+    """``(organisation name, type, [region codes served])`` of the active organisations in scope."""
+    orgs = Organisation.objects.restrict(user, perm).filter(is_active=True).prefetch_related("regions_served")
+    return [
+        (o.name, o.org_type, [r.code for r in o.regions_served.all()]) for o in orgs.order_by("name", "pk")
+    ]
