@@ -165,7 +165,7 @@ def risk_reclassify_all(*, actor: Any, region_code: str = "") -> dict[str, int]:
     day = timezone.localdate()
     qs = elder_list(user=actor, perm="visits.view") if actor is not SYSTEM else elder_list(user=SYSTEM)
     if region_code:
-        qs = qs.filter(region_id__startswith=scope_prefix(region_code))
+        qs = qs.filter(region__code__startswith=scope_prefix(region_code))
     total: Counter[str] = Counter()
     last = 0
     while True:

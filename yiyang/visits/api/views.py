@@ -53,6 +53,8 @@ def risk_body(risk: selectors.Risk) -> dict[str, Any]:
 
 
 class RiskView(ScopedViewMixin):
+    # Not a viewset: its scope (404 outside, 403 without permission) is tested in test_api_contract.py.
+    scoped: ClassVar[bool] = False
     permission_map: ClassVar[dict[str, str]] = {"get": "visits.view"}
 
     @extend_schema(
@@ -69,6 +71,7 @@ class RiskView(ScopedViewMixin):
 
 
 class CoverageView(ScopedViewMixin):
+    scoped: ClassVar[bool] = False  # a region query, tested in test_api_contract.py
     permission_map: ClassVar[dict[str, str]] = {"get": "visits.view"}
 
     @extend_schema(
