@@ -25,11 +25,20 @@ class VisitsConfig(AppConfig):
         from yiyang.visits.services import on_elder_status
 
         for policy in POLICY_DEFAULTS:
-            POLICIES.setdefault(policy[0], Policy(*policy, maximum=92))  # type: ignore[misc]
+            POLICIES.setdefault(policy[0], Policy(*policy, maximum=92))
         on_elder_registered(classify_registered)  # an elder created or edited has a class at once
         on_elder_status_changed(on_elder_status)  # death / moving out ends the visits due
         register_effect_labels({"visits_cancelled": "已取消待探访"})
-        RESULT_LABELS.update({"classified": "已分类老人", "changed": "分类有变化", "A": "A类", "B": "B类", "C": "C类", "none": "不分类"})
+        RESULT_LABELS.update(
+            {
+                "classified": "已分类老人",
+                "changed": "分类有变化",
+                "A": "A类",
+                "B": "B类",
+                "C": "C类",
+                "none": "不分类",
+            }
+        )
         app.conf.beat_schedule = {
             **(app.conf.beat_schedule or {}),
             # after the register's day and before the workers' morning: 02:30
@@ -59,7 +68,9 @@ class VisitsConfig(AppConfig):
         ]:
             nav.register(item)
         register_tab("visits", "探访关爱", "visits.view", "visits/_elder_tab.html", _elder_tab, order=75)
-        home.register(home.HomeCard("visits_today", "今日待探访", "visits.record", _due_today, "visits:today", order=8))
+        home.register(
+            home.HomeCard("visits_today", "今日待探访", "visits.record", _due_today, "visits:today", order=8)
+        )
 
 
 POLICY_DEFAULTS = [

@@ -5,7 +5,7 @@ and campaigns (专项探访). Every row about an elder stores the elder's region
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -38,7 +38,9 @@ class RuleSet(models.Model):
         verbose_name = "风险分类规则"
         verbose_name_plural = "风险分类规则"
         ordering = ["region_code", "-version"]
-        constraints = [models.UniqueConstraint(fields=["region_code", "version"], name="ruleset_region_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "version"], name="ruleset_region_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code or '默认'} 第{self.version}版"
@@ -99,6 +101,9 @@ class RiskOverride(models.Model):
         verbose_name_plural = "风险分类调整"
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return self.reason
+
 
 class VisitPlan(models.Model):
     """The visits due in one community for one month (生成探访计划)."""
@@ -143,7 +148,9 @@ class PlanItem(models.Model):
         related_name="visit_plan_items",
         verbose_name="探访人",
     )
-    status = models.CharField("状态", max_length=12, choices=PlanItemStatus.choices, default=PlanItemStatus.DUE)
+    status = models.CharField(
+        "状态", max_length=12, choices=PlanItemStatus.choices, default=PlanItemStatus.DUE
+    )
     visit = models.ForeignKey("Visit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     scope_region_field: ClassVar[str] = "region_code"
@@ -156,6 +163,9 @@ class PlanItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["elder", "slot_start"], name="planitem_once")]
         indexes = [models.Index(fields=["visitor", "status", "slot_start"], name="planitem_visitor_due")]
 
+    def __str__(self) -> str:
+        return f"{self.slot_start:%m月%d日}–{self.slot_end:%m月%d日}"
+
 
 class Visit(models.Model):
     """One visit record (电话问候、视频连线、上门探访). ``seen`` false: nobody was reached — recorded,
@@ -165,7 +175,11 @@ class Visit(models.Model):
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="visits")
     region_code = models.CharField("区域代码", max_length=12, db_index=True)
     visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="探访人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="探访人",
     )
     method = models.CharField("方式", max_length=10, choices=Method.choices)
     visited_at = models.DateTimeField("探访时间", db_index=True)
@@ -217,6 +231,9 @@ class VisitPhoto(models.Model):
         verbose_name = "探访照片"
         verbose_name_plural = "探访照片"
 
+    def __str__(self) -> str:
+        return "探访照片"
+
 
 class FollowUp(models.Model):
     """What a visit started in another module (through that module's service)."""
@@ -230,6 +247,9 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = "探访转办"
         verbose_name_plural = "探访转办"
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Campaign(models.Model):
@@ -277,5 +297,3 @@ class CampaignTarget(models.Model):
 
     def __str__(self) -> str:
         return str(self.elder_id)
-
-

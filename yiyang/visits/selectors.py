@@ -184,7 +184,14 @@ def evaluate(elder: Elder, facts: R.Facts, rule_set: RuleSet | None, override: R
             },
         )
         final = override.risk_class
-    return Risk(final, outcome.risk_class, reasons, rule_set, override if facts.active else None, "tekun" in facts.facts)
+    return Risk(
+        final,
+        outcome.risk_class,
+        reasons,
+        rule_set,
+        override if facts.active else None,
+        "tekun" in facts.facts,
+    )
 
 
 def risk_of(elder: Elder, day: date | None = None) -> Risk:
@@ -347,7 +354,10 @@ def route_order(items: list[PlanItem]) -> list[PlanItem]:
     route = [placed.pop(0)]
     while placed:
         here = route[-1].elder
-        nxt = min(placed, key=lambda i: haversine_m(here.lat, here.lng, i.elder.lat, i.elder.lng))
+        nxt = min(
+            placed,
+            key=lambda i: haversine_m(here.lat or 0, here.lng or 0, i.elder.lat or 0, i.elder.lng or 0),
+        )
         placed.remove(nxt)
         route.append(nxt)
     return route + rest
@@ -388,4 +398,6 @@ def campaign_list(*, user: Any, perm: str = VIEW) -> QuerySet[Campaign]:
 
 
 def campaign_unreached(campaign: Campaign) -> QuerySet[CampaignTarget]:
-    return campaign.targets.filter(reached_at__isnull=True).select_related("elder").order_by("risk_class", "pk")
+    return (
+        campaign.targets.filter(reached_at__isnull=True).select_related("elder").order_by("risk_class", "pk")
+    )

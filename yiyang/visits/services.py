@@ -235,7 +235,9 @@ def ruleset_publish(
             note=note,
             created_by=actor,
         )
-        audit_record(actor=actor, region=code, event="visits.rules_published", obj=row, data={"version": row.version})
+        audit_record(
+            actor=actor, region=code, event="visits.rules_published", obj=row, data={"version": row.version}
+        )
     return row
 
 
@@ -275,12 +277,16 @@ def risk_override(
 def risk_override_revoke(*, actor: Any, override: RiskOverride) -> RiskOverride:
     with transaction.atomic():
         require_scope(actor, "visits.override", override.region_code)
-        n = RiskOverride.objects.filter(pk=override.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        n = RiskOverride.objects.filter(pk=override.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         if not n:
             raise Conflict("该调整已撤销", code="concurrent_update")
         override.refresh_from_db()
         store_risk([override.elder])
-        audit_record(actor=actor, region=override.region_code, event="visits.override_revoked", obj=override.elder)
+        audit_record(
+            actor=actor, region=override.region_code, event="visits.override_revoked", obj=override.elder
+        )
     return override
 
 
@@ -325,9 +331,7 @@ def clean_findings(findings: Any) -> tuple[dict[str, Any], list[str]]:
             if value:
                 hazards.append(key)
             continue
-        if isinstance(value, bool) or value is None:
-            out[key] = value
-        elif isinstance(value, int | float):
+        if isinstance(value, bool) or value is None or isinstance(value, int | float):
             out[key] = value
         elif isinstance(value, str):
             out[key] = _text(value, field, FINDINGS.get(key, ("记录", {}))[0], 500)
@@ -482,7 +486,10 @@ def _follow_up(actor: Any, visit: Visit, elder: Elder, spec: Any, field: str) ->
             note=note or "探访发现需求",
         )
         return FollowUp.objects.create(
-            visit=visit, kind=kind, target_id=order.public_id, label=f"{item.name} {timezone.localtime(when):%m月%d日 %H:%M}"
+            visit=visit,
+            kind=kind,
+            target_id=order.public_id,
+            label=f"{item.name} {timezone.localtime(when):%m月%d日 %H:%M}",
         )
     if kind == FollowUpKind.ASSESSMENT:
         from yiyang.assessments.services import assessment_request_immediate
@@ -490,7 +497,9 @@ def _follow_up(actor: Any, visit: Visit, elder: Elder, spec: Any, field: str) ->
         assessment = assessment_request_immediate(
             elder=elder, reason=note or "探访发现身体状况变化", source="visit", actor=actor
         )
-        return FollowUp.objects.create(visit=visit, kind=kind, target_id=assessment.public_id, label="即时评估")
+        return FollowUp.objects.create(
+            visit=visit, kind=kind, target_id=assessment.public_id, label="即时评估"
+        )
     if kind == FollowUpKind.WORK_ORDER:
         from yiyang.hotline.services import work_order_create
 
@@ -540,7 +549,11 @@ def visit_hazard_close(*, actor: Any, visit: Visit, note: str = "") -> Visit:
         visit.refresh_from_db()
         store_risk([visit.elder])
         audit_record(
-            actor=actor, region=visit.region_code, event="visits.hazard_closed", obj=visit.elder, data={"note": note}
+            actor=actor,
+            region=visit.region_code,
+            event="visits.hazard_closed",
+            obj=visit.elder,
+            data={"note": note},
         )
     return visit
 
@@ -559,14 +572,18 @@ def visitors_of(community_code: str) -> list[Any]:
     from yiyang.accounts.models import Grant
 
     found = list(
-        Grant.objects.filter(region_id=community_code, role__in=VISITOR_ROLES, is_active=True, user__is_active=True)
+        Grant.objects.filter(
+            region_id=community_code, role__in=VISITOR_ROLES, is_active=True, user__is_active=True
+        )
         .select_related("user")
         .order_by("user_id")
     )
     if not found:
         street = community_code[:9] + "000"
         found = list(
-            Grant.objects.filter(region_id=street, role__in=STREET_ROLES, is_active=True, user__is_active=True)
+            Grant.objects.filter(
+                region_id=street, role__in=STREET_ROLES, is_active=True, user__is_active=True
+            )
             .select_related("user")
             .order_by("user_id")
         )
@@ -593,7 +610,11 @@ def plan_generate(*, actor: Any, region_code: str, period: str) -> VisitPlan:
         plan.generated_by = actor if getattr(actor, "is_authenticated", False) else None
         plan.save()
         wins = sel.windows(code, period)
-        have = set(PlanItem.objects.filter(elder_id__in={w.elder_id for w in wins}).values_list("elder_id", "slot_start"))
+        have = set(
+            PlanItem.objects.filter(elder_id__in={w.elder_id for w in wins}).values_list(
+                "elder_id", "slot_start"
+            )
+        )
         visitors = visitors_of(code)
         load: Counter[int] = Counter(
             PlanItem.objects.filter(plan=plan, visitor__isnull=False).values_list("visitor_id", flat=True)
@@ -621,10 +642,10 @@ def plan_generate(*, actor: Any, region_code: str, period: str) -> VisitPlan:
         rows = []
         for elder_id in sorted(by_elder, key=lambda e: (-len(by_elder[e]), e)):
             mine = by_elder[elder_id]
-            chosen = None
+            chosen: int | None = None
             if visitors:
                 prev = previous.get(elder_id)
-                if prev in ids and load[prev] + len(mine) <= cap:
+                if prev is not None and prev in ids and load[prev] + len(mine) <= cap:
                     chosen = prev
                 else:
                     chosen = min(ids, key=lambda u: (load[u], u))

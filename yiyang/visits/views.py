@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -25,13 +25,15 @@ from yiyang.elders.selectors import elder_get
 from yiyang.visits import rules as R
 from yiyang.visits import selectors, services
 from yiyang.visits.choices import FACTS, FINDINGS, HAZARDS, CampaignEvent, Method, RiskClass
-from yiyang.visits.models import Campaign, PlanItem
+from yiyang.visits.models import Campaign
 
 MONTH = re.compile(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")
 
 
 def _fail(request: HttpRequest, exc: DomainError) -> None:
-    detail = "；".join(f"{m}" for msgs in list(exc.errors.values())[:10] for m in msgs if m not in exc.message)
+    detail = "；".join(
+        f"{m}" for msgs in list(exc.errors.values())[:10] for m in msgs if m not in exc.message
+    )
     messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
 
 
@@ -79,7 +81,7 @@ class TodayView(ScopedPageMixin, View):
         items = selectors.my_today(user=request.user)
         today = timezone.localdate()
         last = selectors.last_visits([i.elder_id for i in items])
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "item": i,
                 "overdue": i.slot_end < today,
@@ -89,7 +91,11 @@ class TodayView(ScopedPageMixin, View):
             for i in items
         ]
         points = [
-            {"name": r["item"].elder.name, "value": [r["item"].elder.lng, r["item"].elder.lat], "order": n + 1}
+            {
+                "name": r["item"].elder.name,
+                "value": [r["item"].elder.lng, r["item"].elder.lat],
+                "order": n + 1,
+            }
             for n, r in enumerate(rows)
             if r["has_position"]
         ]
@@ -110,7 +116,9 @@ class RecordView(ScopedPageMixin, View):
     def _context(self, request: HttpRequest, elder: Any) -> dict[str, Any]:
         from yiyang.providers.selectors import service_item_list
 
-        visits = list(selectors.visit_list(user=request.user).filter(elder=elder).prefetch_related("follow_ups")[:5])
+        visits = list(
+            selectors.visit_list(user=request.user).filter(elder=elder).prefetch_related("follow_ups")[:5]
+        )
         return {
             "elder": elder,
             "risk": selectors.risk_of(elder),
@@ -149,10 +157,14 @@ class RecordView(ScopedPageMixin, View):
                 )
                 messages.success(request, "已调整风险分类")
             elif op == "hazard_close":
-                visit = selectors.visit_get(user=request.user, public_id=_uuid(request.POST.get("visit")), perm="visits.record")
+                visit = selectors.visit_get(
+                    user=request.user, public_id=_uuid(request.POST.get("visit")), perm="visits.record"
+                )
                 if visit is None or visit.elder_id != elder.pk:
                     raise Http404
-                services.visit_hazard_close(actor=request.user, visit=visit, note=request.POST.get("note", ""))
+                services.visit_hazard_close(
+                    actor=request.user, visit=visit, note=request.POST.get("note", "")
+                )
                 messages.success(request, "已记录隐患消除")
             else:
                 visit = services.visit_record(actor=request.user, elder=elder, **self._visit_form(request))
@@ -189,7 +201,13 @@ class RecordView(ScopedPageMixin, View):
         if p.get("fu_assessment"):
             follow_ups.append({"kind": "assessment", "note": "探访发现身体状况变化"})
         if p.get("fu_work_order"):
-            follow_ups.append({"kind": "work_order", "title": p.get("wo_title") or "探访发现的问题", "note": p.get("needs", "")[:200]})
+            follow_ups.append(
+                {
+                    "kind": "work_order",
+                    "title": p.get("wo_title") or "探访发现的问题",
+                    "note": p.get("needs", "")[:200],
+                }
+            )
         raw_at = p.get("visited_at", "")
         try:
             at: Any = datetime.fromisoformat(raw_at) if raw_at else timezone.now()
@@ -223,16 +241,16 @@ class OverviewView(ScopedPageMixin, View):
         missing_ids = {w.elder_id for w in wins if not w.done and (w.end < today)}
         from yiyang.elders.selectors import elder_list
 
-        elders = {e.pk: e for e in elder_list(user=request.user, perm="visits.view").filter(pk__in=list(missing_ids)[:500])}
+        elders = {
+            e.pk: e
+            for e in elder_list(user=request.user, perm="visits.view").filter(pk__in=list(missing_ids)[:500])
+        }
         last = selectors.last_visits(list(elders))
-        overdue = sorted(
-            (
-                {"elder": elders[w.elder_id], "window": w, "last": last.get(w.elder_id)}
-                for w in wins
-                if w.elder_id in elders and not w.done and w.end < today
-            ),
-            key=lambda r: (r["window"].risk_class or "Z", r["window"].end),
+        late = sorted(
+            (w for w in wins if w.elder_id in elders and not w.done and w.end < today),
+            key=lambda w: (w.risk_class or "Z", w.end),
         )[:200]
+        overdue = [{"elder": elders[w.elder_id], "window": w, "last": last.get(w.elder_id)} for w in late]
         plan = selectors.plan_list(user=request.user).filter(region_code=region.code, period=period).first()
         return {
             "region": region,
@@ -247,7 +265,10 @@ class OverviewView(ScopedPageMixin, View):
             "can_plan": request.user.has_perm("visits.plan") and region.level == "village",
             "can_export": request.user.has_perm("visits.export"),
             "chart": [
-                {"name": c["region"].name, "rate": None if c["coverage"].rate is None else round(c["coverage"].rate * 100, 1)}
+                {
+                    "name": c["region"].name,
+                    "rate": None if c["coverage"].rate is None else round(c["coverage"].rate * 100, 1),
+                }
                 for c in children
             ],
         }
@@ -263,7 +284,9 @@ class OverviewView(ScopedPageMixin, View):
             messages.success(request, f"已生成 {plan.period} 探访计划，共 {plan.items.count()} 次应探访")
         except DomainError as exc:
             _fail(request, exc)
-        return HttpResponseRedirect(f"{reverse('visits:overview')}?region={region.code}&period={period if MONTH.match(period) else ''}")
+        return HttpResponseRedirect(
+            f"{reverse('visits:overview')}?region={region.code}&period={period if MONTH.match(period) else ''}"
+        )
 
 
 class ExportView(ScopedPageMixin, View):
@@ -285,13 +308,44 @@ class ExportView(ScopedPageMixin, View):
         assert ws is not None
         ws.title = "探访记录"
         append_row(ws, [f"{region.name} {period} 探访关爱台账"])
-        append_row(ws, ["应探访", total.due, "已探访", total.done, "逾期", total.overdue, "探访率", "" if total.rate is None else f"{total.rate * 100:.1f}%"])
-        append_row(ws, ["序号", "老人", "社区（村）", "风险分类", "探访时间", "方式", "是否见到", "探访人", "发现的安全隐患", "需求", "转办"])
+        append_row(
+            ws,
+            [
+                "应探访",
+                total.due,
+                "已探访",
+                total.done,
+                "逾期",
+                total.overdue,
+                "探访率",
+                "" if total.rate is None else f"{total.rate * 100:.1f}%",
+            ],
+        )
+        append_row(
+            ws,
+            [
+                "序号",
+                "老人",
+                "社区（村）",
+                "风险分类",
+                "探访时间",
+                "方式",
+                "是否见到",
+                "探访人",
+                "发现的安全隐患",
+                "需求",
+                "转办",
+            ],
+        )
         first, last = R.month_first(period), R.month_last(period)
         names = _region_names({w.region_code for w in wins})
         visits = (
             selectors.visit_list(user=request.user, perm="visits.export")
-            .filter(region_code__startswith=_prefix(region.code), visited_at__date__gte=first, visited_at__date__lte=last)
+            .filter(
+                region_code__startswith=_prefix(region.code),
+                visited_at__date__gte=first,
+                visited_at__date__lte=last,
+            )
             .prefetch_related("follow_ups")
             .select_related("elder__risk_status")
             .order_by("visited_at", "pk")
@@ -319,10 +373,24 @@ class ExportView(ScopedPageMixin, View):
         from yiyang.elders.selectors import elder_list
 
         missing = [w for w in wins if not w.done and w.end < today]
-        elders = {e.pk: e for e in elder_list(user=request.user, perm="visits.export").filter(pk__in=[w.elder_id for w in missing][:20000])}
+        elders = {
+            e.pk: e
+            for e in elder_list(user=request.user, perm="visits.export").filter(
+                pk__in=[w.elder_id for w in missing][:20000]
+            )
+        }
         for w in missing:
             if w.elder_id in elders:
-                append_row(ws2, [elders[w.elder_id].name, names.get(w.region_code, ""), w.risk_class or "特困", w.start.isoformat(), w.end.isoformat()])
+                append_row(
+                    ws2,
+                    [
+                        elders[w.elder_id].name,
+                        names.get(w.region_code, ""),
+                        w.risk_class or "特困",
+                        w.start.isoformat(),
+                        w.end.isoformat(),
+                    ],
+                )
         out = BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -374,7 +442,7 @@ class CampaignListView(ScopedPageMixin, View):
                 event=p.get("event", ""),
                 region_code=p.get("region", ""),
                 classes=p.getlist("classes"),
-                deadline=timezone.now() + timezone.timedelta(hours=hours),
+                deadline=timezone.now() + timedelta(hours=hours),
             )
         except DomainError as exc:
             _fail(request, exc)
@@ -387,7 +455,9 @@ class CampaignView(ScopedPageMixin, View):
     required_perm = "visits.view"
 
     def _context(self, request: HttpRequest, campaign_id: Any) -> dict[str, Any]:
-        campaign = get_scoped_or_404(Campaign.objects.all(), request.user, self.required_perm, public_id=campaign_id)
+        campaign = get_scoped_or_404(
+            Campaign.objects.all(), request.user, self.required_perm, public_id=campaign_id
+        )
         unreached = list(selectors.campaign_unreached(campaign)[:500])
         total = campaign.targets.count()
         names = _region_names({t.region_code for t in unreached})
@@ -418,13 +488,15 @@ class RulesView(ScopedPageMixin, View):
         region = _region(request, self.required_perm)
         current = selectors.ruleset_for(region.code)
         rules = current.rules if current else R.DEFAULT_RULES
-        rows = [{**r, "text": R.describe(r), "clauses": r["when"] + [[]] * (3 - len(r["when"]))} for r in rules]
+        rows = [
+            {**r, "text": R.describe(r), "clauses": r["when"] + [[]] * (3 - len(r["when"]))} for r in rules
+        ]
         blank = {"code": "", "class": "", "name": "", "when": [], "clauses": [[], [], []]}
         return {
             "region": region,
             "current": current,
             "rows": rows,
-            "edit_rows": rows + [blank, blank],
+            "edit_rows": [*rows, blank, blank],
             "history": selectors.ruleset_history(region.code),
             "facts": list(FACTS.items()),
             "classes": ["A", "B", "C"],
@@ -450,7 +522,14 @@ class RulesView(ScopedPageMixin, View):
             if not code:
                 continue
             when = [p.getlist(f"when-{i}-{j}") for j in range(3)]
-            rules.append({"code": code, "class": p.get(f"class-{i}", ""), "name": p.get(f"name-{i}", ""), "when": [c for c in when if c]})
+            rules.append(
+                {
+                    "code": code,
+                    "class": p.get(f"class-{i}", ""),
+                    "name": p.get(f"name-{i}", ""),
+                    "when": [c for c in when if c],
+                }
+            )
         try:
             rs = services.ruleset_publish(
                 actor=request.user,
@@ -459,10 +538,11 @@ class RulesView(ScopedPageMixin, View):
                 raise_on_hazard=p.get("raise_on_hazard") == "on",
                 note=p.get("note", ""),
             )
-            messages.success(request, f"已发布第{rs.version}版规则，今晚起全部老人按新规则重新分类（查看老人时即按新规则计算）")
+            messages.success(
+                request,
+                f"已发布第{rs.version}版规则，今晚起全部老人按新规则重新分类（查看老人时即按新规则计算）",
+            )
         except DomainError as exc:
             _fail(request, exc)
             return render(request, "visits/rules.html", self._context(request), status=400)
         return HttpResponseRedirect(f"{reverse('visits:rules')}?region={region.code}")
-
-

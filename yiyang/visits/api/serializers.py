@@ -28,10 +28,10 @@ class RiskSerializer(serializers.Serializer[Any]):
     reasons = ReasonSerializer(many=True)
     overridden = serializers.BooleanField()
     rule_set = RuleSetRefSerializer(allow_null=True)
-    label = serializers.CharField(help_text="分类名称")
+    label = serializers.CharField(help_text="分类名称")  # type: ignore[assignment]
 
 
-RiskSerializer._declared_fields["class"] = serializers.ChoiceField(  # noqa: SLF001
+RiskSerializer._declared_fields["class"] = serializers.ChoiceField(
     choices=RiskClass.choices, allow_null=True, help_text="A、B、C 或 null（不分类）"
 )
 
@@ -64,7 +64,7 @@ class FollowUpSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
     target = serializers.UUIDField(source="target_id")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class VisitSerializer(serializers.ModelSerializer[Visit]):

@@ -63,7 +63,7 @@ class RiskView(ScopedViewMixin):
         responses={200: RiskSerializer, **READ_ERRORS},
         description="按请求时老人信息库的记录即时计算（规则、告警与紧急呼援、上次探访隐患、人工调整）。",
     )
-    def get(self, request: Request, id: Any) -> Response:  # noqa: A002
+    def get(self, request: Request, id: Any) -> Response:
         elder = elder_get(user=request.user, public_id=id, perm="visits.view")
         if elder is None:
             raise NotFound()
@@ -78,8 +78,12 @@ class CoverageView(ScopedViewMixin):
         summary="探访覆盖率（区域、月份）",
         operation_id="visits_coverage",
         parameters=[
-            OpenApiParameter("region", {"type": "string", "pattern": r"^[0-9]{12}$"}, required=True, description="区划代码"),
-            OpenApiParameter("period", {"type": "string", "pattern": MONTH}, required=True, description="月份 YYYY-MM"),
+            OpenApiParameter(
+                "region", {"type": "string", "pattern": r"^[0-9]{12}$"}, required=True, description="区划代码"
+            ),
+            OpenApiParameter(
+                "period", {"type": "string", "pattern": MONTH}, required=True, description="月份 YYYY-MM"
+            ),
         ],
         responses={200: CoverageSerializer, **errors(400, 401, 403, 404)},
     )
@@ -163,17 +167,23 @@ class VisitViewSet(
             notes=data.get("notes", ""),
             follow_ups=[dict(f) for f in data.get("follow_ups") or []],
         )
-        visit = Visit.objects.select_related("elder", "visitor").prefetch_related("follow_ups").get(pk=visit.pk)
+        visit = (
+            Visit.objects.select_related("elder", "visitor").prefetch_related("follow_ups").get(pk=visit.pk)
+        )
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="探访计划（管辖范围内）",
-        parameters=[OpenApiParameter("period", {"type": "string", "pattern": MONTH}, description="月份 YYYY-MM")],
+        parameters=[
+            OpenApiParameter("period", {"type": "string", "pattern": MONTH}, description="月份 YYYY-MM")
+        ],
         responses={200: VisitPlanSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="探访计划详情（含每次应探访）", responses={200: VisitPlanSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="探访计划详情（含每次应探访）", responses={200: VisitPlanSerializer, **READ_ERRORS}
+    ),
 )
 class VisitPlanViewSet(
     ScopedViewMixin,
@@ -225,11 +235,15 @@ class VisitPlanViewSet(
         plan = services.plan_generate(
             actor=request.user, region_code=s.validated_data["region"], period=s.validated_data["period"]
         )
-        plan = self.get_queryset().model.objects.prefetch_related(
-            Prefetch(
-                "items",
-                queryset=PlanItem.objects.select_related("elder", "visitor").order_by("slot_start", "pk"),
-                to_attr="prefetched_items",
+        plan = (
+            self.get_queryset()
+            .model.objects.prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=PlanItem.objects.select_related("elder", "visitor").order_by("slot_start", "pk"),
+                    to_attr="prefetched_items",
+                )
             )
-        ).get(pk=plan.pk)
+            .get(pk=plan.pk)
+        )
         return Response(VisitPlanSerializer(plan).data, status=status.HTTP_201_CREATED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,13 +12,17 @@ from yiyang.core.testing import cast_user
 from yiyang.elders.models import Elder
 from yiyang.elders.tests.factories import id_number, make_elder
 
-TODAY = date.today()
+_seq = itertools.count(1)
 
 
 def born(age: int) -> date:
     """A birth date giving ``age`` completed years today (a day after the birthday)."""
     today = timezone.localdate()
-    return date(today.year - age, 1, 1) if (today.month, today.day) != (1, 1) else date(today.year - age - 1, 1, 1)
+    return (
+        date(today.year - age, 1, 1)
+        if (today.month, today.day) != (1, 1)
+        else date(today.year - age - 1, 1, 1)
+    )
 
 
 def elder(
@@ -35,6 +40,7 @@ def elder(
     e = make_elder(
         cast,
         region,
+        name=f"探访老人{'甲乙丙丁戊己庚辛壬癸'[next(_seq) % 10]}{next(_seq)}",
         id_number=id_number(address=region.code[:6], birth=born(age)),
         living_situation=living,
         categories=categories or [],
@@ -54,7 +60,9 @@ def volunteer(cast: Any, name: str = "vol_a1", region: Any = None) -> Any:
     return cast.extra[key]
 
 
-def make_visit(cast: Any, e: Elder, *, seen: bool = True, hazards: list[str] | None = None, days_ago: int = 0) -> Any:
+def make_visit(
+    cast: Any, e: Elder, *, seen: bool = True, hazards: list[str] | None = None, days_ago: int = 0
+) -> Any:
     from yiyang.visits.services import visit_record
 
     return visit_record(

@@ -44,7 +44,9 @@ def _campaign(cast: Any, region: Any) -> Any:
     from yiyang.visits.services import campaign_start
 
     _elder(cast, region)
-    return campaign_start(actor=SYSTEM, name="高温专项探访", event="heatwave", region_code=region.code, classes=["A"])
+    return campaign_start(
+        actor=SYSTEM, name="高温专项探访", event="heatwave", region_code=region.code, classes=["A"]
+    )
 
 
 register_api(
@@ -65,7 +67,10 @@ register_api(
     ApiScopeCase(
         basename="visit-plan",
         make=_plan,
-        create=lambda c, r: (_elder(c, r), {"region": r.code, "period": timezone.localdate().strftime("%Y-%m")})[1],
+        create=lambda c, r: (
+            _elder(c, r),
+            {"region": r.code, "period": timezone.localdate().strftime("%Y-%m")},
+        )[1],
         count=VisitPlan.objects.count,
     )
 )
@@ -100,7 +105,13 @@ register_page_post(
         name="visits:campaigns",
         make=_elder,
         url=lambda o: "/visits/campaigns/",
-        data=lambda c, o: {"name": "台风专项探访", "event": "typhoon", "region": o.region_id, "classes": ["A"], "hours": "24"},
+        data=lambda c, o: {
+            "name": "台风专项探访",
+            "event": "typhoon",
+            "region": o.region_id,
+            "classes": ["A"],
+            "hours": "24",
+        },
         outsider_status=None,
     )
 )

@@ -32,11 +32,15 @@ def _month() -> str:
 SERVICE_CASES = {
     f"{M}.ruleset_publish": ServiceCase(
         arrange=lambda cast: None,
-        act=lambda cast, w, actor: s.ruleset_publish(actor=actor, region_code=cast.county_a.code, rules=DEFAULT_RULES),
+        act=lambda cast, w, actor: s.ruleset_publish(
+            actor=actor, region_code=cast.county_a.code, rules=DEFAULT_RULES
+        ),
     ),
     f"{M}.risk_override": ServiceCase(
         arrange=_a,
-        act=lambda cast, w, actor: s.risk_override(actor=actor, elder=w, risk_class="B", reason="女儿已回家照顾"),
+        act=lambda cast, w, actor: s.risk_override(
+            actor=actor, elder=w, risk_class="B", reason="女儿已回家照顾"
+        ),
     ),
     f"{M}.risk_override_revoke": ServiceCase(
         arrange=lambda cast: s.risk_override(
@@ -60,19 +64,27 @@ SERVICE_CASES = {
     ),
     f"{M}.plan_generate": ServiceCase(
         arrange=_a,
-        act=lambda cast, w, actor: s.plan_generate(actor=actor, region_code=cast.community_a1.code, period=_month()),
+        act=lambda cast, w, actor: s.plan_generate(
+            actor=actor, region_code=cast.community_a1.code, period=_month()
+        ),
     ),
     f"{M}.plan_item_reassign": ServiceCase(
         arrange=lambda cast: (
             _a(cast),
             s.plan_generate(actor=cast.county_admin_a, region_code=cast.community_a1.code, period=_month()),
         )[1].items.first(),
-        act=lambda cast, w, actor: s.plan_item_reassign(actor=actor, item=w, visitor=cast.community_worker_a1),
+        act=lambda cast, w, actor: s.plan_item_reassign(
+            actor=actor, item=w, visitor=cast.community_worker_a1
+        ),
     ),
     f"{M}.campaign_start": ServiceCase(
         arrange=_a,
         act=lambda cast, w, actor: s.campaign_start(
-            actor=actor, name="寒潮专项探访", event="cold_snap", region_code=cast.street_a1.code, classes=["A"]
+            actor=actor,
+            name="寒潮专项探访",
+            event="cold_snap",
+            region_code=cast.street_a1.code,
+            classes=["A"],
         ),
     ),
     f"{M}.risk_reclassify_all": ServiceCase(
@@ -99,5 +111,3 @@ def _png() -> Any:
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 10, 10)).save(buf, format="PNG")
     return SimpleUploadedFile("p.png", buf.getvalue(), content_type="image/png")
-
-

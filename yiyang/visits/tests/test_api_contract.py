@@ -118,7 +118,9 @@ def test_visit_follow_up_creates_a_home_service_order(cast: Any, api_as: Any) ->
         _visit(
             e,
             findings={"food": "short", "needs": "需要助餐"},
-            follow_ups=[{"kind": "order", "service_item": str(item.public_id), "scheduled_start": when.isoformat()}],
+            follow_ups=[
+                {"kind": "order", "service_item": str(item.public_id), "scheduled_start": when.isoformat()}
+            ],
         ),
         format="json",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -38,7 +39,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("living", "age", "categories", "disabled", "klass", "rule"), CASES)
-def test_default_rules(cast: Any, living: str, age: int, categories: list[Any], disabled: bool, klass: Any, rule: str) -> None:
+def test_default_rules(
+    cast: Any, living: str, age: int, categories: list[Any], disabled: bool, klass: Any, rule: str
+) -> None:
     e = elder(cast, age=age, living=living, categories=categories, disabled=disabled)
     risk = risk_of(e)
     assert (risk.risk_class or None) == klass
@@ -52,7 +55,11 @@ def test_deceased_has_no_class(cast: Any) -> None:
     e = elder(cast, age=85, living="alone")
     assert risk_of(e).risk_class == "A"
     elder_change_status(
-        actor=cast.county_admin_a, elder=e, status="deceased", effective_date=timezone.localdate(), reason="病故"
+        actor=cast.county_admin_a,
+        elder=e,
+        status="deceased",
+        effective_date=timezone.localdate(),
+        reason="病故",
     )
     e.refresh_from_db()
     risk = risk_of(e)
@@ -131,7 +138,9 @@ def test_override_wins_until_it_expires(cast: Any) -> None:
     from yiyang.visits.services import risk_override
 
     e = elder(cast, living="empty_nest")
-    risk_override(actor=cast.community_worker_a1, elder=e, risk_class="A", reason="近期独自在家，女儿外出务工")
+    risk_override(
+        actor=cast.community_worker_a1, elder=e, risk_class="A", reason="近期独自在家，女儿外出务工"
+    )
     risk = risk_of(e)
     assert (risk.risk_class, risk.overridden, risk.computed_class) == ("A", True, "C")
     assert risk.reasons[0]["rule"] == "override"
@@ -163,4 +172,4 @@ def test_slots_per_month() -> None:
     assert R.slots(date(2026, 6, 20), date(2026, 6, 30), 30) == [(date(2026, 6, 20), date(2026, 6, 30))]
     weeks = R.slots(date(2026, 7, 1), date(2026, 7, 31), 7)
     assert weeks[0][0] == date(2026, 7, 1) and weeks[-1][1] == date(2026, 7, 31)
-    assert all(b + timedelta(days=1) == c for (_, b), (c, _) in zip(weeks, weeks[1:], strict=False))
+    assert all(b + timedelta(days=1) == c for (_, b), (c, _) in itertools.pairwise(weeks))
