@@ -25,9 +25,7 @@ def seed(ctx: Any) -> str:
         return f"{period} 探访计划已存在（{VisitPlan.objects.filter(period=period).count()} 个社区），跳过"
     result = services.risk_reclassify_all(actor=SYSTEM)
     communities = sorted(
-        set(
-            RiskStatus.objects.filter(risk_class__in=["A", "B", "C"]).values_list("region_code", flat=True)
-        )
+        set(RiskStatus.objects.filter(risk_class__in=["A", "B", "C"]).values_list("region_code", flat=True))
         | set(RiskStatus.objects.filter(tekun=True).values_list("region_code", flat=True))
     )
     for code in communities:
@@ -42,7 +40,9 @@ def seed(ctx: Any) -> str:
     for item in due:
         if rng.random() > 0.7:
             continue  # left undone: the overdue list has something to show
-        day = item.slot_start + timedelta(days=rng.randint(0, max(0, (min(item.slot_end, today) - item.slot_start).days)))
+        day = item.slot_start + timedelta(
+            days=rng.randint(0, max(0, (min(item.slot_end, today) - item.slot_start).days))
+        )
         at = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45]))))
         if at > timezone.now():
             at = timezone.now() - timedelta(minutes=rng.randint(5, 120))

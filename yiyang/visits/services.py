@@ -69,7 +69,9 @@ def _text(value: Any, field: str, label: str, max_length: int, *, required: bool
 # ------------------------------------------------------------------------------------------- risk
 
 
-def store_risk(elders: list[Elder], day: date | None = None) -> dict[str, int]:
+def store_risk(
+    elders: list[Elder], day: date | None = None, sets: dict[str, RuleSet | None] | None = None
+) -> dict[str, int]:
     """Classify these elders now and keep the result (inside the caller's transaction, whose service has
     already checked the scope: the register's hook, a visit, an override, the nightly job)."""
     day = day or timezone.localdate()
@@ -82,7 +84,7 @@ def store_risk(elders: list[Elder], day: date | None = None) -> dict[str, int]:
         elder_id__in=[e.pk for e in elders], revoked_at__isnull=True, expires_on__gte=day
     ).order_by("created_at", "pk"):
         overrides[o.elder_id] = o
-    sets: dict[str, RuleSet | None] = {}
+    sets = {} if sets is None else sets  # the rule set per region, shared across a run's batches
     now = timezone.now()
     new_rows, changed_rows, counts = [], [], Counter[str]()
     for elder in elders:
@@ -167,13 +169,14 @@ def risk_reclassify_all(*, actor: Any, region_code: str = "") -> dict[str, int]:
     if region_code:
         qs = qs.filter(region__code__startswith=scope_prefix(region_code))
     total: Counter[str] = Counter()
+    sets: dict[str, RuleSet | None] = {}
     last = 0
     while True:
         batch = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
         if not batch:
             break
         with transaction.atomic():
-            total.update(store_risk(batch, day))
+            total.update(store_risk(batch, day, sets))
         last = batch[-1].pk
     with transaction.atomic():
         audit_record(
