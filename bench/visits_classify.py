@@ -33,12 +33,12 @@ def populate(n: int, communities: list[str]) -> None:
                 living_situation, status, capability_standard, capability_label, disabled_moderate_plus, notes,
                 created_at, updated_at)
             SELECT gen_random_uuid(), '老人' || i, 'x', 'b' || i, '3210**********0000',
-                   DATE '1926-06-01' + ((i * 7919) % 14000),
-                   CASE WHEN i % 2 = 0 THEN 'M' ELSE 'F' END, '', '', '', '',
-                   (%s::text[])[1 + (i % %s)], '', '',
-                   CASE WHEN i % 4 = 0 THEN 'alone' WHEN i % 10 = 1 THEN 'empty_nest'
-                        WHEN i % 50 = 3 THEN 'left_behind' ELSE 'with_children' END,
-                   'active', '', '', (i % 17 = 0), '', now(), now()
+                   DATE '1926-06-01' + ((i * 7919) %% 14000),
+                   CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END, '', '', '', '',
+                   (%s::text[])[1 + (i %% %s)], '', '',
+                   CASE WHEN i %% 4 = 0 THEN 'alone' WHEN i %% 10 = 1 THEN 'empty_nest'
+                        WHEN i %% 50 = 3 THEN 'left_behind' ELSE 'with_children' END,
+                   'active', '', '', (i %% 17 = 0), '', now(), now()
             FROM generate_series(1, %s) AS i
             """,
             [communities, len(communities), n],
