@@ -34,7 +34,7 @@ def test_plan_balances_loads_and_keeps_last_visitor(cast: Any) -> None:
     vol = volunteer(cast)
     elders = [elder(cast, age=85, living="alone") for _ in range(4)]
     plan = services.plan_generate(actor=SYSTEM, region_code=cast.community_a1.code, period=_month())
-    per: dict[int, set[int]] = {}
+    per: dict[int, set[int | None]] = {}
     for item in plan.items.all():
         per.setdefault(item.elder_id, set()).add(item.visitor_id)
     assert all(len(v) == 1 for v in per.values())  # one visitor per elder
