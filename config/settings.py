@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yiyang.renovation",
     "yiyang.devices",
     "yiyang.planning",
+    "yiyang.visits",
     "yiyang.demo",
 ]
 

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("yiyang.renovation.api.urls")),
     path("", include("yiyang.devices.api.urls")),
     path("", include("yiyang.planning.api.urls")),
+    path("", include("yiyang.visits.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("renovation/", include("yiyang.renovation.urls")),
     path("devices/", include("yiyang.devices.urls")),
     path("planning/", include("yiyang.planning.urls")),
+    path("visits/", include("yiyang.visits.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

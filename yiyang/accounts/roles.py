@@ -23,6 +23,7 @@ from yiyang.planning.permissions import PERMISSIONS as PLANNING_PERMISSIONS
 from yiyang.providers.permissions import PERMISSIONS as PROVIDERS_PERMISSIONS
 from yiyang.regions.permissions import PERMISSIONS as REGIONS_PERMISSIONS
 from yiyang.renovation.permissions import PERMISSIONS as RENOVATION_PERMISSIONS
+from yiyang.visits.permissions import PERMISSIONS as VISITS_PERMISSIONS
 
 REGION = "region"
 OWN = "own"
@@ -40,6 +41,7 @@ class Role(models.TextChoices):
     CAREGIVER = "caregiver", "服务人员"
     AUDITOR = "auditor", "审计员"
     FAMILY = "family", "老人家属"
+    VOLUNTEER = "volunteer", "探访志愿者"
 
 
 # Every permission the platform knows, with its Chinese label: each app declares its own in its
@@ -58,6 +60,7 @@ _DECLARED: list[dict[str, str]] = [
     RENOVATION_PERMISSIONS,
     DEVICES_PERMISSIONS,
     PLANNING_PERMISSIONS,
+    VISITS_PERMISSIONS,
 ]
 
 
@@ -242,6 +245,15 @@ ROLE_PERMISSIONS[Role.PROVIDER_ADMIN].update(
     {"renovation.view": OWN, "renovation.build": OWN, "renovation.supervise": OWN}
 )
 ROLE_PERMISSIONS[Role.AUDITOR]["renovation.view"] = REGION
+
+# 探访关爱 (issue 14): grid and community workers keep the risk classes, plans and visit records of their
+# area; the street also starts campaigns and exports the 台账; a volunteer records the visits given to them.
+# The city keeps the rule set (a county may publish its own: _ADMIN holds visits.rules).
+_VISITS_GRASSROOTS = ["visits.view", "visits.record", "visits.plan", "visits.override", "visits.export"]
+ROLE_PERMISSIONS[Role.STREET_WORKER].update({p: REGION for p in [*_VISITS_GRASSROOTS, "visits.campaign"]})
+ROLE_PERMISSIONS[Role.COMMUNITY_WORKER].update({p: REGION for p in _VISITS_GRASSROOTS})
+ROLE_PERMISSIONS[Role.VOLUNTEER] = {p: REGION for p in ["regions.view", "visits.view", "visits.record"]}
+ROLE_PERMISSIONS[Role.AUDITOR]["visits.view"] = REGION
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

@@ -40,6 +40,7 @@ STEP_MODULES = [
     "yiyang.renovation.demo",
     "yiyang.devices.demo",
     "yiyang.planning.demo",
+    "yiyang.visits.demo",
 ]
 
 

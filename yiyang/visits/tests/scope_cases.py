@@ -1,0 +1,132 @@
+"""Scope cases of the 探访关爱 API and pages (see ``yiyang/core/testing.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from yiyang.core.testing import (
+    ApiScopeCase,
+    FilterCase,
+    PagePostCase,
+    PageScopeCase,
+    register_api,
+    register_filter,
+    register_page,
+    register_page_post,
+)
+from yiyang.visits.models import Visit, VisitPlan
+
+
+def _elder(cast: Any, region: Any) -> Any:
+    from yiyang.visits.tests.factories import elder
+
+    return elder(cast, region, age=85, living="alone")
+
+
+def _visit(cast: Any, region: Any) -> Visit:
+    from yiyang.visits.tests.factories import make_visit
+
+    return make_visit(cast, _elder(cast, region))
+
+
+def _plan(cast: Any, region: Any) -> VisitPlan:
+    from yiyang.regions.scope import SYSTEM
+    from yiyang.visits.services import plan_generate
+
+    _elder(cast, region)
+    return plan_generate(actor=SYSTEM, region_code=region.code, period=timezone.localdate().strftime("%Y-%m"))
+
+
+def _campaign(cast: Any, region: Any) -> Any:
+    from yiyang.regions.scope import SYSTEM
+    from yiyang.visits.services import campaign_start
+
+    _elder(cast, region)
+    return campaign_start(
+        actor=SYSTEM, name="高温专项探访", event="heatwave", region_code=region.code, classes=["A"]
+    )
+
+
+register_api(
+    ApiScopeCase(
+        basename="visit",
+        make=_visit,
+        create=lambda c, r: {
+            "elder": str(_elder(c, r).public_id),
+            "method": "phone",
+            "visited_at": timezone.now().isoformat(),
+            "seen": True,
+            "findings": {},
+        },
+        count=Visit.objects.count,
+    )
+)
+register_api(
+    ApiScopeCase(
+        basename="visit-plan",
+        make=_plan,
+        create=lambda c, r: (
+            _elder(c, r),
+            {"region": r.code, "period": timezone.localdate().strftime("%Y-%m")},
+        )[1],
+        count=VisitPlan.objects.count,
+    )
+)
+register_filter(FilterCase("visit", "elder", lambda c, theirs: str(theirs.elder.public_id)))
+register_filter(FilterCase("visit-plan", "period", lambda c, theirs: theirs.period))
+
+register_page(
+    PageScopeCase(name="visits:record", make=_elder, url=lambda o: f"/visits/record/{o.public_id}/")
+)
+register_page(
+    PageScopeCase(name="visits:campaign", make=_campaign, url=lambda o: f"/visits/campaigns/{o.public_id}/")
+)
+
+register_page_post(
+    PagePostCase(
+        name="visits:record",
+        make=_elder,
+        url=lambda o: f"/visits/record/{o.public_id}/",
+        data=lambda c, o: {"op": "visit", "method": "phone", "seen": "yes", "health": "good"},
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="visits:overview",
+        make=_elder,
+        url=lambda o: "/visits/",
+        data=lambda c, o: {"region": o.region_id, "period": timezone.localdate().strftime("%Y-%m")},
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="visits:campaigns",
+        make=_elder,
+        url=lambda o: "/visits/campaigns/",
+        data=lambda c, o: {
+            "name": "台风专项探访",
+            "event": "typhoon",
+            "region": o.region_id,
+            "classes": ["A"],
+            "hours": "24",
+        },
+        outsider_status=None,
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="visits:rules",
+        make=_elder,
+        url=lambda o: "/visits/rules/",
+        data=lambda c, o: {
+            "region": o.region_id[:6] + "000000",
+            "count": "1",
+            "code-0": "A1",
+            "class-0": "A",
+            "name-0": "独居",
+            "when-0-0": ["alone"],
+        },
+    )
+)
