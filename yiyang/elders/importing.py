@@ -1108,6 +1108,10 @@ def _set_indexes_aside() -> list[str]:
         except OperationalError as exc:
             raise _TableBusy from exc
         cursor.execute("SET LOCAL lock_timeout = 0")
+        # PostgreSQL alters no table with pending deferred foreign-key checks (rows written earlier in the
+        # caller's transaction): run them now, then defer again
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             """
             SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
