@@ -311,7 +311,7 @@ def _record(keys: list[str | None], values: list[Any]) -> dict[str, str] | None:
     return None
 
 
-def _raw_rows(path: Path) -> Iterator[Any]:
+def _raw_rows(path: Path) -> Generator[Any, None, None]:
     """The file's column keys (first item), then ``(row number, cells)`` for every data row, streaming the
     file within the limits; ``_record`` turns cells into a row (the bulk path does that in its workers)."""
     suffix = path.suffix.lower()
@@ -1005,13 +1005,16 @@ def choose_strategy(rows: int) -> str:
 
 
 def _workers() -> int:
-    """Processes checking and encrypting rows on the bulk path. A daemonic process (a Celery prefork
-    worker) may not start children: there the reader thread does it, as on the general path."""
+    """Processes checking and encrypting rows on the bulk path (``ELDERS_IMPORT_WORKERS``). Default: the
+    cores beyond two — this process reads the file and feeds PostgreSQL, and the server needs a core of its
+    own; on two cores a pool only adds pickling to a saturated machine (measured: decision 0018). 0: no pool,
+    the reader thread of the general path. A daemonic process (a Celery prefork worker) may not start
+    children: there it is 0 too."""
     configured = getattr(settings, "ELDERS_IMPORT_WORKERS", None)
-    n = int(configured) if configured is not None else (os.cpu_count() or 1)
+    n = int(configured) if configured is not None else max((os.cpu_count() or 1) - 2, 0)
     if multiprocessing.current_process().daemon:
-        return 1
-    return max(n, 1)
+        return 0
+    return max(n, 0)
 
 
 _WORKER: tuple[Checker, list[str | None]] | None = None
@@ -1145,8 +1148,9 @@ def _set_indexes_aside() -> list[str]:
 
 def _restore_indexes(statements: list[str]) -> None:
     """Build the indexes set aside (each in one sort, with more memory than a row-by-row insert gets) and
-    add the foreign keys back (each checked in one query over the whole table), then refresh the table
-    statistics. Still inside the import's transaction."""
+    add the foreign keys back (each checked in one query over the whole table). Still inside the import's
+    transaction. The statistics are those of the early ANALYZE (``_refresh_statistics``) until autovacuum
+    analyses the loaded table after the commit (a final ANALYZE cost 3 s per 100,000 rows)."""
     with connection.cursor() as cursor:
         # the deferred foreign-key checks of the loaded rows (regions, users) run now, as the commit would run
         # them: PostgreSQL builds no index on a table with pending trigger events
@@ -1155,8 +1159,6 @@ def _restore_indexes(statements: list[str]) -> None:
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
         for ddl in statements:
             cursor.execute(ddl)
-        for table in BULK_TABLES:
-            cursor.execute(f"ANALYZE {table}")
 
 
 _DONE = object()
@@ -1327,7 +1329,7 @@ def _run(
         batch: list[Prepared] = []
         source = (
             _pooled_chunks(path, batch_size, _workers())
-            if bulk and _workers() > 1
+            if bulk and _workers() > 0
             else _checked_chunks(path, checker, batch_size, threaded)
         )
         with closing(source) as chunks:

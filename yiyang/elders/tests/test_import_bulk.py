@@ -136,7 +136,12 @@ def test_bulk_path_stores_what_the_general_path_stores_row_for_row(
 
     set_aside: list[int] = []
     original = importing._set_indexes_aside
-    monkeypatch.setattr(importing, "_set_indexes_aside", lambda: set_aside.append(1) or original())
+
+    def spy() -> list[str]:
+        set_aside.append(1)
+        return original()
+
+    monkeypatch.setattr(importing, "_set_indexes_aside", spy)
     schema = _schema()
     bulk = run_import(path, actor=cast.county_admin_a, strategy="bulk", batch_size=4)
     assert set_aside == [1]  # the bulk path ran
