@@ -970,11 +970,12 @@ def _refresh_statistics() -> None:
 
 # --- the bulk path (PostgreSQL): indexes set aside, rows checked by a process pool ------------------------
 
-# ``auto`` takes the bulk path for a file of at least BULK_MIN_ROWS rows into a register holding at most
-# BULK_MAX_EXISTING_SHARE × the file's rows (rebuilding the indexes costs time in proportion to the whole
-# table; maintaining them row by row, in proportion to the new rows): chosen by measurement, see
-# docs/decisions/0018-register-import-fast-path.md.
-BULK_MIN_ROWS = 20_000
+# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows into a register
+# holding at most BULK_MAX_EXISTING_SHARE × the file's rows (rebuilding the indexes costs time in proportion
+# to the whole table; maintaining them row by row, in proportion to the new rows). Unset (the default), auto
+# keeps the general path: on this project's 2-core machine the bulk path was not faster (measured in
+# docs/decisions/0018-register-import-fast-path.md); a server with spare cores measures with
+# bench/elders_import.py and sets it.
 BULK_MAX_EXISTING_SHARE = 1.0
 # the tables whose secondary indexes, and the foreign keys between them, are set aside during a bulk load
 # (the primary keys and unique constraints stay: they keep "one record per person" checked row by row)
@@ -997,9 +998,16 @@ def _register_rows() -> int:
     return int(estimate)
 
 
+def bulk_min_rows() -> int | None:
+    value = getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", None)
+    return int(value) if value is not None else None
+
+
 def choose_strategy(rows: int) -> str:
-    """``bulk`` for a large file into an empty or small register on PostgreSQL, else ``general``."""
-    if not _postgres() or rows < BULK_MIN_ROWS:
+    """``bulk`` for a large file into an empty or small register on PostgreSQL (when the deployment turned
+    it on with ``ELDERS_IMPORT_BULK_MIN_ROWS``), else ``general``."""
+    threshold = bulk_min_rows()
+    if threshold is None or not _postgres() or rows < threshold:
         return "general"
     return "bulk" if _register_rows() <= rows * BULK_MAX_EXISTING_SHARE else "general"
 
@@ -1427,12 +1435,12 @@ def _fail(job: ImportJob, message: str) -> None:
     job.refresh_from_db()
 
 
-def run_job(job: ImportJob, path: Path) -> Report | None:
+def run_job(job: ImportJob, path: Path, *, strategy: str = "auto") -> Report | None:
     """Run an ``ImportJob`` and store its outcome (used by the Celery task and the command). The job
     always ends: a file that cannot be read, or any other failure, marks it failed with a Chinese reason
     (no file content in it) and returns None; the traceback goes to the log, never to the user."""
     try:
-        report = run_import(path, actor=job.created_by, mode=job.mode, job=job)
+        report = run_import(path, actor=job.created_by, mode=job.mode, job=job, strategy=strategy)
     except ImportFormatError as exc:
         _fail(job, str(exc))
         return None

@@ -203,14 +203,38 @@ def test_an_exception_half_way_leaves_the_register_and_its_indexes_as_they_were(
     )
 
 
-def test_auto_takes_the_bulk_path_only_for_a_large_file_into_a_small_register(
+def test_auto_keeps_the_general_path_unless_the_deployment_sets_a_threshold(
     cast: Any, monkeypatch: Any
 ) -> None:
-    assert choose_strategy(importing.BULK_MIN_ROWS - 1) == "general"
-    monkeypatch.setattr(importing, "_register_rows", lambda: 0)
-    assert choose_strategy(importing.BULK_MIN_ROWS) == "bulk"
-    monkeypatch.setattr(importing, "_register_rows", lambda: 10 * importing.BULK_MIN_ROWS)
-    assert choose_strategy(importing.BULK_MIN_ROWS) == "general"
+    assert choose_strategy(10_000_000) == "general"
+    with override_settings(ELDERS_IMPORT_BULK_MIN_ROWS=1000):
+        assert choose_strategy(999) == "general"
+        monkeypatch.setattr(importing, "_register_rows", lambda: 0)
+        assert choose_strategy(1000) == "bulk"
+        monkeypatch.setattr(importing, "_register_rows", lambda: 10_000)
+        assert choose_strategy(1000) == "general"  # a small file into a large register
+
+
+@override_settings(ELDERS_IMPORT_BULK_MIN_ROWS=2)
+def test_the_command_and_auto_take_the_bulk_path_above_the_threshold(
+    cast: Any, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    from django.core.management import call_command
+
+    set_aside: list[int] = []
+    original = importing._set_indexes_aside
+
+    def spy() -> list[str]:
+        set_aside.append(1)
+        return original()
+
+    monkeypatch.setattr(importing, "_set_indexes_aside", spy)
+    monkeypatch.setattr(importing, "_register_rows", lambda: 0)  # (statistics of other tests may linger)
+    path = write_csv(tmp_path / "a.csv", [row(cast), row(cast), row(cast)])
+    call_command("import_elders", str(path), "--user", cast.county_admin_a.username)
+    assert set_aside == [1] and Elder.objects.count() == 3
+    call_command("import_elders", str(path), "--user", cast.county_admin_a.username, "--strategy", "general")
+    assert set_aside == [1] and Elder.objects.count() == 3  # updated, not duplicated, on the general path
 
 
 def test_a_busy_register_falls_back_to_the_general_path(cast: Any, tmp_path: Path, monkeypatch: Any) -> None:
