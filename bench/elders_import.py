@@ -3,11 +3,12 @@ a plain ``COPY`` of the same file into an unindexed table in the same run (issue
 
 It prints, in one run:
 - the COPY baseline of the N-row file (``--rows``, default 100,000);
-- the import of those N rows into an empty register (``--strategy``: ``auto`` picks the bulk path, with the
-  secondary indexes rebuilt afterwards; ``general`` forces the batch-by-batch path), its ratio to COPY and
-  the peak RSS of this process and of the largest worker;
-- with ``--incremental M``: the import of M more people into that register of N (the general path, which
-  ``auto`` keeps for a small file into a large table);
+- the import of those N rows into an empty register (``--strategy``: ``bulk``, the default here, sets the
+  secondary indexes aside and rebuilds them at the end; ``general`` is the batch-by-batch path; ``auto`` is
+  what the application does: general unless ``YIYANG_IMPORT_BULK_MIN_ROWS`` is set), its ratio to COPY and
+  the peak RSS of this process and of the largest worker (``YIYANG_IMPORT_WORKERS`` sets the pool);
+- with ``--incremental M``: the import of M more people into that register of N (``auto``: the general
+  path, which ``auto`` always keeps for a small file into a large table);
 - the physical limit: the per-row CPU cost of checking and encrypting one row (measured here, on a sample,
   in one process) × rows / 2 cores, and how far each figure is from it.
 
@@ -219,7 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--incremental", type=int, default=0, help="then import this many more people")
-    parser.add_argument("--strategy", default="auto", choices=["auto", "bulk", "general"])
+    parser.add_argument("--strategy", default="bulk", choices=["auto", "bulk", "general"])
     parser.add_argument("--workdir", type=Path, default=None, help="keep the generated files here")
     parser.add_argument("--keep", action="store_true", help="keep the imported elders (for elders_search.py)")
     parser.add_argument(

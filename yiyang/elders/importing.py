@@ -1251,9 +1251,10 @@ def run_import(
 
     ``strategy``: ``general`` writes batch by batch into the indexed table; ``bulk`` (PostgreSQL) loads the
     whole file in one transaction with the register's secondary indexes and foreign keys set aside and
-    rebuilt at the end, rows checked and encrypted by a process pool (see ``_bulk``); ``auto`` picks
-    ``bulk`` for a large file into an empty or small register (``choose_strategy``). Both give the same
-    rows, report and audit events."""
+    rebuilt at the end, rows checked and encrypted by a process pool where there are cores to spare (see
+    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a large file into an empty or
+    small register when the deployment set ``ELDERS_IMPORT_BULK_MIN_ROWS`` (``choose_strategy``). Both give
+    the same rows, report and audit events."""
     report = Report(total=count_rows(path))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=report.total)
