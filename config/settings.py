@@ -361,6 +361,13 @@ YIYANG_IMPORT_MAX_BYTES = int(os.environ.get("YIYANG_IMPORT_MAX_MB", "20")) * 10
 YIYANG_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("YIYANG_IMPORT_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
 YIYANG_IMPORT_MAX_ROWS = int(os.environ.get("YIYANG_IMPORT_MAX_ROWS", "200000"))
 YIYANG_IMPORT_MAX_COLUMNS = int(os.environ.get("YIYANG_IMPORT_MAX_COLUMNS", "50"))
+# Register bulk import (docs/decisions/0018-register-import-fast-path.md): processes checking rows (unset: the
+# cores beyond two; 0: none) and the memory PostgreSQL may use to rebuild each index at the end.
+if os.environ.get("YIYANG_IMPORT_WORKERS"):
+    ELDERS_IMPORT_WORKERS = int(os.environ["YIYANG_IMPORT_WORKERS"])
+ELDERS_IMPORT_INDEX_MEMORY = os.environ.get("YIYANG_IMPORT_INDEX_MEMORY", "256MB")
+if os.environ.get("YIYANG_IMPORT_BULK_MIN_ROWS"):  # unset: imports take the bulk path only when asked to
+    ELDERS_IMPORT_BULK_MIN_ROWS = int(os.environ["YIYANG_IMPORT_BULK_MIN_ROWS"])
 # Order photos: size limit (bytes); the type is sniffed from the content (JPEG, PNG, WebP).
 YIYANG_PHOTO_MAX_BYTES = int(os.environ.get("YIYANG_PHOTO_MAX_MB", "8")) * 1024 * 1024
 

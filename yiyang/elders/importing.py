@@ -15,11 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import multiprocessing
+import os
 import queue
 import re
 import threading
 import uuid
 import zipfile
+from collections import deque
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -28,7 +31,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
@@ -284,6 +287,33 @@ def _csv_lines(path: Path) -> Iterator[str]:
 
 def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(row number as the user sees it, {key: text})``, streaming the file within the limits."""
+    source = _raw_rows(path)
+    keys = next(source)
+    for number, values in source:
+        record = _record(keys, values)
+        if record is not None:
+            yield number, record
+
+
+def _record(keys: list[str | None], values: list[Any]) -> dict[str, str] | None:
+    """One row of cells as ``{key: text}``; None for a blank row or the template's example row."""
+    record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
+    for k, v in zip(keys, values, strict=False):
+        # a number cell (int/float), or CSV text in scientific notation: the digits after the
+        # 15th are already lost — refused for the row, never stored
+        if k == "id_number" and (
+            (isinstance(v, int | float) and not isinstance(v, bool))
+            or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
+        ):
+            record["_id_numeric"] = "1"
+    if any(record.values()) and not record.get("name", "").startswith(EXAMPLE_MARK):
+        return record
+    return None
+
+
+def _raw_rows(path: Path) -> Generator[Any, None, None]:
+    """The file's column keys (first item), then ``(row number, cells)`` for every data row, streaming the
+    file within the limits; ``_record`` turns cells into a row (the bulk path does that in its workers)."""
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise ImportFormatError("只支持 .xlsx 或 .csv 文件")
@@ -312,25 +342,18 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         missing = [KEY_TO_HEADER[k] for k in REQUIRED if k not in keys]
         if missing:
             raise ImportFormatError("缺少必填列：" + "、".join(missing) + "（请使用下载的模板）")
+        yield keys
         limit_rows = max_rows()
         for number, values in enumerate(rows, start=2):
             if number - 1 > limit_rows:
                 raise ImportFormatError(f"行数过多（最多 {limit_rows} 行），请拆分后分批导入")
-            record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
-            for k, v in zip(keys, values, strict=False):
-                # a number cell (int/float), or CSV text in scientific notation: the digits after the
-                # 15th are already lost — refused for the row, never stored
-                if k == "id_number" and (
-                    (isinstance(v, int | float) and not isinstance(v, bool))
-                    or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
-                ):
-                    record["_id_numeric"] = "1"
-            if any(record.values()) and not record.get("name", "").startswith(EXAMPLE_MARK):
-                yield number, record
+            yield number, values
     except ImportFormatError:
         raise
     except csv.Error as exc:  # a field over the CSV module's limit, a broken quote
         raise ImportFormatError(f"第 {number + 1} 行无法解析（字段过长或引号不成对），请检查后重试") from exc
+    except GeneratorExit:
+        raise
     except Exception as exc:
         if wb is None:
             raise
@@ -945,6 +968,207 @@ def _refresh_statistics() -> None:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")
 
 
+# --- the bulk path (PostgreSQL): indexes set aside, rows checked by a process pool ------------------------
+
+# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows into a register
+# holding at most BULK_MAX_EXISTING_SHARE × the file's rows (rebuilding the indexes costs time in proportion
+# to the whole table; maintaining them row by row, in proportion to the new rows). Unset (the default), auto
+# keeps the general path: on this project's 2-core machine the bulk path was not faster (measured in
+# docs/decisions/0018-register-import-fast-path.md); a server with spare cores measures with
+# bench/elders_import.py and sets it.
+BULK_MAX_EXISTING_SHARE = 1.0
+# the tables whose secondary indexes, and the foreign keys between them, are set aside during a bulk load
+# (the primary keys and unique constraints stay: they keep "one record per person" checked row by row)
+BULK_TABLES = [Elder._meta.db_table, ElderCategory._meta.db_table]
+BULK_LOCK_TIMEOUT = "5s"  # waiting longer for readers to finish: the general path runs instead
+
+
+class _TableBusy(Exception):
+    """The register could not be locked for a bulk load within ``BULK_LOCK_TIMEOUT``."""
+
+
+def _register_rows() -> int:
+    """The register's size: PostgreSQL's estimate (``reltuples``), counted when there is none yet."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [TABLE])
+        (estimate,) = cursor.fetchone()
+        if estimate < 0:  # never analysed
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608 (model table)
+            (estimate,) = cursor.fetchone()
+    return int(estimate)
+
+
+def bulk_min_rows() -> int | None:
+    value = getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", None)
+    return int(value) if value is not None else None
+
+
+def choose_strategy(rows: int) -> str:
+    """``bulk`` for a large file into an empty or small register on PostgreSQL (when the deployment turned
+    it on with ``ELDERS_IMPORT_BULK_MIN_ROWS``), else ``general``."""
+    threshold = bulk_min_rows()
+    if threshold is None or not _postgres() or rows < threshold:
+        return "general"
+    return "bulk" if _register_rows() <= rows * BULK_MAX_EXISTING_SHARE else "general"
+
+
+def _workers() -> int:
+    """Processes checking and encrypting rows on the bulk path (``ELDERS_IMPORT_WORKERS``). Default: the
+    cores beyond two — this process reads the file and feeds PostgreSQL, and the server needs a core of its
+    own; on two cores a pool only adds pickling to a saturated machine (measured: decision 0018). 0: no pool,
+    the reader thread of the general path. A daemonic process (a Celery prefork worker) may not start
+    children: there it is 0 too."""
+    configured = getattr(settings, "ELDERS_IMPORT_WORKERS", None)
+    n = int(configured) if configured is not None else max((os.cpu_count() or 1) - 2, 0)
+    if multiprocessing.current_process().daemon:
+        return 0
+    return max(n, 0)
+
+
+_WORKER: tuple[Checker, list[str | None]] | None = None
+
+
+def _worker_start(keys: list[str | None]) -> None:
+    global _WORKER  # one per worker process: the crypto is set up once
+    _WORKER = (Checker(Sealer()), keys)
+
+
+def _worker_check(rows: list[tuple[int, list[Any]]]) -> list[Checked]:
+    """Cells → row → ``Checker.check`` for a piece of the file, in a worker process."""
+    assert _WORKER is not None
+    checker, keys = _WORKER
+    out = []
+    for number, values in rows:
+        record = _record(keys, values)
+        if record is not None:
+            out.append(checker.check(number, record))
+    return out
+
+
+def _pooled_chunks(path: Path, size: int, workers: int) -> Generator[list[Checked], None, None]:
+    """The file's rows through ``_record`` and ``Checker.check`` in a pool of ``workers`` processes, in
+    chunks of about ``size``, in file order. This process only reads the file (the workers never touch it
+    or the database); at most two pieces per worker are in flight, so memory stays flat whatever the
+    file's size. Leaving early (an error, an interrupted import) terminates the pool."""
+    source = _raw_rows(path)
+    keys = next(source)  # a missing column is reported before any worker starts
+    context = multiprocessing.get_context("fork")  # the workers inherit the configured settings and keys
+    piece = max(size // (2 * workers), 1)
+    try:
+        with context.Pool(workers, initializer=_worker_start, initargs=(keys,)) as pool:
+            pending: deque[Any] = deque()
+            rows: list[tuple[int, list[Any]]] = []
+            chunk: list[Checked] = []
+            for item in source:
+                rows.append(item)
+                if len(rows) >= piece:
+                    pending.append(pool.apply_async(_worker_check, (rows,)))
+                    rows = []
+                    while len(pending) > 2 * workers:
+                        chunk.extend(pending.popleft().get())
+                        if len(chunk) >= size:
+                            yield chunk
+                            chunk = []
+            if rows:
+                pending.append(pool.apply_async(_worker_check, (rows,)))
+            while pending:
+                chunk.extend(pending.popleft().get())
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+    finally:
+        source.close()
+
+
+class _ProgressWriter:
+    """Progress of a bulk import, written through a second connection (autocommit): the import's own
+    transaction commits only at the end, and the progress bar must move before that."""
+
+    def __init__(self) -> None:
+        self.conn = connections.create_connection("default")
+
+    def update(self, pk: int, counts: dict[str, int]) -> None:
+        sets = ", ".join(f"{k} = %s" for k in counts)
+        with self.conn.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET {sets} WHERE id = %s",  # noqa: S608 (model columns)
+                [*counts.values(), pk],
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _set_indexes_aside() -> list[str]:
+    """In the bulk import's transaction: lock the register's tables against every other session (nobody
+    sees a half-loaded register: they wait for the commit), then drop their secondary indexes (the trigram
+    index too) and the foreign keys between them, the way ``pg_restore`` loads data before it builds indexes
+    and constraints. Foreign keys to other tables (regions, users) stay: dropping one would lock the other
+    table (every page reads regions) until the commit; they are checked row by row at the commit.
+    Returns the statements that recreate them exactly (``pg_get_indexdef``/``pg_get_constraintdef``);
+    ``_restore_indexes`` runs them before the commit. PostgreSQL DDL is transactional: if the import fails
+    or the process dies, the transaction rolls back and every index and constraint is as it was."""
+    tables = ", ".join(BULK_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_TIMEOUT}'")
+        try:
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+        except OperationalError as exc:
+            raise _TableBusy from exc
+        cursor.execute("SET LOCAL lock_timeout = 0")
+        # PostgreSQL alters no table with pending deferred foreign-key checks (rows written earlier in the
+        # caller's transaction): run them now, then defer again
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+              FROM pg_index i
+             WHERE i.indrelid = ANY(%s::regclass[])
+               AND NOT i.indisprimary
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+             ORDER BY 1
+            """,
+            [BULK_TABLES],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+              FROM pg_constraint c
+             WHERE c.conrelid = ANY(%s::regclass[]) AND c.confrelid = ANY(%s::regclass[]) AND c.contype = 'f'
+             ORDER BY 1, 2
+            """,
+            [BULK_TABLES, BULK_TABLES],
+        )
+        foreign = cursor.fetchall()
+        for table, name, _ in foreign:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    return [ddl for _, ddl in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign
+    ]
+
+
+def _restore_indexes(statements: list[str]) -> None:
+    """Build the indexes set aside (each in one sort, with more memory than a row-by-row insert gets) and
+    add the foreign keys back (each checked in one query over the whole table). Still inside the import's
+    transaction. The statistics are those of the early ANALYZE (``_refresh_statistics``) until autovacuum
+    analyses the loaded table after the commit (a final ANALYZE cost 3 s per 100,000 rows)."""
+    with connection.cursor() as cursor:
+        # the deferred foreign-key checks of the loaded rows (regions, users) run now, as the commit would run
+        # them: PostgreSQL builds no index on a table with pending trigger events
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        memory = getattr(settings, "ELDERS_IMPORT_INDEX_MEMORY", "256MB")
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
+        for ddl in statements:
+            cursor.execute(ddl)
+
+
 _DONE = object()
 
 
@@ -1020,26 +1244,64 @@ def run_import(
     job: ImportJob | None = None,
     batch_size: int = BATCH,
     threaded: bool = True,
+    strategy: str = "auto",
 ) -> Report:
     """Import a file; ``job`` (optional) receives progress after every batch. ``threaded``: read, check and
-    encrypt in a second thread while this one waits for the database (see ``_checked_chunks``)."""
+    encrypt in a second thread while this one waits for the database (see ``_checked_chunks``).
+
+    ``strategy``: ``general`` writes batch by batch into the indexed table; ``bulk`` (PostgreSQL) loads the
+    whole file in one transaction with the register's secondary indexes and foreign keys set aside and
+    rebuilt at the end, rows checked and encrypted by a process pool where there are cores to spare (see
+    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a large file into an empty or
+    small register when the deployment set ``ELDERS_IMPORT_BULK_MIN_ROWS`` (``choose_strategy``). Both give
+    the same rows, report and audit events."""
     report = Report(total=count_rows(path))
     if job is not None:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=report.total)
+    if strategy == "auto":
+        strategy = choose_strategy(report.total)
+    if strategy == "bulk" and _postgres():
+        try:
+            return _run(path, actor, mode, job, batch_size, threaded, report, bulk=True)
+        except _TableBusy:
+            logger.info("register busy: bulk import falls back to the general path")
+            report = Report(total=report.total)
+    return _run(path, actor, mode, job, batch_size, threaded, report, bulk=False)
+
+
+def _run(
+    path: Path,
+    actor: Any,
+    mode: str,
+    job: ImportJob | None,
+    batch_size: int,
+    threaded: bool,
+    report: Report,
+    *,
+    bulk: bool,
+) -> Report:
     checker = Checker(Sealer())
     validator = Validator(actor)
     started = timezone.now()
     all_or_nothing = mode == ImportJob.Mode.ALL_OR_NOTHING
+    side = _ProgressWriter() if bulk and job is not None else None
 
     def progress() -> None:
-        if job is not None:
-            ImportJob.objects.filter(pk=job.pk).update(
-                processed=report.processed,
-                created=report.created,
-                updated=report.updated,
-                failed=report.failed,
-                warned=report.warned,
-            )
+        if job is None:
+            return
+        counts = {
+            "processed": report.processed,
+            "created": report.created,
+            "updated": report.updated,
+            "failed": report.failed,
+            "warned": report.warned,
+        }
+        if (
+            side is not None
+        ):  # the bulk transaction commits at the end: progress goes through a second connection
+            side.update(job.pk, counts)
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(**counts)
 
     batches = [0]
 
@@ -1074,7 +1336,12 @@ def run_import(
 
     def consume() -> None:
         batch: list[Prepared] = []
-        with closing(_checked_chunks(path, checker, batch_size, threaded)) as chunks:
+        source = (
+            _pooled_chunks(path, batch_size, _workers())
+            if bulk and _workers() > 0
+            else _checked_chunks(path, checker, batch_size, threaded)
+        )
+        with closing(source) as chunks:
             for chunk in chunks:
                 for number, prepared, errors in validator.resolve(chunk):
                     report.processed += 1
@@ -1097,20 +1364,36 @@ def run_import(
                             batch = []
         flush(batch)
 
-    if all_or_nothing:
-        try:
+    try:
+        if bulk:
+            try:
+                with transaction.atomic():
+                    restore = _set_indexes_aside()
+                    consume()
+                    if all_or_nothing and report.failed:
+                        raise _Rollback
+                    _restore_indexes(restore)
+                    _audit(actor, job, mode, report)
+            except _Rollback:
+                report.rejected = True
+                report.created = report.updated = 0
+        elif all_or_nothing:
+            try:
+                with transaction.atomic():
+                    consume()
+                    if report.failed:
+                        raise _Rollback
+                    _audit(actor, job, mode, report)
+            except _Rollback:
+                report.rejected = True
+                report.created = report.updated = 0
+        else:
+            consume()
             with transaction.atomic():
-                consume()
-                if report.failed:
-                    raise _Rollback
                 _audit(actor, job, mode, report)
-        except _Rollback:
-            report.rejected = True
-            report.created = report.updated = 0
-    else:
-        consume()
-        with transaction.atomic():
-            _audit(actor, job, mode, report)
+    finally:
+        if side is not None:
+            side.close()
     report.errors.sort(key=lambda e: (e.row, e.column))
     report.total = report.processed  # every row was read: blank rows and the example row are not counted
     return report
@@ -1153,12 +1436,12 @@ def _fail(job: ImportJob, message: str) -> None:
     job.refresh_from_db()
 
 
-def run_job(job: ImportJob, path: Path) -> Report | None:
+def run_job(job: ImportJob, path: Path, *, strategy: str = "auto") -> Report | None:
     """Run an ``ImportJob`` and store its outcome (used by the Celery task and the command). The job
     always ends: a file that cannot be read, or any other failure, marks it failed with a Chinese reason
     (no file content in it) and returns None; the traceback goes to the log, never to the user."""
     try:
-        report = run_import(path, actor=job.created_by, mode=job.mode, job=job)
+        report = run_import(path, actor=job.created_by, mode=job.mode, job=job, strategy=strategy)
     except ImportFormatError as exc:
         _fail(job, str(exc))
         return None

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", required=True, help="以该账户的身份与管辖范围导入（审计记录此人）")
         parser.add_argument("--report", type=Path, help="把报告另存为 .xlsx")
+        parser.add_argument(
+            "--strategy",
+            choices=["auto", "bulk", "general"],
+            default="auto",
+            help="bulk：整库首次导入（PostgreSQL）——在一个事务中先移开索引、导入后重建；导入期间名册的读写需等待",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
@@ -38,7 +44,7 @@ class Command(BaseCommand):
             mode=opts["mode"],
         )
         started = time.perf_counter()
-        report = run_job(job, path)
+        report = run_job(job, path, strategy=opts["strategy"])
         if report is None:
             raise CommandError(job.message)
         seconds = time.perf_counter() - started
