@@ -8,6 +8,7 @@ urlpatterns = [
     path("alarms/<uuid:alarm_id>/", views.AlarmView.as_view(), name="alarm"),
     path("", views.DeviceListView.as_view(), name="devices"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("map/live/", views.MapLiveView.as_view(), name="map_live"),
     path("map/data/", views.MapDataView.as_view(), name="map_data"),
     path("away/", views.AwayView.as_view(), name="away"),
 ]

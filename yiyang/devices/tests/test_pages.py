@@ -77,6 +77,11 @@ def test_map_page_and_live_data(cast: Any) -> None:
     data = c.get("/devices/map/data/").json()
     assert len(data["homes"]) == 1  # county B's home is not shown
     assert data["homes"][0]["alarms"] == ["烟雾报警"] and data["homes"][0]["name"] == alarm.elder.name  # type: ignore[union-attr]
+    assert 'hx-get="/devices/map/live/"' in page and 'hx-trigger="every 5s"' in page
+    make_alarm(cast.community_b1)  # county B's: not listed
+    live = c.get("/devices/map/live/").content.decode()
+    assert live.count('data-testid="map-live-alarm"') == 1 and "烟雾报警" in live
+    assert f"/devices/alarms/{alarm.public_id}/" in live and "<html" not in live
 
 
 def test_family_sees_their_elders_alarms_and_devices(cast: Any) -> None:
