@@ -5,10 +5,11 @@ polls). No inline script runs (CSP), the pages pass axe."""
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.request
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -33,19 +34,20 @@ def _tab(browser: Any) -> tuple[Any, Any]:
 def _press_sos(base_url: str, vendor: str, serial: str) -> dict[str, Any]:
     """The vendor's platform forwards an SOS press to the webhook, signed with its secret."""
     raw = json.dumps(ev(serial, "sos")).encode()
-    request = urllib.request.Request(
-        f"{base_url}/api/v1/device-events/",
-        data=raw,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "X-Yiyang-Vendor": vendor,
-            "X-Yiyang-Signature": signature(SECRET, raw),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=15) as response:
+    where = urlsplit(base_url)
+    conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port, timeout=15)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Yiyang-Vendor": vendor,
+        "X-Yiyang-Signature": signature(SECRET, raw),
+    }
+    try:
+        conn.request("POST", "/api/v1/device-events/", body=raw, headers=headers)
+        response = conn.getresponse()
         assert response.status == 202
         return dict(json.loads(response.read()))
+    finally:
+        conn.close()
 
 
 def test_sos_press_reaches_console_family_and_county_map(browser: Any, live_server: Any, cast: Any) -> None:
