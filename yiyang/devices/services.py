@@ -839,7 +839,10 @@ def inactivity_check(*, actor: Any = SYSTEM, elder: Elder, now: datetime | None 
             return None
         readings, types = _readings(elder.pk, now - timedelta(days=rules.LEARN_DAYS), now)
         times = rules.activity_times(readings)
-        profile = rules.learn(times, now)
+        aways = AwayPeriod.objects.filter(
+            elder_id=elder.pk, ends_at__gt=now - timedelta(days=rules.LEARN_DAYS), starts_at__lt=now
+        ).values_list("starts_at", "ends_at")
+        profile = rules.learn(times, now, exclude=list(aways))
         ActivityProfile.objects.update_or_create(
             elder=elder,
             defaults={
