@@ -83,6 +83,10 @@ def test_sos_press_reaches_console_family_and_county_map(browser: Any, live_serv
     assert elder.name in row and "一键呼叫" in row and "已转紧急呼援" in row
     assert county.get_by_test_id("live-count").inner_text() == "1"
     assert_accessible(county)
+    # The device's page: the alarm and the event it came from; the installation form passes axe.
+    county.goto(f"{url}/devices/{device.public_id}/")
+    assert "一键呼叫" in county.content() and "推送接口" in county.content()
+    assert_accessible(county)
 
     home, family = _tab(browser)
     family_seen = watch_csp(family)
