@@ -45,11 +45,13 @@ migrate: setup
 seed: migrate
 	$(PY) manage.py seed_demo --seed 1 --elders $(ELDERS)
 
-# The MQTT device listener runs alongside when the broker at MQTT_URL answers (the banner says which).
+# Devices: when no MQTT broker answers at MQTT_URL the embedded one (amqtt) starts on that address; the
+# listener then subscribes to whichever answers. The banner lines say which.
 serve:
 	@echo "颐养 is serving at http://$(HOST):$(PORT)/  (logins: var/demo_accounts.json)"
-	@if $(PY) manage.py listen_devices --probe; then \
-	  $(PY) manage.py listen_devices & LISTENER=$$!; trap "kill $$LISTENER 2>/dev/null" EXIT INT TERM; \
+	@$(PY) manage.py mqtt_broker --if-absent & BROKER=$$!; trap "kill $$BROKER 2>/dev/null" EXIT INT TERM; \
+	if $(PY) manage.py listen_devices --probe --wait 60; then \
+	  $(PY) manage.py listen_devices & LISTENER=$$!; trap "kill $$LISTENER $$BROKER 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
 	else $(PY) manage.py runserver $(HOST):$(PORT) --noreload; fi
 

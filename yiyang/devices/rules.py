@@ -160,12 +160,22 @@ class Profile:
     last_activity: datetime | None
 
 
-def learn(times: list[datetime], now: datetime, days: int = LEARN_DAYS) -> Profile:
-    """The longest idle span (minutes) starting in each local hour over the ``days`` before ``now``."""
+def learn(
+    times: list[datetime],
+    now: datetime,
+    days: int = LEARN_DAYS,
+    exclude: Iterable[tuple[datetime, datetime]] = (),
+) -> Profile:
+    """The longest idle span (minutes) starting in each local hour over the ``days`` before ``now``.
+    Spans that overlap an ``exclude`` period (the elder marked away) teach nothing: a week at a
+    daughter's is not the home's rhythm."""
     since = now - timedelta(days=days)
     window = sorted(t for t in times if since <= t <= now)
+    away = [(a, b) for a, b in exclude if b > since and a < now]
     spans = [0] * 24
     for a, b in itertools.pairwise(window):
+        if any(x < b and a < y for x, y in away):
+            continue
         hour = timezone.localtime(a).hour
         spans[hour] = max(spans[hour], int((b - a).total_seconds() // 60))
     history = int((now - window[0]).total_seconds() // 86400) if window else 0
@@ -195,10 +205,28 @@ class Verdict:
     limit_minutes: int
 
 
+NEIGHBOUR_HOURS = 2
+SPAN_FACTOR = 1.5
+LONGEST_FLOOR = 0.7
+
+
 def usual_span(profile: Profile, hour: int) -> int:
-    """The learned span for ``hour``, widened to its neighbours (hourly readings blur the start hour)."""
+    """The learned span for ``hour``, widened to two hours either side (hourly readings blur the start
+    hour, and a rhythm shifts by an hour or two between weekdays and weekends)."""
     spans = profile.max_idle_by_hour
-    return max(spans[(hour - 1) % 24], spans[hour], spans[(hour + 1) % 24])
+    return max(spans[(hour + k) % 24] for k in range(-NEIGHBOUR_HOURS, NEIGHBOUR_HOURS + 1))
+
+
+def idle_limit(profile: Profile, hour: int, margin_minutes: int) -> int:
+    """Minutes of idleness that alarm for an idle span beginning at local ``hour``: clearly more than the
+    usual span of that time of day (its span + the margin, and 1.5 × it), at least 0.7 × the home's
+    longest idle span (a quiet afternoon is not an emergency), and never more than the longest span + the
+    margin (so an incident is seen within the home's longest usual idle span + the margin). Tuned on
+    bench/devices_inactivity.py (figures in docs/decisions/0014)."""
+    usual = usual_span(profile, hour)
+    longest = max(profile.max_idle_by_hour)
+    limit = max(usual + margin_minutes, int(usual * SPAN_FACTOR), int(longest * LONGEST_FLOOR))
+    return min(limit, longest + margin_minutes)
 
 
 def judge(
@@ -206,8 +234,9 @@ def judge(
 ) -> Verdict:
     idle = int((now - last_activity).total_seconds() // 60)
     if profile.history_days >= MIN_HISTORY_DAYS:
-        usual = usual_span(profile, timezone.localtime(last_activity).hour)
-        limit = max(usual + margin_minutes, int(usual * 1.25))
+        hour = timezone.localtime(last_activity).hour
+        usual = usual_span(profile, hour)
+        limit = idle_limit(profile, hour, margin_minutes)
         return Verdict(idle > limit, idle, usual, limit)
     daytime = daytime_minutes(last_activity, now)
     limit = absolute_hours * 60

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -212,9 +214,17 @@ def device_remove(*, actor: Any, device: Device) -> Device:
 def installation_add(
     *, actor: Any, device: Device, installed_on: date, installed_by: str, notes: str = "", photo: Any = None
 ) -> Installation:
+    """An installation record (安装记录) with an optional photo, checked by its content and size like
+    renovation's photos (JPEG, PNG or WebP, ``YIYANG_PHOTO_MAX_BYTES``) and stored under a random name;
+    the device takes the record's date and installer."""
+    from yiyang.renovation.photos import process_photo
+
     require_actor(actor)
     installed_by = check_name(installed_by, label="安装人", max_length=50)
     notes = check_text(notes, label="说明", max_length=300) if notes else ""
+    if installed_on > timezone.localdate():
+        raise DomainError("安装日期不能晚于今天", errors={"installed_on": ["安装日期不能晚于今天"]})
+    processed = process_photo(photo) if photo is not None else None
     with transaction.atomic():
         require_scope(actor, "devices.manage", device.region_code)
         record = Installation(
@@ -225,8 +235,10 @@ def installation_add(
             created_by=_user(actor),
             region_code=device.region_code,
         )
-        if photo is not None:
-            record.photo.save(photo.name, photo, save=False)
+        if processed is not None:
+            record.photo.save(
+                f"{uuid.uuid4().hex}.{processed.ext}", ContentFile(processed.content), save=False
+            )
         record.save()
         Device.objects.filter(pk=device.pk).update(installed_on=installed_on, installed_by=installed_by)
         audit_record(actor=actor, region=device.region_code, event="devices.installed", obj=device)
@@ -827,7 +839,10 @@ def inactivity_check(*, actor: Any = SYSTEM, elder: Elder, now: datetime | None 
             return None
         readings, types = _readings(elder.pk, now - timedelta(days=rules.LEARN_DAYS), now)
         times = rules.activity_times(readings)
-        profile = rules.learn(times, now)
+        aways = AwayPeriod.objects.filter(
+            elder_id=elder.pk, ends_at__gt=now - timedelta(days=rules.LEARN_DAYS), starts_at__lt=now
+        ).values_list("starts_at", "ends_at")
+        profile = rules.learn(times, now, exclude=list(aways))
         ActivityProfile.objects.update_or_create(
             elder=elder,
             defaults={

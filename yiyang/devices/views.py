@@ -6,11 +6,12 @@ the family and the community worker."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
 from yiyang.devices import services
 from yiyang.devices.choices import LIVE_ALARM, AlarmKind, AlarmStatus, DeviceStatus, DeviceType
 from yiyang.devices.importing import read_delivery_list
-from yiyang.devices.models import Alarm
+from yiyang.devices.models import Alarm, Device, DeviceEvent, Installation
 from yiyang.devices.selectors import (
     alarm_list,
     alarm_timeline,
@@ -33,6 +34,7 @@ from yiyang.devices.selectors import (
 )
 from yiyang.devices.transitions import ALARM_MACHINE
 from yiyang.elders.selectors import elder_get
+from yiyang.renovation.photos import IMAGE_TYPES, max_photo_bytes
 
 
 def _uuid(value: Any) -> Any:
@@ -192,6 +194,81 @@ class DeviceListView(ScopedPageMixin, View):
         return HttpResponseRedirect(reverse("devices:devices"))
 
 
+class DeviceView(ScopedPageMixin, View):
+    """One device: its details, its installation records with their photos, its recent events and
+    alarms; those who manage devices record an installation (安装记录) here."""
+
+    required_perm = "devices.view"
+
+    def _device(self, request: HttpRequest, device_id: Any, perm: str) -> Device:
+        return get_scoped_or_404(
+            Device.objects.select_related("vendor", "elder"), request.user, perm, public_id=device_id
+        )
+
+    def _render(self, request: HttpRequest, device: Device, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            "devices/device.html",
+            {
+                "device": device,
+                "installations": device.installations.select_related("created_by"),
+                "events": DeviceEvent.objects.filter(device=device).order_by("-ts", "-pk")[:20],
+                "alarms": alarm_list(user=request.user).filter(device=device).order_by("-raised_at")[:20],
+                "can_manage": request.user.has_perm("devices.manage"),
+                "today": timezone.localdate().isoformat(),
+                "max_mb": max_photo_bytes() // (1024 * 1024),
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, device_id: Any) -> HttpResponse:
+        return self._render(request, self._device(request, device_id, self.required_perm))
+
+    def post(self, request: HttpRequest, device_id: Any) -> HttpResponse:
+        if not request.user.has_perm("devices.manage"):
+            raise Http404
+        device = self._device(request, device_id, "devices.manage")
+        try:
+            try:
+                installed_on = date.fromisoformat(request.POST.get("installed_on", ""))
+            except ValueError:
+                raise DomainError("请填写安装日期", errors={"installed_on": ["安装日期格式不正确"]}) from None
+            services.installation_add(
+                actor=request.user,
+                device=device,
+                installed_on=installed_on,
+                installed_by=request.POST.get("installed_by", ""),
+                notes=request.POST.get("notes", ""),
+                photo=request.FILES.get("photo"),
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+            return self._render(request, device, status=400)
+        messages.success(request, "已记录安装")
+        return HttpResponseRedirect(reverse("devices:device", args=[device.public_id]))
+
+
+@login_required
+def installation_photo(request: HttpRequest, device_id: Any, installation_id: int) -> FileResponse:
+    """An installation photo, to those who may see the device (never a public media URL)."""
+    device = get_scoped_or_404(Device.objects.all(), request.user, "devices.view", public_id=device_id)
+    record = Installation.objects.filter(device=device, pk=installation_id).first()
+    if record is None or not record.photo:
+        raise Http404
+    ext = str(record.photo.name).rsplit(".", 1)[-1].lower()
+    if ext not in IMAGE_TYPES:
+        raise Http404
+    try:
+        handle = record.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=IMAGE_TYPES[ext])
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def _map_data(user: Any) -> dict[str, Any]:
     """Homes with devices (elder position, device count, devices offline) and their live alarms."""
     homes: dict[int, dict[str, Any]] = {}
@@ -212,7 +289,7 @@ def _map_data(user: Any) -> dict[str, Any]:
 
 
 class MapView(ScopedPageMixin, View):
-    """设备地图: homes with devices, live alarms in red; the data refreshes itself every 10 seconds."""
+    """设备地图: homes with devices, live alarms in red; the points and the live alarm list refresh themselves every 5 seconds."""
 
     required_perm = "devices.view"
 
@@ -228,10 +305,27 @@ class MapView(ScopedPageMixin, View):
                 "devices": qs.count(),
                 "offline": qs.filter(status=DeviceStatus.OFFLINE).count(),
                 "low_battery": qs.filter(status=DeviceStatus.LOW_BATTERY).count(),
-                "live": alarms_live(user=request.user).count(),
+                **_live_context(request.user),
                 "response": response_minutes(user=request.user),
             },
         )
+
+
+class MapLiveView(ScopedPageMixin, View):
+    """The map page's live alarm list (HTMX swaps it in every 5 seconds): live alarms, most severe and
+    oldest first, each linking to its card."""
+
+    required_perm = "devices.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "devices/_map_live.html", _live_context(request.user))
+
+
+def _live_context(user: Any) -> dict[str, Any]:
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    qs = alarms_live(user=user).select_related("elder")
+    rows = sorted(qs.order_by("raised_at", "pk")[:50], key=lambda a: (order.get(a.severity, 9), a.raised_at))
+    return {"live_alarms": rows, "live": qs.count()}
 
 
 class MapDataView(ScopedPageMixin, View):

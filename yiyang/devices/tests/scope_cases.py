@@ -97,3 +97,17 @@ register_page_post(
         own=("county_admin_a", (302,)),
     )
 )
+register_page(
+    PageScopeCase(
+        name="devices:device", make=lambda c, r: make_device(r), url=lambda o: f"/devices/{o.public_id}/"
+    )
+)
+register_page_post(
+    PagePostCase(
+        name="devices:device",
+        make=lambda c, r: make_device(r),
+        url=lambda o: f"/devices/{o.public_id}/",
+        data=lambda c, o: {"installed_on": "2026-11-20", "installed_by": "王师傅"},
+        own=("county_admin_a", (302,)),
+    )
+)

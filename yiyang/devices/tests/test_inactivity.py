@@ -190,3 +190,17 @@ def test_learned_spans_and_daytime_minutes() -> None:
     profile = rules.learn(times, base)
     assert profile.max_idle_by_hour[22] == 9 * 60
     assert rules.daytime_minutes(base, base + timedelta(hours=10)) == 2 * 60  # 22:00–08:00: only 06–08
+
+
+def test_idle_limit_is_clear_of_the_hour_at_least_part_of_the_longest_span_and_capped() -> None:
+    from yiyang.devices import rules
+
+    spans = [60] * 24
+    spans[22] = 540  # the night: nine hours
+    profile = rules.Profile(spans, 14, None)
+    # Mid-morning: an hour's usual span, but a quiet morning is not an alarm before 0.7 × nine hours.
+    assert rules.idle_limit(profile, 10, 90) == int(540 * 0.7)
+    # Late evening: the night's span + the margin, never more.
+    assert rules.idle_limit(profile, 22, 90) == 540 + 90
+    assert rules.idle_limit(profile, 20, 90) == 540 + 90  # two hours before the night still counts it
+    assert rules.usual_span(profile, 19) == 60

@@ -77,6 +77,11 @@ def test_map_page_and_live_data(cast: Any) -> None:
     data = c.get("/devices/map/data/").json()
     assert len(data["homes"]) == 1  # county B's home is not shown
     assert data["homes"][0]["alarms"] == ["烟雾报警"] and data["homes"][0]["name"] == alarm.elder.name  # type: ignore[union-attr]
+    assert 'hx-get="/devices/map/live/"' in page and 'hx-trigger="every 5s"' in page
+    make_alarm(cast.community_b1)  # county B's: not listed
+    live = c.get("/devices/map/live/").content.decode()
+    assert live.count('data-testid="map-live-alarm"') == 1 and "烟雾报警" in live
+    assert f"/devices/alarms/{alarm.public_id}/" in live and "<html" not in live
 
 
 def test_family_sees_their_elders_alarms_and_devices(cast: Any) -> None:
@@ -121,3 +126,44 @@ def test_provider_sees_the_alarms_of_the_elders_it_serves(cast: Any) -> None:
     assert f"/devices/alarms/{served.public_id}/" in page
     assert f"/devices/alarms/{other.public_id}/" not in page
     assert "确认告警" not in page  # reads only
+
+
+def test_installation_record_with_photo_shown_on_the_device_page(cast: Any, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yiyang.devices.models import Installation
+    from yiyang.renovation.tests.factories import png
+
+    device = make_device(cast.community_a1, "door")
+    c = _login(cast.county_admin_a)
+    url = f"/devices/{device.public_id}/"
+    page = c.get(url).content.decode()
+    assert "尚无安装记录" in page and "记录安装" in page and device.serial in page
+    photo = SimpleUploadedFile("门磁.png", png(), content_type="image/png")
+    body = {"installed_on": "2026-11-20", "installed_by": "王师傅", "notes": "门框右上", "photo": photo}
+    assert c.post(url, body).status_code == 302
+    record = Installation.objects.get(device=device)
+    name = str(record.photo.name)
+    assert name.endswith(".png") and "门磁" not in name  # a random name
+    device.refresh_from_db()
+    assert str(device.installed_on) == "2026-11-20" and device.installed_by == "王师傅"
+    page = c.get(url).content.decode()
+    photo_url = f"/devices/{device.public_id}/installations/{record.pk}/photo/"
+    assert "王师傅" in page and "门框右上" in page and photo_url in page
+    served = c.get(photo_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
+    assert _login(cast.county_admin_b).get(photo_url).status_code == 404  # another county's device
+    assert Client().get(photo_url).status_code == 302  # to the login page
+
+    # Not a photo, or too large: 400 naming the field, nothing recorded.
+    fake = SimpleUploadedFile("x.png", b"not an image at all", content_type="image/png")
+    bad = c.post(url, {**body, "photo": fake})
+    assert bad.status_code == 400 and "只能上传 JPEG、PNG 或 WebP 格式的照片" in bad.content.decode()
+    settings.YIYANG_PHOTO_MAX_BYTES = 100
+    big = SimpleUploadedFile("y.png", png(), content_type="image/png")
+    assert "照片不能超过" in c.post(url, {**body, "photo": big}).content.decode()
+    future = c.post(url, {**body, "installed_on": "2999-01-01", "photo": ""})
+    assert future.status_code == 400 and "安装日期不能晚于今天" in future.content.decode()
+    assert Installation.objects.count() == 1
+    assert f'href="{url}"' in c.get("/devices/").content.decode()

@@ -1,5 +1,5 @@
 /* The county's device map: homes with devices as points (red with a live alarm, grey with a device
-   offline, green otherwise), refreshed every 10 seconds. Every text reaching a tooltip is escaped
+   offline, green otherwise), refreshed every 5 seconds. Every text reaching a tooltip is escaped
    (ECharts tooltips are HTML). */
 (function () {
   "use strict";
@@ -40,7 +40,7 @@
       setInterval(function () {
         fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.json() : null; })
           .then(function (d) { if (d) chart.setOption({series: series(d)}); });
-      }, 10000);
+      }, 5000);
     }
   }
   document.addEventListener("DOMContentLoaded", function () {
