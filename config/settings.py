@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yiyang.hotline",
     "yiyang.renovation",
     "yiyang.devices",
+    "yiyang.analytics",
     "yiyang.demo",
 ]
 

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("yiyang.hotline.api.urls")),
     path("", include("yiyang.renovation.api.urls")),
     path("", include("yiyang.devices.api.urls")),
+    path("", include("yiyang.analytics.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("hotline/", include("yiyang.hotline.urls")),
     path("renovation/", include("yiyang.renovation.urls")),
     path("devices/", include("yiyang.devices.urls")),
+    path("analytics/", include("yiyang.analytics.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

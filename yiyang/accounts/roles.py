@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
+from yiyang.analytics.permissions import PERMISSIONS as ANALYTICS_PERMISSIONS
 from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
 from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
@@ -56,6 +57,7 @@ _DECLARED: list[dict[str, str]] = [
     HOTLINE_PERMISSIONS,
     RENOVATION_PERMISSIONS,
     DEVICES_PERMISSIONS,
+    ANALYTICS_PERMISSIONS,
 ]
 
 
@@ -240,6 +242,10 @@ ROLE_PERMISSIONS[Role.PROVIDER_ADMIN].update(
     {"renovation.view": OWN, "renovation.build": OWN, "renovation.supervise": OWN}
 )
 ROLE_PERMISSIONS[Role.AUDITOR]["renovation.view"] = REGION
+# Statistics and KPIs (issue 17): city and county administrators read the dashboards and enter their
+# departments' values (through _ADMIN); street workers read their street's dashboard; auditors read.
+ROLE_PERMISSIONS[Role.STREET_WORKER]["kpis.view"] = REGION
+ROLE_PERMISSIONS[Role.AUDITOR]["kpis.view"] = REGION
 
 # The home page each role lands on (a URL name); the generic dashboard otherwise.
 ROLE_HOME: dict[str, str] = {}

@@ -60,6 +60,7 @@ SERVICE_MODULES = [
     "yiyang.hotline.services",
     "yiyang.renovation.services",
     "yiyang.devices.services",
+    "yiyang.analytics.services",
 ]
 
 

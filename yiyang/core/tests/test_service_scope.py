@@ -34,6 +34,7 @@ SNAPSHOT_APPS = [
     "benefits",
     "hotline",
     "renovation",
+    "analytics",
 ]
 
 
