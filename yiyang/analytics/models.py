@@ -102,6 +102,9 @@ class KpiSnapshot(models.Model):
         ]
         indexes = [models.Index(fields=["region_code", "period"], name="kpi_snapshot_region_period")]
 
+    def __str__(self) -> str:
+        return f"{self.kpi.name} {self.period}"
+
 
 class KpiEntry(models.Model):
     """A value a department enters for an ``entered`` KPI, for one region, as of a date, with evidence

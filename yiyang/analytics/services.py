@@ -136,7 +136,7 @@ def snapshots_refresh(
     by_prefix = {scope_prefix(r.code): r for r in regions}
     values = compute(kpis, list(by_prefix), as_of, prefix)
     rows = []
-    for (code, p), item in values.items():
+    for (_code, p), item in values.items():
         region = by_prefix[p]
         kpi = item.kpi
         if not applies(kpi, region):
