@@ -39,6 +39,7 @@ STEP_MODULES = [
     "yiyang.hotline.demo",
     "yiyang.renovation.demo",
     "yiyang.devices.demo",
+    "yiyang.analytics.demo",
 ]
 
 
