@@ -10,8 +10,8 @@ from typing import Any
 from django.utils import timezone
 
 from yiyang.analytics.models import KpiEntry, KpiSnapshot
-from yiyang.analytics.services import kpi_entry_create, snapshots_backfill, snapshots_refresh
 from yiyang.analytics.selectors import city_code
+from yiyang.analytics.services import kpi_entry_create, snapshots_backfill, snapshots_refresh
 from yiyang.regions.scope import SYSTEM
 
 ENTRIES = [

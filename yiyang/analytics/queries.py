@@ -137,6 +137,13 @@ def _elders_url(code: str, **params: Any) -> str:
     return f"{reverse('elders:list')}?{urlencode({'region': code, 'status': 'active', **params})}"
 
 
+def _elders_drill(**params: Any) -> Callable[[str, date], str]:
+    def url(code: str, as_of: date) -> str:
+        return _elders_url(code, age_min=60, **params)
+
+    return url
+
+
 def _age_min_url(years: int) -> Callable[[str, date], str]:
     return lambda code, as_of: _elders_url(code, age_min=years)
 
@@ -206,7 +213,7 @@ def _beds(prefix: str, fields: list[str], org_types: list[str] | None = None) ->
     qs = orgs.filter(region__code__startswith=prefix)
     if org_types:
         qs = qs.filter(org_type__in=org_types)
-    expr = None
+    expr: Any = None
     for f in fields:
         expr = Sum(f"facilities__{f}") if expr is None else expr + Sum(f"facilities__{f}")
     parts: Parts = {}
@@ -674,7 +681,7 @@ def _register_builtin() -> None:
                 f"elders_living:{value}",
                 "count",
                 _living(value),
-                drill=lambda code, as_of, v=value: _elders_url(code, age_min=60, living_situation=v),
+                drill=_elders_drill(living_situation=value),
             )
         )
     for value in Category.values:
@@ -683,7 +690,7 @@ def _register_builtin() -> None:
                 f"elders_category:{value}",
                 "count",
                 _category(value),
-                drill=lambda code, as_of, v=value: _elders_url(code, age_min=60, category=v),
+                drill=_elders_drill(category=value),
             )
         )
     for level in range(5):
@@ -692,7 +699,7 @@ def _register_builtin() -> None:
                 f"elders_capability:{level}",
                 "count",
                 _capability(level),
-                drill=lambda code, as_of, lv=level: _elders_url(code, age_min=60, capability_level=lv),
+                drill=_elders_drill(capability_level=level),
             )
         )
     for org_type in OrgType.values:

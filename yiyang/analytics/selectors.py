@@ -36,11 +36,11 @@ from yiyang.regions.models import Region
 
 VIEW = "kpis.view"
 RISK_BAND = Decimal("0.10")
-STATUS_LABELS = {
-    Status.ON_TRACK: "进度正常",
-    Status.AT_RISK: "有风险",
-    Status.BEHIND: "滞后",
-    Status.NO_DATA: "无数据",
+STATUS_LABELS: dict[str, str] = {
+    "on_track": "进度正常",
+    "at_risk": "有风险",
+    "behind": "滞后",
+    "no_data": "无数据",
 }
 LEVEL_OF = {"city": "city", "county": "county", "town": "town", "village": "village", "province": "city"}
 
@@ -84,7 +84,7 @@ class KpiValue:
             "as_of": self.as_of.isoformat(),
             "target_year": self.target.year if self.target else None,
             "demo_target": bool(self.target and self.target.is_demo),
-            "source": self.kpi.source,
+            "value_source": self.kpi.source,
             "reason": self.reason or self.status_reason,
         }
 
@@ -439,7 +439,7 @@ def trend(region: Region, kpis: list[Kpi], months: int = 12) -> dict[str, Any]:
 
 
 def status_counts(values: list[KpiValue]) -> dict[str, int]:
-    out = {s: 0 for s in STATUS_LABELS}
+    out: dict[str, int] = {s: 0 for s in STATUS_LABELS}
     for v in values:
         out[v.status] = out.get(v.status, 0) + 1
     return out

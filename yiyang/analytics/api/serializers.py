@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from yiyang.analytics.choices import Source, Status
 
 
-class KpiValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class KpiValueSerializer(serializers.Serializer[dict[str, Any]]):
     """One KPI of a region for a year (read-only)."""
 
     code = serializers.CharField(help_text="指标代码")
@@ -19,5 +21,7 @@ class KpiValueSerializer(serializers.Serializer):  # type: ignore[type-arg]
     as_of = serializers.DateField(help_text="统计截至日期")
     target_year = serializers.IntegerField(allow_null=True, help_text="所用目标值的年份")
     demo_target = serializers.BooleanField(help_text="演示目标（取自其他城市规划，仅供演示）")
-    source = serializers.ChoiceField(choices=Source.choices, help_text="computed 平台计算 / entered 部门填报")
+    value_source = serializers.ChoiceField(
+        choices=Source.choices, help_text="computed 平台计算 / entered 部门填报"
+    )
     reason = serializers.CharField(allow_blank=True, help_text="无数据或无法评价的原因")

@@ -43,11 +43,12 @@ class KpiListView(APIView):
     def get(self, request: Request) -> Response:
         params = parse_query(request.query_params, PARAMS)
         year = params.get("year") or timezone.localdate().year
-        if params.get("region"):
-            region = selectors.region_for(request.user, params["region"])
-        else:
-            region = selectors.home_region(request.user)
-            if region is None:
-                raise OutOfScope("区域不存在或不在您的管辖范围内")
+        region = (
+            selectors.region_for(request.user, params["region"])
+            if params.get("region")
+            else selectors.home_region(request.user)
+        )
+        if region is None:
+            raise OutOfScope("区域不存在或不在您的管辖范围内")
         values = selectors.live_values(region, year)
-        return Response(KpiValueSerializer([v.as_api() for v in values], many=True).data)
+        return Response([KpiValueSerializer(v.as_api()).data for v in values])

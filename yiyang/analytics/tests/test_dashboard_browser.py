@@ -14,7 +14,12 @@ from yiyang.regions.scope import SYSTEM
 
 pytestmark = pytest.mark.browser
 
-SEED_KPIS = ["护理型床位占比", "养老服务补贴对象占老年人口比", "每万老年人拥有持证养老护理员数", "居家养老服务照料中心覆盖率"]
+SEED_KPIS = [
+    "护理型床位占比",
+    "养老服务补贴对象占老年人口比",
+    "每万老年人拥有持证养老护理员数",
+    "居家养老服务照料中心覆盖率",
+]
 
 
 def test_city_admin_drills_city_to_county_to_street_county_admin_sees_only_theirs(
@@ -33,7 +38,10 @@ def test_city_admin_drills_city_to_county_to_street_county_admin_sees_only_their
         assert row.count() == 1, name
         cells = row.first.locator("td")
         assert cells.nth(3).inner_text() != "—", name  # a target
-        assert cells.nth(5).inner_text().strip() in {"进度正常", "有风险", "滞后", "无数据"} or cells.nth(5).inner_text()
+        assert (
+            cells.nth(5).inner_text().strip() in {"进度正常", "有风险", "滞后", "无数据"}
+            or cells.nth(5).inner_text()
+        )
     assert page.get_by_test_id("demo-targets").is_visible()
     page.wait_for_function("document.querySelector('#trend-chart canvas') !== null")
     assert_accessible(page)
