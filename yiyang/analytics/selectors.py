@@ -201,10 +201,20 @@ def compute(
     up by prefix. Entered KPIs read their latest entry for the region."""
     out: dict[tuple[str, str], KpiValue] = {}
     kpis = list(kpis)
+    entered = [k for k in kpis if k.source == Source.ENTERED]
+    if entered:
+        latest = latest_entries(entered, [p.ljust(12, "0") for p in prefixes], as_of)
+        for kpi in entered:
+            for prefix in prefixes:
+                code = prefix.ljust(12, "0")
+                entry = latest.get((kpi.pk, code))
+                out[(kpi.code, prefix)] = (
+                    KpiValue(kpi, code, entry.as_of, value=entry.value, extra={"entry": entry})
+                    if entry
+                    else KpiValue(kpi, code, as_of, reason="尚无部门填报值")
+                )
     for kpi in kpis:
         if kpi.source == Source.ENTERED:
-            for prefix in prefixes:
-                out[(kpi.code, prefix)] = entered_value(kpi, prefix.ljust(12, "0"), as_of)
             continue
         query = get_query(kpi.query)
         if query is None:
@@ -230,6 +240,17 @@ def compute(
                 denominator=den if query.aggregate != "count" else None,
                 reason=reason,
             )
+    return out
+
+
+def latest_entries(kpis: list[Kpi], region_codes: list[str], as_of: date) -> dict[tuple[int, str], KpiEntry]:
+    """The latest entry (by date, then by time entered) of each KPI and region, in one query."""
+    out: dict[tuple[int, str], KpiEntry] = {}
+    rows = KpiEntry.objects.filter(kpi__in=kpis, region_code__in=region_codes, as_of__lte=as_of).order_by(
+        "as_of", "created_at"
+    )
+    for entry in rows:
+        out[(entry.kpi_id, entry.region_code)] = entry
     return out
 
 
