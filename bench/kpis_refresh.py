@@ -49,7 +49,7 @@ def ensure_population(elders: int, orders: int) -> None:
                     address_masked, living_situation, status, capability_standard, capability_level,
                     capability_label, disabled_moderate_plus, notes, created_at, updated_at)
                 SELECT md5(g::text || 'e')::uuid, '基准老人', 'x', md5(g::text), '3210**********' || lpad((g %% 10000)::text, 4, '0'),
-                    date '1926-01-01' + ((g * 7919) %% 12000), CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END,
+                    date '1926-01-01' + ((g::bigint * 7919) %% 12000)::int, CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END,
                     '', '', '', '', r.code, '', '', (ARRAY['alone','empty_nest','with_spouse','with_children',
                     'unknown'])[1 + g %% 5], CASE WHEN g %% 97 = 0 THEN 'deceased' ELSE 'active' END, 'gb42195',
                     g %% 5, '', g %% 5 >= 2, '', now(), now()
