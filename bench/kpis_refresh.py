@@ -93,9 +93,9 @@ def ensure_population(elders: int, orders: int) -> None:
                 SELECT md5(g::text || 'o')::uuid, e.id, %s, 'confirmed', 'web',
                     date_trunc('month', now()) + ((g %% 20) || ' days')::interval, 3000, '', '000000', 0, 0,
                     '[]', '', '', '', now(), e.region_id
-                FROM generate_series(1, %s) AS g JOIN elders_elder e ON e.id = 1 + (g * 37) %% %s
+                FROM generate_series(%s, %s) AS g JOIN elders_elder e ON e.id = 1 + (g * 37) %% %s
                 """,
-                [item.pk, orders - have_orders, max(1, elders - 1)],
+                [item.pk, have_orders + 1, orders, max(1, elders - 1)],
             )
         cursor.execute("VACUUM ANALYZE")
 
