@@ -220,7 +220,7 @@ def compute(
         if query is None:
             for prefix in prefixes:
                 out[(kpi.code, prefix)] = KpiValue(
-                    kpi, prefix.ljust(12, "0"), as_of, reason="计算所需的业务模块未安装（查询未注册）"
+                    kpi, prefix.ljust(12, "0"), as_of, reason=missing_query(kpi)
                 )
             continue
         try:
@@ -241,6 +241,16 @@ def compute(
                 reason=reason,
             )
     return out
+
+
+def missing_query(kpi: Kpi) -> str:
+    """Why a computed KPI has no query: its module is not installed, or it has not registered the query."""
+    from django.apps import apps
+
+    app = kpi.query.split(".", 1)[0] if "." in kpi.query else ""
+    if app and apps.is_installed(f"yiyang.{app}"):
+        return "该业务模块尚未登记此指标的计算查询"
+    return "计算所需的业务模块未安装（查询未注册）"
 
 
 def latest_entries(kpis: list[Kpi], region_codes: list[str], as_of: date) -> dict[tuple[int, str], KpiEntry]:

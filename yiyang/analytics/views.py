@@ -139,7 +139,7 @@ class RowsView(ScopedPageMixin, View):
             return render(request, "analytics/rows.html", context)
         query = get_query(kpi.query)
         if query is None:
-            context["reason"] = "计算所需的业务模块未安装（查询未注册）"
+            context["reason"] = selectors.missing_query(kpi)
             return render(request, "analytics/rows.html", context)
         if query.drill is not None:
             return HttpResponseRedirect(query.drill(region.code, as_of))
