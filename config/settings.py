@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yiyang.devices",
     "yiyang.planning",
     "yiyang.visits",
+    "yiyang.analytics",
     "yiyang.demo",
 ]
 

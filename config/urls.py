@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("yiyang.devices.api.urls")),
     path("", include("yiyang.planning.api.urls")),
     path("", include("yiyang.visits.api.urls")),
+    path("", include("yiyang.analytics.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("devices/", include("yiyang.devices.urls")),
     path("planning/", include("yiyang.planning.urls")),
     path("visits/", include("yiyang.visits.urls")),
+    path("analytics/", include("yiyang.analytics.urls")),
     path("", include("yiyang.core.urls")),
 ]
 

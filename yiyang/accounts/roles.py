@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from yiyang.accounts.permissions import PERMISSIONS as ACCOUNTS_PERMISSIONS
+from yiyang.analytics.permissions import PERMISSIONS as ANALYTICS_PERMISSIONS
 from yiyang.assessments.permissions import PERMISSIONS as ASSESSMENTS_PERMISSIONS
 from yiyang.audit.permissions import PERMISSIONS as AUDIT_PERMISSIONS
 from yiyang.benefits.permissions import PERMISSIONS as BENEFITS_PERMISSIONS
@@ -61,6 +62,7 @@ _DECLARED: list[dict[str, str]] = [
     DEVICES_PERMISSIONS,
     PLANNING_PERMISSIONS,
     VISITS_PERMISSIONS,
+    ANALYTICS_PERMISSIONS,
 ]
 
 
@@ -245,6 +247,10 @@ ROLE_PERMISSIONS[Role.PROVIDER_ADMIN].update(
     {"renovation.view": OWN, "renovation.build": OWN, "renovation.supervise": OWN}
 )
 ROLE_PERMISSIONS[Role.AUDITOR]["renovation.view"] = REGION
+# Statistics and KPIs (issue 17): city and county administrators read the dashboards and enter their
+# departments' values (through _ADMIN); street workers read their street's dashboard; auditors read.
+ROLE_PERMISSIONS[Role.STREET_WORKER]["kpis.view"] = REGION
+ROLE_PERMISSIONS[Role.AUDITOR]["kpis.view"] = REGION
 
 # 探访关爱 (issue 14): grid and community workers keep the risk classes, plans and visit records of their
 # area; the street also starts campaigns and exports the 台账; a volunteer records the visits given to them.

@@ -41,6 +41,7 @@ STEP_MODULES = [
     "yiyang.devices.demo",
     "yiyang.planning.demo",
     "yiyang.visits.demo",
+    "yiyang.analytics.demo",
 ]
 
 

@@ -61,6 +61,7 @@ SERVICE_MODULES = [
     "yiyang.renovation.services",
     "yiyang.devices.services",
     "yiyang.visits.services",
+    "yiyang.analytics.services",
 ]
 
 

@@ -35,6 +35,7 @@ SNAPSHOT_APPS = [
     "hotline",
     "renovation",
     "visits",
+    "analytics",
 ]
 
 
