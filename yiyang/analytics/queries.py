@@ -561,6 +561,27 @@ def _subsidy_rows(prefix: str, as_of: date) -> Rows:
     return ["社区（村）", "养老服务补贴对象（人）", "60 岁以上在册老人（人）"], rows[:ROWS_LIMIT]
 
 
+def _visits_url(code: str, as_of: date) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('visits:overview')}?{urlencode({'region': code, 'period': as_of.strftime('%Y-%m')})}"
+
+
+def visit_rate(prefix: str, as_of: date) -> Parts:
+    """Visits done over visits due in the month of ``as_of`` up to that day, per elder's region: the same
+    windows and the same "a visit that saw the elder counts at once" rule as ``GET /api/v1/visits/coverage/``."""
+    from yiyang.core.jobs import city_code
+    from yiyang.visits.selectors import coverage, risk_statuses
+
+    if not risk_statuses(user=SYSTEM).exists():
+        raise NoData("尚未开展探访关爱风险分类")
+    _, wins = coverage(prefix.ljust(12, "0") if prefix else city_code(), as_of.strftime("%Y-%m"), today=as_of)
+    parts: Parts = {}
+    for w in wins:
+        _add(parts, w.region_code, int(w.done), 1)
+    return parts
+
+
 # --- registration of the platform's own queries --------------------------------------------------------
 
 
@@ -665,6 +686,7 @@ def _register_builtin() -> None:
         ),
         ComputedQuery("incidents_month", "count", incidents_month),
         ComputedQuery("incident_ack_minutes", "mean", incident_ack_minutes),
+        ComputedQuery("visits.visit_rate", "ratio", visit_rate, scale=100, drill=_visits_url),
         ComputedQuery(
             "subsidy_recipient_share",
             "ratio",

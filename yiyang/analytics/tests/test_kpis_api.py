@@ -103,7 +103,7 @@ def test_share_80_equals_the_counts_of_the_elders_api(cast: Any) -> None:
 @pytest.mark.django_db
 def test_missing_data_is_no_data_never_zero(cast: Any) -> None:
     rows = _by_code(_client(cast.city_admin).get(URL, {"region": "321000"}))
-    # no facility registered, no device connected, no visits app installed, nothing entered, no elders
+    # no facility registered, no device connected, no elder classed for visits, nothing entered, no elders
     for code in (
         "nursing_bed_share",
         "beds_total",
@@ -115,8 +115,46 @@ def test_missing_data_is_no_data_never_zero(cast: Any) -> None:
         assert rows[code]["value"] is None, code
         assert rows[code]["status"] == "no_data", code
         assert rows[code]["reason"], code
-    assert "未安装" in rows["visit_rate"]["reason"]
+    assert "风险分类" in rows["visit_rate"]["reason"]
     assert rows["elders_60"]["value"] == 0  # a count of a register that exists is a true zero
+
+
+@pytest.mark.django_db
+def test_visit_rate_agrees_with_the_visits_coverage_api(cast: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yiyang.elders.tests.factories import make_elder
+    from yiyang.visits.services import visit_record
+
+    alone = make_elder(
+        cast,
+        cast.community_a1,
+        living_situation="alone",
+        birth_date=timezone.localdate() - timedelta(days=365 * 85),
+    )
+    make_elder(
+        cast,
+        cast.community_a1,
+        living_situation="alone",
+        birth_date=timezone.localdate() - timedelta(days=365 * 70),
+    )
+    visit_record(
+        actor=cast.county_admin_a,
+        elder=alone,
+        method="phone",
+        visited_at=timezone.now(),
+        seen=True,
+        findings={},
+    )
+    period = timezone.localdate().strftime("%Y-%m")
+    client = _client(cast.county_admin_a)
+    coverage = client.get("/api/v1/visits/coverage/", {"region": cast.county_a.code, "period": period}).json()
+    rows = _by_code(client.get(URL, {"region": cast.county_a.code}))
+    assert coverage["due"] >= 2 and coverage["done"] == 1
+    assert rows["visit_rate"]["value"] == round(100 * coverage["done"] / coverage["due"], 1)
+    assert "风险分类" not in (rows["visit_rate"]["reason"] or "")  # computed; no target set, so no status
 
 
 @pytest.mark.django_db
