@@ -196,12 +196,10 @@ def call_recommend(
         note = check_text(note, label="答复说明", max_length=300) if note else ""
     org = facility.organisation if facility is not None else organisation
     distance = None
-    if (
-        facility is not None
-        and elder is not None
-        and None not in (elder.lat, elder.lng, facility.lat, facility.lng)
-    ):
-        distance = int(haversine_m(elder.lat, elder.lng, facility.lat, facility.lng))
+    if facility is not None and elder is not None:
+        e_lat, e_lng, f_lat, f_lng = elder.lat, elder.lng, facility.lat, facility.lng
+        if e_lat is not None and e_lng is not None and f_lat is not None and f_lng is not None:
+            distance = int(haversine_m(e_lat, e_lng, f_lat, f_lng))
     parts = [org.get_org_type_display()]
     if org.grade:
         parts.append(f"{org.get_grade_display()}机构")
