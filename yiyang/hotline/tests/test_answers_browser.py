@@ -47,3 +47,33 @@ def test_operator_answers_a_care_home_enquiry_and_books_an_appointment(
     ap = Appointment.objects.get(call=call)
     assert ap.elder == elder and ap.remind_at is not None
     desk.close()
+
+
+def test_operator_orders_two_items_from_a_call(browser: Any, live_server: Any, cast: Any) -> None:
+    """Issue 11 acceptance: the operator orders from a call — the cart (点菜式) opened from the caller's
+    card, the order's channel recorded as the hotline."""
+    from yiyang.orders.models import Order
+    from yiyang.orders.tests.factories import make_item, make_world
+
+    cast_user("op_order", "operator", cast.county_a)
+    w = make_world(cast)
+    elder = phone_elder(cast.community_a1, "13966667777")
+    meal = make_item(price_fen=1500, minutes=30, category="meal", skills=())
+    call, _ = hotline.call_log(
+        actor=cast.county_admin_a, direction="in", number="13966667777", kind="service_request"
+    )
+    desk = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    page = desk.new_page()
+    page.set_default_timeout(15000)
+    browser_login(page, live_server.url, "op_order", cast.password)
+    page.goto(f"{live_server.url}/hotline/calls/{call.public_id}/")
+    page.get_by_test_id("order-cart").click()
+    page.get_by_label(w["item"].name).fill("1")
+    page.get_by_label(meal.name).fill("2")
+    page.get_by_role("button", name="计算费用和补贴").click()
+    assert page.get_by_test_id("total-self").inner_text().startswith("¥")
+    page.get_by_role("button", name="确认下单").click()
+    assert page.get_by_test_id("batch-orders").locator("li").count() == 3
+    orders = Order.objects.filter(elder=elder)
+    assert orders.count() == 3 and set(orders.values_list("channel", flat=True)) == {"hotline"}
+    desk.close()
