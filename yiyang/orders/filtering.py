@@ -93,7 +93,7 @@ def filter_choices(*, user: Any, perm: str, rows: QuerySet[Any], prefix: str = "
 # --- The lists' querysets: one function per list, used by the page and by its .xlsx export -----------------
 
 
-def _describe(filters: OrderFilters, extra: list[str]) -> str:
+def _describe(filters: OrderFilters, extra: list[str], user: Any, perm: str) -> str:
     parts = list(extra)
     if filters.name:
         parts.append(f"老人姓名包含“{filters.name}”")
@@ -101,15 +101,10 @@ def _describe(filters: OrderFilters, extra: list[str]) -> str:
         name = Region.objects.filter(code=filters.region).values_list("name", flat=True).first()
         parts.append(f"区域：{name or '（不存在）'}")
     if filters.provider:
-        from yiyang.providers.models import Organisation
+        from yiyang.providers.selectors import organisation_in_scope
 
-        try:
-            org = (
-                Organisation.objects.filter(public_id=filters.provider).values_list("name", flat=True).first()
-            )
-        except (ValueError, TypeError):
-            org = None
-        parts.append(f"服务机构：{org or '（不存在）'}")
+        org = organisation_in_scope(user=user, perm=perm, public_id=filters.provider)
+        parts.append(f"服务机构：{org.name if org else '（不在管辖范围内）'}")
     if filters.date_from or filters.date_to:
         start = filters.date_from.isoformat() if filters.date_from else "不限"
         end = filters.date_to.isoformat() if filters.date_to else "不限"
@@ -133,7 +128,7 @@ def orders_listed(*, user: Any, params: QueryDict | dict[str, Any]) -> tuple[Que
         qs = qs.filter(flags__status="open").distinct()
         extra.append("仅看有待核查异常")
     filters = OrderFilters.from_params(params)
-    return filters.apply(qs), _describe(filters, extra)
+    return filters.apply(qs), _describe(filters, extra, user, "orders.view")
 
 
 def flags_listed(
@@ -150,8 +145,8 @@ def flags_listed(
     extra: list[str] = []
     if code in FlagCode.values:
         extra.append(f"异常类型：{FlagCode(code).label}")
-        return base, base.filter(code=code), _describe(filters, extra)
-    return base, base, _describe(filters, extra)
+        return base, base.filter(code=code), _describe(filters, extra, user, "orders.supervise")
+    return base, base, _describe(filters, extra, user, "orders.supervise")
 
 
 def complaints_listed(*, user: Any, params: QueryDict | dict[str, Any]) -> tuple[QuerySet[Any], str]:

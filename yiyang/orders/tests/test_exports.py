@@ -122,6 +122,15 @@ def test_order_export_refuses_formulas_and_follows_name_and_date_filters(cast: A
     assert row["需求说明"] == "'+请带轮椅"
     _, none, _ = _sheet(admin.get("/services/orders/export.xlsx?name=HYPERLINK&date_to=2026-11-20"))
     assert none == []
+    org = _world_org(cast)
+    _, two, ws = _sheet(admin.get(f"/services/orders/export.xlsx?provider={org.public_id}"))
+    assert len(two) == 2 and "服务机构：广陵颐康居家养老服务中心" in str(ws["A2"].value)
+
+
+def _world_org(cast: Any) -> Any:
+    from yiyang.orders.models import Order
+
+    return Order.objects.filter(elder__name="王秀英").select_related("provider").get().provider
 
 
 def test_the_list_page_links_its_export_with_its_filters(cast: Any) -> None:
