@@ -85,3 +85,8 @@ class CareCallStatus(models.TextChoices):
     PENDING = "pending", "待回访"
     DONE = "done", "已回访"
     UNREACHABLE = "unreachable", "未接通"
+
+
+class AnswerKind(models.TextChoices):
+    FACILITY = "facility", "养老服务设施"
+    PROVIDER = "provider", "服务机构"

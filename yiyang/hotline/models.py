@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from yiyang.core.models import TransitionEvent
 from yiyang.hotline.choices import (
+    AnswerKind,
     CallDirection,
     CallKind,
     CareCallStatus,
@@ -344,3 +345,75 @@ class CareCallTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} · {self.get_status_display()}"
+
+
+class CallAnswer(models.Model):
+    """What the operator recommended on a call (查询养老院, 预约挂号, 咨询): a facility or a provider from
+    the platform's own data, with the distance from the elder's home at the time of the answer."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="answers", verbose_name="通话")
+    kind = models.CharField("推荐类型", max_length=20, choices=AnswerKind.choices)
+    facility = models.ForeignKey(
+        "providers.Facility", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "providers.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField("推荐对象", max_length=200)
+    details = models.CharField("推荐时的信息", max_length=300, blank=True)
+    distance_m = models.PositiveIntegerField("距老人住址（米）", null=True, blank=True)
+    note = models.CharField("答复说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    region_code = models.CharField("区域代码", max_length=12, db_index=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "来电答复"
+        verbose_name_plural = "来电答复"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appointment(models.Model):
+    """预约挂号 recorded on a call: where, when, for whom; optionally a reminder before the time (sent by
+    the hotline sweep through the one notification interface, then ``reminded_at`` is set)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="appointments", verbose_name="通话")
+    elder = models.ForeignKey(
+        "elders.Elder", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="老人"
+    )
+    person_name = models.CharField("预约人", max_length=50)
+    organisation = models.ForeignKey(
+        "providers.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    place = models.CharField("预约地点", max_length=200)
+    department = models.CharField("科室/项目", max_length=100, blank=True)
+    at = models.DateTimeField("预约时间", db_index=True)
+    notes = models.CharField("备注", max_length=300, blank=True)
+    remind_at = models.DateTimeField("提醒时间", null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    region_code = models.CharField("区域代码", max_length=12, db_index=True)
+
+    scope_region_field: ClassVar[str] = "region_code"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "预约挂号"
+        verbose_name_plural = "预约挂号"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place} · {self.at:%Y-%m-%d %H:%M}"

@@ -213,3 +213,84 @@ def report(*, user: Any, start: datetime, end: datetime) -> dict[str, Any]:
         "avg_arrival_minutes": round(sum(arrivals) / len(arrivals), 1) if arrivals else None,
         "over_target": over,
     }
+
+
+def answer_options(
+    *, user: Any, region_code: str, elder: Any = None, q: str = "", org_type: str = "", limit: int = 30
+) -> list[dict[str, Any]]:
+    """What the operator can answer a 查询养老院 / 预约挂号 call with, from the platform's own data: each
+    facility (name, type, grade, beds by kind, address, the organisation's phone) and each organisation
+    without a facility, of the organisations within the user's scope near the caller's region, with the
+    distance from the elder's home where both places have coordinates, nearest first. Vacancies are not
+    kept by the register: the beds shown are the facility's registered beds."""
+    from yiyang.core.geo import distance_text
+    from yiyang.providers.selectors import organisations_near
+
+    home = (
+        (elder.lat, elder.lng)
+        if elder is not None and elder.lat is not None and elder.lng is not None
+        else None
+    )
+    rows: list[dict[str, Any]] = []
+    for org in organisations_near(user=user, region_code=region_code, q=q, org_type=org_type):
+        common = {
+            "organisation": org,
+            "org_type": org.get_org_type_display(),
+            "grade": org.get_grade_display() if org.grade else "",
+            "phone": org.phone,
+        }
+        facilities = list(org.facilities.all())
+        for f in facilities:
+            distance = None
+            if home and f.lat is not None and f.lng is not None:
+                distance = int(haversine_m(home[0], home[1], f.lat, f.lng))
+            beds = f.beds_ordinary + f.beds_nursing + f.beds_dementia
+            rows.append(
+                {
+                    **common,
+                    "kind": "facility",
+                    "id": str(f.public_id),
+                    "facility": f,
+                    "name": f.name,
+                    "address": f.address,
+                    "beds": beds,
+                    "beds_detail": f"普通 {f.beds_ordinary} · 护理型 {f.beds_nursing} · 认知障碍 {f.beds_dementia}",
+                    "distance_m": distance,
+                    "distance": distance_text(distance),
+                }
+            )
+        if not facilities:
+            rows.append(
+                {
+                    **common,
+                    "kind": "provider",
+                    "id": str(org.public_id),
+                    "facility": None,
+                    "name": org.name,
+                    "address": org.address,
+                    "beds": None,
+                    "beds_detail": "",
+                    "distance_m": None,
+                    "distance": "",
+                }
+            )
+    rows.sort(key=lambda r: (r["distance_m"] is None, r["distance_m"] or 0, r["name"]))
+    return rows[:limit]
+
+
+def call_answers(call: Call) -> QuerySet[Any]:
+    from yiyang.hotline.models import CallAnswer
+
+    return CallAnswer.objects.filter(call=call).select_related("created_by").order_by("created_at", "pk")
+
+
+def call_appointments(call: Call) -> QuerySet[Any]:
+    from yiyang.hotline.models import Appointment
+
+    return Appointment.objects.filter(call=call).select_related("elder", "created_by").order_by("at", "pk")
+
+
+def appointment_list(*, user: Any, perm: str = "calls.view") -> QuerySet[Any]:
+    from yiyang.hotline.models import Appointment
+
+    return Appointment.objects.restrict(user, perm).select_related("elder", "call", "organisation")

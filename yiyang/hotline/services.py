@@ -29,6 +29,7 @@ from yiyang.elders.identity import phone_index
 from yiyang.elders.selectors import elder_list, is_elder_contact
 from yiyang.elders.services import elder_reveal_for_duty
 from yiyang.hotline.choices import (
+    AnswerKind,
     CallDirection,
     CallKind,
     HandlerKind,
@@ -42,7 +43,9 @@ from yiyang.hotline.choices import (
 from yiyang.hotline.choices import IncidentStatus as I
 from yiyang.hotline.choices import WorkOrderStatus as W
 from yiyang.hotline.models import (
+    Appointment,
     Call,
+    CallAnswer,
     CareCallBatch,
     CareCallTask,
     Incident,
@@ -165,6 +168,190 @@ def call_finish(*, actor: Any, call: Call, duration_seconds: int, notes: str = "
         audit_record(actor=actor, region=call.region_code, event="hotline.call_finished", obj=call, data={})
     call.duration_seconds, call.notes = duration_seconds, notes
     return call
+
+
+# --- answers on a call: 查询养老院 and 预约挂号 from the platform's own data -------------------------------
+
+APPOINTMENT_REMIND_HOURS = (0, 2, 24)
+
+
+def call_recommend(
+    *,
+    actor: Any,
+    call: Call,
+    facility: Any = None,
+    organisation: Any = None,
+    elder: Elder | None = None,
+    note: str = "",
+) -> CallAnswer:
+    """Record on the call what the operator recommended: a facility (or an organisation without one) of
+    the register, with what was said about it (type, grade, beds, phone) and the distance from the
+    elder's home at the time. The caller looks it up through ``selectors.answer_options``."""
+    from yiyang.core.geo import haversine_m
+    from yiyang.core.validators import as_domain_error
+
+    if facility is None and organisation is None:
+        raise _invalid("facility", "请选择推荐的养老服务设施或服务机构")
+    with as_domain_error("note"):
+        note = check_text(note, label="答复说明", max_length=300) if note else ""
+    org = facility.organisation if facility is not None else organisation
+    distance = None
+    if facility is not None and elder is not None:
+        e_lat, e_lng, f_lat, f_lng = elder.lat, elder.lng, facility.lat, facility.lng
+        if e_lat is not None and e_lng is not None and f_lat is not None and f_lng is not None:
+            distance = int(haversine_m(e_lat, e_lng, f_lat, f_lng))
+    parts = [org.get_org_type_display()]
+    if org.grade:
+        parts.append(f"{org.get_grade_display()}机构")
+    if facility is not None:
+        beds = facility.beds_ordinary + facility.beds_nursing + facility.beds_dementia
+        parts.append(f"床位 {beds} 张")
+    if org.phone:
+        parts.append(f"电话 {org.phone}")
+    with transaction.atomic():
+        require_scope(actor, "calls.add", call.region_code)
+        answer = CallAnswer.objects.create(
+            call=call,
+            kind=AnswerKind.FACILITY if facility is not None else AnswerKind.PROVIDER,
+            facility=facility,
+            organisation=org,
+            name=(facility.name if facility is not None else org.name)[:200],
+            details="；".join(parts)[:300],
+            distance_m=distance,
+            note=note,
+            created_by=_user(actor),
+            region_code=call.region_code,
+        )
+        audit_record(
+            actor=actor,
+            region=call.region_code,
+            event="hotline.call_answer",
+            obj=call,
+            data={"kind": answer.kind, "name": answer.name},
+        )
+    return answer
+
+
+def appointment_book(
+    *,
+    actor: Any,
+    call: Call,
+    at: datetime,
+    place: str = "",
+    organisation: Any = None,
+    elder: Elder | None = None,
+    person_name: str = "",
+    department: str = "",
+    notes: str = "",
+    remind_hours: int = 0,
+) -> Appointment:
+    """预约挂号 taken on a call: where (an organisation of the register, or a place named by the caller),
+    when and for whom (an elder of the register matched to the call, or a name). With ``remind_hours``
+    (2 or 24) the hotline sweep reminds the caller's number by SMS and the elder's family in the app that
+    many hours before (at once when that moment has already passed)."""
+    from yiyang.core.validators import as_domain_error
+
+    with as_domain_error("place"):
+        place = check_text(place, label="预约地点", max_length=200) if place else ""
+    if organisation is not None:
+        place = place or organisation.name
+    if not place:
+        raise _invalid("place", "请选择或填写预约地点")
+    with as_domain_error("person_name"):
+        person_name = check_name(person_name, label="预约人") if person_name else ""
+    if elder is not None:
+        person_name = person_name or elder.name
+    if not person_name:
+        raise _invalid("person_name", "请选择老人或填写预约人姓名")
+    with as_domain_error("department"):
+        department = check_text(department, label="科室/项目", max_length=100) if department else ""
+    with as_domain_error("notes"):
+        notes = check_text(notes, label="备注", max_length=300) if notes else ""
+    if remind_hours not in APPOINTMENT_REMIND_HOURS:
+        raise _invalid("remind_hours", "提醒时间只能选择不提醒、提前 2 小时或提前 1 天")
+    now = timezone.now()
+    if at < now - timedelta(minutes=5) or at > now + timedelta(days=180):
+        raise _invalid("at", "预约时间应在现在到 180 天之内")
+    region = elder.region_id if elder is not None else call.region_code
+    with transaction.atomic():
+        require_scope(actor, "calls.add", call.region_code)
+        require_scope(actor, "calls.add", region)
+        appointment = Appointment.objects.create(
+            call=call,
+            elder=elder,
+            person_name=person_name,
+            organisation=organisation,
+            place=place[:200],
+            department=department,
+            at=at,
+            notes=notes,
+            remind_at=at - timedelta(hours=remind_hours) if remind_hours else None,
+            created_by=_user(actor),
+            region_code=region,
+        )
+        audit_record(
+            actor=actor,
+            region=region,
+            event="hotline.appointment",
+            obj=appointment,
+            data={"place": appointment.place, "at": at.isoformat(), "remind_hours": remind_hours},
+        )
+    return appointment
+
+
+def _appointment_remind(appointment: Appointment) -> None:
+    """The reminder through the one notification interface: an SMS to the number that called, an in-app
+    notice to each family login of the elder."""
+    when = timezone.localtime(appointment.at).strftime("%m月%d日 %H:%M")
+    what = f"{appointment.place}{(' ' + appointment.department) if appointment.department else ''}"
+    text = f"提醒：{mask_name(appointment.person_name)}已预约{when}在{what}就诊/办理，请按时前往。"
+    key = f"appointment:{appointment.public_id}"
+    number = decrypt(appointment.call.number_enc) if appointment.call.number_enc else ""
+    if number:
+        sms_send(phone=number, text=f"【12349】{text}", key=f"{key}:sms", region_code=appointment.region_code)
+    if appointment.elder is not None:
+        for contact in appointment.elder.contacts.all():
+            if contact.user_id:
+                notify(
+                    recipient=contact.user,
+                    title="预约提醒",
+                    body=text,
+                    link="/services/family/",
+                    key=f"{key}:family:{contact.pk}",
+                    region_code=appointment.region_code,
+                )
+
+
+def appointments_remind_due(*, actor: Any = SYSTEM, now: datetime | None = None) -> dict[str, int]:
+    """The reminder sweep (every minute with the hotline sweep; safe to run twice): appointments whose
+    reminder time has come, not yet reminded and not yet past, are reminded once."""
+    require_actor(actor)
+    now = now or timezone.now()
+    due = (
+        Appointment.objects.restrict(actor, "calls.add")
+        .filter(remind_at__lte=now, reminded_at__isnull=True, at__gt=now)
+        .select_related("call", "elder")
+        .prefetch_related("elder__contacts")
+    )
+    count = 0
+    for appointment in list(due[:500]):
+        with transaction.atomic():
+            require_scope(actor, "calls.add", appointment.region_code)
+            moved = Appointment.objects.filter(pk=appointment.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if not moved:
+                continue
+            _appointment_remind(appointment)
+            audit_record(
+                actor=actor,
+                region=appointment.region_code,
+                event="hotline.appointment_reminded",
+                obj=appointment,
+                data={},
+            )
+            count += 1
+    return {"appointments_reminded": count}
 
 
 # --- incidents (紧急呼援) ----------------------------------------------------------------------------------

@@ -31,6 +31,9 @@ from yiyang.hotline.choices import (
 )
 from yiyang.hotline.models import Call, CareCallBatch, CareCallTask, Incident, Integration, Shift, WorkOrder
 from yiyang.hotline.selectors import (
+    answer_options,
+    call_answers,
+    call_appointments,
     call_list,
     elder_card,
     elders_for_number,
@@ -143,6 +146,60 @@ def _matched(call: Call, user: Any) -> list[Any]:
     return elders_for_number(user, call.number_hash)
 
 
+def _call_elder(request: HttpRequest, call: Call) -> Any:
+    """The elder a form on the call page names: one of the elders matched to the call's number (None when
+    the form names none; 404 for an elder not matched to this call)."""
+    wanted = _uuid(request.POST.get("elder") or request.GET.get("elder"))
+    if wanted is None:
+        return None
+    for elder in _matched(call, request.user):
+        if elder.public_id == wanted:
+            return elder
+    raise Http404
+
+
+def _answer_panel(request: HttpRequest, call: Call, matched: list[Any]) -> dict[str, Any]:
+    """The 查询养老院 / 预约挂号 panel: facilities and providers near the caller (the chosen matched
+    elder's home, else the first matched elder's, else the call's region), the answers given and the
+    appointments taken on this call."""
+    from yiyang.providers.choices import OrgType
+
+    if not request.user.has_perm("providers.view"):
+        return {"show_answers": False}
+    elder = None
+    wanted = _uuid(request.GET.get("elder"))
+    if wanted is not None:
+        elder = next((e for e in matched if e.public_id == wanted), None)
+    if elder is None and matched:
+        elder = matched[0]
+    q = request.GET.get("q", "").strip()[:50]
+    org_type = request.GET.get("type", "")
+    if org_type not in OrgType.values:
+        org_type = ""
+    if not org_type and not q and call.kind == CallKind.APPOINTMENT:
+        default_type = OrgType.MEDICAL.value
+    else:
+        default_type = org_type
+    region = elder.region_id if elder is not None else call.region_code
+    options = answer_options(user=request.user, region_code=region, elder=elder, q=q, org_type=default_type)
+    return {
+        "show_answers": True,
+        "can_answer": request.user.has_perm("calls.add"),
+        "options": options,
+        "answer_elder": elder,
+        "answer_q": q,
+        "answer_type": default_type,
+        "org_types": OrgType.choices,
+        "answers": list(call_answers(call)),
+        "appointments": list(call_appointments(call)),
+        "appointment_orgs": sorted(
+            {(str(o["organisation"].public_id), o["organisation"].name) for o in options}, key=lambda p: p[1]
+        ),
+        "remind_choices": [(0, "不提醒"), (2, "提前 2 小时"), (24, "提前 1 天")],
+        "soon_day": timezone.localtime() + timedelta(days=1),
+    }
+
+
 class CallView(ScopedPageMixin, View):
     """One call: the caller's card(s), and from here an incident, a home-service order or a work order."""
 
@@ -157,15 +214,15 @@ class CallView(ScopedPageMixin, View):
         from yiyang.providers.selectors import service_item_list
 
         call = self._call(request, call_id)
-        cards = [
-            elder_card(e, request.user, number_hash=call.number_hash) for e in _matched(call, request.user)
-        ]
+        matched = _matched(call, request.user)
+        cards = [elder_card(e, request.user, number_hash=call.number_hash) for e in matched]
         return render(
             request,
             "hotline/call.html",
             {
                 "call": call,
                 "cards": cards,
+                **_answer_panel(request, call, matched),
                 "incident_kinds": IncidentKind.choices,
                 "items": list(service_item_list()) if request.user.has_perm("orders.add") else [],
                 "can_incident": request.user.has_perm("incidents.open"),
@@ -232,6 +289,65 @@ class CallView(ScopedPageMixin, View):
                 )
                 messages.success(request, "已受理热线工单")
                 return HttpResponseRedirect(reverse("hotline:work_order", args=[wo.public_id]))
+            if op == "recommend":
+                from yiyang.providers.selectors import facility_in_scope, organisation_in_scope
+
+                facility = facility_in_scope(
+                    user=request.user, perm="providers.view", public_id=_uuid(request.POST.get("facility"))
+                )
+                organisation = (
+                    organisation_in_scope(
+                        user=request.user,
+                        perm="providers.view",
+                        public_id=_uuid(request.POST.get("organisation")),
+                    )
+                    if facility is None
+                    else None
+                )
+                if facility is None and organisation is None:
+                    raise Http404
+                answer = services.call_recommend(
+                    actor=request.user,
+                    call=call,
+                    facility=facility,
+                    organisation=organisation,
+                    elder=_call_elder(request, call),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"已记录答复：推荐{answer.name}")
+                return HttpResponseRedirect(reverse("hotline:call", args=[call.public_id]) + "#answers")
+            if op == "appointment":
+                from yiyang.providers.selectors import organisation_in_scope
+
+                organisation = None
+                if request.POST.get("organisation"):
+                    organisation = organisation_in_scope(
+                        user=request.user,
+                        perm="providers.view",
+                        public_id=_uuid(request.POST.get("organisation")),
+                    )
+                    if organisation is None:
+                        raise Http404
+                hours = request.POST.get("remind_hours", "0")
+                appointment = services.appointment_book(
+                    actor=request.user,
+                    call=call,
+                    at=_dt(request.POST.get("at", ""), "预约时间"),
+                    place=request.POST.get("place", ""),
+                    organisation=organisation,
+                    elder=_call_elder(request, call),
+                    person_name=request.POST.get("person_name", ""),
+                    department=request.POST.get("department", ""),
+                    notes=request.POST.get("notes", ""),
+                    remind_hours=int(hours) if hours.isdigit() else -1,
+                )
+                messages.success(
+                    request,
+                    "已登记预约挂号"
+                    + ("，将按时提醒" if appointment.remind_at else "")
+                    + f"：{appointment.place} {timezone.localtime(appointment.at):%m-%d %H:%M}",
+                )
+                return HttpResponseRedirect(reverse("hotline:call", args=[call.public_id]) + "#appointments")
             if op == "finish":
                 minutes = request.POST.get("duration_seconds", "0")
                 services.call_finish(

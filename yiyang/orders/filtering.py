@@ -88,3 +88,86 @@ def filter_choices(*, user: Any, perm: str, rows: QuerySet[Any], prefix: str = "
         "region_choices": [(r.code, indent.get(r.level, "") + r.name) for r in regions],
         "provider_choices": sorted(((str(pk), name) for pk, name in providers), key=lambda p: p[1]),
     }
+
+
+# --- The lists' querysets: one function per list, used by the page and by its .xlsx export -----------------
+
+
+def _describe(filters: OrderFilters, extra: list[str], user: Any, perm: str) -> str:
+    parts = list(extra)
+    if filters.name:
+        parts.append(f"老人姓名包含“{filters.name}”")
+    if filters.region:
+        name = Region.objects.filter(code=filters.region).values_list("name", flat=True).first()
+        parts.append(f"区域：{name or '（不存在）'}")
+    if filters.provider:
+        from yiyang.providers.selectors import organisation_in_scope
+
+        org = organisation_in_scope(user=user, perm=perm, public_id=filters.provider)
+        parts.append(f"服务机构：{org.name if org else '（不在管辖范围内）'}")
+    if filters.date_from or filters.date_to:
+        start = filters.date_from.isoformat() if filters.date_from else "不限"
+        end = filters.date_to.isoformat() if filters.date_to else "不限"
+        parts.append(f"预约日期：{start} 至 {end}")
+    return "；".join(parts) or "全部"
+
+
+def orders_listed(*, user: Any, params: QueryDict | dict[str, Any]) -> tuple[QuerySet[Any], str]:
+    """The service-order list as the page shows it (status, 仅看异常 and the shared filters), newest
+    appointment first, with the filters in words (the export's subtitle)."""
+    from yiyang.orders.choices import OrderStatus
+    from yiyang.orders.selectors import order_list
+
+    qs = order_list(user=user).order_by("-scheduled_start", "-pk")
+    extra: list[str] = []
+    status = str(params.get("status", "") or "")
+    if status in OrderStatus.values:
+        qs = qs.filter(status=status)
+        extra.append(f"状态：{OrderStatus(status).label}")
+    if params.get("flagged"):
+        qs = qs.filter(flags__status="open").distinct()
+        extra.append("仅看有待核查异常")
+    filters = OrderFilters.from_params(params)
+    return filters.apply(qs), _describe(filters, extra, user, "orders.view")
+
+
+def flags_listed(
+    *, user: Any, params: QueryDict | dict[str, Any]
+) -> tuple[QuerySet[Any], QuerySet[Any], str]:
+    """The supervision list: (all open flags under the shared filters — the tab counts' base —, the rows
+    of the chosen tab, the filters in words)."""
+    from yiyang.orders.choices import FlagCode
+    from yiyang.orders.selectors import open_flags
+
+    filters = OrderFilters.from_params(params)
+    base = filters.apply(open_flags(user=user), prefix="order__")
+    code = str(params.get("code", "") or "")
+    extra: list[str] = []
+    if code in FlagCode.values:
+        extra.append(f"异常类型：{FlagCode(code).label}")
+        return base, base.filter(code=code), _describe(filters, extra, user, "orders.supervise")
+    return base, base, _describe(filters, extra, user, "orders.supervise")
+
+
+def complaints_listed(*, user: Any, params: QueryDict | dict[str, Any]) -> tuple[QuerySet[Any], str]:
+    """The complaint list (status — 未办结 or one state —, category, 仅看已超期), newest first."""
+    from yiyang.orders.choices import ComplaintCategory, ComplaintStatus
+    from yiyang.orders.selectors import complaint_list, overdue_q
+
+    qs = complaint_list(user=user)
+    parts: list[str] = []
+    status = str(params.get("status", "") or "")
+    if status == "pending":
+        qs = qs.filter(status__in=[ComplaintStatus.OPEN, ComplaintStatus.HANDLING])
+        parts.append("状态：未办结")
+    elif status in ComplaintStatus.values:
+        qs = qs.filter(status=status)
+        parts.append(f"状态：{ComplaintStatus(status).label}")
+    category = str(params.get("category", "") or "")
+    if category in ComplaintCategory.values:
+        qs = qs.filter(category=category)
+        parts.append(f"类别：{ComplaintCategory(category).label}")
+    if params.get("overdue"):
+        qs = qs.filter(overdue_q())
+        parts.append("仅看已超期")
+    return qs, "；".join(parts) or "全部"

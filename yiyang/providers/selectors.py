@@ -222,3 +222,51 @@ def service_areas(*, user: Any, perm: str = "providers.view") -> list[tuple[str,
     return [
         (o.name, o.org_type, [r.code for r in o.regions_served.all()]) for o in orgs.order_by("name", "pk")
     ]
+
+
+def organisations_near(
+    *,
+    user: Any,
+    region_code: str,
+    q: str = "",
+    org_type: str = "",
+    perm: str = "providers.view",
+    limit: int = 100,
+) -> list[Organisation]:
+    """The active organisations within the user's scope that a caller of ``region_code`` can use: those
+    registered in the same county, or serving the caller's community or one of its ancestors, with their
+    facilities (the 12349 operator's 查询养老院 / 预约挂号 answers). ``q`` matches the organisation's or a
+    facility's name or address; ``org_type`` is an ``OrgType`` value."""
+    code = str(region_code or "")
+    if len(code) != 12 or not code.isdigit():
+        return []
+    ancestors = sorted({code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)})
+    orgs = (
+        Organisation.objects.restrict(user, perm)
+        .filter(is_active=True)
+        .filter(Q(region__code__startswith=code[:6]) | Q(regions_served__code__in=ancestors))
+    )
+    if org_type:
+        orgs = orgs.filter(org_type=org_type)
+    if q:
+        orgs = orgs.filter(
+            Q(name__icontains=q)
+            | Q(address__icontains=q)
+            | Q(facilities__name__icontains=q)
+            | Q(facilities__address__icontains=q)
+        )
+    ids = orgs.order_by().values("pk").distinct()
+    return list(
+        Organisation.objects.filter(pk__in=ids)
+        .select_related("region")
+        .prefetch_related(Prefetch("facilities", queryset=Facility.objects.order_by("name")))
+        .order_by("name")[:limit]
+    )
+
+
+def organisation_in_scope(*, user: Any, perm: str, public_id: Any) -> Organisation | None:
+    """An organisation within the user's scope for ``perm`` (``None`` otherwise, or for a malformed id)."""
+    try:
+        return Organisation.objects.restrict(user, perm).filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None

@@ -55,6 +55,7 @@ SERVICE_MODULES = [
     "yiyang.benefits.services",
     "yiyang.orders.ordering",
     "yiyang.orders.recurring",
+    "yiyang.orders.exporting",
     "yiyang.accounts.services",
     "yiyang.audit.services",
     "yiyang.hotline.services",

@@ -103,3 +103,48 @@ def make_shift(user: Any, region: Any, role: str = "operator", **fields: Any) ->
         region_code=region.code,
         **fields,
     )
+
+
+def make_care_home(
+    region: Any, *, name: str = "", serves: Any = None, lat: float = 32.40, lng: float = 119.43
+) -> Any:
+    """A care home (养老机构) registered in ``region``'s county with one facility; ``serves`` adds a
+    region it serves."""
+    from yiyang.orders.tests.factories import make_provider
+    from yiyang.providers.models import Facility
+
+    org = make_provider(region, name=name or f"测试养老院{next(_seq)}")
+    org.org_type = "care_home"
+    org.grade = "3"
+    org.phone = "0514-87000000"
+    org.address = "文昌中路 1 号"
+    org.save()
+    if serves is not None:
+        org.regions_served.add(serves)
+    Facility.objects.create(
+        organisation=org,
+        name=f"{org.name}（本院）",
+        address="文昌中路 1 号",
+        lat=lat,
+        lng=lng,
+        beds_ordinary=80,
+        beds_nursing=40,
+        beds_dementia=10,
+    )
+    return org
+
+
+def make_appointment(region: Any, **fields: Any) -> Any:
+    from yiyang.hotline.models import Appointment
+
+    call = make_call(region)
+    now = timezone.now()
+    return Appointment.objects.create(
+        call=call,
+        person_name="张三",
+        place="市第一人民医院",
+        at=fields.pop("at", now + timedelta(hours=20)),
+        remind_at=fields.pop("remind_at", now - timedelta(minutes=1)),
+        region_code=region.code,
+        **fields,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from yiyang.core.testing import (
+    PAGE_CASES,
     ActionCase,
     ApiScopeCase,
     FilterCase,
@@ -205,3 +206,38 @@ register_page_post(
         outsider_status=None,
     )
 )
+
+
+# --- 查询养老院 / 预约挂号 on the call page: county B's organisations, facilities and answers stay out ----------
+
+
+def _call_children(cast, call, other_region):
+    """A care home registered in county B that also serves county A's community, and an answer and an
+    appointment on a county-B call: county A's call page lists none of them."""
+    from yiyang.hotline.models import Appointment, CallAnswer
+    from yiyang.hotline.tests.factories import make_care_home
+
+    org = make_care_home(other_region, name="乙县颐养院", serves=cast.community_a1)
+    theirs = make_call(other_region)
+    CallAnswer.objects.create(
+        call=theirs, kind="provider", organisation=org, name="乙县答复机构", region_code=other_region.code
+    )
+    from django.utils import timezone
+
+    Appointment.objects.create(
+        call=theirs,
+        person_name="乙县预约人",
+        place="乙县医院",
+        at=timezone.now(),
+        region_code=other_region.code,
+    )
+    return [
+        "乙县颐养院",
+        str(org.public_id),
+        str(org.facilities.get().public_id),
+        "乙县答复机构",
+        "乙县预约人",
+    ]
+
+
+PAGE_CASES["hotline:call"].children = _call_children

@@ -11,7 +11,9 @@ from yiyang.core.errors import Forbidden
 from yiyang.core.tests.service_kit import ServiceCase
 from yiyang.hotline import services as s
 from yiyang.hotline.tests.factories import (
+    make_appointment,
     make_call,
+    make_care_home,
     make_incident,
     make_integration,
     make_shift,
@@ -147,6 +149,29 @@ SERVICE_CASES = {
     f"{M}.work_order_supervise": ServiceCase(
         arrange=_wo("handling"),
         act=lambda cast, w, actor: s.work_order_supervise(work_order=w, actor=actor, reason="请抓紧"),
+    ),
+    f"{M}.call_recommend": ServiceCase(
+        arrange=lambda cast: (make_call(cast.community_a1), make_care_home(cast.community_a1)),
+        act=lambda cast, w, actor: s.call_recommend(
+            actor=actor, call=w[0], facility=w[1].facilities.get(), note="离家近"
+        ),
+    ),
+    f"{M}.appointment_book": ServiceCase(
+        arrange=lambda cast: make_call(cast.community_a1),
+        act=lambda cast, w, actor: s.appointment_book(
+            actor=actor,
+            call=w,
+            at=timezone.now() + timedelta(days=1),
+            place="市第一人民医院",
+            person_name="张三",
+            department="心内科",
+            remind_hours=24,
+        ),
+    ),
+    f"{M}.appointments_remind_due": ServiceCase(
+        arrange=lambda cast: make_appointment(cast.community_a1),
+        act=lambda cast, w, actor: s.appointments_remind_due(actor=actor),
+        denied=type(None),  # type: ignore[arg-type]  # a sweep over the other county's scope finds nothing
     ),
     f"{M}.work_orders_supervise_due": ServiceCase(
         arrange=lambda cast: make_work_order(

@@ -82,7 +82,7 @@ def test_the_sweep_job_runs_from_the_database_state(cast: Any) -> None:
     Incident.objects.filter(pk=incident.pk).update(ack_due_at=timezone.now() - timedelta(seconds=1))
     make_work_order(cast.community_a1, "handling", deadline=timezone.now() - timedelta(hours=1))
     result = hotline_sweep.apply().get()
-    assert result == {"escalated": 1, "supervised": 1}
+    assert result == {"escalated": 1, "supervised": 1, "appointments_reminded": 0}
     assert people["boss"].pk not in _recipients(":ring:1:")
 
 
@@ -139,4 +139,4 @@ def test_sweep_command_for_cron(cast: Any) -> None:
 
     out = io.StringIO()
     call_command("hotline_sweep", stdout=out)
-    assert out.getvalue().strip() == "升级 0 起，督办 0 件"
+    assert out.getvalue().strip() == "升级 0 起，督办 0 件，预约提醒 0 条"

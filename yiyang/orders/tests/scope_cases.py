@@ -616,3 +616,36 @@ def _batch_order(cast: Any, region: Any) -> Any:
 register_page(
     PageScopeCase(name="orders:batch", make=_batch_order, url=lambda o: f"/services/order/batch/{o.batch}/")
 )
+
+
+# --- Caregiver order cards (服务卡): one order's card, a caregiver's day (issue 11 item 7) ---------------------
+
+
+def _card_day(o: Any) -> dict[str, Any]:
+    return {"date": timezone.localtime(o.scheduled_start).date().isoformat()}
+
+
+register_page(
+    PageScopeCase(name="orders:card", make=_order, url=lambda o: f"/services/orders/{o.public_id}/card/")
+)
+PAGE_CASES["orders:card"].children = _order_children
+for _post in [
+    # The full address and phone through the audited visit reveal: the assigned caregiver only.
+    PagePostCase(
+        name="orders:card",
+        make=_served("accepted"),
+        url=lambda o: f"/services/orders/{o.public_id}/card/",
+        outsider="caregiver_b",
+        own=("caregiver", (200,)),
+    ),
+    PagePostCase(
+        name="orders:cards",
+        make=_served("accepted"),
+        url=lambda o: "/services/orders/cards/",
+        data=lambda c, o: _card_day(o),
+        outsider="caregiver_b",
+        outsider_status=None,
+        own=("caregiver", (200,)),
+    ),
+]:
+    register_page_post(_post)

@@ -13,6 +13,7 @@ from yiyang.core.errors import Forbidden
 from yiyang.core.tests.service_kit import ServiceCase
 from yiyang.orders import complaints as c
 from yiyang.orders import dispatching as d
+from yiyang.orders import exporting as ex
 from yiyang.orders import ordering as od
 from yiyang.orders import recurring as rc
 from yiyang.orders import services as s
@@ -29,6 +30,7 @@ RC = "yiyang.orders.recurring"
 C = "yiyang.orders.complaints"
 S = "yiyang.orders.settlement"
 D = "yiyang.orders.dispatching"
+EX = "yiyang.orders.exporting"
 
 
 def _caregiver(cast: Any, world: Any) -> Any:
@@ -348,9 +350,42 @@ SERVICE_CASES = {
         arrange=_world_order,
         act=lambda cast, w, actor: d.orders_auto_dispatch(orders=[w["order"]], actor=actor),
     ),
+    # The exports: the rows handed in are checked against the actor's scope (county B's admin handed
+    # county A's rows is refused); the export itself writes its audit row.
+    f"{EX}.orders_export_xlsx": ServiceCase(
+        arrange=_world_order,
+        act=lambda cast, w, actor: ex.orders_export_xlsx(
+            actor=actor, queryset=type(w["order"]).objects.filter(pk=w["order"].pk)
+        ),
+    ),
+    f"{EX}.flags_export_xlsx": ServiceCase(
+        arrange=lambda cast: OrderFlag.objects.create(
+            order=_world_order(cast)["order"], code="short_service", message="服务时长不足"
+        ),
+        act=lambda cast, w, actor: ex.flags_export_xlsx(
+            actor=actor, queryset=OrderFlag.objects.filter(pk=w.pk)
+        ),
+    ),
+    f"{EX}.complaints_export_xlsx": ServiceCase(
+        arrange=lambda cast: _export_complaint(cast),
+        act=lambda cast, w, actor: ex.complaints_export_xlsx(
+            actor=actor, queryset=type(w).objects.filter(pk=w.pk)
+        ),
+    ),
 }
 
+
+def _export_complaint(cast: Any) -> Any:
+    from yiyang.orders.models import Complaint
+
+    order = _world_order(cast)["order"]
+    return Complaint.objects.create(
+        order=order, channel="hotline", category="late", description="迟到", sla_due_at=timezone.now()
+    )
+
+
 NOT_WRITES = {
+    f"{EX}.complaint_number": "formats a number",
     f"{M}.order_channel": "decides the channel recorded by order_create",
     f"{S}.subsidy_split": "the subsidy rule (arithmetic on read data)",
     f"{S}.quota_used_settled": "reader",

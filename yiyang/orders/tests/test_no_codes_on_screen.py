@@ -126,6 +126,8 @@ def _pages(scene: dict[str, Any]) -> dict[str, list[str]]:
         "/services/orders/",
         f"/services/orders/{o.public_id}/",
         f"/services/orders/{o.public_id}/print/",
+        f"/services/orders/{o.public_id}/card/",
+        f"/services/orders/cards/?caregiver={o.caregiver.public_id}&date={o.scheduled_start:%Y-%m-%d}",
     ]
     complaint_pages = [
         "/services/complaints/",
@@ -242,3 +244,34 @@ def test_printable_record_service_sheet_and_complaint_disposition(cast: Any, sce
     other.force_login(cast.county_admin_b)
     for url in (f"/elders/{e.public_id}/print/", f"/services/orders/{o.public_id}/print/"):
         assert other.get(url).status_code == 404
+
+
+EXPORTS = [
+    "/services/orders/export.xlsx",
+    "/services/supervision/export.xlsx",
+    "/services/complaints/export.xlsx",
+]
+
+
+def test_no_machine_code_in_the_exports(cast: Any, scene: dict[str, Any]) -> None:
+    """The .xlsx exports a bureau files (lists and the settlement statement): every cell read back."""
+    import io
+
+    from openpyxl import load_workbook
+
+    pattern = machine_codes(cast)
+    client = Client()
+    client.force_login(cast.county_admin_a)
+    found: list[tuple[str, str]] = []
+    rows = 0
+    for url in [*EXPORTS, f"/services/settlements/{scene['settlement'].public_id}/export/"]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        book = load_workbook(io.BytesIO(r.content), read_only=True)
+        cells = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        rows += len(cells)
+        text = "\n".join(cells)
+        found += [(url, m) for m in pattern.findall(text)]
+        found += [(url, m) for m in UUID.findall(text)]
+    assert rows > 40, "the exports should hold the scene's rows"
+    assert found == []
