@@ -12,7 +12,10 @@
   which a system administrator may send again (``outbox_redeliver``).
 
 It runs from Celery beat (``yiyang.core.tasks.deliver_outbox``), from ``manage.py deliver_outbox`` and,
-right after a commit, from ``after_commit`` so that demo mode without a broker delivers at once.
+right after a commit, as the task ``yiyang.core.tasks.deliver_outbox_soon`` queued by ``after_commit``:
+with a broker a worker delivers it, so the request that wrote the message only wrote the row (delivery
+costs two more transactions per message); without a broker (demo, tests) Celery runs it in-process
+after the commit, so demo mode still delivers at once.
 """
 
 from __future__ import annotations
@@ -81,15 +84,16 @@ def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", 
             )
     except IntegrityError:
         return OutboxMessage.objects.get(key=key[:200])
-    from yiyang.core.effects import after_commit
-
-    after_commit(_deliver_soon, message.pk, robust=True)
+    _deliver_soon(message.pk)
     return message
 
 
 def _deliver_soon(pk: int) -> None:
-    """After the commit: try this one message now (failures are left to the retries)."""
-    deliver_due(only=[pk])
+    """After the commit, hand this one message to a worker (failures are left to the retries)."""
+    from yiyang.core.effects import after_commit
+    from yiyang.core.tasks import deliver_outbox_soon
+
+    after_commit(deliver_outbox_soon, pk, robust=True)
 
 
 def _claim(limit: int, now: datetime, only: list[int] | None) -> list[tuple[int, uuid.UUID]]:
@@ -194,8 +198,6 @@ def outbox_redeliver(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
             obj=message,
             data={"channel": message.channel, "attempts": message.attempts},
         )
-        from yiyang.core.effects import after_commit
-
-        after_commit(_deliver_soon, message.pk, robust=True)
+        _deliver_soon(message.pk)
     message.refresh_from_db()
     return message
