@@ -192,7 +192,7 @@ def main() -> None:
     )
     print(
         f"  broker {args.broker or 'none (delivery in the request, after commit)'}: {written.count()} outbox "
-        f"messages written, {left} left for a worker by the requests, {sent} sent after the run"
+        f"messages written, {left} left pending for a worker by the requests, {sent} delivered in all"
     )
     for e in errors[:3]:
         print("  error:", e)
