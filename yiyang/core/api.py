@@ -232,7 +232,9 @@ class TransitionActionsMixin:
     move_subject: ClassVar[str] = ""  # the service's keyword for the object ("incident", "application" …)
 
     def render_moved(self, obj: Any, code: int = 200) -> Response:
-        raise NotImplementedError(f"{type(self).__name__} must say how a moved object is rendered")
+        """The moved object as the viewset's serializer renders it (viewsets with a richer detail, or one
+        read again through their selector, override this)."""
+        return Response(self.get_serializer(obj).data, status=code)  # type: ignore[attr-defined]
 
     def move(
         self,
