@@ -12,7 +12,7 @@
   which a system administrator may send again (``outbox_redeliver``).
 
 It runs from Celery beat (``yiyang.core.tasks.deliver_outbox``), from ``manage.py deliver_outbox`` and,
-right after a commit, as the task ``yiyang.core.tasks.deliver_outbox_soon`` queued by ``after_commit``:
+right after a commit, as the task ``deliver_soon`` (below) queued by ``after_commit``:
 with a broker a worker delivers it, so the request that wrote the message only wrote the row (delivery
 costs two more transactions per message); without a broker (demo, tests) Celery runs it in-process
 after the commit, so demo mode still delivers at once.
@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -91,9 +92,16 @@ def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", 
 def _deliver_soon(pk: int) -> None:
     """After the commit, hand this one message to a worker (failures are left to the retries)."""
     from yiyang.core.effects import after_commit
-    from yiyang.core.tasks import deliver_outbox_soon
 
-    after_commit(deliver_outbox_soon, pk, robust=True)
+    after_commit(deliver_soon, pk, robust=True)
+
+
+@shared_task(name="yiyang.core.outbox.deliver_soon", ignore_result=True)
+def deliver_soon(pk: int) -> dict[str, int]:
+    """Deliver one message right after the commit that wrote it. Not a recorded job: it runs once per
+    message, and the minute sweep (``yiyang.core.tasks.deliver_outbox``) retries any failure and anything
+    this task never reached. Idempotent: a message already claimed or sent is skipped."""
+    return deliver_due(only=[pk])
 
 
 def _claim(limit: int, now: datetime, only: list[int] | None) -> list[tuple[int, uuid.UUID]]:

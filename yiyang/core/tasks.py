@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -20,15 +19,3 @@ def deliver_outbox() -> dict[str, int]:
     from yiyang.core.outbox import deliver_due
 
     return deliver_due(limit=500)
-
-
-@shared_task(name="yiyang.core.tasks.deliver_outbox_soon", ignore_result=True)
-def deliver_outbox_soon(pk: int) -> dict[str, int]:
-    """Deliver one outbox message right after the commit that wrote it (queued by ``outbox_put``).
-
-    Not a recorded job: it runs once per message, and the minute sweep (``deliver_outbox``) retries any
-    failure and anything this task never reached. Idempotent: a message already claimed or sent is
-    skipped."""
-    from yiyang.core.outbox import deliver_due
-
-    return deliver_due(only=[pk])
