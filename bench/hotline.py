@@ -4,6 +4,12 @@ elder lock, timeline, audit, notifications) — req/s and p50/p99 against the ba
 orders benchmark (one indexed read and one write on the same stack), measured in the same run with the
 same concurrency.
 
+The server gets a Celery broker (``--broker``, Redis by default) as production has one: a request that
+writes outbox messages (notifications, SMS, the 12345 callback) only writes the rows and queues one task
+per message after the commit; no worker runs here, so the bench then delivers what the run queued
+in-process and prints the count. ``--broker ''`` runs the server without a broker, where Celery runs the
+delivery in the request after the commit (demo mode).
+
     (use a fresh database: it is migrated and filled with synthetic data)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yiyang_hotline_bench \\
         .venv/bin/python bench/hotline.py --requests 400 --threads 8
@@ -35,6 +41,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per measured endpoint")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8194)
+    parser.add_argument(
+        "--broker", default="redis://127.0.0.1:6379/15", help="the server's CELERY_BROKER_URL ('' for none)"
+    )
     args = parser.parse_args()
 
     import django
@@ -75,7 +84,15 @@ def main() -> None:
     item = make_item()
     order_ids = [str(make_order(elders[i % len(elders)], item).public_id) for i in range(min(n, 50))]
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.lifecycle_settings", "YIYANG_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.lifecycle_settings",
+        "YIYANG_LOG_LEVEL": "WARNING",
+        "CELERY_BROKER_URL": args.broker,
+    }
+    from yiyang.core.models import OutboxMessage
+
+    first_message = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -158,8 +175,24 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+    from yiyang.core.outbox import deliver_due
+
+    written = OutboxMessage.objects.filter(pk__gt=first_message)
+    left = written.filter(status=OutboxMessage.Status.PENDING).count()
+    if args.broker:  # no worker consumed the queued tasks: drop them and deliver here instead
+        from config.celery import app
+
+        app.conf.broker_url = args.broker
+        app.control.purge()
+    while deliver_due(limit=500)["claimed"]:
+        pass
+    sent = written.filter(status=OutboxMessage.Status.SENT).count()
     print(
         f"gunicorn 2 workers, {args.threads} client threads, PostgreSQL, {n} requests per endpoint; errors {len(errors)}"
+    )
+    print(
+        f"  broker {args.broker or 'none (delivery in the request, after commit)'}: {written.count()} outbox "
+        f"messages written, {left} left pending for a worker by the requests, {sent} delivered in all"
     )
     for e in errors[:3]:
         print("  error:", e)
@@ -173,7 +206,7 @@ def main() -> None:
         )
     print(
         "reproduce: DATABASE_URL=<fresh db> .venv/bin/python bench/hotline.py "
-        f"--requests {n} --threads {args.threads}"
+        f"--requests {n} --threads {args.threads}" + (" --broker ''" if not args.broker else "")
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
-from yiyang.core.models import TransitionEvent
+from yiyang.core.models import RegionFromParent, TransitionEvent
 from yiyang.regions.scope import ScopedManager
 
 STANDARD_CHOICES = [
@@ -89,14 +89,9 @@ class AssessmentPolicy(models.Model):
         return f"{self.region} · {self.standard}"
 
 
-def _elder_region_code(elder_id: int) -> str:
-    """Fallback for a row saved without its anchor (services write it explicitly)."""
-    from django.apps import apps
+class Assessment(RegionFromParent, models.Model):
+    region_from = ("elder", "region_id")
 
-    return str(apps.get_model("elders", "Elder").objects.values_list("region_id", flat=True).get(pk=elder_id))
-
-
-class Assessment(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="assessments")
     standard = models.CharField("评估标准", max_length=20, choices=STANDARD_CHOICES, default="gbt42195")
@@ -168,37 +163,24 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.elder} · {self.get_reason_display()}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.elder_id:
-            self.region_code = _elder_region_code(self.elder_id)
-        super().save(*args, **kwargs)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
 
-class AssessmentEvent(TransitionEvent):
+class AssessmentEvent(RegionFromParent, TransitionEvent):
     """Assessment timeline of status transitions."""
+
+    region_from = ("assessment", "region_code")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     region_code = models.CharField(
         "区域代码", max_length=12, db_index=True, blank=True, help_text="评估对象老人所在区划"
     )
 
-    subject_field: ClassVar[str] = "assessment"
-    status_labels: ClassVar[dict[str, str]] = dict(Status.choices)
-
     class Meta(TransitionEvent.Meta):
         verbose_name = "评估时间线"
         verbose_name_plural = "评估时间线"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.assessment_id:
-            self.region_code = Assessment.objects.values_list("region_code", flat=True).get(
-                pk=self.assessment_id
-            )
-        super().save(*args, **kwargs)
 
 
 class SignatureRole(models.TextChoices):
@@ -206,7 +188,9 @@ class SignatureRole(models.TextChoices):
     INFORMANT = "informant", "信息提供者"
 
 
-class AssessmentSignature(models.Model):
+class AssessmentSignature(RegionFromParent, models.Model):
+    region_from = ("assessment", "region_code")
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="signatures")
     role = models.CharField("签名人角色", max_length=20, choices=SignatureRole.choices)
     user = models.ForeignKey(
@@ -232,16 +216,11 @@ class AssessmentSignature(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.assessment_id:
-            self.region_code = Assessment.objects.values_list("region_code", flat=True).get(
-                pk=self.assessment_id
-            )
-        super().save(*args, **kwargs)
 
-
-class ExternalAssessmentResult(models.Model):
+class ExternalAssessmentResult(RegionFromParent, models.Model):
     """A result made by another body (医保 long-term-care, 残联, 卫健 …), for mutual recognition."""
+
+    region_from = ("elder", "region_id")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="external_assessments")
@@ -274,11 +253,6 @@ class ExternalAssessmentResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.assessed_on} {self.level}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.elder_id:
-            self.region_code = _elder_region_code(self.elder_id)
-        super().save(*args, **kwargs)
 
 
 class RecognitionPolicy(models.Model):

@@ -120,9 +120,6 @@ class Enrolment(models.Model):
 class EnrolmentEvent(TransitionEvent):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="events")
 
-    subject_field: ClassVar[str] = "enrolment"
-    status_labels: ClassVar[dict[str, str]] = dict(EnrolmentStatus.choices)
-
 
 class PaymentRun(models.Model):
     """The list of one programme, one county and one month; asked again it is the same run."""
@@ -159,9 +156,6 @@ class PaymentRun(models.Model):
 
 class RunEvent(TransitionEvent):
     run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="events")
-
-    subject_field: ClassVar[str] = "run"
-    status_labels: ClassVar[dict[str, str]] = dict(RunStatus.choices)
 
 
 class PaymentLine(models.Model):
@@ -267,6 +261,3 @@ class DeathImport(models.Model):
 
 class DeathImportEvent(TransitionEvent):
     batch = models.ForeignKey(DeathImport, on_delete=models.CASCADE, related_name="events")
-
-    subject_field: ClassVar[str] = "batch"
-    status_labels: ClassVar[dict[str, str]] = dict(DeathImportStatus.choices)

@@ -3,19 +3,23 @@
 Every error leaves the API as ``{"code", "message", "errors": {field: [messages]}}`` (plus ``message_en``),
 whatever raised it. Scoped views take their rows from ``Model.objects.restrict(user, perm)`` — the one
 region-scope mechanism (see ``yiyang.regions.scope``) — so an object outside the caller's scope is 404.
+Workflow actions (``POST /<id>/<action>/``) are written with ``TransitionActionsMixin.move`` and declared
+with ``move_schema``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -23,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from yiyang.core.apischema import errors as error_responses
 from yiyang.core.errors import DomainError
 from yiyang.core.parsers import DEPTH_MESSAGE, RequestTooLarge, too_large
 
@@ -188,3 +193,59 @@ class ScopedViewMixin(GenericAPIView[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         perm = self.scope_perm or required_perm(self) or ""
         return self.base_queryset().restrict(self.request.user, perm)  # type: ignore[attr-defined]
+
+
+MOVE_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+def read_body(request: Request, serializer_class: Any) -> dict[str, Any]:
+    """The request body validated by ``serializer_class`` (400 naming the fields otherwise). A body Django
+    refuses to read (too many fields) is a 400 ``parse_error``, not a server error."""
+    try:
+        data = request.data
+    except SuspiciousOperation as exc:
+        raise exceptions.ParseError("请求内容过大或字段过多") from exc
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def move_schema(body: Any, summary: str, response: Any, status: int = 200) -> Any:
+    """The OpenAPI declaration of a workflow action: its body (or ``None``), the detail it answers with and
+    the errors every move may answer (409 for an illegal move or a lost race)."""
+    return extend_schema(request=body, responses={status: response, **MOVE_ERRORS}, summary=summary)
+
+
+class TransitionActionsMixin:
+    """Workflow actions ``POST /<id>/<action>/`` of a scoped viewset, one line each::
+
+        @move_schema(ReasonSerializer, "退回重办", WorkOrderDetailSerializer)
+        @action(detail=True, methods=["post"])
+        def rework(self, request, id):
+            return self.move(services.work_order_rework, ReasonSerializer)
+
+    ``move`` takes the object through ``get_object`` (out of scope: 404, before the body is read), validates
+    the body, calls ``service(actor=<user>, <move_subject>=<object>, **body)`` and renders the object the
+    service returns with ``render_moved``. The service's ``IllegalTransition`` / ``LostRace`` (both
+    ``Conflict``) leave through ``exception_handler`` as 409 with ``current_status``."""
+
+    move_subject: ClassVar[str] = ""  # the service's keyword for the object ("incident", "application" …)
+
+    def render_moved(self, obj: Any, code: int = 200) -> Response:
+        """The moved object as the viewset's serializer renders it (viewsets with a richer detail, or one
+        read again through their selector, override this)."""
+        return Response(self.get_serializer(obj).data, status=code)  # type: ignore[attr-defined]
+
+    def move(
+        self,
+        service: Callable[..., Any],
+        body: Any = None,
+        *,
+        defaults: Mapping[str, Any] | None = None,
+        code: int = 200,
+    ) -> Response:
+        """Run one move; ``defaults`` fill the body's optional fields the service requires."""
+        subject = self.get_object()  # type: ignore[attr-defined]
+        data = {**(defaults or {}), **(read_body(self.request, body) if body is not None else {})}  # type: ignore[attr-defined]
+        moved = service(actor=self.request.user, **{self.move_subject: subject}, **data)  # type: ignore[attr-defined]
+        return self.render_moved(moved, code)

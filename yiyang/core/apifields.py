@@ -6,6 +6,9 @@ standard whose check digit no pattern can state. The schema test generates valid
 formats and accepts a refusal of a right-shaped value for its check digit alone
 (``yiyang/core/tests/test_api_schema.py``).
 
+The ``Strict*`` fields take a JSON value of their own type only (a number is not text, ``"true"`` is not a
+boolean, ``5.0`` is not an integer), so a client sending the wrong type is told.
+
 The field refuses what the pattern refuses (no spaces, ``+86`` or full-width digits here: the pages accept
 those and normalise them, the API takes the normal form), then the identifier's own parser runs in the
 service as before.
@@ -23,6 +26,7 @@ from rest_framework import serializers
 
 from yiyang.core.identifiers import IdentifierError, normalize_phone, parse_resident_id, validate_uscc
 from yiyang.core.regioncodes import REGION_CODE_PATTERN
+from yiyang.core.validators import TextValidator
 
 RESIDENT_ID_FORMAT = "cn-resident-id"
 RESIDENT_ID_PATTERN = r"^([0-9]{17}[0-9Xx]|[0-9]{15})$"
@@ -104,3 +108,70 @@ RegionCodeField = _field(
     None, REGION_CODE_PATTERN, 12, "区划代码应为 2、4、6、9 或 12 位数字（省级代码不为 00）"
 )
 RegionCodeField.__name__ = "RegionCodeField"
+
+
+# --- strict scalar fields -------------------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: a number or a boolean is refused instead of turned into text.
+    ``text="line"`` or ``"multiline"`` adds the platform's free-text rule (``core.validators.TextValidator``:
+    no control, bidi-override or zero-width characters), stated in the schema as its pattern."""
+
+    def __init__(self, *args: Any, text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if text:
+            limit = self.max_length or 2000
+            self.validators.append(TextValidator(max_length=limit, multiline=text == "multiline"))
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictRegexField(serializers.RegexField):
+    """A pattern-checked string; a number is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` only (DRF would also read ``"yes"``, ``1``, ``"on"``…)."""
+
+    default_error_messages = {"invalid": "应为 true 或 false"}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (not ``"5"``, ``5.0`` or ``true``)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class StrictDateField(serializers.DateField):
+    """A ``YYYY-MM-DD`` string only."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string only (DRF would read the integer ``0``, and so ``false``, as a UUID)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)

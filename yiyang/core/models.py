@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -50,11 +50,36 @@ class JobRun(models.Model):
         return f"{self.name} {self.status}"
 
 
+class RegionFromParent(models.Model):
+    """A region-bound row (ARCHITECTURE rule 2: it stores its finest region in ``region_code``) that takes
+    its region from the row it belongs to when the writer left it empty: services write it explicitly, and
+    this fallback keeps a row saved without it (fixtures, the admin) in scope.
+
+    ``region_from = (foreign key, the parent's region column)``: ``("elder", "region_id")`` for a row
+    about an elder, ``("order", "region_code")`` for a row under an order."""
+
+    region_from: ClassVar[tuple[str, str]] = ("", "")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        key, column = self.region_from
+        parent_id = getattr(self, f"{key}_id", None) if key else None
+        if not getattr(self, "region_code", "") and parent_id:
+            parent = self._meta.get_field(key).related_model
+            region = parent._default_manager.values_list(column, flat=True).get(pk=parent_id)  # type: ignore[union-attr]
+            self.region_code = str(region)
+        super().save(*args, **kwargs)
+
+
 class TransitionEvent(models.Model):
     """Abstract timeline row (ARCHITECTURE rule 3): who moved what from which status to which, when, why.
 
-    A concrete timeline adds the foreign key to the moved object, names it in ``subject_field`` and sets
-    ``status_labels`` (the statuses' Chinese labels) so that every display shows labels, never codes.
+    A concrete timeline adds the foreign key to the moved object (its one foreign key besides ``actor``;
+    name it in ``subject_field`` only if it has more) and Meta's verbose names. Displays show the statuses'
+    Chinese labels, never codes: the moved model's ``status`` choices, or ``status_labels`` where the
+    timeline records another field's moves.
     Rows are written by ``yiyang.core.statemachine.transition`` (or ``timeline_write`` for a creation)."""
 
     from_status = models.CharField("原状态", max_length=20, blank=True)
@@ -77,13 +102,31 @@ class TransitionEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_label} → {self.to_label}"
 
+    @classmethod
+    def subject_name(cls) -> str:
+        """The foreign key to the moved object: ``subject_field``, else the one foreign key but ``actor``."""
+        if cls.subject_field:
+            return cls.subject_field
+        keys = [f.name for f in cls._meta.concrete_fields if f.many_to_one and f.name != "actor"]
+        if len(keys) != 1:
+            raise TypeError(f"{cls.__name__}: name the moved object in subject_field (foreign keys: {keys})")
+        return keys[0]
+
+    @classmethod
+    def labels(cls) -> Mapping[str, str]:
+        """Status code → Chinese label: ``status_labels``, else the moved model's ``status`` choices."""
+        if cls.status_labels:
+            return cls.status_labels
+        subject = cls._meta.get_field(cls.subject_name()).related_model
+        return dict(subject._meta.get_field("status").choices or ())  # type: ignore[union-attr,arg-type]
+
     @property
     def from_label(self) -> str:
-        return self.status_labels.get(self.from_status, self.from_status) if self.from_status else "—"
+        return self.labels().get(self.from_status, self.from_status) if self.from_status else "—"
 
     @property
     def to_label(self) -> str:
-        return self.status_labels.get(self.to_status, self.to_status)
+        return self.labels().get(self.to_status, self.to_status)
 
 
 class OutboxMessage(models.Model):

@@ -12,7 +12,10 @@
   which a system administrator may send again (``outbox_redeliver``).
 
 It runs from Celery beat (``yiyang.core.tasks.deliver_outbox``), from ``manage.py deliver_outbox`` and,
-right after a commit, from ``after_commit`` so that demo mode without a broker delivers at once.
+right after a commit, as the task ``deliver_soon`` (below) queued by ``after_commit``:
+with a broker a worker delivers it, so the request that wrote the message only wrote the row (delivery
+costs two more transactions per message); without a broker (demo, tests) Celery runs it in-process
+after the commit, so demo mode still delivers at once.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -81,15 +85,23 @@ def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", 
             )
     except IntegrityError:
         return OutboxMessage.objects.get(key=key[:200])
-    from yiyang.core.effects import after_commit
-
-    after_commit(_deliver_soon, message.pk, robust=True)
+    _deliver_soon(message.pk)
     return message
 
 
 def _deliver_soon(pk: int) -> None:
-    """After the commit: try this one message now (failures are left to the retries)."""
-    deliver_due(only=[pk])
+    """After the commit, hand this one message to a worker (failures are left to the retries)."""
+    from yiyang.core.effects import after_commit
+
+    after_commit(deliver_soon, pk, robust=True)
+
+
+@shared_task(name="yiyang.core.outbox.deliver_soon", ignore_result=True)
+def deliver_soon(pk: int) -> dict[str, int]:
+    """Deliver one message right after the commit that wrote it. Not a recorded job: it runs once per
+    message, and the minute sweep (``yiyang.core.tasks.deliver_outbox``) retries any failure and anything
+    this task never reached. Idempotent: a message already claimed or sent is skipped."""
+    return deliver_due(only=[pk])
 
 
 def _claim(limit: int, now: datetime, only: list[int] | None) -> list[tuple[int, uuid.UUID]]:
@@ -194,8 +206,6 @@ def outbox_redeliver(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
             obj=message,
             data={"channel": message.channel, "attempts": message.attempts},
         )
-        from yiyang.core.effects import after_commit
-
-        after_commit(_deliver_soon, message.pk, robust=True)
+        _deliver_soon(message.pk)
     message.refresh_from_db()
     return message

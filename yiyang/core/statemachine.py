@@ -70,11 +70,9 @@ def timeline_write(
 ) -> TransitionEvent:
     """Write one timeline row. ``transition`` calls it for every move; services call it directly only for
     a creation (``old=""``), which is not a move of an existing row."""
-    if not timeline.subject_field:
-        raise TypeError(f"{timeline.__name__}.subject_field is not set")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return timeline._default_manager.create(
-        **{timeline.subject_field: subject},
+        **{timeline.subject_name(): subject},
         from_status=old,
         to_status=new,
         actor=actor if authenticated else None,

@@ -229,6 +229,18 @@ def validate_scheduled(value: datetime) -> None:
     check_scheduled(value)
 
 
+def parse_form_datetime(value: Any, label: str) -> datetime:
+    """A page form's date-time (``datetime-local``: ``2026-11-23T08:00``, read in the site's time zone; an
+    offset, if given, is kept), or a ``DomainError`` that names the field by ``label``."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError(
+            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
+        ) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
 def check_date(value: date, *, label: str = "日期") -> date:
     if not MIN_YEAR - 150 <= value.year <= MAX_YEAR:
         raise ValidationError(f"{label}超出有效范围", code="out_of_range")

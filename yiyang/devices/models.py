@@ -256,9 +256,6 @@ class Alarm(models.Model):
 class AlarmEvent(TransitionEvent):
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="timeline")
 
-    subject_field: ClassVar[str] = "alarm"
-    status_labels: ClassVar[dict[str, str]] = dict(AlarmStatus.choices)
-
     class Meta(TransitionEvent.Meta):
         verbose_name = "告警时间线"
         verbose_name_plural = "告警时间线"

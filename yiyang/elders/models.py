@@ -204,9 +204,6 @@ class ElderStatusChange(TransitionEvent):
 
         return effects_text(self.data)
 
-    subject_field: ClassVar[str] = "elder"
-    status_labels: ClassVar[dict[str, str]] = dict(ElderStatus.choices)
-
     class Meta(TransitionEvent.Meta):
         ordering = ["-at", "-pk"]
         verbose_name = "状态变更"

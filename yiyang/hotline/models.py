@@ -152,9 +152,6 @@ class Incident(models.Model):
 class IncidentEvent(TransitionEvent):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
 
-    subject_field: ClassVar[str] = "incident"
-    status_labels: ClassVar[dict[str, str]] = dict(IncidentStatus.choices)
-
     class Meta(TransitionEvent.Meta):
         verbose_name = "紧急呼援时间线"
         verbose_name_plural = "紧急呼援时间线"
@@ -256,9 +253,6 @@ class WorkOrder(models.Model):
 
 class WorkOrderEvent(TransitionEvent):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="timeline")
-
-    subject_field: ClassVar[str] = "work_order"
-    status_labels: ClassVar[dict[str, str]] = dict(WorkOrderStatus.choices)
 
     class Meta(TransitionEvent.Meta):
         verbose_name = "热线工单时间线"

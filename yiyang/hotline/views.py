@@ -17,6 +17,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
+from yiyang.core.validators import parse_form_datetime
 from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.choices import (
@@ -60,16 +61,6 @@ def _uuid(value: Any) -> Any:
 def _fail(request: HttpRequest, exc: DomainError) -> None:
     detail = "；".join(m for msgs in exc.errors.values() for m in msgs if m not in exc.message)
     messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
-
-
-def _dt(value: str, label: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError(
-            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
-        ) from None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 # --- console ----------------------------------------------------------------------------------------------
@@ -269,7 +260,9 @@ class CallView(ScopedPageMixin, View):
                     actor=request.user,
                     elder=elder,
                     service_item=item,
-                    scheduled_start=_dt(request.POST.get("scheduled_start", ""), "预约上门时间"),
+                    scheduled_start=parse_form_datetime(
+                        request.POST.get("scheduled_start", ""), "预约上门时间"
+                    ),
                     channel="hotline",
                     note=request.POST.get("note", "")[:300],
                 )
@@ -649,8 +642,8 @@ class RosterView(ScopedPageMixin, View):
                     actor=request.user,
                     user=user,
                     role=p.get("role", ""),
-                    starts_at=_dt(p.get("starts_at", ""), "开始时间"),
-                    ends_at=_dt(p.get("ends_at", ""), "结束时间"),
+                    starts_at=parse_form_datetime(p.get("starts_at", ""), "开始时间"),
+                    ends_at=parse_form_datetime(p.get("ends_at", ""), "结束时间"),
                     region_code=p.get("region_code", ""),
                     note=p.get("note", ""),
                 )

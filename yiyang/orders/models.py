@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yiyang.core.models import TransitionEvent
+from yiyang.core.models import RegionFromParent, TransitionEvent
 from yiyang.orders.choices import (
     Channel,
     ComplaintCategory,
@@ -26,14 +26,9 @@ from yiyang.orders.choices import (
 from yiyang.regions.scope import ScopedManager
 
 
-def elder_region_code(elder_id: int) -> str:
-    """Fallback for a row saved without its anchor (services write it explicitly)."""
-    from django.apps import apps
+class Order(RegionFromParent, models.Model):
+    region_from = ("elder", "region_id")
 
-    return str(apps.get_model("elders", "Elder").objects.values_list("region_id", flat=True).get(pk=elder_id))
-
-
-class Order(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey(
         "elders.Elder", on_delete=models.PROTECT, related_name="orders", verbose_name="老人"
@@ -120,11 +115,6 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"{self.service_item} · {self.scheduled_start:%Y-%m-%d %H:%M}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.elder_id:
-            self.region_code = elder_region_code(self.elder_id)
-        super().save(*args, **kwargs)
-
     @property
     def number(self) -> str:
         """The short order number people read, print and quote on the phone (GD + the row number, never
@@ -154,16 +144,15 @@ class OrderEvent(TransitionEvent):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timeline")
 
-    subject_field: ClassVar[str] = "order"
-    status_labels: ClassVar[dict[str, str]] = dict(OrderStatus.choices)
-
     class Meta(TransitionEvent.Meta):
         verbose_name = "工单时间线"
         verbose_name_plural = "工单时间线"
 
 
-class OrderFlag(models.Model):
+class OrderFlag(RegionFromParent, models.Model):
     """A fraud/quality flag; an open or rejected flag keeps the order out of settlement."""
+
+    region_from = ("order", "region_code")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="flags")
@@ -193,19 +182,11 @@ class OrderFlag(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.order_id:
-            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
-        super().save(*args, **kwargs)
-
 
 class FlagEvent(TransitionEvent):
     """Flag timeline: open → cleared / rejected, with the supervisor's reason."""
 
     flag = models.ForeignKey(OrderFlag, on_delete=models.CASCADE, related_name="events")
-
-    subject_field: ClassVar[str] = "flag"
-    status_labels: ClassVar[dict[str, str]] = dict(FlagStatus.choices)
 
     class Meta(TransitionEvent.Meta):
         verbose_name = "异常处理记录"
@@ -292,8 +273,10 @@ class Settlement(models.Model):
         return None
 
 
-class SettlementLine(models.Model):
+class SettlementLine(RegionFromParent, models.Model):
     """One charge per order, ever; a correction is a reversal line (negative amounts), never an edit."""
+
+    region_from = ("order", "region_code")
 
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="settlement_lines")
@@ -331,11 +314,6 @@ class SettlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_fen}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.order_id:
-            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
-        super().save(*args, **kwargs)
 
     @property
     def is_reversed(self) -> bool:
@@ -375,9 +353,11 @@ class PendingReversal(models.Model):
         return f"{self.charge_id} → {self.line_id or '待冲销'}"
 
 
-class Complaint(models.Model):
+class Complaint(RegionFromParent, models.Model):
     """投诉 about one order: open → handling → resolved (upheld / dismissed); reopened once if disputed.
     Raising and every move write a row in the complaint's timeline; see ``yiyang.orders.complaints``."""
+
+    region_from = ("order", "region_code")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="complaints", verbose_name="工单")
@@ -427,11 +407,6 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.get_status_display()}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.region_code and self.order_id:
-            self.region_code = Order.objects.values_list("region_code", flat=True).get(pk=self.order_id)
-        super().save(*args, **kwargs)
-
     @property
     def is_pending(self) -> bool:
         return self.status in {ComplaintStatus.OPEN, ComplaintStatus.HANDLING}
@@ -471,9 +446,6 @@ class ComplaintEvent(TransitionEvent):
     """Complaint timeline: raised (— → open), handling, resolved, reopened."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-
-    subject_field: ClassVar[str] = "complaint"
-    status_labels: ClassVar[dict[str, str]] = dict(ComplaintStatus.choices)
 
     class Meta(TransitionEvent.Meta):
         verbose_name = "投诉时间线"
@@ -538,9 +510,6 @@ class ServicePlanEvent(TransitionEvent):
     """Plan timeline: set up, paused, resumed, ended."""
 
     plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="events")
-
-    subject_field: ClassVar[str] = "plan"
-    status_labels: ClassVar[dict[str, str]] = dict(PlanStatus.choices)
 
     class Meta(TransitionEvent.Meta):
         verbose_name = "周期服务记录"

@@ -214,9 +214,6 @@ class Application(models.Model):
 class ApplicationEvent(TransitionEvent):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
 
-    subject_field: ClassVar[str] = "application"
-    status_labels: ClassVar[dict[str, str]] = dict(ApplicationStatus.choices)
-
     class Meta(TransitionEvent.Meta):
         verbose_name = "改造申请时间线"
         verbose_name_plural = "改造申请时间线"

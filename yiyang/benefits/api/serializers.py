@@ -19,16 +19,10 @@ from yiyang.benefits.choices import (
     RunStatus,
 )
 from yiyang.benefits.models import Band, Enrolment, PaymentLine, PaymentRun, Programme
-from yiyang.core.validators import TextValidator, validate_month
+from yiyang.core.validators import MONTH_PATTERN, TextValidator, validate_month
 
-MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 COUNTY_PATTERN = r"^[0-9]{6}000000$"
-# One line of text: Chinese, Latin letters, digits and common punctuation (the schema states what the
-# shared TextValidator accepts), with at least one visible character.
-_TEXT = "\\u0020-\\u007e\\u00a0-\\u00ac\\u00ae-\\u024f\\u3000-\\u303f\\u4e00-\\u9fff\\uff01-\\uff5e"
-_VISIBLE = "\\u0021-\\u007e\\u00a1-\\u00ac\\u00ae-\\u024f\\u3001-\\u303f\\u4e00-\\u9fff\\uff01-\\uff5e"
-TEXT_PATTERN = f"^[{_TEXT}]*[{_VISIBLE}][{_TEXT}]*$"
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):

@@ -30,7 +30,14 @@ from yiyang.benefits.api.serializers import (
     ProgrammeSerializer,
 )
 from yiyang.benefits.models import Enrolment, PaymentRun, Programme
-from yiyang.core.api import ActionPermission, ScopedViewMixin, required_perm
+from yiyang.core.api import (
+    ActionPermission,
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    move_schema,
+    read_body,
+    required_perm,
+)
 from yiyang.core.apischema import errors
 from yiyang.core.parsers import SafeJSONParser
 from yiyang.elders.selectors import elder_get
@@ -61,9 +68,14 @@ class ProgrammeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Programme]
 
 
 class EnrolmentViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Enrolment]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Enrolment],
 ):
     serializer_class = EnrolmentSerializer
+    move_subject = "enrolment"
     parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -85,52 +97,38 @@ class EnrolmentViewSet(
         summary="申请津贴补贴（需证明材料的项目），待街道审核",
     )
     def create(self, request: Request) -> Response:
-        s = EnrolmentApplySerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        elder = elder_get(user=request.user, public_id=s.validated_data["elder"], perm="benefits.confirm")
+        data = read_body(request, EnrolmentApplySerializer)
+        elder = elder_get(user=request.user, public_id=data["elder"], perm="benefits.confirm")
         if elder is None:
             raise NotFound("老人不存在或不在管辖范围内")
         enrolment = services.enrolment_apply(
-            actor=request.user,
-            elder=elder,
-            programme_code=s.validated_data["programme"],
-            note=s.validated_data["note"],
+            actor=request.user, elder=elder, programme_code=data["programme"], note=data["note"]
         )
-        return Response(EnrolmentSerializer(enrolment).data, status=201)
+        return self.render_moved(enrolment, 201)
 
-    @extend_schema(
-        request=EnrolmentConfirmSerializer,
-        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
-        summary="街道确认（一键）",
-    )
+    def render_moved(self, enrolment: Enrolment, code: int = 200) -> Response:
+        return Response(EnrolmentSerializer(enrolment).data, status=code)
+
+    @move_schema(EnrolmentConfirmSerializer, "街道确认（一键）", EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, id: str) -> Response:
-        s = EnrolmentConfirmSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        enrolment = services.enrolment_confirm(
-            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
-        )
-        return Response(EnrolmentSerializer(enrolment).data)
+        return self.move(services.enrolment_confirm, EnrolmentConfirmSerializer)
 
-    @extend_schema(
-        request=EnrolmentRejectSerializer,
-        responses={200: EnrolmentSerializer, **WRITE_ERRORS},
-        summary="不予认定（须填原因）",
-    )
+    @move_schema(EnrolmentRejectSerializer, "不予认定（须填原因）", EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, id: str) -> Response:
-        s = EnrolmentRejectSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        enrolment = services.enrolment_reject(
-            actor=request.user, enrolment=self.get_object(), reason=s.validated_data["reason"]
-        )
-        return Response(EnrolmentSerializer(enrolment).data)
+        return self.move(services.enrolment_reject, EnrolmentRejectSerializer)
 
 
 class PaymentRunViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[PaymentRun]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[PaymentRun],
 ):
     serializer_class = PaymentRunSerializer
+    move_subject = "run"
     parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -152,13 +150,13 @@ class PaymentRunViewSet(
     def get_serializer_class(self) -> Any:
         return PaymentRunSerializer if self.action == "list" else PaymentRunDetailSerializer
 
-    def _detail(self, run: PaymentRun, code: int = 200) -> Response:
+    def render_moved(self, run: PaymentRun, code: int = 200) -> Response:
         fresh = selectors.run_list(user=self.request.user, perm="benefits.view").get(pk=run.pk)
         lines = selectors.run_lines(user=self.request.user, run=fresh)
         return Response(PaymentRunDetailSerializer(fresh, context={"lines": lines}).data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._detail(self.get_object())
+        return self.render_moved(self.get_object())
 
     @extend_schema(
         request=PaymentRunCreateSerializer,
@@ -170,33 +168,24 @@ class PaymentRunViewSet(
         summary="生成某项目某县（区）某月的发放名单（重复请求返回同一名单）",
     )
     def create(self, request: Request) -> Response:
-        s = PaymentRunCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        data = read_body(request, PaymentRunCreateSerializer)
         run, created = services.payment_run_create(
             actor=request.user,
-            programme_code=s.validated_data["programme"],
-            region_code=s.validated_data["region_code"],
-            month=s.validated_data["month"],
+            programme_code=data["programme"],
+            region_code=data["region_code"],
+            month=data["month"],
         )
-        return self._detail(run, 201 if created else 200)
+        return self.render_moved(run, 201 if created else 200)
 
-    @extend_schema(
-        request=None,
-        responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS},
-        summary="复核（须另一名工作人员）",
-    )
+    @move_schema(None, "复核（须另一名工作人员）", PaymentRunDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, id: str) -> Response:
-        run = services.payment_run_approve(actor=request.user, run=self.get_object())
-        return self._detail(run)
+        return self.move(services.payment_run_approve)
 
-    @extend_schema(
-        request=None, responses={200: PaymentRunDetailSerializer, **WRITE_ERRORS}, summary="银行已发放"
-    )
+    @move_schema(None, "银行已发放", PaymentRunDetailSerializer)
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, id: str) -> Response:
-        run = services.payment_run_mark_paid(actor=request.user, run=self.get_object())
-        return self._detail(run)
+        return self.move(services.payment_run_mark_paid)
 
     @extend_schema(
         request=PaymentLineReturnSerializer,
@@ -206,15 +195,12 @@ class PaymentRunViewSet(
     @action(detail=True, methods=["post"], url_path="return-line")
     def return_line(self, request: Request, id: str) -> Response:
         run = self.get_object()
-        s = PaymentLineReturnSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        line = selectors.line_get(
-            user=request.user, public_id=s.validated_data["line"], perm="benefits.approve"
-        )
+        data = read_body(request, PaymentLineReturnSerializer)
+        line = selectors.line_get(user=request.user, public_id=data["line"], perm="benefits.approve")
         if line is None or line.run_id != run.pk:
             raise NotFound("该明细不存在或不属于此名单")
-        services.payment_line_return(actor=request.user, line=line, reason=s.validated_data["reason"])
-        return self._detail(run)
+        services.payment_line_return(actor=request.user, line=line, reason=data["reason"])
+        return self.render_moved(run)
 
     def _file(self, fmt: str) -> HttpResponse:
         run = self.get_object()

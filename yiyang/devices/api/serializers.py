@@ -6,23 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yiyang.core.apifields import StrictCharField, StrictUUIDField
 from yiyang.devices.choices import AlarmKind, AlarmStatus, DeviceStatus, DeviceType, EventType, Severity
 from yiyang.devices.models import Alarm, Device
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictUUIDField(serializers.UUIDField):
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", value=data)
-        return super().to_internal_value(data)
-
 
 SERIAL = r"^[A-Za-z0-9._-]{1,64}$"
 VENDOR = r"^[A-Za-z0-9_-]{1,40}$"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
@@ -11,16 +10,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiyang.core.api import ScopedViewMixin
+from yiyang.core.api import ScopedViewMixin, TransitionActionsMixin, move_schema, read_body
 from yiyang.core.apischema import ErrorSerializer, errors
 from yiyang.core.pagination import PlainListForOneElder, plain_list_autoschema, plain_or_paginated_schema
 from yiyang.core.parsers import SafeJSONParser
+from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.devices import services
 from yiyang.devices.api.serializers import (
     AlarmCloseSerializer,
@@ -35,32 +35,21 @@ from yiyang.devices.selectors import alarm_list, device_list, vendor_by_code
 from yiyang.elders.selectors import elder_get
 
 READ_ERRORS = errors(401, 403, 404)
-MOVE_ERRORS = errors(400, 401, 403, 404, 409)
 
 
-def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
-    s = serializer_class(data=request.data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
-
-
-def _uuid_param(request: Request, name: str) -> uuid.UUID | None:
-    if name not in request.query_params:
-        return None
-    raw = request.query_params.get(name, "")
-    try:
-        return uuid.UUID(raw)
-    except ValueError as exc:
-        raise ValidationError({name: ["无效的 id"]}) from exc
-
-
-def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
-    if name not in request.query_params:
-        return None
-    raw = request.query_params.get(name, "")
-    if raw not in values:
-        raise ValidationError({name: ["无效的取值"]})
-    return raw
+PAGE_PARAMS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="页码（不带 elder 时分页）"),
+    OpenApiParameter(
+        "page_size", {"type": "integer", "minimum": 1, "maximum": 200}, description="每页条数（1–200）"
+    ),
+]
+ELDER = Param.uid("elder", "老人 id")
+DEVICE_FILTERS = [ELDER, Param.choice("type", sorted(DeviceType.values), "设备类型")]
+ALARM_FILTERS = [
+    ELDER,
+    Param.choice("status", sorted(AlarmStatus.values)),
+    Param.choice("kind", sorted(AlarmKind.values)),
+]
 
 
 @extend_schema_view(
@@ -70,16 +59,9 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
         responses={200: plain_or_paginated_schema("Device"), **errors(400, 401, 403, 404)},
         description="带 elder 时返回该老人的全部设备（数组）；不带时分页。",
         parameters=[
-            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-            OpenApiParameter(
-                "page", {"type": "integer", "minimum": 1}, description="页码（不带 elder 时分页）"
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": 200},
-                description="每页条数（1–200）",
-            ),
-            OpenApiParameter("type", OpenApiTypes.STR, enum=DeviceType.values, description="设备类型"),
+            ELDER.openapi(),
+            *PAGE_PARAMS,
+            *openapi(DEVICE_FILTERS[1:]),
         ],
     ),
     retrieve=extend_schema(summary="设备详情", responses={200: DeviceSerializer, **READ_ERRORS}),
@@ -107,12 +89,11 @@ class DeviceViewSet(
         perm = self.permission_map.get(self.action or "", "devices.view")
         qs = device_list(user=self.request.user, perm=perm)
         if self.action == "list":
-            elder = _uuid_param(self.request, "elder")
-            if elder is not None:
-                qs = qs.filter(elder__public_id=elder)
-            kind = _choice_param(self.request, "type", list(DeviceType.values))
-            if kind is not None:
-                qs = qs.filter(type=kind)
+            q = parse_query(self.request.query_params, DEVICE_FILTERS)
+            if q["elder"] is not None:
+                qs = qs.filter(elder__public_id=q["elder"])
+            if q["type"] is not None:
+                qs = qs.filter(type=q["type"])
             qs = qs.order_by("type", "serial", "pk")
         return qs
 
@@ -122,7 +103,7 @@ class DeviceViewSet(
         summary="登记设备（县级管理员）",
     )
     def create(self, request: Request) -> Response:
-        data = _body(request, DeviceCreateSerializer)
+        data = read_body(request, DeviceCreateSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"], perm="devices.manage")
         if elder is None:
             raise NotFound("管辖范围内没有这位老人")
@@ -148,17 +129,9 @@ class DeviceViewSet(
         responses={200: plain_or_paginated_schema("Alarm"), **errors(400, 401, 403, 404)},
         description="带 elder 时返回该老人的全部告警（数组）；不带时分页。",
         parameters=[
-            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-            OpenApiParameter(
-                "page", {"type": "integer", "minimum": 1}, description="页码（不带 elder 时分页）"
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": 200},
-                description="每页条数（1–200）",
-            ),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=AlarmStatus.values),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=AlarmKind.values),
+            ELDER.openapi(),
+            *PAGE_PARAMS,
+            *openapi(ALARM_FILTERS[1:]),
         ],
     ),
     retrieve=extend_schema(summary="告警详情", responses={200: AlarmSerializer, **READ_ERRORS}),
@@ -166,11 +139,13 @@ class DeviceViewSet(
 class AlarmViewSet(
     PlainListForOneElder,
     ScopedViewMixin,
+    TransitionActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Alarm],
 ):
     serializer_class = AlarmSerializer
+    move_subject = "alarm"
     schema = plain_list_autoschema()
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -187,41 +162,29 @@ class AlarmViewSet(
         perm = self.permission_map.get(self.action or "", "alarms.view")
         qs = alarm_list(user=self.request.user, perm=perm)
         if self.action == "list":
-            elder = _uuid_param(self.request, "elder")
-            if elder is not None:
-                qs = qs.filter(elder__public_id=elder)
-            st = _choice_param(self.request, "status", list(AlarmStatus.values))
-            if st is not None:
-                qs = qs.filter(status=st)
-            kind = _choice_param(self.request, "kind", list(AlarmKind.values))
-            if kind is not None:
-                qs = qs.filter(kind=kind)
+            q = parse_query(self.request.query_params, ALARM_FILTERS)
+            if q["elder"] is not None:
+                qs = qs.filter(elder__public_id=q["elder"])
+            if q["status"] is not None:
+                qs = qs.filter(status=q["status"])
+            if q["kind"] is not None:
+                qs = qs.filter(kind=q["kind"])
             qs = qs.order_by("-raised_at", "-pk")
         return qs
 
-    def _done(self, alarm: Alarm) -> Response:
+    def render_moved(self, alarm: Alarm, code: int = 200) -> Response:
         alarm.refresh_from_db()
-        return Response(AlarmSerializer(alarm).data)
+        return Response(AlarmSerializer(alarm).data, status=code)
 
-    @extend_schema(request=None, responses={200: AlarmSerializer, **MOVE_ERRORS}, summary="确认告警")
+    @move_schema(None, "确认告警", AlarmSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, id: str) -> Response:
-        return self._done(services.alarm_acknowledge(actor=request.user, alarm=self.get_object()))
+        return self.move(services.alarm_acknowledge)
 
-    @extend_schema(
-        request=AlarmCloseSerializer,
-        responses={200: AlarmSerializer, **MOVE_ERRORS},
-        summary="处置完毕或误报",
-    )
+    @move_schema(AlarmCloseSerializer, "处置完毕或误报", AlarmSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, id: str) -> Response:
-        alarm = self.get_object()
-        d = _body(request, AlarmCloseSerializer)
-        return self._done(
-            services.alarm_close(
-                actor=request.user, alarm=alarm, outcome=d["outcome"], notes=d.get("notes", "")
-            )
-        )
+        return self.move(services.alarm_close, AlarmCloseSerializer)
 
 
 _EVENT_SCHEMA: dict[str, Any] = {

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from yiyang.core.apifields import StrictCharField, StrictRegexField
 from yiyang.core.identifiers import mask_name
 from yiyang.core.validators import TextValidator
 from yiyang.hotline.choices import (
@@ -20,32 +21,6 @@ from yiyang.hotline.choices import (
     Satisfaction,
 )
 from yiyang.hotline.models import Call, Incident, IncidentEvent, WorkOrder, WorkOrderEvent
-
-
-class StrictCharField(serializers.CharField):
-    """A string, as the schema says: a number or a boolean is refused instead of turned into text.
-    ``text="line"`` or ``"multiline"`` adds the platform's free-text rule (``core.validators.TextValidator``:
-    no control, bidi-override or zero-width characters), stated in the schema as its pattern."""
-
-    def __init__(self, *args: Any, text: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if text:
-            limit = self.max_length or 2000
-            self.validators.append(TextValidator(max_length=limit, multiline=text == "multiline"))
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictRegexField(serializers.RegexField):
-    """A pattern-checked string; a number is refused, not turned into text."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
 
 def _aware(value: Any) -> Any:

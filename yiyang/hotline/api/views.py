@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, ClassVar
 
-from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiyang.core.api import ScopedViewMixin
+from yiyang.core.api import ScopedViewMixin, TransitionActionsMixin, move_schema, read_body
 from yiyang.core.apischema import errors
 from yiyang.core.errors import DomainError
 from yiyang.core.parsers import SafeJSONParser
+from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.api.authentication import ApiKeyAuthentication
@@ -48,17 +46,9 @@ from yiyang.hotline.models import Call, Incident, Integration, WorkOrder
 from yiyang.hotline.selectors import call_list, calling_contacts, incident_list, work_order_list
 
 READ_ERRORS = errors(401, 403, 404)
-MOVE_ERRORS = errors(400, 401, 403, 404, 409)
-
-
-def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
-    try:
-        data = request.data
-    except SuspiciousOperation as exc:
-        raise ParseError("请求内容过大或字段过多") from exc
-    s = serializer_class(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
+INCIDENT_FILTERS = [Param.uid("elder", "老人 id"), Param.choice("status", sorted(IncidentStatus.values))]
+WORK_ORDER_FILTERS = [Param.choice("status", sorted(WorkOrderStatus.values))]
+NO_HANDLER = {"handler_kind": "", "handler_name": ""}  # the body may leave the handler out
 
 
 @extend_schema_view(
@@ -91,7 +81,7 @@ class CallViewSet(
         summary="登记来电/去电（号码匹配管辖范围内的老人）",
     )
     def create(self, request: Request) -> Response:
-        data = _body(request, CallCreateSerializer)
+        data = read_body(request, CallCreateSerializer)
         call, matched = services.call_log(
             actor=request.user,
             direction=data["direction"],
@@ -109,28 +99,28 @@ class CallViewSet(
 
 
 def _move_schema(body: Any, summary: str) -> Any:
-    return extend_schema(
-        request=body, responses={200: IncidentDetailSerializer, **MOVE_ERRORS}, summary=summary
-    )
+    return move_schema(body, summary, IncidentDetailSerializer)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="紧急呼援事件（管辖范围内）",
         responses={200: IncidentSerializer(many=True), **errors(400, 401, 403, 404)},
-        parameters=[
-            OpenApiParameter("elder", OpenApiTypes.UUID, description="老人 id"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=IncidentStatus.values),
-        ],
+        parameters=openapi(INCIDENT_FILTERS),
     ),
     retrieve=extend_schema(
         summary="事件详情（含时间线与到达分钟数）", responses={200: IncidentDetailSerializer, **READ_ERRORS}
     ),
 )
 class IncidentViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Incident]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Incident],
 ):
     serializer_class = IncidentSerializer
+    move_subject = "incident"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -149,24 +139,18 @@ class IncidentViewSet(
         perm = self.permission_map.get(self.action or "", "incidents.view")
         qs = incident_list(user=self.request.user, perm=perm)
         if self.action == "list":
-            p = self.request.query_params
-            if "status" in p:
-                if p["status"] not in IncidentStatus.values:
-                    raise ValidationError({"status": ["无效的状态"]})
-                qs = qs.filter(status=p["status"])
-            if "elder" in p:
-                try:
-                    elder = uuid.UUID(p["elder"])
-                except ValueError as exc:
-                    raise ValidationError({"elder": ["无效的老人 id"]}) from exc
-                qs = qs.filter(elder__public_id=elder)
+            q = parse_query(self.request.query_params, INCIDENT_FILTERS)
+            if q["status"] is not None:
+                qs = qs.filter(status=q["status"])
+            if q["elder"] is not None:
+                qs = qs.filter(elder__public_id=q["elder"])
             qs = qs.order_by("-opened_at", "-pk")
         return qs
 
     def get_serializer_class(self) -> Any:
         return IncidentSerializer if self.action == "list" else IncidentDetailSerializer
 
-    def _done(self, incident: Incident, code: int = 200) -> Response:
+    def render_moved(self, incident: Incident, code: int = 200) -> Response:
         incident.refresh_from_db()
         return Response(
             IncidentDetailSerializer(incident, context={"request": self.request}).data, status=code
@@ -182,7 +166,7 @@ class IncidentViewSet(
         summary="发起紧急呼援（同一老人已有未结案事件时并入该事件，返回 200）",
     )
     def create(self, request: Request) -> Response:
-        data = _body(request, IncidentCreateSerializer)
+        data = read_body(request, IncidentCreateSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"], perm="incidents.open")
         if elder is None:
             raise NotFound()
@@ -193,59 +177,52 @@ class IncidentViewSet(
             source=data["source"],
             notes=data.get("notes", ""),
         )
-        return self._done(incident, 201 if created else 200)
+        return self.render_moved(incident, 201 if created else 200)
 
     @_move_schema(None, "确认（接警）")
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, id: str) -> Response:
-        return self._done(services.incident_acknowledge(incident=self.get_object(), actor=request.user))
+        return self.move(services.incident_acknowledge)
 
     @_move_schema(IncidentDispatchSerializer, "派员（姓名，或服务人员/用户 id）")
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_responder(self, request: Request, id: str) -> Response:
-        incident = self.get_object()
-        data = _body(request, IncidentDispatchSerializer)
-        return self._done(
-            services.incident_dispatch(incident=incident, actor=request.user, responder=data["responder"])
-        )
+        return self.move(services.incident_dispatch, IncidentDispatchSerializer)
 
     @_move_schema(None, "处置人员到达")
     @action(detail=True, methods=["post"])
     def arrive(self, request: Request, id: str) -> Response:
-        return self._done(services.incident_arrive(incident=self.get_object(), actor=request.user))
+        return self.move(services.incident_arrive)
 
     @_move_schema(IncidentCloseSerializer, "结案（处置结果）")
     @action(detail=True, methods=["post"])
     def close(self, request: Request, id: str) -> Response:
-        incident = self.get_object()
-        data = _body(request, IncidentCloseSerializer)
-        return self._done(
-            services.incident_close(
-                incident=incident, actor=request.user, outcome=data["outcome"], notes=data.get("notes", "")
-            )
-        )
+        return self.move(services.incident_close, IncidentCloseSerializer)
 
 
 def _wo_schema(body: Any, summary: str) -> Any:
-    return extend_schema(
-        request=body, responses={200: WorkOrderDetailSerializer, **MOVE_ERRORS}, summary=summary
-    )
+    return move_schema(body, summary, WorkOrderDetailSerializer)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="热线工单（管辖范围内）",
         responses={200: WorkOrderSerializer(many=True), **errors(400, 401, 403, 404)},
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=WorkOrderStatus.values)],
+        parameters=openapi(WORK_ORDER_FILTERS),
     ),
     retrieve=extend_schema(
         summary="工单详情（含时间线）", responses={200: WorkOrderDetailSerializer, **READ_ERRORS}
     ),
 )
 class WorkOrderViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[WorkOrder]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[WorkOrder],
 ):
     serializer_class = WorkOrderSerializer
+    move_subject = "work_order"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -266,93 +243,57 @@ class WorkOrderViewSet(
         perm = self.permission_map.get(self.action or "", "workorders.view")
         qs = work_order_list(user=self.request.user, perm=perm)
         if self.action == "list":
-            value = self.request.query_params.get("status")
-            if value is not None:
-                if value not in WorkOrderStatus.values:
-                    raise ValidationError({"status": ["无效的状态"]})
-                qs = qs.filter(status=value)
+            q = parse_query(self.request.query_params, WORK_ORDER_FILTERS)
+            if q["status"] is not None:
+                qs = qs.filter(status=q["status"])
             qs = qs.order_by("-created_at", "-pk")
         return qs
 
     def get_serializer_class(self) -> Any:
         return WorkOrderSerializer if self.action == "list" else WorkOrderDetailSerializer
 
-    def _done(self, work_order: WorkOrder) -> Response:
+    def render_moved(self, work_order: WorkOrder, code: int = 200) -> Response:
         work_order.refresh_from_db()
-        return Response(WorkOrderDetailSerializer(work_order, context={"request": self.request}).data)
+        return Response(
+            WorkOrderDetailSerializer(work_order, context={"request": self.request}).data, status=code
+        )
 
     @_wo_schema(WorkOrderAssignSerializer, "派单（受理后，派给部门/街道/社区/服务机构/上门服务）")
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderAssignSerializer)
-        return self._done(
-            services.work_order_assign(
-                work_order=wo,
-                actor=request.user,
-                handler_kind=d.get("handler_kind", ""),
-                handler_name=d.get("handler_name", ""),
-            )
-        )
+        return self.move(services.work_order_assign, WorkOrderAssignSerializer, defaults=NO_HANDLER)
 
     @_wo_schema(None, "开始处置")
     @action(detail=True, methods=["post"])
     def start(self, request: Request, id: str) -> Response:
-        return self._done(services.work_order_start(work_order=self.get_object(), actor=request.user))
+        return self.move(services.work_order_start)
 
     @_wo_schema(WorkOrderResolveSerializer, "办结（办理结果回复 12345）")
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderResolveSerializer)
-        return self._done(
-            services.work_order_resolve(work_order=wo, actor=request.user, result=d.get("result", ""))
-        )
+        return self.move(services.work_order_resolve, WorkOrderResolveSerializer, defaults={"result": ""})
 
     @_wo_schema(WorkOrderFollowUpSerializer, "回访（满意度）")
     @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
     def follow_up(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderFollowUpSerializer)
-        return self._done(
-            services.work_order_follow_up(
-                work_order=wo,
-                actor=request.user,
-                satisfaction=d.get("satisfaction", ""),
-                notes=d.get("notes", ""),
-            )
+        return self.move(
+            services.work_order_follow_up, WorkOrderFollowUpSerializer, defaults={"satisfaction": ""}
         )
 
     @_wo_schema(WorkOrderTransferSerializer, "转办（另一承办方，附原因）")
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderTransferSerializer)
-        return self._done(
-            services.work_order_transfer(
-                work_order=wo,
-                actor=request.user,
-                handler_kind=d.get("handler_kind", ""),
-                handler_name=d.get("handler_name", ""),
-                reason=d["reason"],
-            )
-        )
+        return self.move(services.work_order_transfer, WorkOrderTransferSerializer, defaults=NO_HANDLER)
 
     @_wo_schema(WorkOrderReasonSerializer, "退回重办")
     @action(detail=True, methods=["post"])
     def rework(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderReasonSerializer)
-        return self._done(services.work_order_rework(work_order=wo, actor=request.user, reason=d["reason"]))
+        return self.move(services.work_order_rework, WorkOrderReasonSerializer)
 
     @_wo_schema(WorkOrderReasonSerializer, "督办")
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, id: str) -> Response:
-        wo = self.get_object()
-        d = _body(request, WorkOrderReasonSerializer)
-        return self._done(
-            services.work_order_supervise(work_order=wo, actor=request.user, reason=d["reason"])
-        )
+        return self.move(services.work_order_supervise, WorkOrderReasonSerializer)
 
 
 class IsIntegration(BasePermission):
@@ -378,7 +319,7 @@ class Inbound12345View(APIView):
         operation_id="hotline_12345_work_orders_create",
     )
     def post(self, request: Request) -> Response:
-        data = _body(request, Inbound12345Serializer)
+        data = read_body(request, Inbound12345Serializer)
         integration = request.user
         try:
             work_order, created = services.work_order_receive_12345(

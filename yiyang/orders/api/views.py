@@ -17,7 +17,14 @@ from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yiyang.core.api import ActionPermission, ScopedViewMixin
+from yiyang.core.api import (
+    MOVE_ERRORS,
+    ActionPermission,
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    move_schema,
+    read_body,
+)
 from yiyang.core.apischema import errors
 from yiyang.core.errors import missing_reference
 from yiyang.core.parsers import SafeJSONParser, SafeMultiPartParser
@@ -70,7 +77,6 @@ from yiyang.orders.transitions import DISPATCHABLE
 from yiyang.providers.selectors import organisation_scoped, service_item_get, staff_get
 
 READ_ERRORS = errors(401, 403, 404)
-MOVE_ERRORS = errors(400, 401, 403, 404, 409)
 
 
 # Lifecycle moves that change only the order row, its timeline and flags: answered from the object the
@@ -100,7 +106,7 @@ class AnyOfPermission(ActionPermission):
 
 
 def _transition_schema(body: Any, summary: str) -> Any:
-    return extend_schema(request=body, responses={200: OrderDetailSerializer, **MOVE_ERRORS}, summary=summary)
+    return move_schema(body, summary, OrderDetailSerializer)
 
 
 @extend_schema_view(
@@ -116,10 +122,15 @@ def _transition_schema(body: Any, summary: str) -> Any:
     ),
 )
 class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Order]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Order],
 ):
     permission_classes = [AnyOfPermission]
     serializer_class = OrderSerializer
+    move_subject = "order"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -192,16 +203,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     def _order(self) -> Order:
         return self.get_object()
 
-    def _body(self, serializer_class: Any) -> dict[str, Any]:
-        try:
-            body = self.request.data
-        except SuspiciousOperation as exc:  # e.g. too many form fields: a bad request, not a crash
-            raise ParseError("请求内容过大或字段过多") from exc
-        s = serializer_class(data=body)
-        s.is_valid(raise_exception=True)
-        return dict(s.validated_data)
-
-    def _done(self, order: Order, code: int = 200) -> Response:
+    def render_moved(self, order: Order, code: int = 200) -> Response:
         if self.action in LIGHT_TRANSITIONS:
             # The order object already carries the moved status, timestamps and related rows; only the
             # timeline, flags and photos are (re)loaded, instead of the whole scoped detail query again.
@@ -220,7 +222,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         summary="下单（热线/社区/家属/照护计划）",
     )
     def create(self, request: Request) -> Response:
-        data = self._body(OrderCreateSerializer)
+        data = read_body(request, OrderCreateSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"], perm="elders.view")
         if elder is None:
             raise missing_reference("elder", "老人不存在或不在管辖范围内")
@@ -235,7 +237,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
             channel=data.get("channel", ""),
             note=data.get("note", ""),
         )
-        return self._done(order, 201)
+        return self.render_moved(order, 201)
 
     # --- 点菜式下单 -------------------------------------------------------------------------------------
 
@@ -302,7 +304,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @action(detail=False, methods=["post"])
     def quote(self, request: Request) -> Response:
         elder = self._cart_elder()
-        data = self._body(CartQuoteSerializer)
+        data = read_body(request, CartQuoteSerializer)
         elder, lines = self._cart(data, elder)
         result = ordering.cart_quote(elder=elder, lines=lines, scheduled_start=data["scheduled_start"])
         return Response(QuoteSerializer(result.as_dict()).data)
@@ -315,7 +317,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @action(detail=False, methods=["post"])
     def cart(self, request: Request) -> Response:
         elder = self._cart_elder()
-        data = self._body(CartPlaceSerializer)
+        data = read_body(request, CartPlaceSerializer)
         elder, lines = self._cart(data, elder)
         batch, orders = ordering.cart_place(
             actor=request.user,
@@ -344,12 +346,12 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_order(self, request: Request, id: str) -> Response:
         order = self._order()
-        data = self._body(DispatchSerializer)
+        data = read_body(request, DispatchSerializer)
         staff = staff_get(public_id=data["caregiver"])
         orgs = dispatch_organisations(request.user)
         if staff is None or (orgs is not None and staff.organisation not in orgs):
             raise services.unknown_caregiver()
-        return self._done(services.order_dispatch(order=order, caregiver=staff, actor=request.user))
+        return self.render_moved(services.order_dispatch(order=order, caregiver=staff, actor=request.user))
 
     @_transition_schema(None, "自动派单（最近的合格空闲服务人员）")
     @action(detail=True, methods=["post"], url_path="auto-dispatch")
@@ -357,7 +359,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         order = self._order()
         services.require_transition(order, OrderStatus.DISPATCHED)
         order_auto_dispatch(order=order, actor=request.user)
-        return self._done(order)
+        return self.render_moved(order)
 
     @extend_schema(
         request=BulkDispatchSerializer,
@@ -367,7 +369,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     )
     @action(detail=False, methods=["post"], url_path="auto-dispatch")
     def bulk_auto_dispatch(self, request: Request) -> Response:
-        data = self._body(BulkDispatchSerializer)
+        data = read_body(request, BulkDispatchSerializer)
         qs = Order.objects.restrict(request.user, "orders.dispatch").filter(status__in=DISPATCHABLE)
         if data.get("orders"):
             qs = qs.filter(public_id__in=data["orders"])
@@ -377,42 +379,22 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @_transition_schema(None, "服务人员接单")
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, id: str) -> Response:
-        return self._done(services.order_accept(order=self._order(), actor=request.user))
+        return self.move(services.order_accept)
 
     @_transition_schema(ReasonSerializer, "服务人员拒单（退回重派）")
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(ReasonSerializer)
-        return self._done(services.order_decline(order=order, actor=request.user, reason=data["reason"]))
+        return self.move(services.order_decline, ReasonSerializer)
 
     @_transition_schema(CheckInSerializer, "上门签到（记录定位与距老人住址的距离）")
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(CheckInSerializer)
-        return self._done(
-            services.order_check_in(
-                order=order, actor=request.user, lat=data["lat"], lng=data["lng"], at=data.get("at")
-            )
-        )
+        return self.move(services.order_check_in, CheckInSerializer)
 
     @_transition_schema(CheckOutSerializer, "服务完成签退（完成事项、服务记录）")
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(CheckOutSerializer)
-        return self._done(
-            services.order_check_out(
-                order=order,
-                actor=request.user,
-                items_done=data["items_done"],
-                notes=data.get("notes", ""),
-                at=data.get("at"),
-                lat=data.get("lat"),
-                lng=data.get("lng"),
-            )
-        )
+        return self.move(services.order_check_out, CheckOutSerializer)
 
     @extend_schema(
         request={
@@ -429,49 +411,38 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     def photo(self, request: Request, id: str) -> Response:
         order = self._order()
         services.order_add_photo(order=order, actor=request.user, upload=request.FILES.get("image"))
-        return self._done(order)
+        return self.render_moved(order)
 
     @_transition_schema(ConfirmSerializer, "服务确认（家属，或服务人员手机上输入老人读出的确认码）")
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(ConfirmSerializer)
-        return self._done(services.order_confirm(order=order, actor=request.user, code=data.get("code", "")))
+        return self.move(services.order_confirm, ConfirmSerializer)
 
     @_transition_schema(None, "重新生成老人确认码（家属或调度员；原确认码作废，输错次数清零）")
     @action(detail=True, methods=["post"], url_path="confirmation-code")
     def confirmation_code(self, request: Request, id: str) -> Response:
-        order = self._order()
-        return self._done(services.order_confirmation_code_renew(order=order, actor=request.user))
+        return self.move(services.order_confirmation_code_renew)
 
     @_transition_schema(RateSerializer, "服务评价（1–5 分）")
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(RateSerializer)
-        return self._done(
-            services.order_rate(
-                order=order, actor=request.user, score=data["score"], comment=data.get("comment", "")
-            )
-        )
+        return self.move(services.order_rate, RateSerializer)
 
     @_transition_schema(ReasonSerializer, "取消工单")
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, id: str) -> Response:
-        order = self._order()
-        data = self._body(ReasonSerializer)
-        return self._done(services.order_cancel(order=order, actor=request.user, reason=data["reason"]))
+        return self.move(services.order_cancel, ReasonSerializer)
 
     @_transition_schema(FlagResolveSerializer, "核查异常标记（放行或驳回，须填理由）")
     @action(detail=True, methods=["post"], url_path="resolve-flag")
     def resolve_flag(self, request: Request, id: str) -> Response:
         order = self._order()
-        data = self._body(FlagResolveSerializer)
+        data = read_body(request, FlagResolveSerializer)
         flag = order.flags.filter(code=data["code"]).first()
         if flag is None:
             raise ValidationError({"code": ["该工单没有此异常标记"]})
         services.flag_resolve(flag=flag, actor=request.user, decision=data["decision"], reason=data["reason"])
-        return self._done(order)
+        return self.render_moved(order)
 
     @extend_schema(
         request=ComplaintCreateSerializer,
@@ -481,7 +452,7 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     @action(detail=True, methods=["post"])
     def complain(self, request: Request, id: str) -> Response:
         order = self._order()
-        data = self._body(ComplaintCreateSerializer)
+        data = read_body(request, ComplaintCreateSerializer)
         complaint = complaints.complaint_raise(
             order=order,
             actor=request.user,
@@ -503,9 +474,14 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
     retrieve=extend_schema(summary="投诉详情", responses={200: ComplaintSerializer, **READ_ERRORS}),
 )
 class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/regions)
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Complaint]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Complaint],
 ):
     serializer_class = ComplaintSerializer
+    move_subject = "complaint"
     parser_classes = [SafeJSONParser]
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
@@ -535,19 +511,16 @@ class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/re
                 qs = qs.exclude(overdue_q())
         return qs
 
-    def _body(self, serializer_class: Any) -> dict[str, Any]:
-        s = serializer_class(data=self.request.data)
-        s.is_valid(raise_exception=True)
-        return dict(s.validated_data)
-
-    def _done(self, complaint: Complaint) -> Response:
+    def render_moved(self, complaint: Complaint, code: int = 200) -> Response:
         fresh = complaint_list(user=self.request.user, perm="complaints.view").filter(pk=complaint.pk).first()
-        return Response(ComplaintSerializer(fresh or complaint, context={"request": self.request}).data)
+        return Response(
+            ComplaintSerializer(fresh or complaint, context={"request": self.request}).data, status=code
+        )
 
     @extend_schema(request=None, responses={200: ComplaintSerializer, **MOVE_ERRORS}, summary="受理投诉")
     @action(detail=True, methods=["post"])
     def handle(self, request: Request, id: str) -> Response:
-        return self._done(complaints.complaint_handle(complaint=self.get_object(), actor=request.user))
+        return self.move(complaints.complaint_handle)
 
     @extend_schema(
         request=ComplaintResolveSerializer,
@@ -556,16 +529,7 @@ class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/re
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, id: str) -> Response:
-        complaint = self.get_object()
-        data = self._body(ComplaintResolveSerializer)
-        return self._done(
-            complaints.complaint_resolve(
-                complaint=complaint,
-                actor=request.user,
-                outcome=data["outcome"],
-                resolution=data["resolution"],
-            )
-        )
+        return self.move(complaints.complaint_resolve, ComplaintResolveSerializer)
 
     @extend_schema(
         request=ReasonSerializer,
@@ -574,11 +538,7 @@ class ComplaintViewSet(  # ScopedViewMixin's declared attributes (as in audit/re
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, id: str) -> Response:
-        complaint = self.get_object()
-        data = self._body(ReasonSerializer)
-        return self._done(
-            complaints.complaint_reopen(complaint=complaint, actor=request.user, reason=data["reason"])
-        )
+        return self.move(complaints.complaint_reopen, ReasonSerializer)
 
 
 @extend_schema_view(

@@ -7,6 +7,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yiyang.core.apifields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 from yiyang.core.validators import NameValidator, TextValidator
 from yiyang.renovation.choices import (
     ITEM_CODE_CHOICES,
@@ -34,43 +41,6 @@ from yiyang.renovation.models import (
 )
 
 MAX_FEN = 100_000_000  # 1,000,000 yuan: far above any household's renovation
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "应为 true 或 false"}
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-
-class StrictIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return int(super().to_internal_value(data))
-
-
-class StrictDateField(serializers.DateField):
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(data)
-
-
-class StrictUUIDField(serializers.UUIDField):
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 # --- programmes and catalog ----------------------------------------------------------------------------

@@ -18,9 +18,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yiyang.core.api import ActionPermission, ScopedViewMixin
+from yiyang.core.api import (
+    MOVE_ERRORS,
+    ActionPermission,
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    move_schema,
+    read_body,
+)
 from yiyang.core.apischema import errors
 from yiyang.core.parsers import SafeJSONParser, SafeMultiPartParser
+from yiyang.core.queryparams import Param, openapi, parse_query
 from yiyang.elders.selectors import elder_get
 from yiyang.providers.selectors import organisation_scoped
 from yiyang.regions.models import Region
@@ -30,20 +38,10 @@ from yiyang.renovation.choices import ApplicationStatus, PhotoKind
 from yiyang.renovation.models import Application, Programme
 
 READ_ERRORS = errors(401, 403, 404)
-MOVE_ERRORS = errors(400, 401, 403, 404, 409)
+APPLICATION_FILTERS = [Param.choice("status", sorted(ApplicationStatus.values)), Param.uid("programme")]
 INELIGIBLE = OpenApiResponse(
     s.IneligibleSerializer, description="数据有误，或老人不符合补贴条件（含未通过的规则与已享受的补贴）"
 )
-
-
-def _body(request: Request, serializer_class: Any) -> dict[str, Any]:
-    try:
-        body = request.data
-    except SuspiciousOperation as exc:
-        raise ParseError("请求内容过大或字段过多") from exc
-    serializer = serializer_class(data=body)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _referenced(request: Request, key: str, find: Any) -> Any:
@@ -93,9 +91,14 @@ def _programme(request: Request, public_id: Any) -> Programme:
     ),
 )
 class ProgrammeViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Programme]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Programme],
 ):
     serializer_class = s.ProgrammeSerializer
+    move_subject = "programme"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     pagination_class = None
@@ -126,17 +129,17 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"])
     def copy(self, request: Request, id: str) -> Response:
         programme = self.get_object()
-        data = _body(request, s.ProgrammeCopySerializer)
+        data = read_body(request, s.ProgrammeCopySerializer)
         copy = services.programme_copy(actor=request.user, programme=programme, year=data.get("year"))
-        return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=copy.pk)).data, status=201)
+        return self.render_moved(copy, 201)
 
-    @extend_schema(
-        request=None, responses={200: s.ProgrammeSerializer, **MOVE_ERRORS}, summary="启用草稿项目"
-    )
+    def render_moved(self, programme: Programme, code: int = 200) -> Response:
+        return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=programme.pk)).data, status=code)
+
+    @move_schema(None, "启用草稿项目", s.ProgrammeSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, id: str) -> Response:
-        programme = services.programme_activate(actor=request.user, programme=self.get_object())
-        return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=programme.pk)).data)
+        return self.move(services.programme_activate)
 
     @extend_schema(
         request=s.QuotaInputSerializer,
@@ -146,14 +149,14 @@ class ProgrammeViewSet(
     @action(detail=True, methods=["post"])
     def quota(self, request: Request, id: str) -> Response:
         programme = self.get_object()
-        data = _body(request, s.QuotaInputSerializer)
+        data = read_body(request, s.QuotaInputSerializer)
         county = Region.objects.filter(code=data["county"]).first()
         if county is None:
             raise NotFound()
         services.quota_set(
             actor=request.user, programme=programme, county=county, households=data["households"]
         )
-        return Response(s.ProgrammeSerializer(self.get_queryset().get(pk=programme.pk)).data)
+        return self.render_moved(programme)
 
 
 class CatalogView(APIView):
@@ -189,7 +192,7 @@ class EligibilityView(APIView):
     def post(self, request: Request) -> Response:
         _referenced(request, "programme", lambda pk: selectors.programme_get(user=request.user, public_id=pk))
         _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
-        data = _body(request, s.EligibilityInputSerializer)
+        data = read_body(request, s.EligibilityInputSerializer)
         programme = _programme(request, data["programme"])
         elder = elder_get(user=request.user, public_id=data["elder"])
         if elder is None:
@@ -216,7 +219,7 @@ class GrantView(APIView):
     )
     def post(self, request: Request) -> Response:
         _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
-        data = _body(request, s.GrantInputSerializer)
+        data = read_body(request, s.GrantInputSerializer)
         elder = elder_get(user=request.user, public_id=data["elder"])
         if elder is None:
             raise NotFound()
@@ -245,18 +248,13 @@ class GrantView(APIView):
 
 
 def _move_schema(body: Any, summary: str) -> Any:
-    return extend_schema(
-        request=body, responses={200: s.ApplicationDetailSerializer, **MOVE_ERRORS}, summary=summary
-    )
+    return move_schema(body, summary, s.ApplicationDetailSerializer)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="适老化改造申请（管辖范围内，或本单位施工/监理的）",
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ApplicationStatus.values),
-            OpenApiParameter("programme", OpenApiTypes.UUID),
-        ],
+        parameters=openapi(APPLICATION_FILTERS),
         responses={200: s.ApplicationSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
@@ -265,10 +263,15 @@ def _move_schema(body: Any, summary: str) -> Any:
     ),
 )
 class ApplicationViewSet(
-    ScopedViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Application]
+    ScopedViewMixin,
+    TransitionActionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Application],
 ):
     permission_classes = [AnyOfPermission]
     serializer_class = s.ApplicationSerializer
+    move_subject = "application"
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filter_backends: list[Any] = []
@@ -315,28 +318,22 @@ class ApplicationViewSet(
         for extra in held[1:]:
             qs = qs | selectors.application_list(user=user, perm=extra)
         if self.action == "list":
-            p = self.request.query_params
-            if "status" in p:
-                if p["status"] not in ApplicationStatus.values:
-                    raise ValidationError({"status": ["无效的状态"]})
-                qs = qs.filter(status=p["status"])
-            if "programme" in p:
-                try:
-                    programme_id = s.StrictUUIDField().to_internal_value(p["programme"])
-                except ValidationError as exc:
-                    raise ValidationError({"programme": exc.detail}) from exc
-                qs = qs.filter(programme__public_id=programme_id)
+            q = parse_query(self.request.query_params, APPLICATION_FILTERS)
+            if q["status"] is not None:
+                qs = qs.filter(status=q["status"])
+            if q["programme"] is not None:
+                qs = qs.filter(programme__public_id=q["programme"])
         return qs.distinct()
 
     def get_serializer_class(self) -> Any:
         return s.ApplicationSerializer if self.action == "list" else s.ApplicationDetailSerializer
 
-    def _done(self, application: Application, code: int = 200) -> Response:
+    def render_moved(self, application: Application, code: int = 200) -> Response:
         fresh = selectors.application_detail(application)
         return Response(s.ApplicationDetailSerializer(fresh).data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._done(self.get_object())
+        return self.render_moved(self.get_object())
 
     @extend_schema(
         request=s.ApplicationCreateSerializer,
@@ -346,7 +343,7 @@ class ApplicationViewSet(
     def create(self, request: Request) -> Response:
         _referenced(request, "programme", lambda pk: selectors.programme_get(user=request.user, public_id=pk))
         _referenced(request, "elder", lambda pk: elder_get(user=request.user, public_id=pk))
-        data = _body(request, s.ApplicationCreateSerializer)
+        data = read_body(request, s.ApplicationCreateSerializer)
         programme = _programme(request, data["programme"])
         elder = elder_get(user=request.user, public_id=data["elder"])
         if elder is None:
@@ -361,16 +358,12 @@ class ApplicationViewSet(
             applicant=data.get("applicant") or "elder",
             applicant_name=data.get("applicant_name", ""),
         )
-        return self._done(application, 201)
+        return self.render_moved(application, 201)
 
     @_move_schema(s.NoteSerializer, "街道初审通过，进入公示")
     @action(detail=True, methods=["post"])
     def review(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.NoteSerializer)
-        return self._done(
-            services.application_review(actor=request.user, application=application, note=data["note"])
-        )
+        return self.move(services.application_review, s.NoteSerializer)
 
     @extend_schema(
         request=s.ObjectionInputSerializer,
@@ -380,28 +373,22 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"])
     def object(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.ObjectionInputSerializer)
+        data = read_body(request, s.ObjectionInputSerializer)
         services.application_object(
             actor=request.user, application=application, text=data["text"], raised_by=data["raised_by"]
         )
-        return self._done(application, 201)
+        return self.render_moved(application, 201)
 
     @_move_schema(s.ClosePublicitySerializer, "公示期满（有异议时须填写处理意见）")
     @action(detail=True, methods=["post"], url_path="close-publicity")
     def close_publicity(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.ClosePublicitySerializer)
-        return self._done(
-            services.application_close_publicity(
-                actor=request.user, application=application, ruling=data["ruling"]
-            )
-        )
+        return self.move(services.application_close_publicity, s.ClosePublicitySerializer)
 
     @_move_schema(s.ApproveSerializer, "区县审批（任务数内），指定施工与监理单位")
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.ApproveSerializer)
+        data = read_body(request, s.ApproveSerializer)
         orgs = organisation_scoped(user=request.user, perm="providers.view")
         contractor = orgs.filter(public_id=data["contractor"]).first()
         supervisor = orgs.filter(public_id=data["supervisor"]).first()
@@ -409,7 +396,7 @@ class ApplicationViewSet(
             raise ValidationError(
                 {"contractor" if contractor is None else "supervisor": ["单位不存在或不在管辖范围内"]}
             )
-        return self._done(
+        return self.render_moved(
             services.application_approve(
                 actor=request.user,
                 application=application,
@@ -422,40 +409,17 @@ class ApplicationViewSet(
     @_move_schema(s.AssessSerializer, "第三方入户需求评估")
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.AssessSerializer)
-        return self._done(
-            services.application_assess(
-                actor=request.user,
-                application=application,
-                note=data["note"],
-                assessor_name=data["assessor_name"],
-                assessed_on=data.get("assessed_on"),
-            )
-        )
+        return self.move(services.application_assess, s.AssessSerializer)
 
     @_move_schema(s.PlanSerializer, "改造方案（一户一策）：基础类项目须纳入或注明不适用原因")
     @action(detail=True, methods=["post"])
     def plan(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.PlanSerializer)
-        return self._done(
-            services.application_plan(actor=request.user, application=application, items=data["items"])
-        )
+        return self.move(services.application_plan, s.PlanSerializer)
 
     @_move_schema(s.RenovationSignSerializer, "老年人或监护人签字确认方案")
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.RenovationSignSerializer)
-        return self._done(
-            services.application_sign(
-                actor=request.user,
-                application=application,
-                signed_by=data["signed_by"],
-                relation=data["relation"],
-            )
-        )
+        return self.move(services.application_sign, s.RenovationSignSerializer)
 
     @extend_schema(
         request={
@@ -492,66 +456,37 @@ class ApplicationViewSet(
             kind=kind,
             upload=request.FILES.get("image"),
         )
-        return self._done(application, 201)
+        return self.render_moved(application, 201)
 
     @_move_schema(None, "开工（每个方案项目已有改造前照片）")
     @action(detail=True, methods=["post"])
     def start(self, request: Request, id: str) -> Response:
-        return self._done(services.application_start(actor=request.user, application=self.get_object()))
+        return self.move(services.application_start)
 
     @_move_schema(s.CompleteSerializer, "完工（每个完成项目的实际费用与改造后照片）")
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.CompleteSerializer)
-        return self._done(
-            services.application_complete(actor=request.user, application=application, items=data["items"])
-        )
+        return self.move(services.application_complete, s.CompleteSerializer)
 
     @_move_schema(s.AcceptSerializer, "街道与监理实地验收（不合格退回施工）")
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.AcceptSerializer)
-        return self._done(
-            services.application_accept(
-                actor=request.user,
-                application=application,
-                passed=data["passed"],
-                note=data["note"],
-                street_inspector=data["street_inspector"],
-                supervisor_inspector=data["supervisor_inspector"],
-            )
-        )
+        return self.move(services.application_accept, s.AcceptSerializer)
 
     @_move_schema(s.PaySerializer, "拨付补助：min(实际费用, 上限)，其余由家庭支付")
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.PaySerializer)
-        return self._done(
-            services.application_pay(
-                actor=request.user, application=application, payment_ref=data["payment_ref"]
-            )
-        )
+        return self.move(services.application_pay, s.PaySerializer)
 
     @_move_schema(s.RenovationReasonSerializer, "不予通过（须填原因）")
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.RenovationReasonSerializer)
-        return self._done(
-            services.application_reject(actor=request.user, application=application, reason=data["reason"])
-        )
+        return self.move(services.application_reject, s.RenovationReasonSerializer)
 
     @_move_schema(s.RenovationReasonSerializer, "撤回申请（开工前，须填原因）")
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, id: str) -> Response:
-        application = self.get_object()
-        data = _body(request, s.RenovationReasonSerializer)
-        return self._done(
-            services.application_withdraw(actor=request.user, application=application, reason=data["reason"])
-        )
+        return self.move(services.application_withdraw, s.RenovationReasonSerializer)
 
     @extend_schema(
         request=s.ClaimInputSerializer,
@@ -561,19 +496,19 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"], url_path="warranty-claim")
     def warranty_claim(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.ClaimInputSerializer)
+        data = read_body(request, s.ClaimInputSerializer)
         services.warranty_claim_create(
             actor=request.user, application=application, description=data["description"]
         )
-        return self._done(application, 201)
+        return self.render_moved(application, 201)
 
     @_move_schema(s.RepairSerializer, "施工单位完成保修维修")
     @action(detail=True, methods=["post"], url_path="warranty-repair")
     def warranty_repair(self, request: Request, id: str) -> Response:
         application = self.get_object()
-        data = _body(request, s.RepairSerializer)
+        data = read_body(request, s.RepairSerializer)
         claim = application.claims.filter(public_id=data["claim"]).first()
         if claim is None:
             raise NotFound()
         services.warranty_claim_repair(actor=request.user, claim=claim, note=data["note"])
-        return self._done(application)
+        return self.render_moved(application)
