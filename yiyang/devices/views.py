@@ -6,7 +6,7 @@ the family and the community worker."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
+from yiyang.core.validators import parse_form_datetime
 from yiyang.devices import services
 from yiyang.devices.choices import LIVE_ALARM, AlarmKind, AlarmStatus, DeviceStatus, DeviceType
 from yiyang.devices.importing import read_delivery_list
@@ -49,16 +50,6 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
         f"{k}：{m}" for k, msgs in list(exc.errors.items())[:10] for m in msgs if m not in exc.message
     )
     messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
-
-
-def _dt(value: str, label: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise DomainError(
-            f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
-        ) from None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 class AlarmQueueView(ScopedPageMixin, View):
@@ -348,8 +339,8 @@ class AwayView(ScopedPageMixin, View):
             services.away_add(
                 actor=request.user,
                 elder=elder,
-                starts_at=_dt(request.POST.get("starts_at", ""), "开始时间"),
-                ends_at=_dt(request.POST.get("ends_at", ""), "结束时间"),
+                starts_at=parse_form_datetime(request.POST.get("starts_at", ""), "开始时间"),
+                ends_at=parse_form_datetime(request.POST.get("ends_at", ""), "结束时间"),
                 reason=request.POST.get("reason", ""),
             )
             messages.success(request, f"已登记{elder.name}外出，期间暂停无活动告警")

@@ -325,7 +325,7 @@ class CallView(ScopedPageMixin, View):
                 appointment = services.appointment_book(
                     actor=request.user,
                     call=call,
-                    at=_dt(request.POST.get("at", ""), "预约时间"),
+                    at=parse_form_datetime(request.POST.get("at", ""), "预约时间"),
                     place=request.POST.get("place", ""),
                     organisation=organisation,
                     elder=_call_elder(request, call),
