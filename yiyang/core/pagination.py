@@ -93,7 +93,7 @@ class Pagination(PageNumberPagination):
         """A ``page_size`` that is not a whole number 1–200 is refused (400), as the schema states,
         instead of being silently ignored."""
         raw = request.query_params.get(self.page_size_query_param)
-        if raw and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+        if raw is not None and not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"page_size": [f"每页条数应为 1–{self.max_page_size} 的整数"]})
