@@ -31,7 +31,7 @@ BUDGET: dict[str, dict[str, int]] = {
     # step: {vendor: queries}. In a test the outbox is not delivered (nothing commits), so dispatch's
     # count leaves out the delivery of the caregiver's notification that follows its commit.
     "create": {"postgresql": 9, "sqlite": 13},
-    "dispatch": {"postgresql": 15, "sqlite": 21},
+    "dispatch": {"postgresql": 13, "sqlite": 19},
     "accept": {"postgresql": 6, "sqlite": 11},
     "check-in": {"postgresql": 10, "sqlite": 15},
     "check-out": {"postgresql": 16, "sqlite": 21},  # the short-service flag of a zero-minute visit
