@@ -16,13 +16,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.lifecycle_settings")
-STEPS = ["create", "dispatch", "accept", "check-in", "check-out", "confirm", "rate"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -42,44 +40,12 @@ def main() -> None:
     django.setup()
     import requests
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from yiyang.accounts.services import token_issue, user_create
-    from yiyang.orders.tests.factories import HOME, make_elder, make_item, make_provider, make_staff
-    from yiyang.regions.models import Region
+    from bench._lifecycle import STEPS, build_world, plan, step_url
 
     call_command("migrate", verbosity=0)
-    prov, _ = Region.objects.get_or_create(
-        code="320000000000", defaults={"name": "江苏省", "level": "province"}
-    )
-    city, _ = Region.objects.get_or_create(
-        code="321000000000", defaults={"name": "扬州市", "level": "city", "parent": prov}
-    )
-    county, _ = Region.objects.get_or_create(
-        code="321002000000", defaults={"name": "广陵区", "level": "county", "parent": city}
-    )
-    town, _ = Region.objects.get_or_create(
-        code="321002001000", defaults={"name": "文昌街道", "level": "town", "parent": county}
-    )
-    village, _ = Region.objects.get_or_create(
-        code="321002001001", defaults={"name": "文昌社区", "level": "village", "parent": town}
-    )
-    pw = "Bench-Password-2026!"
-    dispatcher = user_create(username="lc_dispatcher", password=pw, grants=[("dispatcher", county.code)])
-    family = user_create(username="lc_family", password=pw, grants=[("family", village.code)])
-    org = make_provider(village)
-    item = make_item(minutes=0, skills=())  # zero standard minutes: no time-window clashes between runs
-    carers = []
-    for t in range(args.threads):
-        user = user_create(username=f"lc_carer_{t}", password=pw, grants=[("caregiver", county.code)])
-        staff = make_staff(org, user=user, lat=HOME[0], lng=HOME[1])
-        staff.max_daily_orders = 30000
-        staff.save(update_fields=["max_daily_orders"])
-        carers.append((staff, token_issue(user=user)[1]))
-    elders = [make_elder(village, family=family) for _ in range(args.threads)]
-    tok_d = token_issue(user=dispatcher)[1]
-    tok_f = token_issue(user=family)[1]
-    when = (timezone.now() + timedelta(hours=1)).isoformat()
+    world = build_world(args.threads)
+    tok_d = world.tok_dispatcher
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.lifecycle_settings", "YIYANG_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
@@ -113,30 +79,11 @@ def main() -> None:
             return {"Authorization": f"Token {token}"}
 
         def lifecycle(t: int) -> None:
-            staff, tok_c = carers[t]
             s = requests.Session()
             for _ in range(per_thread):
-                plan = [
-                    (
-                        "create",
-                        "/api/v1/orders/",
-                        tok_d,
-                        {
-                            "elder": str(elders[t].public_id),
-                            "service_item": str(item.public_id),
-                            "scheduled_start": when,
-                        },
-                    ),
-                    ("dispatch", "dispatch/", tok_d, {"caregiver": str(staff.public_id)}),
-                    ("accept", "accept/", tok_c, {}),
-                    ("check-in", "check-in/", tok_c, {"lat": HOME[0], "lng": HOME[1]}),
-                    ("check-out", "check-out/", tok_c, {"items_done": ["bench"], "notes": ""}),
-                    ("confirm", "confirm/", tok_f, {}),
-                    ("rate", "rate/", tok_f, {"score": 5}),
-                ]
                 oid = ""
-                for name, url, tok, body in plan:
-                    full = base + (url if name == "create" else f"/api/v1/orders/{oid}/{url}")
+                for name, url, tok, body in plan(world, t):
+                    full = base + step_url(name, url, oid)
                     t0 = time.perf_counter()
                     r = s.post(full, json=body, headers=h(tok))
                     dt = time.perf_counter() - t0
@@ -170,7 +117,7 @@ def main() -> None:
         wall = run(lifecycle, [(t,) for t in range(args.threads)])
         from yiyang.orders.models import Order
 
-        ids = [str(x) for x in Order.objects.filter(provider=org).values_list("public_id", flat=True)]
+        ids = [str(x) for x in Order.objects.filter(provider=world.org).values_list("public_id", flat=True)]
         calls = len(STEPS) * per_thread
         chunks = [(t, [ids[(t + k) % len(ids)] for k in range(calls)]) for t in range(args.threads)]
         base_wall = run(baseline, chunks)
@@ -197,6 +144,13 @@ def main() -> None:
                 f"  {step:10s} p50 {pct(v, 0.5):6.1f} ms  p99 {pct(v, 0.99):6.1f} ms  "
                 f"p99/baseline {pct(v, 0.99) / b99:4.1f}x  mean {statistics.mean(v) * 1000:6.1f} ms"
             )
+    ratios = {step: pct(timings[step], 0.99) / b99 for step in STEPS if timings[step]}
+    if ratios:
+        worst = max(ratios, key=lambda k: ratios[k])
+        print(
+            f"worst transition p99/baseline: {ratios[worst]:.1f}x ({worst}); aim ≤ 3x with 0 errors "
+            f"({'met' if ratios[worst] <= 3 and not errors else 'not met'})"
+        )
     print(
         "command: DATABASE_URL=... .venv/bin/python bench/orders_lifecycle.py "
         f"--orders {args.orders} --threads {args.threads}"

@@ -26,6 +26,22 @@ def audit_record(
     ``region`` is a Region or a 12-digit code: the region the event is *about* (the elder's for a row
     naming an elder, the organisation's for a provider row, the city's for the catalog), so that the
     auditors of that region see it. ``None`` is only for platform-wide events (the region table itself)."""
+    row = audit_row(actor=actor, region=region, event=event, obj=obj, data=data, summary=summary)
+    row.save(force_insert=True)
+    return row
+
+
+def audit_row(
+    *,
+    actor: Any,
+    region: Any,
+    event: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """The event ``audit_record`` writes, not yet saved: for a writer that inserts it in the same round
+    trip as its change (``yiyang.core.statemachine.transition(rows=…)``), in the same transaction."""
     require_actor(actor)
     region_code = getattr(region, "code", region) or None
     object_id = ""
@@ -37,7 +53,7 @@ def audit_record(
     username = getattr(actor, "username", "") if authenticated else ""
     if actor is SYSTEM:
         username = SYSTEM_NAME
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if authenticated else None,
         actor_username=username,
         region_id=region_code,

@@ -22,14 +22,16 @@ log = logging.getLogger("yiyang.sms")
 
 
 def deliver_notification(payload: dict[str, Any], message: OutboxMessage) -> None:
-    Notification.objects.get_or_create(
-        key=message.key,
-        defaults={
-            "recipient_id": int(payload["recipient"]),
-            "title": str(payload.get("title", ""))[:100],
-            "body": str(payload.get("body", ""))[:500],
-            "link": str(payload.get("link", ""))[:300],
-        },
+    from yiyang.core.outbox import insert_once
+
+    insert_once(
+        Notification(
+            key=message.key,
+            recipient_id=int(payload["recipient"]),
+            title=str(payload.get("title", ""))[:100],
+            body=str(payload.get("body", ""))[:500],
+            link=str(payload.get("link", ""))[:300],
+        )
     )
 
 

@@ -28,8 +28,10 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, models, router, transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from yiyang.core.logging import scrub
@@ -78,15 +80,45 @@ def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", 
         raise ValueError(f"unknown outbox channel {channel!r}")
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_put must run inside the writer's transaction")
-    try:
-        with transaction.atomic():  # a savepoint: a duplicate key must not break the caller's transaction
-            message = OutboxMessage.objects.create(
-                channel=channel, payload=payload, region_code=region_code or "", key=key[:200]
-            )
-    except IntegrityError:
+    message = OutboxMessage(channel=channel, payload=payload, region_code=region_code or "", key=key[:200])
+    if not insert_once(message):
         return OutboxMessage.objects.get(key=key[:200])
     _deliver_soon(message.pk)
     return message
+
+
+def insert_once(row: models.Model) -> bool:
+    """Insert ``row`` unless a row with one of its unique values exists: ``True`` when inserted (its
+    primary key set), ``False`` when it already existed (nothing written; the caller's transaction goes
+    on). One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` where the database has both; elsewhere an
+    insert inside a savepoint, the duplicate caught."""
+    alias = router.db_for_write(type(row))
+    conn = connections[alias]
+    meta = row._meta
+    plain = type(row).save is models.Model.save and row.pk is None
+    if not (
+        plain and conn.features.supports_ignore_conflicts and conn.features.can_return_columns_from_insert
+    ):
+        try:
+            with transaction.atomic(using=alias):  # a savepoint: a duplicate must not break the caller
+                row.save(force_insert=True, using=alias)
+        except IntegrityError:
+            return False
+        return True
+    query = InsertQuery(type(row), on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [row])
+    compiler = query.get_compiler(alias)
+    compiler.returning_fields = [meta.pk]
+    ((sql, params),) = compiler.as_sql()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    row.pk = found[0]
+    row._state.adding = False
+    row._state.db = alias
+    return True
 
 
 def _deliver_soon(pk: int) -> None:
@@ -100,8 +132,16 @@ def _deliver_soon(pk: int) -> None:
 def deliver_soon(pk: int) -> dict[str, int]:
     """Deliver one message right after the commit that wrote it. Not a recorded job: it runs once per
     message, and the minute sweep (``yiyang.core.tasks.deliver_outbox``) retries any failure and anything
-    this task never reached. Idempotent: a message already claimed or sent is skipped."""
-    return deliver_due(only=[pk])
+    this task never reached. Idempotent: the claim is one conditional UPDATE (no lock held across
+    statements); a message a sweep claimed first has its next attempt pushed past now, so this finds
+    nothing to do."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = OutboxMessage.objects.filter(pk=pk, status=S.PENDING, next_attempt_at__lte=now).update(
+        claim=token, attempts=F("attempts") + 1, next_attempt_at=now + lease()
+    )
+    sent = int(bool(claimed) and deliver_one(pk, token, now))
+    return {"claimed": claimed, "sent": sent, "failed": claimed - sent}
 
 
 def _claim(limit: int, now: datetime, only: list[int] | None) -> list[tuple[int, uuid.UUID]]:

@@ -155,6 +155,28 @@ def policy_value(key: str, region_code: str | None = None, at: datetime | date |
     return int(row.value) if row is not None else _policy(key).default
 
 
+def policy_values(
+    keys: list[str], region_code: str | None = None, at: datetime | date | None = None
+) -> dict[str, int]:
+    """``policy_value`` of several keys for the same region and moment, read in one query."""
+    for key in keys:
+        _policy(key)
+    path = _region_path(region_code)
+    day = _day(at)
+    rows = PolicyValue.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        key__in=keys,
+        region_code__in=path,
+        valid_from__lte=day,
+    ).order_by("-valid_from", "-pk")
+    best: dict[str, PolicyValue] = {}
+    for row in rows:
+        held = best.get(row.key)
+        if held is None or path.index(row.region_code) < path.index(held.region_code):
+            best[row.key] = row
+    return {key: int(best[key].value) if key in best else _policy(key).default for key in keys}
+
+
 def policy_minimum(key: str, at: datetime | date | None = None) -> int:
     """The smallest value of ``key`` in force anywhere at ``at`` (for sweeps over all regions)."""
     day = _day(at)

@@ -131,7 +131,9 @@ class Order(RegionFromParent, models.Model):
         if "caregiver" in roles:
             q |= Q(caregiver__user=user)
         if "provider_admin" in roles:
-            q |= Q(provider__admins=user)
+            # A subquery, not a join through the admins table: one row per order (no DISTINCT needed).
+            admins = cls._meta.get_field("provider").related_model.admins.through  # type: ignore[union-attr]
+            q |= Q(provider_id__in=admins.objects.filter(user=user).values("organisation_id"))
         if "family" in roles:
             from yiyang.elders.selectors import elder_ids_for_contact
 

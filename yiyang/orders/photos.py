@@ -47,7 +47,11 @@ def check_photo(upload: Any) -> str:
 
 def photo_url(photo: Any) -> str:
     """The URL that serves ``photo`` through the scope check (the file name is random and unguessable)."""
+    return photo_url_for(photo.order.public_id, str(photo.image.name))
+
+
+def photo_url_for(order_public_id: Any, stored_name: str) -> str:
+    """The URL of the photo stored as ``stored_name`` (the FileField's name) of the order."""
     return reverse(
-        "orders:photo",
-        kwargs={"order_id": photo.order.public_id, "name": str(photo.image.name).rsplit("/", 1)[-1]},
+        "orders:photo", kwargs={"order_id": order_public_id, "name": stored_name.rsplit("/", 1)[-1]}
     )

@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yiyang.orders.choices import FlagStatus, OrderStatus
-from yiyang.orders.models import Complaint, Order, OrderEvent, OrderFlag, Settlement, SettlementLine
+from yiyang.orders.models import (
+    Complaint,
+    Order,
+    OrderEvent,
+    OrderFlag,
+    OrderPhoto,
+    Settlement,
+    SettlementLine,
+)
 from yiyang.orders.settlement import complaint_hold_q, held_q
 from yiyang.orders.transitions import BUSY_STATUSES, COMPLAINT_PENDING, DISPATCHABLE
 
@@ -36,20 +44,73 @@ def order_detail_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[O
 
 
 def order_transition_queryset(*, user: Any, perm: str = "orders.view") -> QuerySet[Order]:
-    """The scoped order with what a transition reads (elder, item, provider, caregiver) and nothing it
-    would have to re-read afterwards: the timeline, flags and photos are loaded once, by
-    ``order_refresh_detail``, after the move."""
-    return order_list(user=user, perm=perm).prefetch_related(None)
+    """The scoped order with what a transition reads and answers with (elder, item, provider, caregiver)
+    and nothing else: no DISTINCT (the scope is a filter on the order's own columns and subqueries, one
+    row per order), no prefetches — the timeline, flags, photos and complaints are read once, by
+    ``order_answer_parts``, after the move."""
+    return Order.objects.restrict(user, perm).select_related("elder", "service_item", "provider", "caregiver")
 
 
-def order_refresh_detail(order: Order) -> Order:
-    """(Re)load the relations a detail answer shows after a transition changed them (three queries)."""
-    cache = getattr(order, "_prefetched_objects_cache", None)
-    if cache:
-        for name in ("flags", "timeline", "photos"):
-            cache.pop(name, None)
-    prefetch_related_objects([order], *_detail_prefetches())
-    return order
+TIMELINE_VALUES = ("id", "from_status", "to_status", "actor_name", "reason", "data", "at")
+FLAG_VALUES = (
+    "id",
+    "public_id",
+    "code",
+    "message",
+    "status",
+    "raised_at",
+    "resolved_at",
+    "resolution_reason",
+)
+COMPLAINT_VALUES = ("id", "public_id", "category", "status", "outcome", "created_at")
+
+
+def order_answer_parts(order: Order, *, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """What a detail answer shows besides the order row, as plain values, read after a move: the timeline,
+    the flags, the photos' file names and the complaints ``user`` may see — each in the order the detail
+    view shows it. On PostgreSQL in one query (each part aggregated to JSON); elsewhere one query each.
+    Timestamps come back as datetimes either way."""
+    from django.db import connections
+
+    parts: dict[str, Any] = {
+        "timeline": OrderEvent.objects.filter(order_id=order.pk).values(*TIMELINE_VALUES),
+        "flags": OrderFlag.objects.filter(order_id=order.pk).values(*FLAG_VALUES),
+        "photos": OrderPhoto.objects.filter(order_id=order.pk).values("id", "image"),
+    }
+    complaints = order_complaints(order=order, user=user)
+    if not complaints.query.is_empty():
+        parts["complaints"] = complaints.values(*COMPLAINT_VALUES)
+    connection = connections[Order.objects.db]
+    rows: dict[str, list[dict[str, Any]]] = {"complaints": []}
+    if connection.vendor == "postgresql":
+        selects, params = [], []
+        for qs in parts.values():
+            sql, ps = qs.order_by().query.sql_with_params()
+            selects.append(f"(SELECT COALESCE(json_agg(t), '[]') FROM ({sql}) t)")  # noqa: S608 (ORM-compiled)
+            params.extend(ps)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(selects), params)
+            found = cursor.fetchone()
+        for name, values in zip(parts, found, strict=True):
+            rows[name] = [_typed(row) for row in values]
+    else:
+        rows.update({name: list(qs) for name, qs in parts.items()})
+    rows["timeline"].sort(key=lambda r: (r["at"], r["id"]))
+    rows["flags"].sort(key=lambda r: (r["raised_at"], r["id"]))
+    rows["photos"].sort(key=lambda r: r["id"])
+    rows["complaints"].sort(key=lambda r: (r["created_at"], r["id"]))
+    return rows
+
+
+_TIMESTAMPS = frozenset({"at", "raised_at", "resolved_at", "created_at"})
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    """A row that came back as JSON: its timestamps (ISO text) as aware datetimes."""
+    for key in _TIMESTAMPS.intersection(row):
+        if row[key] is not None:
+            row[key] = datetime.fromisoformat(row[key])
+    return row
 
 
 def order_get(*, user: Any, public_id: Any, perm: str = "orders.view") -> Order | None:

@@ -14,12 +14,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from yiyang.audit.services import audit_record
+from yiyang.audit.services import audit_record, audit_row
 from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import distance_text, haversine_m
 from yiyang.core.hooks import ElderStatusChanged
-from yiyang.core.policy import policy_minimum, policy_value
+from yiyang.core.policy import policy_minimum, policy_value, policy_values
 from yiyang.core.statemachine import actor_name, timeline_write, transition
 from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
 from yiyang.dispatch.matching import (
@@ -119,6 +119,25 @@ def _audit(
     )
 
 
+def _audit_row(
+    order: Order,
+    old: str,
+    new: str,
+    actor: Any,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    event: str = "orders.transition",
+) -> Any:
+    """The audit event of a move, unsaved: ``transition`` writes it with the move."""
+    return audit_row(
+        actor=actor,
+        region=order.region_code,
+        event=event,
+        obj=order,
+        data={"from": old, "to": new, "reason": reason[:300], **(data or {})},
+    )
+
+
 def _event(
     order: Order,
     old: str,
@@ -151,26 +170,25 @@ def _move(
     after: Any = None,
     gate: Any,
 ) -> Order:
-    """One transition of the order; ``gate`` is the service's scope check, run inside the transition's
-    transaction before anything is written."""
-
-    def on_moved(old: str, new: str) -> None:
+    """One transition of the order, in one transaction: the status check (409), ``gate`` (the service's
+    scope check, before anything is written), the compare-and-swap with its timeline row and audit event
+    (one statement on PostgreSQL), then ``after`` (flags, outbox messages)."""
+    with transaction.atomic():
+        require_transition(order, to)
         gate()
-        _audit(order, old, new, actor, reason, data)
-        if after is not None:
-            after()
-
-    transition(
-        obj=order,
-        to=to,
-        machine=ORDER_MACHINE,
-        timeline=OrderEvent,
-        actor=actor,
-        reason=reason,
-        data=data,
-        on_moved=on_moved,
-        updates=updates,
-    )
+        old = order.status
+        transition(
+            obj=order,
+            to=to,
+            machine=ORDER_MACHINE,
+            timeline=OrderEvent,
+            actor=actor,
+            reason=reason,
+            data=data,
+            rows=[_audit_row(order, old, to, actor, reason, data)],
+            on_moved=(lambda old, new: after()) if after is not None else None,
+            updates=updates,
+        )
     return order
 
 
@@ -472,7 +490,10 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
     distance = _distance_from_home(elder, lat, lng)
 
     def flags() -> None:
-        limit = far_check_in_m(elder.region_id, when)
+        limits = policy_values(
+            ["orders.check_in_max_distance", "orders.check_in_time_window"], elder.region_id, when
+        )
+        limit = limits["orders.check_in_max_distance"]
         if distance is not None and distance > limit:
             flag_raise(
                 actor=SYSTEM,
@@ -481,7 +502,7 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
                 message=f"签到位置距老人住址 {distance_text(distance)}，超过 {distance_text(limit)}",
                 data={"distance_m": distance, "limit_m": limit},
             )
-        window = check_in_window_minutes(elder.region_id, when)
+        window = limits["orders.check_in_time_window"]
         off = int((when - order.scheduled_start).total_seconds() // 60)
         if abs(off) > window:
             planned = timezone.localtime(order.scheduled_start).strftime("%H:%M")
@@ -560,7 +581,10 @@ def order_check_out(
         )
 
     def flags() -> None:
-        limit = far_check_in_m(elder.region_id, when)
+        limits = policy_values(
+            ["orders.check_in_max_distance", "orders.short_service_percent"], elder.region_id, when
+        )
+        limit = limits["orders.check_in_max_distance"]
         if distance is not None and distance > limit:
             flag_raise(
                 actor=SYSTEM,
@@ -571,7 +595,7 @@ def order_check_out(
             )
         minutes = int((when - began).total_seconds() // 60) if began else 0
         standard = order.service_item.standard_minutes
-        percent = short_service_percent(order.elder.region_id, when)
+        percent = limits["orders.short_service_percent"]
         if minutes * 100 < standard * percent:
             flag_raise(
                 actor=SYSTEM,

@@ -63,7 +63,7 @@ def organisations_administered(user: Any) -> QuerySet[Organisation]:
 
 
 def staff_get(*, public_id: Any) -> Staff | None:
-    return Staff.objects.select_related("organisation").filter(public_id=public_id).first()
+    return Staff.objects.select_related("organisation", "user").filter(public_id=public_id).first()
 
 
 def staff_for_user(*, user_id: Any) -> Staff | None:

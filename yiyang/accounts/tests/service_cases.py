@@ -19,4 +19,5 @@ NOT_WRITES = {
     f"{A}.token_touch": "renews the user's own token",
     f"{A}.tokens_live": "reader of the user's own tokens",
     "yiyang.audit.services.audit_record": "the audit writer itself, called by every gated service",
+    "yiyang.audit.services.audit_row": "builds the unsaved audit row (its writer inserts it with its change)",
 }

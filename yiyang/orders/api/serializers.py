@@ -120,12 +120,7 @@ class OrderDetailSerializer(OrderSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_confirmation_code(self, obj: Order) -> str | None:
         """Shown to the family and to dispatchers (who read it to the elder); never to the caregiver."""
-        user = self.context["request"].user
-        if "family" in user.roles() or (
-            user.has_perm("orders.dispatch") and "provider_admin" not in user.roles()
-        ):
-            return obj.confirmation_code
-        return None
+        return obj.confirmation_code if shows_confirmation_code(self.context["request"].user) else None
 
     @extend_schema_field(serializers.ListField(child=serializers.URLField()))
     def get_photos(self, obj: Order) -> list[str]:
@@ -138,6 +133,104 @@ class OrderDetailSerializer(OrderSerializer):
 
         found = order_complaints(order=obj, user=self.context["request"].user)
         return list(ComplaintRefSerializer(found, many=True).data)
+
+
+def shows_confirmation_code(user: Any) -> bool:
+    """The family and dispatchers (who read it to the elder) see the confirmation code; nobody else."""
+    roles = user.roles()
+    return "family" in roles or (user.has_perm("orders.dispatch") and "provider_admin" not in roles)
+
+
+# One DRF field instance per representation: the same formatting ``OrderDetailSerializer`` applies
+# (the current time zone, the API's datetime format).
+_DATETIME = serializers.DateTimeField()
+
+
+def _when(value: Any) -> Any:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return None if obj is None else {"id": str(obj.public_id), "name": str(obj.name)}
+
+
+def order_detail_answer(order: Order, parts: dict[str, list[dict[str, Any]]], user: Any) -> dict[str, Any]:
+    """The answer of an order action, built from the moved order (with its elder, item, provider and
+    caregiver loaded) and ``parts`` (``yiyang.orders.selectors.order_answer_parts``, read after the move):
+    exactly what ``OrderDetailSerializer`` gives for the order (a test holds them equal), without
+    building the serializer tree for every request."""
+    from yiyang.orders.photos import photo_url_for
+
+    item = order.service_item
+    labels = OrderEvent.status_labels
+    return {
+        "id": str(order.public_id),
+        "status": str(order.status),
+        "status_label": str(order.get_status_display()),
+        "channel": str(order.channel),
+        "elder": _ref(order.elder),
+        "service_item": {
+            "id": str(item.public_id),
+            "name": str(item.name),
+            "code": str(item.code),
+            "standard_minutes": int(item.standard_minutes),
+        },
+        "provider": _ref(order.provider),
+        "caregiver": _ref(order.caregiver),
+        "scheduled_start": _when(order.scheduled_start),
+        "price_fen": int(order.price_fen),
+        "flags": [
+            {
+                "id": str(f["public_id"]),
+                "code": f["code"],
+                "message": str(f["message"]),
+                "status": f["status"],
+                "raised_at": _when(f["raised_at"]),
+                "resolved_at": _when(f["resolved_at"]),
+                "resolution_reason": str(f["resolution_reason"]),
+            }
+            for f in parts["flags"]
+        ],
+        "escalated_at": _when(order.escalated_at),
+        "created_at": _when(order.created_at),
+        "note": str(order.note),
+        "dispatched_at": _when(order.dispatched_at),
+        "accepted_at": _when(order.accepted_at),
+        "checked_in_at": _when(order.checked_in_at),
+        "check_in_distance_m": order.check_in_distance_m,
+        "checked_out_at": _when(order.checked_out_at),
+        "check_out_distance_m": order.check_out_distance_m,
+        "items_done": order.items_done,
+        "service_notes": str(order.service_notes),
+        "confirmed_at": _when(order.confirmed_at),
+        "confirmed_via": str(order.confirmed_via),
+        "rating": order.rating,
+        "rating_comment": str(order.rating_comment),
+        "timeline": [
+            {
+                "old": str(e["from_status"]),
+                "new": str(e["to_status"]),
+                "old_label": labels.get(e["from_status"], e["from_status"]) if e["from_status"] else "—",
+                "new_label": labels.get(e["to_status"], e["to_status"]),
+                "actor": str(e["actor_name"]),
+                "reason": str(e["reason"]),
+                "data": e["data"],
+                "at": _when(e["at"]),
+            }
+            for e in parts["timeline"]
+        ],
+        "confirmation_code": order.confirmation_code if shows_confirmation_code(user) else None,
+        "photos": [photo_url_for(order.public_id, str(p["image"])) for p in parts["photos"]],
+        "complaints": [
+            {
+                "id": str(c["public_id"]),
+                "category": c["category"],
+                "status": c["status"],
+                "outcome": c["outcome"],
+            }
+            for c in parts["complaints"]
+        ],
+    }
 
 
 class OrderCreateSerializer(serializers.Serializer[Any]):

@@ -59,15 +59,16 @@ from yiyang.orders.api.serializers import (
     SettlementDetailSerializer,
     SettlementReverseSerializer,
     SettlementSerializer,
+    order_detail_answer,
 )
 from yiyang.orders.choices import ComplaintCategory, ComplaintStatus, OrderStatus
 from yiyang.orders.dispatching import order_auto_dispatch, orders_auto_dispatch
 from yiyang.orders.models import Complaint, Order, Settlement
 from yiyang.orders.selectors import (
     complaint_list,
+    order_answer_parts,
     order_detail_queryset,
     order_list,
-    order_refresh_detail,
     order_transition_queryset,
     overdue_q,
     settlement_list,
@@ -79,9 +80,13 @@ from yiyang.providers.selectors import organisation_scoped, service_item_get, st
 READ_ERRORS = errors(401, 403, 404)
 
 
-# Lifecycle moves that change only the order row, its timeline and flags: answered from the object the
-# move already holds (see ``OrderViewSet._done``).
-LIGHT_TRANSITIONS = frozenset({"accept", "decline", "check_in", "check_out", "confirm", "rate", "cancel"})
+# Lifecycle moves (and the dispatch): the order is loaded without prefetches and the answer is built
+# from the object the move already holds (see ``OrderViewSet.render_moved``, decision 0019).
+LIGHT_TRANSITIONS = frozenset(
+    {"dispatch_order", "accept", "decline", "check_in", "check_out", "confirm", "rate", "cancel"}
+)
+# Actions answered by ``order_detail_answer`` (the moves, and the creation: a new order is in hand).
+FAST_ANSWERS = LIGHT_TRANSITIONS | {"create"}
 
 
 ORDER_LIST_PARAMS = [
@@ -204,13 +209,13 @@ class OrderViewSet(  # ScopedViewMixin's declared attributes (as in audit/region
         return self.get_object()
 
     def render_moved(self, order: Order, code: int = 200) -> Response:
-        if self.action in LIGHT_TRANSITIONS:
-            # The order object already carries the moved status, timestamps and related rows; only the
-            # timeline, flags and photos are (re)loaded, instead of the whole scoped detail query again.
-            return Response(
-                OrderDetailSerializer(order_refresh_detail(order), context={"request": self.request}).data,
-                status=code,
-            )
+        if self.action in FAST_ANSWERS:
+            # The order object already carries the moved status, timestamps and related rows; the
+            # timeline, flags, photos and complaints are read in one query after the move and the answer
+            # is built from plain values (the same as ``OrderDetailSerializer`` gives, decision 0019).
+            user = self.request.user
+            parts = order_answer_parts(order, user=user)
+            return Response(order_detail_answer(order, parts, user), status=code)
         fresh = order_detail_queryset(user=self.request.user, perm="orders.view").filter(pk=order.pk).first()
         return Response(
             OrderDetailSerializer(fresh or order, context={"request": self.request}).data, status=code
