@@ -270,6 +270,12 @@ class Coverage:
         return {"due": self.due, "done": self.done, "overdue": self.overdue, "rate": self.rate}
 
 
+def region_exists(code: str) -> bool:
+    from yiyang.regions.models import Region
+
+    return Region.objects.filter(code=code).exists()
+
+
 def coverage(region_code: str, period: str, today: date | None = None) -> tuple[Coverage, list[Window]]:
     """Visits due (windows opened by today), done (a visit that reached the elder within the window,
     counted at once) and overdue (closed windows with none) in a region and month."""

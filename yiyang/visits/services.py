@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
-from yiyang.core.errors import Conflict, DomainError
+from yiyang.core.errors import Conflict, DomainError, OutOfScope
 from yiyang.core.geo import haversine_m
 from yiyang.core.regioncodes import normalize_region_code, scope_prefix
 from yiyang.core.validators import check_text
@@ -600,12 +600,14 @@ def plan_generate(*, actor: Any, region_code: str, period: str) -> VisitPlan:
     period = _period(period)
     try:
         code = normalize_region_code(str(region_code))
-    except ValueError as exc:
-        raise _invalid("region", str(exc)) from exc
+    except ValueError:
+        raise OutOfScope("没有这个区域") from None
     from yiyang.regions.models import Region
 
     region = Region.objects.filter(code=code).first()
-    if region is None or region.level != "village":
+    if region is None:  # a region that does not exist is answered as one outside the scope: 404
+        raise OutOfScope("没有这个区域")
+    if region.level != "village":
         raise _invalid("region", "探访计划按社区（村）生成，请选择社区（村）")
     with transaction.atomic():
         require_scope(actor, "visits.plan", code)

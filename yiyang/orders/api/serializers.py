@@ -162,7 +162,7 @@ def order_detail_answer(order: Order, parts: dict[str, list[dict[str, Any]]], us
     from yiyang.orders.photos import photo_url_for
 
     item = order.service_item
-    labels = OrderEvent.status_labels
+    labels = OrderEvent.labels()
     return {
         "id": str(order.public_id),
         "status": str(order.status),

@@ -102,7 +102,7 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         return (obj.visitor.display_name if obj.visitor else "") or ""
 
 
-class CoverageSerializer(serializers.Serializer[Any]):
+class VisitCoverageSerializer(serializers.Serializer[Any]):
     due = serializers.IntegerField(help_text="应探访次数（本月已到期的探访窗口）")
     done = serializers.IntegerField(help_text="已完成（窗口内见到老人）")
     overdue = serializers.IntegerField(help_text="已逾期（窗口已过未见到老人）")

@@ -15,13 +15,15 @@ from rest_framework.response import Response
 from yiyang.core.api import ScopedViewMixin
 from yiyang.core.apischema import errors
 from yiyang.core.parsers import SafeJSONParser
-from yiyang.core.regioncodes import normalize_region_code
+from yiyang.core.queryparams import Param, openapi, parse_query
+from yiyang.core.regioncodes import REGION_CODE_PATTERN, normalize_region_code
+from yiyang.core.validators import MONTH_PATTERN
 from yiyang.elders.selectors import elder_get
 from yiyang.regions.scope import require_scope
 from yiyang.visits import selectors, services
 from yiyang.visits.api.serializers import (
-    CoverageSerializer,
     RiskSerializer,
+    VisitCoverageSerializer,
     VisitCreateSerializer,
     VisitPlanCreateSerializer,
     VisitPlanSerializer,
@@ -31,7 +33,24 @@ from yiyang.visits.choices import RiskClass
 from yiyang.visits.models import PlanItem, Visit, VisitPlan
 
 READ_ERRORS = errors(401, 403, 404)
-MONTH = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+COVERAGE_PARAMS = [
+    Param.text(
+        "region",
+        "区划代码（6 位县级及以上，9 位街道乡镇，12 位社区村）",
+        max_length=12,
+        pattern=REGION_CODE_PATTERN,
+        required=True,
+        message="应为 2、4、6、9 或 12 位区划代码",
+    ),
+    Param.text(
+        "period",
+        "月份 YYYY-MM",
+        max_length=7,
+        pattern=MONTH_PATTERN,
+        required=True,
+        message="月份格式应为 YYYY-MM",
+    ),
+]
 
 
 def risk_body(risk: selectors.Risk) -> dict[str, Any]:
@@ -77,32 +96,20 @@ class CoverageView(ScopedViewMixin):
     @extend_schema(
         summary="探访覆盖率（区域、月份）",
         operation_id="visits_coverage",
-        parameters=[
-            OpenApiParameter(
-                "region", {"type": "string", "pattern": r"^[0-9]{12}$"}, required=True, description="区划代码"
-            ),
-            OpenApiParameter(
-                "period", {"type": "string", "pattern": MONTH}, required=True, description="月份 YYYY-MM"
-            ),
-        ],
-        responses={200: CoverageSerializer, **errors(400, 401, 403, 404)},
+        parameters=openapi(COVERAGE_PARAMS),
+        responses={200: VisitCoverageSerializer, **errors(400, 401, 403, 404)},
+        description="区域不存在或不在调用者管辖范围内时返回 404。",
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("region", "")
-        period = request.query_params.get("period", "")
-        errs: dict[str, list[str]] = {}
+        q = parse_query(request.query_params, COVERAGE_PARAMS)
         try:
-            region = normalize_region_code(raw)
+            region = normalize_region_code(q["region"])
         except ValueError:
-            errs["region"] = ["区划代码无效"]
-        import re
-
-        if not re.match(MONTH, period):
-            errs["period"] = ["月份格式应为 YYYY-MM"]
-        if errs:
-            raise ValidationError(errs)
+            raise NotFound() from None
+        if not selectors.region_exists(region):
+            raise NotFound()
         require_scope(request.user, "visits.view", region)
-        total, _ = selectors.coverage(region, period)
+        total, _ = selectors.coverage(region, q["period"])
         return Response(total.as_dict())
 
 
@@ -177,7 +184,9 @@ class VisitViewSet(
     list=extend_schema(
         summary="探访计划（管辖范围内）",
         parameters=[
-            OpenApiParameter("period", {"type": "string", "pattern": MONTH}, description="月份 YYYY-MM")
+            OpenApiParameter(
+                "period", {"type": "string", "pattern": MONTH_PATTERN}, description="月份 YYYY-MM"
+            )
         ],
         responses={200: VisitPlanSerializer(many=True), **errors(400, 401, 403)},
     ),
@@ -218,7 +227,7 @@ class VisitPlanViewSet(
             if period is not None:
                 import re
 
-                if not re.match(MONTH, period):
+                if not re.match(MONTH_PATTERN, period):
                     raise ValidationError({"period": ["月份格式应为 YYYY-MM"]})
                 qs = qs.filter(period=period)
             qs = qs.order_by("-period", "region_code", "pk")

@@ -102,6 +102,10 @@ def test_coverage_counts_a_seen_visit_at_once(cast: Any, api_as: Any) -> None:
     assert api.get(url).json() == {"due": 1, "done": 1, "overdue": 0, "rate": 1.0}
     assert api_as(cast.county_admin_b).get(url).status_code == 404
     assert api.get(f"/api/v1/visits/coverage/?region={cast.county_a.code}&period=2026-13").status_code == 400
+    assert api.get(f"/api/v1/visits/coverage/?region=abc&period={period}").status_code == 400
+    assert (
+        api.get(f"/api/v1/visits/coverage/?region=990000000000&period={period}").status_code == 404
+    )  # no such
 
 
 def test_visit_follow_up_creates_a_home_service_order(cast: Any, api_as: Any) -> None:
