@@ -57,6 +57,12 @@ def _region(request: HttpRequest, perm: str) -> Any:
     roots = list(region_roots(user=request.user))
     code = request.GET.get("region") or request.POST.get("region") or ""
     if code:
+        from yiyang.core.regioncodes import normalize_region_code
+
+        try:
+            code = normalize_region_code(code)  # 6-digit county codes as links write them, too
+        except ValueError:
+            raise Http404 from None
         region = Region.objects.filter(code=code).first()
         if region is None or not any(region.code.startswith(_prefix(r.code)) for r in roots):
             raise Http404
