@@ -45,6 +45,7 @@ def build_accounts(rng: random.Random, city: City) -> list[DemoAccount]:
         ("caregiver", Role.CAREGIVER, COUNTY_A, "护理员"),
         ("auditor", Role.AUDITOR, CITY, "审计员"),
         ("family", Role.FAMILY, community_a.code, "老人家属"),
+        ("volunteer", Role.VOLUNTEER, community_a.code, f"{community_a.name}探访志愿者"),
     ]
     accounts: list[DemoAccount] = []
     regions = {r.code: r for r in Region.objects.filter(code__in=[p[2] for p in plan])}
