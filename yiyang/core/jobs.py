@@ -129,10 +129,11 @@ def result_summary(run: Any) -> str:
         return "运行失败（原因见该任务的业务页面）"
     if result.get("rejected") is True:
         return "文件有误，未写入任何行"
+    # In the order of RESULT_LABELS, not of the stored dict: PostgreSQL's jsonb keeps no key order.
     parts = [
-        f"{RESULT_LABELS[k]} {v}"
-        for k, v in result.items()
-        if k in RESULT_LABELS and isinstance(v, int) and not isinstance(v, bool) and v
+        f"{label} {v}"
+        for k, label in RESULT_LABELS.items()
+        if isinstance(v := result.get(k), int) and not isinstance(v, bool) and v
     ]
     return "、".join(parts) or "完成，无需处理"
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from yiyang.core.errors import DomainError
 
@@ -110,7 +110,8 @@ class Listener:
         c.subscribe(f"{self.root}/+/+/event", qos=1)
 
     def _on_message(self, c: Any, userdata: Any, msg: Any) -> None:
-        close_old_connections()
+        if not connection.in_atomic_block:  # between messages: drop a connection that died or aged out
+            close_old_connections()
         try:
             outcome = handle_message(msg.topic, msg.payload, self.root)
         except Exception as exc:  # not stored: no ack, stop; the broker delivers it again on reconnect
