@@ -105,7 +105,7 @@ def recorded_job(
 # What a run's result counts are called on the jobs page (a system administrator reads them in words).
 RESULT_LABELS: dict[str, str] = {
     "removed": "清理会话",
-    "claimed": "待投递",
+    "claimed": "本次取出",
     "sent": "已投递",
     "failed": "失败",
     "timed_out": "接单超时",

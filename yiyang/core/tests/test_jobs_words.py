@@ -44,7 +44,7 @@ def test_jobs_page_is_for_the_system_administrator_in_words(cast: Any) -> None:
     assert 'href="/jobs/"' in client.get("/").content.decode()
     html = re.sub(r"<[^>]+>", " ", client.get("/jobs/").content.decode())  # the text people read
     assert "投递待发消息（通知、短信）" in html and "清理过期登录会话" in html
-    assert "待投递 3、已投递 2、失败 1" in html
+    assert "本次取出 3、已投递 2、失败 1" in html
     assert "运行失败（详情已记入系统日志）" in html and "完成，无需处理" in html
     assert "2 秒" in html or "3 秒" in html
     for dev in ("yiyang.core.tasks", "{'", "OperationalError", "claimed"):
