@@ -33,6 +33,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--port", type=int, default=8193)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn sync workers (docs/deployment.md runs 4)"
+    )
     args = parser.parse_args()
 
     import django
@@ -53,7 +56,7 @@ def main() -> None:
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
             "-w",
-            "2",
+            str(args.workers),
             "-b",
             f"127.0.0.1:{args.port}",
             "--log-level",
@@ -126,7 +129,7 @@ def main() -> None:
         server.wait()
     done = len(timings["rate"])
     print(
-        f"gunicorn 2 workers, {args.threads} client threads, PostgreSQL; {done} orders through 7 transitions "
+        f"gunicorn {args.workers} workers, {args.threads} client threads, PostgreSQL; {done} orders through 7 transitions "
         f"in {wall:.1f} s = {done / wall:.1f} orders/s ({done * 7 / wall:.0f} requests/s); "
         f"errors {len(errors)}"
     )
@@ -153,7 +156,7 @@ def main() -> None:
         )
     print(
         "command: DATABASE_URL=... .venv/bin/python bench/orders_lifecycle.py "
-        f"--orders {args.orders} --threads {args.threads}"
+        f"--orders {args.orders} --threads {args.threads} --workers {args.workers}"
     )
 
 

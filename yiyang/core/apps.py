@@ -21,7 +21,9 @@ class CoreConfig(AppConfig):
         strictinput.install()  # API text fields refuse numbers and other JSON types
 
         assert tasks.clear_expired_sessions and tasks.deliver_outbox
-        outbox.register_channel("notifications", channels.deliver_notification, label="站内通知")
+        outbox.register_channel(
+            "notifications", channels.deliver_notification, label="站内通知", in_database=True
+        )
         outbox.register_channel("sms", channels.deliver_sms, label="短信")
         from yiyang.audit.events import register  # audit is a platform app the kernel may call lazily
 

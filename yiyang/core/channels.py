@@ -1,7 +1,8 @@
 """The outbox channels the kernel delivers (registered in ``CoreConfig.ready``).
 
 * ``notifications``: an in-app ``Notification`` for one user, written once per outbox message (the
-  notification's key is the message's key, so a second delivery of the same message adds nothing).
+  notification's key is the message's key, so a second delivery of the same message adds nothing). An
+  in-database channel: the notification is written in the same transaction as the fact it announces.
 * ``sms``: text messages leave the platform through a gateway adapter named by ``SMS_GATEWAY`` (a dotted
   path to a callable ``send(phone, text)``). The default adapter only logs a redacted line. Payloads carry
   the recipient's phone encrypted (``phone_token``, see ``yiyang.core.pii``), never in clear.
@@ -54,7 +55,8 @@ def deliver_sms(payload: dict[str, Any], message: OutboxMessage) -> None:
 def notify(
     *, recipient: Any, title: str, body: str = "", link: str = "", key: str, region_code: str = ""
 ) -> None:
-    """Queue an in-app notification for ``recipient`` in the caller's transaction."""
+    """An in-app notification for ``recipient``, written in the caller's transaction (with its outbox
+    record, as sent): it exists exactly when the caller's write commits."""
     from yiyang.core.outbox import outbox_put
 
     outbox_put(

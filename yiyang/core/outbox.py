@@ -6,6 +6,13 @@
 * ``register_channel(name, handler)`` names who delivers a channel; ``handler(payload, message)`` must be
   idempotent (delivery is at least once: a worker that dies mid-delivery leaves the message to be
   claimed again when its lease ends).
+* ``register_channel(name, handler, in_database=True)``: a channel whose delivery is itself a write to
+  this database (the in-app notification). Such a message is delivered in the writer's own transaction,
+  at once: the row is written as sent and the handler runs right after it. Delivery is then exactly
+  once and atomic with the write that caused it, and costs no claim and no second transaction (decision
+  0019). A handler that fails fails the writer's transaction: keep such handlers to a plain,
+  conflict-ignoring insert. The sweep still delivers such a message if it is ever made pending again
+  (``outbox_redeliver``).
 * ``deliver_due()`` claims due messages (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
   compare-and-swap on ``claim`` everywhere), delivers them outside any lock, and on failure retries with
   exponential backoff until ``OUTBOX_MAX_ATTEMPTS``, then moves the message to the dead letters (死信),
@@ -42,14 +49,20 @@ log = logging.getLogger("yiyang.outbox")
 Handler = Callable[[dict[str, Any], OutboxMessage], None]
 CHANNELS: dict[str, Handler] = {}
 CHANNEL_LABELS: dict[str, str] = {}
+IN_DATABASE: set[str] = set()
 
 S = OutboxMessage.Status
 
 
-def register_channel(name: str, handler: Handler, *, label: str = "") -> None:
-    """Declare who delivers ``name`` (at app start-up, in ``AppConfig.ready``)."""
+def register_channel(name: str, handler: Handler, *, label: str = "", in_database: bool = False) -> None:
+    """Declare who delivers ``name`` (at app start-up, in ``AppConfig.ready``); ``in_database``: the
+    delivery is a write to this database, made in the writer's transaction (see the module's text)."""
     CHANNELS[name] = handler
     CHANNEL_LABELS[name] = label or name
+    if in_database:
+        IN_DATABASE.add(name)
+    else:
+        IN_DATABASE.discard(name)
 
 
 def channel_label(name: str) -> str:
@@ -81,9 +94,16 @@ def outbox_put(*, channel: str, payload: dict[str, Any], region_code: str = "", 
     if not connection.in_atomic_block:
         raise RuntimeError("outbox_put must run inside the writer's transaction")
     message = OutboxMessage(channel=channel, payload=payload, region_code=region_code or "", key=key[:200])
+    at_once = channel in IN_DATABASE
+    if at_once:  # delivered below, in this transaction: recorded as sent by its first attempt
+        message.status, message.attempts = S.SENT, 1
+        message.sent_at = message.next_attempt_at = timezone.now()
     if not insert_once(message):
         return OutboxMessage.objects.get(key=key[:200])
-    _deliver_soon(message.pk)
+    if at_once:
+        CHANNELS[channel](dict(payload), message)
+    else:
+        _deliver_soon(message.pk)
     return message
 
 

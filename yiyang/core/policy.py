@@ -13,13 +13,14 @@ re-assessment interval) are versioned, region-level values with their source, no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yiyang.core.errors import DomainError, Forbidden, OutOfScope
@@ -159,22 +160,37 @@ def policy_values(
     keys: list[str], region_code: str | None = None, at: datetime | date | None = None
 ) -> dict[str, int]:
     """``policy_value`` of several keys for the same region and moment, read in one query."""
+    return policy_pick(policy_rows(keys, region_code, at), keys, region_code)
+
+
+def policy_rows(
+    keys: list[str], region_code: str | None = None, at: datetime | date | None = None
+) -> QuerySet[PolicyValue, Any]:
+    """The candidate rows of ``keys`` for the region at ``at``, as values (for ``policy_pick``): a caller
+    may read them together with other rows (``yiyang.core.reads.read_together``)."""
     for key in keys:
         _policy(key)
-    path = _region_path(region_code)
     day = _day(at)
-    rows = PolicyValue.objects.filter(
+    return PolicyValue.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         key__in=keys,
-        region_code__in=path,
+        region_code__in=_region_path(region_code),
         valid_from__lte=day,
-    ).order_by("-valid_from", "-pk")
-    best: dict[str, PolicyValue] = {}
-    for row in rows:
-        held = best.get(row.key)
-        if held is None or path.index(row.region_code) < path.index(held.region_code):
-            best[row.key] = row
-    return {key: int(best[key].value) if key in best else _policy(key).default for key in keys}
+    ).values("pk", "key", "region_code", "value", "valid_from")
+
+
+def policy_pick(
+    rows: Iterable[dict[str, Any]], keys: list[str], region_code: str | None = None
+) -> dict[str, int]:
+    """From ``policy_rows``: per key the finest region's row, of those the latest version; else the
+    declared default."""
+    path = _region_path(region_code)
+    best: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: (r["valid_from"], r["pk"]), reverse=True):
+        held = best.get(row["key"])
+        if held is None or path.index(row["region_code"]) < path.index(held["region_code"]):
+            best[row["key"]] = row
+    return {key: int(best[key]["value"]) if key in best else _policy(key).default for key in keys}
 
 
 def policy_minimum(key: str, at: datetime | date | None = None) -> int:

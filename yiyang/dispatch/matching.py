@@ -72,6 +72,14 @@ class BusyBook:
             book.add(sid, begin, minutes, pk)
         return book
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> BusyBook:
+        """From ``yiyang.orders.selectors.busy_rows`` (read with other rows in one round trip)."""
+        book = cls()
+        for r in rows:
+            book.add(r["caregiver_id"], r["scheduled_start"], r["service_item__standard_minutes"], r["pk"])
+        return book
+
     def add(self, staff_id: int, begin: datetime, minutes: int, order_pk: int) -> None:
         self.windows[staff_id].append((begin, begin + timedelta(minutes=minutes), order_pk))
 

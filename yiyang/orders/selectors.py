@@ -70,47 +70,20 @@ def order_answer_parts(order: Order, *, user: Any) -> dict[str, list[dict[str, A
     the flags, the photos' file names and the complaints ``user`` may see — each in the order the detail
     view shows it. On PostgreSQL in one query (each part aggregated to JSON); elsewhere one query each.
     Timestamps come back as datetimes either way."""
-    from django.db import connections
+    from yiyang.core.reads import read_together
 
     parts: dict[str, Any] = {
         "timeline": OrderEvent.objects.filter(order_id=order.pk).values(*TIMELINE_VALUES),
         "flags": OrderFlag.objects.filter(order_id=order.pk).values(*FLAG_VALUES),
         "photos": OrderPhoto.objects.filter(order_id=order.pk).values("id", "image"),
+        "complaints": order_complaints(order=order, user=user).values(*COMPLAINT_VALUES),
     }
-    complaints = order_complaints(order=order, user=user)
-    if not complaints.query.is_empty():
-        parts["complaints"] = complaints.values(*COMPLAINT_VALUES)
-    connection = connections[Order.objects.db]
-    rows: dict[str, list[dict[str, Any]]] = {"complaints": []}
-    if connection.vendor == "postgresql":
-        selects, params = [], []
-        for qs in parts.values():
-            sql, ps = qs.order_by().query.sql_with_params()
-            selects.append(f"(SELECT COALESCE(json_agg(t), '[]') FROM ({sql}) t)")  # noqa: S608 (ORM-compiled)
-            params.extend(ps)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(selects), params)
-            found = cursor.fetchone()
-        for name, values in zip(parts, found, strict=True):
-            rows[name] = [_typed(row) for row in values]
-    else:
-        rows.update({name: list(qs) for name, qs in parts.items()})
+    rows = read_together(parts, using=Order.objects.db)
     rows["timeline"].sort(key=lambda r: (r["at"], r["id"]))
     rows["flags"].sort(key=lambda r: (r["raised_at"], r["id"]))
     rows["photos"].sort(key=lambda r: r["id"])
     rows["complaints"].sort(key=lambda r: (r["created_at"], r["id"]))
     return rows
-
-
-_TIMESTAMPS = frozenset({"at", "raised_at", "resolved_at", "created_at"})
-
-
-def _typed(row: dict[str, Any]) -> dict[str, Any]:
-    """A row that came back as JSON: its timestamps (ISO text) as aware datetimes."""
-    for key in _TIMESTAMPS.intersection(row):
-        if row[key] is not None:
-            row[key] = datetime.fromisoformat(row[key])
-    return row
 
 
 def order_get(*, user: Any, public_id: Any, perm: str = "orders.view") -> Order | None:
@@ -179,28 +152,49 @@ def busy_q() -> Q:
     return Q(status__in=BUSY_STATUSES)
 
 
+BUSY_VALUES = ("pk", "caregiver_id", "scheduled_start", "service_item__standard_minutes")
+
+
+def busy_rows(*, caregiver_ids: list[int], start: datetime, end: datetime) -> QuerySet[Order, Any]:
+    """The busy orders of these caregivers starting in [start, end), as values (``BUSY_VALUES``)."""
+    return Order.objects.filter(
+        caregiver_id__in=caregiver_ids,
+        status__in=BUSY_STATUSES,
+        scheduled_start__gte=start,
+        scheduled_start__lt=end,
+    ).values(*BUSY_VALUES)
+
+
 def busy_windows(
     *, caregiver_ids: list[int], start: datetime, end: datetime
 ) -> list[tuple[int, int, datetime, int]]:
     """(order pk, caregiver pk, scheduled start, standard minutes) of the busy orders starting in [start, end)."""
-    return list(
-        Order.objects.filter(
-            caregiver_id__in=caregiver_ids,
-            status__in=BUSY_STATUSES,
-            scheduled_start__gte=start,
-            scheduled_start__lt=end,
-        ).values_list("pk", "caregiver_id", "scheduled_start", "service_item__standard_minutes")
-    )
+    rows = busy_rows(caregiver_ids=caregiver_ids, start=start, end=end)
+    return [
+        (r["pk"], r["caregiver_id"], r["scheduled_start"], r["service_item__standard_minutes"]) for r in rows
+    ]
+
+
+def declines_rows(order: Order) -> QuerySet[OrderEvent, Any]:
+    """The timeline rows of this order's declines and time-outs, as values (``data``)."""
+    return OrderEvent.objects.filter(
+        order=order,
+        from_status=OrderStatus.DISPATCHED,
+        to_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
+    ).values("data")
+
+
+def declined_from_rows(rows: Any) -> set[int]:
+    return {
+        int(r["data"]["caregiver_pk"])
+        for r in rows
+        if isinstance(r["data"], dict) and r["data"].get("caregiver_pk")
+    }
 
 
 def declined_caregiver_pks(order: Order) -> set[int]:
     """Caregivers who declined this order or let it time out."""
-    ids = OrderEvent.objects.filter(
-        order=order,
-        from_status=OrderStatus.DISPATCHED,
-        to_status__in=[OrderStatus.DECLINED, OrderStatus.CREATED],
-    ).values_list("data", flat=True)
-    return {int(d["caregiver_pk"]) for d in ids if isinstance(d, dict) and d.get("caregiver_pk")}
+    return declined_from_rows(declines_rows(order))
 
 
 # --- complaints -----------------------------------------------------------------------------------------

@@ -19,14 +19,14 @@ from yiyang.core.channels import notify
 from yiyang.core.errors import Conflict, DomainError, Forbidden
 from yiyang.core.geo import distance_text, haversine_m
 from yiyang.core.hooks import ElderStatusChanged
-from yiyang.core.policy import policy_minimum, policy_value, policy_values
+from yiyang.core.policy import policy_minimum, policy_pick, policy_rows, policy_value
+from yiyang.core.reads import read_together
 from yiyang.core.statemachine import actor_name, timeline_write, transition
 from yiyang.core.validators import as_domain_error, check_scheduled, check_service_time
 from yiyang.dispatch.matching import (
     BusyBook,
     Candidate,
     day_bounds,
-    declined_by,
     evaluate,
     order_candidates,
     region_ancestors,
@@ -38,8 +38,9 @@ from yiyang.orders.choices import Channel, FlagCode, FlagStatus
 from yiyang.orders.choices import OrderStatus as S
 from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderPhoto
 from yiyang.orders.photos import check_photo as check_photo_content
+from yiyang.orders.selectors import busy_rows, declined_from_rows, declines_rows
 from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
-from yiyang.providers.selectors import catalog_price_fen, contract_price_fen
+from yiyang.providers.selectors import catalog_price_fen, contract_price_from, contract_price_rows
 from yiyang.regions.scope import SYSTEM, is_system, require_actor, require_scope
 
 if TYPE_CHECKING:
@@ -221,7 +222,8 @@ def _flag_audit(order: Order, code: str, data: dict[str, Any] | None, actor: Any
 
 
 def _check_elder_active(order: Order) -> None:
-    status = elder_status(order.elder_id)
+    # The elder came with the order when the move's load read it (a moment ago, in this request).
+    status = order.elder.status if Order.elder.is_cached(order) else elder_status(order.elder_id)
     if status != ElderStatus.ACTIVE:
         flag_raise(
             actor=SYSTEM,
@@ -383,28 +385,39 @@ def order_dispatch(
 ) -> Order:
     """Assign a caregiver. Two dispatchers racing: the CAS lets exactly one win; the other gets 409."""
     require_transition(order, S.DISPATCHED)
+    day = timezone.localtime(order.scheduled_start).date()
+    item = order.service_item
+    # What the rules read, in one round trip: does the caregiver's organisation serve the elder's region,
+    # the caregiver's busy windows that day, who declined this order before, the contracted price.
+    start, end = day_bounds(order.scheduled_start)
+    found = read_together(
+        {
+            "serving": caregiver.organisation.regions_served.filter(
+                code__in=region_ancestors(order.elder.region_id)
+            ).values("code")[:1],
+            "busy": busy_rows(caregiver_ids=[caregiver.pk], start=start, end=end)
+            if candidate is None
+            else Order.objects.none().values("pk"),
+            "declined": declines_rows(order)
+            if candidate is None
+            else OrderEvent.objects.none().values("data"),
+            "price": contract_price_rows(organisation=caregiver.organisation, item=item, day=day),
+        }
+    )
     if candidate is None:
-        serving = caregiver.organisation.regions_served.filter(
-            code__in=region_ancestors(order.elder.region_id)
-        ).exists()
-        if not serving:
+        if not found["serving"]:
             # Not a candidate for this elder: answer exactly as for an unknown id (no skills,
             # certificates, insurance or distance of someone the dispatcher cannot see).
             raise unknown_caregiver()
-        start, end = day_bounds(order.scheduled_start)
-        candidate = evaluate(
-            order, caregiver, BusyBook.load_for([caregiver.pk], start, end), declined=declined_by(order)
-        )
+        book = BusyBook.from_rows(found["busy"])
+        candidate = evaluate(order, caregiver, book, declined=declined_from_rows(found["declined"]))
     if not candidate.eligible:
         raise DomainError(
             "该服务人员不符合派单条件：" + "；".join(r for r in candidate.reasons if "距离" not in r),
             code="validation_error",
             errors={"caregiver": candidate.reasons},
         )
-    day = timezone.localtime(order.scheduled_start).date()
-    price = contract_price_fen(
-        organisation=caregiver.organisation, item=order.service_item, day=day, region_code=order.region_code
-    )
+    price = contract_price_from(found["price"], item=item, region_code=order.region_code)
 
     def gate() -> None:
         # A provider admin (own scope) dispatches only its organisation's orders to its own staff.
@@ -490,9 +503,17 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
     distance = _distance_from_home(elder, lat, lng)
 
     def flags() -> None:
-        limits = policy_values(
-            ["orders.check_in_max_distance", "orders.check_in_time_window"], elder.region_id, when
+        # The thresholds and the caregiver's other open visits in one round trip.
+        keys = ["orders.check_in_max_distance", "orders.check_in_time_window"]
+        found = read_together(
+            {
+                "limits": policy_rows(keys, elder.region_id, when),
+                "others": Order.objects.filter(caregiver=staff, status=S.CHECKED_IN)
+                .exclude(pk=order.pk)
+                .values("public_id", "scheduled_start"),
+            }
         )
+        limits = policy_pick(found["limits"], keys, elder.region_id)
         limit = limits["orders.check_in_max_distance"]
         if distance is not None and distance > limit:
             flag_raise(
@@ -517,11 +538,9 @@ def order_check_in(*, order: Order, actor: Any, lat: float, lng: float, at: date
                 ),
                 data={"minutes_off": off, "window_minutes": window},
             )
-        others = (
-            Order.objects.filter(caregiver=staff, status=S.CHECKED_IN)
-            .exclude(pk=order.pk)
-            .values_list("public_id", flat=True)
-        )
+        others = [
+            r["public_id"] for r in sorted(found["others"], key=lambda r: r["scheduled_start"], reverse=True)
+        ]
         if others:
             flag_raise(
                 actor=SYSTEM,
@@ -581,9 +600,19 @@ def order_check_out(
         )
 
     def flags() -> None:
-        limits = policy_values(
-            ["orders.check_in_max_distance", "orders.short_service_percent"], elder.region_id, when
+        # The thresholds and the caregiver's overlapping visits in one round trip.
+        keys = ["orders.check_in_max_distance", "orders.short_service_percent"]
+        overlap = (
+            Order.objects.filter(caregiver=staff, checked_in_at__lt=when, checked_out_at__gt=began).exclude(
+                pk=order.pk
+            )
+            if began is not None
+            else Order.objects.none()
         )
+        found = read_together(
+            {"limits": policy_rows(keys, elder.region_id, when), "overlap": overlap.values("pk")}
+        )
+        limits = policy_pick(found["limits"], keys, elder.region_id)
         limit = limits["orders.check_in_max_distance"]
         if distance is not None and distance > limit:
             flag_raise(
@@ -604,10 +633,8 @@ def order_check_out(
                 message=f"服务时长 {minutes} 分钟，不足标准时长 {standard} 分钟的 {percent}%",
                 data={"minutes": minutes, "standard_minutes": standard, "percent": percent},
             )
-        if began is not None:
-            overlapping = Order.objects.filter(
-                caregiver=staff, checked_in_at__lt=when, checked_out_at__gt=began
-            ).exclude(pk=order.pk)
+        if found["overlap"]:
+            overlapping = Order.objects.filter(pk__in=[r["pk"] for r in found["overlap"]])
             for other in overlapping:
                 data = {"other_order": str(order.public_id)}
                 flag_raise(

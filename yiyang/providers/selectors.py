@@ -148,21 +148,33 @@ def catalog_price_fen(*, item: ServiceItem, region_code: str) -> int:
     return item.price_fen
 
 
-def contract_price_fen(
-    *, organisation: Organisation, item: ServiceItem, day: date, region_code: str = ""
-) -> int:
-    """The contracted price for the item on that day, else the catalog price in the elder's region."""
-    row = (
+def contract_price_rows(*, organisation: Organisation, item: ServiceItem, day: date) -> QuerySet[Any, Any]:
+    """The contracted prices of the item valid on that day, latest contract first, as values
+    (``price_fen``; for ``contract_price_from``)."""
+    return (
         ContractItem.objects.filter(
             contract__organisation=organisation,
             service_item=item,
             contract__valid_from__lte=day,
             contract__valid_to__gte=day,
         )
-        .order_by("-contract__valid_from")
-        .first()
+        .order_by("-contract__valid_from", "-pk")
+        .values("price_fen", "contract__valid_from", "pk")[:1]
     )
-    return row.price_fen if row else catalog_price_fen(item=item, region_code=region_code)
+
+
+def contract_price_from(rows: Any, *, item: ServiceItem, region_code: str = "") -> int:
+    """The price from ``contract_price_rows``: the contract's, else the catalog price in the region."""
+    rows = list(rows)
+    return int(rows[0]["price_fen"]) if rows else catalog_price_fen(item=item, region_code=region_code)
+
+
+def contract_price_fen(
+    *, organisation: Organisation, item: ServiceItem, day: date, region_code: str = ""
+) -> int:
+    """The contracted price for the item on that day, else the catalog price in the elder's region."""
+    rows = contract_price_rows(organisation=organisation, item=item, day=day)
+    return contract_price_from(rows, item=item, region_code=region_code)
 
 
 def facility_in_scope(*, user: Any, perm: str, public_id: Any) -> Facility | None:

@@ -62,7 +62,13 @@ def test_message_and_write_commit_or_roll_back_together(cast: Any) -> None:
     with transaction.atomic():
         JobRun.objects.create(name="the write")
         notify(recipient=cast.county_admin_a, title="新工单", key="commit-1")
-    assert JobRun.objects.count() == 1 and OutboxMessage.objects.get().status == "pending"
+        sms_send(phone="13912345678", text="工单已派", key="commit-2")
+    assert JobRun.objects.count() == 1
+    # The in-app notification is written with the write (no delivery after the commit is needed); the
+    # text message waits for its delivery.
+    assert OutboxMessage.objects.get(channel="notifications").status == "sent"
+    assert Notification.objects.get().title == "新工单"
+    assert OutboxMessage.objects.get(channel="sms").status == "pending"
 
 
 @pytest.mark.django_db
@@ -207,6 +213,7 @@ def test_deliver_outbox_command_runs_once(cast: Any) -> None:
 
     with transaction.atomic():
         notify(recipient=cast.family, title="测试", key="cmd-1")
+    OutboxMessage.objects.update(status="pending", next_attempt_at=timezone.now())  # as after a redelivery
     out = StringIO()
     call_command("deliver_outbox", "--once", stdout=out)
     assert "sent=1" in out.getvalue() and Notification.objects.count() == 1
