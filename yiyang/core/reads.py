@@ -29,11 +29,12 @@ _PARSERS: tuple[tuple[type[models.Field[Any, Any]], Any], ...] = (
 )
 
 
-def _parsers(queryset: models.QuerySet[Any, Any]) -> dict[str, Any]:
-    """For a ``values()`` queryset: the parser of each field whose JSON form is text (timestamps, dates)."""
+def _parsers(model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
+    """The parser of each of ``names`` (fields of ``model``) whose JSON form is text (timestamps, dates,
+    UUIDs) or a float (decimals)."""
     found: dict[str, Any] = {}
-    meta = queryset.model._meta
-    for name in queryset.query.values_select:
+    meta = model._meta
+    for name in names:
         try:
             field = meta.get_field(name)
         except FieldDoesNotExist:  # an annotation or a path across a relation: left as JSON gives it
@@ -45,28 +46,67 @@ def _parsers(queryset: models.QuerySet[Any, Any]) -> dict[str, Any]:
     return found
 
 
+# The SQL of ``SubjectRows`` reads, compiled once per process: (model, field, fields, alias) → SQL.
+_COMPILED: dict[tuple[Any, ...], str] = {}
+_MARK = -7_305_091_126  # a key no row has: compiling with it shows where the subject's key goes
+
+
+class SubjectRows:
+    """The rows of ``model`` whose ``field`` (an integer key, e.g. ``order_id``) equals ``value``, as
+    ``values(*fields)`` in the model's ordering: the same read as that queryset, but its SQL compiled
+    once per process (compiling such a read costs more than running it)."""
+
+    def __init__(self, model: type[models.Model], field: str, value: int, fields: tuple[str, ...]) -> None:
+        self.model, self.field, self.value, self.fields = model, field, int(value), tuple(fields)
+
+    def queryset(self, value: int | None = None) -> models.QuerySet[Any, Any]:
+        key = self.value if value is None else value
+        return self.model._default_manager.filter(**{self.field: key}).values(*self.fields)
+
+    def sql(self, using: str) -> tuple[str, tuple[Any, ...]]:
+        key = (self.model, self.field, self.fields, using)
+        sql = _COMPILED.get(key)
+        if sql is None:
+            sql, params = self.queryset(_MARK).query.sql_with_params()
+            if tuple(params) != (_MARK,):  # not a plain one-key read: compiled each time, never cached
+                return self.queryset().query.sql_with_params()
+            _COMPILED[key] = sql
+        return sql, (self.value,)
+
+
 def read_together(
-    parts: dict[str, models.QuerySet[Any, Any]], *, using: str = "default"
+    parts: dict[str, models.QuerySet[Any, Any] | SubjectRows], *, using: str = "default"
 ) -> dict[str, list[Any]]:
-    """The rows of each ``values()`` queryset in ``parts``, by name (one query on PostgreSQL)."""
+    """The rows of each part (a ``values()`` queryset or ``SubjectRows``), by name (one query on
+    PostgreSQL)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return {name: list(qs) for name, qs in parts.items()}
-    live = {name: qs for name, qs in parts.items() if not qs.query.is_empty()}
+        return {
+            name: list(part.queryset() if isinstance(part, SubjectRows) else part)
+            for name, part in parts.items()
+        }
     rows: dict[str, list[Any]] = {name: [] for name in parts}
-    if not live:
-        return rows
     selects: list[str] = []
     params: list[Any] = []
-    for qs in live.values():
-        sql, ps = qs.query.sql_with_params()  # its ordering kept: a sliced part needs it
+    live: list[tuple[str, type[models.Model], tuple[str, ...]]] = []
+    for name, part in parts.items():
+        if isinstance(part, SubjectRows):
+            sql, ps = part.sql(using)
+            live.append((name, part.model, part.fields))
+        else:
+            if part.query.is_empty():
+                continue
+            sql, ps = part.query.sql_with_params()  # its ordering kept: a sliced part needs it
+            live.append((name, part.model, tuple(part.query.values_select)))
         selects.append(f"(SELECT COALESCE(json_agg(t), '[]') FROM ({sql}) t)")  # noqa: S608 (ORM-compiled)
         params.extend(ps)
+    if not live:
+        return rows
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         found = cursor.fetchone()
-    for (name, qs), values in zip(live.items(), found, strict=True):
-        parse = _parsers(qs)
+    for (name, model, names), values in zip(live, found, strict=True):
+        parse = _parsers(model, names)
         for row in values:
             for key, parser in parse.items():
                 if row.get(key) is not None:

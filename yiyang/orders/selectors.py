@@ -70,12 +70,12 @@ def order_answer_parts(order: Order, *, user: Any) -> dict[str, list[dict[str, A
     the flags, the photos' file names and the complaints ``user`` may see — each in the order the detail
     view shows it. On PostgreSQL in one query (each part aggregated to JSON); elsewhere one query each.
     Timestamps come back as datetimes either way."""
-    from yiyang.core.reads import read_together
+    from yiyang.core.reads import SubjectRows, read_together
 
     parts: dict[str, Any] = {
-        "timeline": OrderEvent.objects.filter(order_id=order.pk).values(*TIMELINE_VALUES),
-        "flags": OrderFlag.objects.filter(order_id=order.pk).values(*FLAG_VALUES),
-        "photos": OrderPhoto.objects.filter(order_id=order.pk).values("id", "image"),
+        "timeline": SubjectRows(OrderEvent, "order_id", order.pk, TIMELINE_VALUES),
+        "flags": SubjectRows(OrderFlag, "order_id", order.pk, FLAG_VALUES),
+        "photos": SubjectRows(OrderPhoto, "order_id", order.pk, ("id", "image")),
         "complaints": order_complaints(order=order, user=user).values(*COMPLAINT_VALUES),
     }
     rows = read_together(parts, using=Order.objects.db)
