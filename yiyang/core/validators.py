@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -239,6 +239,14 @@ def parse_form_datetime(value: Any, label: str) -> datetime:
             f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
         ) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@overload
+def parse_form_date(value: Any, label: str, *, field: str = "", required: Literal[True] = True) -> date: ...
+
+
+@overload
+def parse_form_date(value: Any, label: str, *, field: str = "", required: bool) -> date | None: ...
 
 
 def parse_form_date(value: Any, label: str, *, field: str = "", required: bool = True) -> date | None:

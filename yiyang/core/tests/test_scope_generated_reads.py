@@ -92,12 +92,14 @@ LIST_PAGES = sorted(
 
 
 def _client(user: Any, api: bool) -> Any:
-    client = APIClient() if api else Client()
+    if api:
+        api_client = APIClient()
+        if user is not None:
+            api_client.force_authenticate(user=user)
+        return api_client
+    client = Client()
     if user is not None:
-        if api:
-            client.force_authenticate(user=user)
-        else:
-            client.force_login(user)
+        client.force_login(user)
     return client
 
 
@@ -108,7 +110,7 @@ def _perm(path: str) -> str:
     if cls is not None:
         mapping = cls.permission_map
         return str(mapping.get("get", mapping.get("*", "")))
-    return str(getattr(func.view_class, "required_perm", ""))
+    return str(getattr(getattr(func, "view_class", None), "required_perm", ""))
 
 
 def _code(response: Any) -> str | None:
