@@ -196,6 +196,24 @@ def register_page(case: PageScopeCase) -> None:
     PAGE_CASES[case.name] = case
 
 
+def url_routes() -> list[tuple[str, str, Any]]:
+    """Every URL pattern of the project as (route, namespaced name, view callback), for the generated
+    tests to find what needs a case."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], prefix: str = "", ns: str = "") -> list[tuple[str, str, Any]]:
+        found: list[tuple[str, str, Any]] = []
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
+                found += walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
+            elif isinstance(p, URLPattern):
+                found.append((prefix + str(p.pattern), f"{ns}{p.name}" if p.name else "", p.callback))
+        return found
+
+    return walk(get_resolver().url_patterns)
+
+
 def autodiscover_scope_cases() -> None:
     for config in apps.get_app_configs():
         if config.name.startswith("yiyang."):
