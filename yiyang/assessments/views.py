@@ -29,6 +29,7 @@ from yiyang.assessments.models import (
 from yiyang.assessments.scoring import STANDARDS, ScoringError, describe, score
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
+from yiyang.core.validators import parse_form_date
 from yiyang.elders.selectors import elder_get, elder_list
 
 RULE_TEXT = {
@@ -499,8 +500,8 @@ class ExternalView(ScopedPageMixin, View):
         if elder is None:
             raise Http404
         errors: dict[str, list[str]] = {}
-        assessed_on = _date(p.get("assessed_on"), "assessed_on", errors, required=True)
-        valid_until = _date(p.get("valid_until"), "valid_until", errors)
+        assessed_on = _date(p.get("assessed_on"), "assessed_on", "评估日期", errors, required=True)
+        valid_until = _date(p.get("valid_until"), "valid_until", "有效期至", errors)
         source = p.get("source_other") if p.get("source") == "其他" else p.get("source")
         if not errors and assessed_on is not None:
             try:
@@ -522,15 +523,14 @@ class ExternalView(ScopedPageMixin, View):
         return self.get(request, form_errors=errors, values=p)
 
 
-def _date(raw: Any, field: str, errors: dict[str, list[str]], required: bool = False) -> date | None:
-    if not raw:
-        if required:
-            errors[field] = ["请填写日期"]
-        return None
+def _date(
+    raw: Any, field: str, label: str, errors: dict[str, list[str]], required: bool = False
+) -> date | None:
+    """The shared form date parser, its error collected with the form's others (shown by each input)."""
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[field] = ["日期格式应为 YYYY-MM-DD"]
+        return parse_form_date(raw, label, field=field, required=required)
+    except DomainError as exc:
+        errors.update(exc.errors)
         return None
 
 

@@ -8,7 +8,10 @@ An app registers, in ``yiyang/<app>/tests/scope_cases.py``:
   ``PageScopeCase`` per scoped detail page, optionally with ``children`` (rows of another county hung
   under the object, which must not show);
 - one ``ActionCase`` per routed API action and write method (``route-name:method``), one ``FilterCase``
-  per list filter declared in the OpenAPI schema, and one ``PagePostCase`` per page accepting POST.
+  per list filter declared in the OpenAPI schema, and one ``PagePostCase`` per page accepting POST;
+- one ``RegionParamCase`` per GET endpoint or page reading its region from ``?region=`` (a report over
+  a region: coverage, KPIs), and one ``ObjectGetCase`` per API GET of one object outside a viewset
+  (``/api/v1/elders/<id>/risk/``).
 
 The generated tests fail when an endpoint, filter or page POST exists without its case, so new endpoints
 are covered without new test code.
@@ -193,6 +196,24 @@ def register_page(case: PageScopeCase) -> None:
     PAGE_CASES[case.name] = case
 
 
+def url_routes() -> list[tuple[str, str, Any]]:
+    """Every URL pattern of the project as (route, namespaced name, view callback), for the generated
+    tests to find what needs a case."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any], prefix: str = "", ns: str = "") -> list[tuple[str, str, Any]]:
+        found: list[tuple[str, str, Any]] = []
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
+                found += walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
+            elif isinstance(p, URLPattern):
+                found.append((prefix + str(p.pattern), f"{ns}{p.name}" if p.name else "", p.callback))
+        return found
+
+    return walk(get_resolver().url_patterns)
+
+
 def autodiscover_scope_cases() -> None:
     for config in apps.get_app_configs():
         if config.name.startswith("yiyang."):
@@ -364,3 +385,89 @@ def snapshot() -> dict[str, tuple[int, int]]:
 
 def snapshot_diff(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+# --- Reads outside a viewset: a region in the query, an object in the path -----------------------------
+#
+# A report over a region (``GET /api/v1/kpis/?region=…``, the 探访覆盖 page) has no object for an
+# ``ApiScopeCase``, and a one-object GET outside a viewset (``/api/v1/elders/<id>/risk/``) has no router
+# basename: ``test_scope_generated_reads.py`` finds both kinds in the URLconf (and the pages answering an
+# unknown ``?region=`` with 404) and fails on any without its case below.
+
+REGION_UNKNOWN = ("321002999999", "329900000000")  # well-formed codes of no region: under county A, and none
+
+
+@dataclass
+class RegionParamCase:
+    """A GET endpoint or page whose region comes from ``?region=<code>`` (by URL name; ``path`` its URL).
+
+    ``params(cast)`` adds the other query parameters (a month, a year); ``make(cast, region)`` makes one
+    row that the figure counts, in ``region`` (a community); ``figure(response)`` reads that figure from a
+    200 answer (JSON, the template context, an .xlsx), and ``expected(n)`` is its value for ``n`` rows
+    (default ``n``). Expectations:
+
+    - anonymous → 401 ``not_authenticated`` (API) / login redirect (page);
+    - every cast member inside county A lacking the permission (the view's ``permission_map["get"]`` or
+      ``required_perm``) → 403;
+    - ``outsider`` (county B, holding the permission) asking for county A, a street and a community of A
+      or the city above both → 404, and the answer does not name the region asked for;
+    - ``viewer`` asking for a well-formed code of no region (``REGION_UNKNOWN``) → 404;
+    - with no row ``viewer`` sees ``expected(0)`` for county A; with one row in county A and two in
+      county B, ``expected(1)`` for county A and ``outsider`` ``expected(2)`` for county B (a row leaking
+      across counties changes a figure).
+
+    ``figure=None`` only where the answer has no figure to read (a PDF): say so in ``note``.
+    """
+
+    name: str
+    path: str
+    make: Callable[[Cast, Any], Any]
+    figure: Callable[[Any], Any] | None
+    params: Callable[[Cast], dict[str, str]] = lambda cast: {}
+    expected: Callable[[int], Any] = lambda n: n
+    viewer: str = "county_admin_a"
+    outsider: str = "county_admin_b"
+    note: str = ""
+
+    @property
+    def api(self) -> bool:
+        return self.path.startswith("/api/")
+
+
+@dataclass
+class ObjectGetCase:
+    """A GET of one object named in the path, outside a viewset (by URL name): ``make(cast, region)``
+    builds the object in ``region`` (a community), ``lookup(obj)`` its id in the URL. Anonymous → 401,
+    members inside county A lacking the permission → 403, ``outsider`` on county A's object → 404
+    ``not_found``, an id of nothing → 404, ``viewer`` → 200; ``children`` as on ``ApiScopeCase``."""
+
+    name: str
+    make: Callable[[Cast, Any], Any]
+    lookup: Callable[[Any], str] = lambda obj: str(obj.public_id)
+    viewer: str = "county_admin_a"
+    outsider: str = "county_admin_b"
+    children: Callable[[Cast, Any, Any], list[str]] | None = None
+
+
+REGION_PARAM_CASES: dict[str, RegionParamCase] = {}
+OBJECT_GET_CASES: dict[str, ObjectGetCase] = {}
+
+
+def register_region_param(case: RegionParamCase) -> None:
+    assert case.name not in REGION_PARAM_CASES, f"two RegionParamCases for {case.name}"
+    REGION_PARAM_CASES[case.name] = case
+
+
+def register_object_get(case: ObjectGetCase) -> None:
+    assert case.name not in OBJECT_GET_CASES, f"two ObjectGetCases for {case.name}"
+    OBJECT_GET_CASES[case.name] = case
+
+
+def xlsx_cells(response: Any) -> list[list[Any]]:
+    """The rows of every sheet of an .xlsx answer (to read a figure from an export)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return [list(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]

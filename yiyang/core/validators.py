@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -239,6 +239,33 @@ def parse_form_datetime(value: Any, label: str) -> datetime:
             f"请填写{label}", code="validation_error", errors={label: ["时间格式不正确"]}
         ) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@overload
+def parse_form_date(value: Any, label: str, *, field: str = "", required: Literal[True] = True) -> date: ...
+
+
+@overload
+def parse_form_date(value: Any, label: str, *, field: str = "", required: bool) -> date | None: ...
+
+
+def parse_form_date(value: Any, label: str, *, field: str = "", required: bool = True) -> date | None:
+    """A page form's date (``<input type="date">``: ``2026-11-23``): ``None`` for an empty optional one,
+    else a ``DomainError`` naming the field by ``label`` (its ``errors`` keyed by ``field``, the form's
+    input name, so the page can show it next to the input; ``label`` where there is none). Whether the
+    date is allowed (not in the future, within a programme) is the service's to say, in its own words."""
+    key = field or label
+    raw = str(value or "").strip()
+    if not raw:
+        if not required:
+            return None
+        raise DomainError(f"请填写{label}", code="validation_error", errors={key: [f"请填写{label}"]})
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            f"{label}格式不正确", code="validation_error", errors={key: [f"{label}格式应为 YYYY-MM-DD"]}
+        ) from None
 
 
 def check_date(value: date, *, label: str = "日期") -> date:

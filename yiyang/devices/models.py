@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yiyang.core.models import TransitionEvent
+from yiyang.core.models import ScopedRecord, TransitionEvent
 from yiyang.devices.choices import AlarmKind, AlarmStatus, DeviceStatus, DeviceType, EventType, Severity
 from yiyang.regions.scope import ScopedManager
 
@@ -261,22 +261,13 @@ class AlarmEvent(TransitionEvent):
         verbose_name_plural = "告警时间线"
 
 
-class AwayPeriod(models.Model):
+class AwayPeriod(ScopedRecord):
     """The elder is away (visiting children, in hospital): inactivity alarms pause in this period."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey("elders.Elder", on_delete=models.CASCADE, related_name="away_periods")
     starts_at = models.DateTimeField("开始")
     ends_at = models.DateTimeField("结束")
     reason = models.CharField("原因", max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "外出登记"

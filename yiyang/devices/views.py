@@ -6,7 +6,6 @@ the family and the community worker."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
-from yiyang.core.validators import parse_form_datetime
+from yiyang.core.validators import parse_form_date, parse_form_datetime
 from yiyang.devices import services
 from yiyang.devices.choices import LIVE_ALARM, AlarmKind, AlarmStatus, DeviceStatus, DeviceType
 from yiyang.devices.importing import read_delivery_list
@@ -220,10 +219,7 @@ class DeviceView(ScopedPageMixin, View):
             raise Http404
         device = self._device(request, device_id, "devices.manage")
         try:
-            try:
-                installed_on = date.fromisoformat(request.POST.get("installed_on", ""))
-            except ValueError:
-                raise DomainError("请填写安装日期", errors={"installed_on": ["安装日期格式不正确"]}) from None
+            installed_on = parse_form_date(request.POST.get("installed_on"), "安装日期", field="installed_on")
             services.installation_add(
                 actor=request.user,
                 device=device,

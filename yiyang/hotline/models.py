@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yiyang.core.models import TransitionEvent
+from yiyang.core.models import ScopedRecord, TransitionEvent
 from yiyang.hotline.choices import (
     AnswerKind,
     CallDirection,
@@ -290,20 +290,11 @@ class Shift(models.Model):
         return f"{self.get_role_display()} {self.starts_at:%m-%d %H:%M}–{self.ends_at:%H:%M}"
 
 
-class CareCallBatch(models.Model):
+class CareCallBatch(ScopedRecord):
     """关爱回访 planned in a batch (e.g. every elder living alone aged 80+ in a street this week)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=100)
     criteria = models.JSONField("条件", default=dict, blank=True)
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "关爱回访批次"
@@ -341,11 +332,10 @@ class CareCallTask(models.Model):
         return f"{self.batch} · {self.get_status_display()}"
 
 
-class CallAnswer(models.Model):
+class CallAnswer(ScopedRecord):
     """What the operator recommended on a call (查询养老院, 预约挂号, 咨询): a facility or a provider from
     the platform's own data, with the distance from the elder's home at the time of the answer."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="answers", verbose_name="通话")
     kind = models.CharField("推荐类型", max_length=20, choices=AnswerKind.choices)
     facility = models.ForeignKey(
@@ -358,14 +348,6 @@ class CallAnswer(models.Model):
     details = models.CharField("推荐时的信息", max_length=300, blank=True)
     distance_m = models.PositiveIntegerField("距老人住址（米）", null=True, blank=True)
     note = models.CharField("答复说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "来电答复"
@@ -376,11 +358,10 @@ class CallAnswer(models.Model):
         return self.name
 
 
-class Appointment(models.Model):
+class Appointment(ScopedRecord):
     """预约挂号 recorded on a call: where, when, for whom; optionally a reminder before the time (sent by
     the hotline sweep through the one notification interface, then ``reminded_at`` is set)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="appointments", verbose_name="通话")
     elder = models.ForeignKey(
         "elders.Elder", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="老人"
@@ -395,14 +376,6 @@ class Appointment(models.Model):
     notes = models.CharField("备注", max_length=300, blank=True)
     remind_at = models.DateTimeField("提醒时间", null=True, blank=True, db_index=True)
     reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "预约挂号"

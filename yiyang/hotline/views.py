@@ -17,7 +17,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404, paginate
-from yiyang.core.validators import parse_form_datetime
+from yiyang.core.validators import parse_form_date, parse_form_datetime
 from yiyang.elders.selectors import elder_get
 from yiyang.hotline import services
 from yiyang.hotline.choices import (
@@ -721,16 +721,16 @@ class ReportView(ScopedPageMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
+        week = today - timedelta(days=6), today
         try:
-            start_day = datetime.fromisoformat(request.GET.get("start", "")).date()
-        except ValueError:
-            start_day = today - timedelta(days=6)
-        try:
-            end_day = datetime.fromisoformat(request.GET.get("end", "")).date()
-        except ValueError:
-            end_day = today
+            start_day = parse_form_date(request.GET.get("start"), "开始日期", field="start", required=False)
+            end_day = parse_form_date(request.GET.get("end"), "结束日期", field="end", required=False)
+        except DomainError as exc:
+            messages.error(request, f"{exc.message}，已按最近 7 天统计")
+            start_day, end_day = week
+        start_day, end_day = start_day or week[0], end_day or week[1]
         if end_day < start_day or (end_day - start_day).days > 366:
-            start_day, end_day = today - timedelta(days=6), today
+            start_day, end_day = week
         start = timezone.make_aware(datetime.combine(start_day, datetime.min.time()))
         end = timezone.make_aware(datetime.combine(end_day + timedelta(days=1), datetime.min.time()))
         data = report(user=request.user, start=start, end=end)

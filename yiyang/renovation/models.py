@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yiyang.core.models import TransitionEvent
+from yiyang.core.models import ScopedRecord, TransitionEvent
 from yiyang.regions.scope import ScopedManager
 from yiyang.renovation.choices import (
     Applicant,
@@ -134,12 +133,10 @@ class ExternalGrant(models.Model):
         return f"{self.year}年 {self.get_source_display()} {self.programme_name}"
 
 
-class Application(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Application(ScopedRecord):
     number = models.CharField("申请编号", max_length=20, unique=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     elder = models.ForeignKey("elders.Elder", on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
     application_date = models.DateField("申请日期")
     applicant = models.CharField("申请人", max_length=20, choices=Applicant.choices, default=Applicant.ELDER)
     applicant_name = models.CharField("申请人姓名", max_length=50, blank=True)
@@ -186,13 +183,6 @@ class Application(models.Model):
     payment_ref = models.CharField("拨付凭证号", max_length=50, blank=True)
     warranty_until = models.DateField("质保截止", null=True, blank=True)
     closing_reason = models.CharField("未通过或撤回原因", max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

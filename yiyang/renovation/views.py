@@ -4,7 +4,6 @@ the household archive (一户一档, page and PDF), programmes, and progress per
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views import View
 
 from yiyang.core.errors import DomainError
 from yiyang.core.pages import ScopedPageMixin, paginate, querystring_without
+from yiyang.core.validators import parse_form_date
 from yiyang.elders.selectors import elder_get, elder_list
 from yiyang.providers.selectors import organisation_scoped
 from yiyang.regions.models import Region
@@ -52,13 +52,6 @@ def _uuid(value: Any) -> Any:
 def _fail(request: HttpRequest, exc: DomainError) -> None:
     detail = "；".join(m for msgs in exc.errors.values() for m in msgs if m not in exc.message)
     messages.error(request, exc.message + (f"（{detail}）" if detail else ""))
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _fen(raw: str) -> int | None:
@@ -133,7 +126,17 @@ class ApplyView(ScopedPageMixin, View):
         if programme is None or elder is None:
             messages.error(request, "请选择项目和老人")
             return render(request, "renovation/apply.html", self._context(request), status=400)
-        on = _date(p.get("application_date", "")) or timezone.localdate()
+        try:
+            on = (
+                parse_form_date(
+                    p.get("application_date"), "申请日期", field="application_date", required=False
+                )
+                or timezone.localdate()
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+            ctx = self._context(request, elder=elder, chosen=programme, posted=p)
+            return render(request, "renovation/apply.html", ctx, status=400)
         housing = p.get("housing_right") == "1"
         demolition = p.get("in_demolition_plan") == "1"
         verdict = services.eligibility_verdict(
@@ -257,7 +260,9 @@ class ApplicationDetailView(ScopedPageMixin, View):
                     application=application,
                     note=p.get("note", ""),
                     assessor_name=p.get("assessor_name", ""),
-                    assessed_on=_date(p.get("assessed_on", "")),
+                    assessed_on=parse_form_date(
+                        p.get("assessed_on"), "评估日期", field="assessed_on", required=False
+                    ),
                 )
             elif op == "plan":
                 items = []

@@ -10,6 +10,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from yiyang.core.models import ScopedRecord
 from yiyang.regions.scope import ScopedManager
 from yiyang.visits.choices import CampaignEvent, FollowUpKind, Method, PlanItemStatus, RiskClass
 
@@ -78,23 +79,14 @@ class RiskStatus(models.Model):
         return self.risk_class or "未分类"
 
 
-class RiskOverride(models.Model):
+class RiskOverride(ScopedRecord):
     """A worker's override of the class, with the reason, until ``expires_on`` (or revoked)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     elder = models.ForeignKey("elders.Elder", on_delete=models.CASCADE, related_name="risk_overrides")
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
     risk_class = models.CharField("调整为", max_length=1, choices=RiskClass.choices, blank=True)
     reason = models.CharField("理由", max_length=300)
     expires_on = models.DateField("有效期至")
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "风险分类调整"
@@ -252,23 +244,14 @@ class FollowUp(models.Model):
         return self.label
 
 
-class Campaign(models.Model):
+class Campaign(ScopedRecord):
     """专项探访: every elder of the chosen classes in a region must be reached by ``deadline``."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("名称", max_length=100)
     event = models.CharField("事件", max_length=20, choices=CampaignEvent.choices)
-    region_code = models.CharField("区域代码", max_length=12, db_index=True)
     classes = models.JSONField("风险分类")
     starts_at = models.DateTimeField("开始时间")
     deadline = models.DateTimeField("完成时限")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    scope_region_field: ClassVar[str] = "region_code"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = "专项探访"

@@ -1,11 +1,19 @@
-"""Scope cases of analytics: the rows page behind a KPI (a region in the URL) and the departments' entry
-page (POST); the API ``/api/v1/kpis/`` has its own contract tests (test_kpis_api.py)."""
+"""Scope cases of analytics: the rows page behind a KPI (a region in the URL), the departments' entry
+page (POST), and every read of a region named in ``?region=`` (the API ``/api/v1/kpis/``, the
+dashboard, the wall, the rows, the quarterly report); the API's contract is in test_kpis_api.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from yiyang.core.testing import PagePostCase, PageScopeCase, register_page, register_page_post
+from yiyang.core.testing import (
+    PagePostCase,
+    PageScopeCase,
+    RegionParamCase,
+    register_page,
+    register_page_post,
+    register_region_param,
+)
 from yiyang.regions.scope import county_code
 
 
@@ -37,3 +45,59 @@ register_page_post(
         outsider_status=404,
     )
 )
+
+
+# The KPIs of a region (``?region=``): the API, the dashboard, the wall, the rows behind a KPI and the
+# quarterly report. The figure is 60 岁及以上老年人数 (``elders_60``), or the facilities listed behind
+# 床位总数; a 70-year-old of county B, or county B's home, must not count for county A.
+
+
+def _elder_70(cast: Any, region: Any) -> Any:
+    from yiyang.analytics.tests.factories import elder_aged
+
+    return elder_aged(cast, region, 70)
+
+
+def _api_elders_60(response: Any) -> Any:
+    return next(row["value"] for row in response.json() if row["code"] == "elders_60")
+
+
+def _page_elders_60(response: Any) -> Any:
+    ctx = response.context
+    values = [*ctx["targeted"], *(v for group in ctx["groups"].values() for v in group)]
+    return next(v.number for v in values if v.kpi.code == "elders_60")
+
+
+def _facility(cast: Any, region: Any) -> Any:
+    from yiyang.planning.tests.factories import facility_at
+
+    return facility_at(region, 32.39, 119.42, org_type="care_home", beds=10)
+
+
+register_region_param(
+    RegionParamCase(name="kpi-list", path="/api/v1/kpis/", make=_elder_70, figure=_api_elders_60)
+)
+for _name, _path in [("analytics:dashboard", "/analytics/"), ("analytics:wall", "/analytics/wall/")]:
+    register_region_param(RegionParamCase(name=_name, path=_path, make=_elder_70, figure=_page_elders_60))
+register_region_param(
+    RegionParamCase(
+        name="analytics:rows",
+        path="/analytics/rows/beds_total/",
+        make=_facility,
+        figure=lambda r: len(r.context["rows"]),
+    )
+)
+for _name, _path in [
+    ("analytics:report_pdf", "/analytics/report.pdf"),
+    ("analytics:report_xlsx", "/analytics/report.xlsx"),
+]:
+    register_region_param(
+        RegionParamCase(
+            name=_name,
+            path=_path,
+            make=_elder_70,
+            figure=None,
+            note="the quarterly report reads the stored monthly snapshots; their figures per region are "
+            "checked in test_snapshots_and_pages.py",
+        )
+    )

@@ -31,14 +31,6 @@ def _by_code(response: Any) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.django_db
-def test_anonymous_401_no_permission_403(cast: Any) -> None:
-    assert APIClient().get(URL, {"region": "321002"}).status_code == 401
-    response = _client(cast.nobody).get(URL, {"region": "321002"})
-    assert response.status_code == 403
-    assert _client(cast.caregiver).get(URL, {"region": "321002"}).status_code == 403
-
-
-@pytest.mark.django_db
 def test_region_outside_scope_is_404(cast: Any) -> None:
     admin_a = _client(cast.county_admin_a)
     for code in ("321003", cast.street_b1.code, "321000", "999999"):

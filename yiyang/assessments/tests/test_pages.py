@@ -127,6 +127,19 @@ def test_external_result_page_records_a_result(cast: Any) -> None:
         },
     )
     assert bad.status_code == 200 and "tekun6 的等级应为" in bad.content.decode()
+    dates = c.post(
+        "/assessments/external/",
+        {
+            "elder": str(elder.public_id),
+            "source": "残联",
+            "standard": "ltc2021",
+            "level": "2",
+            "assessed_on": "",
+            "valid_until": "2027-02-30",
+        },
+    ).content.decode()
+    assert "请填写评估日期" in dates and "有效期至格式应为 YYYY-MM-DD" in dates  # both, each by its input
+    assert ExternalAssessmentResult.objects.filter(elder=elder).count() == 1
 
 
 def test_playground_scores_with_the_same_engine(cast: Any) -> None:

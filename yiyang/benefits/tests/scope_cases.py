@@ -17,10 +17,12 @@ from yiyang.core.pii import decrypt
 from yiyang.core.testing import (
     ActionCase,
     ApiScopeCase,
+    ObjectGetCase,
     PagePostCase,
     PageScopeCase,
     register_action,
     register_api,
+    register_object_get,
     register_page,
     register_page_post,
 )
@@ -204,4 +206,11 @@ register_page_post(
 )
 register_page_post(
     PagePostCase(name="benefits:death", make=_batch, url=lambda b: f"/benefits/deaths/{b.public_id}/")
+)
+
+
+# An elder's enrolments and payments (``/api/v1/elders/<id>/benefits/``): with county B's enrolment of
+# another elder in the world, county A's elder shows only its own.
+register_object_get(
+    ObjectGetCase(name="elder-benefits", make=_proposal, lookup=lambda e: str(e.elder.public_id))
 )

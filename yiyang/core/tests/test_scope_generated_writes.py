@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
 from yiyang.core.testing import (
@@ -41,23 +41,13 @@ from yiyang.core.testing import (
     member,
     snapshot,
     snapshot_diff,
+    url_routes,
 )
 
 autodiscover_scope_cases()
 
 
-def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> list[tuple[str, str, Any]]:
-    found: list[tuple[str, str, Any]] = []
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            sub_ns = f"{ns}{p.namespace}:" if p.namespace else ns
-            found += _walk(p.url_patterns, prefix + str(p.pattern), sub_ns)
-        elif isinstance(p, URLPattern):
-            found.append((prefix + str(p.pattern), f"{ns}{p.name}" if p.name else "", p.callback))
-    return found
-
-
-ROUTES = _walk(get_resolver().url_patterns)
+ROUTES = url_routes()
 # Covered by test_scope_generated.py (ApiScopeCase: list, detail GET, create).
 READ_AND_CREATE = {"list", "retrieve", "create"}
 

@@ -165,5 +165,8 @@ def test_installation_record_with_photo_shown_on_the_device_page(cast: Any, sett
     assert "照片不能超过" in c.post(url, {**body, "photo": big}).content.decode()
     future = c.post(url, {**body, "installed_on": "2999-01-01", "photo": ""})
     assert future.status_code == 400 and "安装日期不能晚于今天" in future.content.decode()
+    for raw, said in [("2026-02-30", "安装日期格式不正确"), ("", "请填写安装日期")]:
+        refused = c.post(url, {**body, "installed_on": raw, "photo": ""})
+        assert refused.status_code == 400 and said in refused.content.decode(), raw
     assert Installation.objects.count() == 1
     assert f'href="{url}"' in c.get("/devices/").content.decode()

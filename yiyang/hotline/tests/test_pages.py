@@ -5,10 +5,12 @@ reveal, work orders, roster, 12345 keys (shown once) and the report with its .xl
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from yiyang.audit.models import AuditEvent
 from yiyang.hotline import services
@@ -153,6 +155,12 @@ def test_report_and_xlsx(cast: Any) -> None:
 
     book = load_workbook(io.BytesIO(r.content))
     assert book.sheetnames == ["来电统计", "工单与满意度", "紧急呼援"]
+    # A malformed date is named (it used to be dropped silently); the report falls back to the last week.
+    bad = c.get("/hotline/report/?start=2026-02-30&end=2026-11-20")
+    assert bad.status_code == 200 and "开始日期格式不正确，已按最近 7 天统计" in bad.content.decode()
+    assert bad.context["start"] == timezone.localdate() - timedelta(days=6)
+    chosen = c.get("/hotline/report/?start=2026-11-01&end=2026-11-20")
+    assert (str(chosen.context["start"]), str(chosen.context["end"])) == ("2026-11-01", "2026-11-20")
 
 
 def test_care_call_batch_is_planned_and_worked_as_a_queue(cast: Any) -> None:

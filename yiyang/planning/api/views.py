@@ -33,8 +33,8 @@ PARAMS = [
 
 
 class CoverageView(APIView):
-    """``GET /api/v1/coverage/?region=<code>&distance_m=1000``. Not a viewset: the generated scope tests
-    do not reach it, ``yiyang/planning/tests/test_api.py`` checks 401/403/404/200 itself."""
+    """``GET /api/v1/coverage/?region=<code>&distance_m=1000``. Not a viewset: its 401/403/404/200 come
+    from the ``RegionParamCase`` in ``yiyang/planning/tests/scope_cases.py``."""
 
     permission_classes = [ActionPermission]
     permission_map: ClassVar[dict[str, str]] = {"get": sel.VIEW}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from yiyang.core.testing import PageScopeCase, register_page
+from yiyang.core.testing import PageScopeCase, RegionParamCase, register_page, register_region_param
 
 
 def _county(cast, region):
@@ -29,5 +29,26 @@ register_page(
         name="planning:siting_export",
         make=_county,
         url=lambda r: f"/planning/siting/{r.gb_code}/export/?n=2&distance_m=1000&candidates=both",
+    )
+)
+
+
+# ``GET /api/v1/coverage/?region=``: the figure is the number of elders in the region (an elder of
+# county B standing at the same spot must not count for county A).
+
+
+def _elder_at_station(cast, region):
+    from yiyang.planning.tests.factories import elder_at
+
+    return elder_at(cast, region, 32.39, 119.42)
+
+
+register_region_param(
+    RegionParamCase(
+        name="coverage",
+        path="/api/v1/coverage/",
+        params=lambda cast: {"distance_m": "1000"},
+        make=_elder_at_station,
+        figure=lambda r: r.json()["elders"],
     )
 )

@@ -64,6 +64,40 @@ def test_apply_page_checks_then_submits(cast: Any, programme: Any) -> None:
     assert "已申请待街道审核" in detail
 
 
+def test_apply_page_names_a_malformed_application_date(cast: Any, programme: Any) -> None:
+    from yiyang.renovation.models import Application
+
+    elder = make_target_elder(cast.community_a1)
+    before = Application.objects.count()
+    r = login(cast.community_worker_a1).post(
+        "/renovation/apply/",
+        {
+            "programme": str(programme.public_id),
+            "elder": str(elder.public_id),
+            "housing_right": "1",
+            "application_date": "2026-02-30",
+            "op": "submit",
+        },
+    )
+    assert r.status_code == 400
+    assert "申请日期格式不正确" in r.content.decode()  # it used to be taken as today, silently
+    assert Application.objects.count() == before
+
+
+def test_assessment_with_a_malformed_date_is_refused_naming_it(cast: Any, programme: Any) -> None:
+    application = make_application(cast.community_a1, S.APPROVED, programme=programme)
+    c = login(cast.county_admin_a)
+    url = f"/renovation/applications/{application.public_id}/"
+    form = {"op": "assess", "note": "入户查看", "assessor_name": "评估员"}
+    page = c.post(url, {**form, "assessed_on": "2026-13-01"}, follow=True).content.decode()
+    assert "评估日期格式不正确" in page
+    application.refresh_from_db()
+    assert application.status == S.APPROVED
+    c.post(url, {**form, "assessed_on": "2026-11-02"})
+    application.refresh_from_db()
+    assert application.status == S.ASSESSED and str(application.assessed_on) == "2026-11-02"
+
+
 def test_apply_page_refuses_demolition_with_reasons(cast: Any, programme: Any) -> None:
     elder = make_target_elder(cast.community_a1)
     c = login(cast.community_worker_a1)

@@ -9,12 +9,17 @@ from django.utils import timezone
 from yiyang.core.testing import (
     ApiScopeCase,
     FilterCase,
+    ObjectGetCase,
     PagePostCase,
     PageScopeCase,
+    RegionParamCase,
     register_api,
     register_filter,
+    register_object_get,
     register_page,
     register_page_post,
+    register_region_param,
+    xlsx_cells,
 )
 from yiyang.visits.models import Visit, VisitPlan
 
@@ -129,4 +134,67 @@ register_page_post(
             "when-0-0": ["alone"],
         },
     )
+)
+
+
+# Reads outside a viewset: an elder's risk class, and the coverage of a region and month (API, the 探访覆盖
+# page and its .xlsx 台账) and the rules in force there. The figure is the number of visits due: an elder
+# living with an empty nest (class C) is due one visit a month.
+
+
+def _due(cast: Any, region: Any) -> Any:
+    from yiyang.visits.tests.factories import elder
+
+    return elder(cast, region, living="empty_nest")
+
+
+def _month(cast: Any) -> dict[str, str]:
+    return {"period": timezone.localdate().strftime("%Y-%m")}
+
+
+def _export_due(response: Any) -> Any:
+    row = next(r for r in xlsx_cells(response) if r and r[0] == "应探访")
+    return row[1]
+
+
+def _county_rules(cast: Any, region: Any) -> Any:
+    from yiyang.visits import rules as R
+    from yiyang.visits.services import ruleset_publish
+
+    county = region.parent.parent
+    admin = cast.county_admin_a if county == cast.county_a else cast.county_admin_b
+    return ruleset_publish(actor=admin, region_code=county.code, rules=R.DEFAULT_RULES)
+
+
+def _local_versions(response: Any) -> int:
+    """Rule versions shown in the history other than the platform's and the city's."""
+    return len([r for r in response.context["history"] if r.region_code not in {"", "321000000000"}])
+
+
+register_object_get(ObjectGetCase(name="elder-risk", make=_elder))
+register_region_param(
+    RegionParamCase(
+        name="visit-coverage",
+        path="/api/v1/visits/coverage/",
+        params=_month,
+        make=_due,
+        figure=lambda r: r.json()["due"],
+    )
+)
+register_region_param(
+    RegionParamCase(
+        name="visits:overview",
+        path="/visits/",
+        params=_month,
+        make=_due,
+        figure=lambda r: r.context["total"].due,
+    )
+)
+register_region_param(
+    RegionParamCase(
+        name="visits:export", path="/visits/export/", params=_month, make=_due, figure=_export_due
+    )
+)
+register_region_param(
+    RegionParamCase(name="visits:rules", path="/visits/rules/", make=_county_rules, figure=_local_versions)
 )
