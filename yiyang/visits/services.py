@@ -679,24 +679,73 @@ def plan_generate(*, actor: Any, region_code: str, period: str) -> VisitPlan:
     return plan
 
 
-def plan_item_reassign(*, actor: Any, item: PlanItem, visitor: Any, all_of_elder: bool = True) -> int:
-    """Hand a visit (by default every open visit of that elder) to another visitor of the community."""
-    if visitor is None or visitor.pk not in {u.pk for u in visitors_of(item.plan.region_code)}:
-        raise _invalid("visitor", "只能改派给本社区（村）的网格员、社区工作者或志愿者")
+MAX_REASSIGN = 500
+
+
+def plan_items_reassign(
+    *, actor: Any, plan: VisitPlan, item_ids: list[Any], visitor: Any, reason: str
+) -> list[PlanItem]:
+    """Hand one or several open (still due) visits of a community's plan to another visitor of that
+    community (its grid/community workers and volunteers, else its street's workers), with a reason;
+    audited with each visit's previous visitor. Visits already done, of another plan, or already with
+    that visitor are refused, naming the visit."""
+    import uuid
+
+    reason = _text(reason, "reason", "改派理由", 200, required=True)
+    wanted: list[uuid.UUID] = []
+    for raw in item_ids or []:
+        try:
+            wanted.append(uuid.UUID(str(raw)))
+        except (TypeError, ValueError):
+            raise _invalid("items", "所选探访不存在") from None
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        raise _invalid("items", "请选择要改派的探访")
+    if len(wanted) > MAX_REASSIGN:
+        raise _invalid("items", f"一次最多改派 {MAX_REASSIGN} 次探访")
     with transaction.atomic():
-        require_scope(actor, "visits.plan", item.region_code)
-        qs = PlanItem.objects.filter(status=PlanItemStatus.DUE)
-        qs = qs.filter(elder_id=item.elder_id) if all_of_elder else qs.filter(pk=item.pk)
-        n = qs.update(visitor=visitor)
+        require_scope(actor, "visits.plan", plan.region_code)
+        eligible = {u.pk: u for u in visitors_of(plan.region_code)}
+        if visitor is None or getattr(visitor, "pk", None) not in eligible:
+            raise _invalid("visitor", "只能改派给本社区（村）的网格员、社区工作者或志愿者")
+        items = {
+            i.public_id: i
+            for i in PlanItem.objects.select_for_update()
+            .select_related("elder", "visitor")
+            .filter(plan=plan, public_id__in=wanted)
+        }
+        for n, key in enumerate(wanted, 1):
+            item = items.get(key)
+            if item is None:
+                raise _invalid("items", f"第 {n} 项不是本计划的探访")
+            when = f"{item.elder.name} {item}"
+            if item.status != PlanItemStatus.DUE:
+                raise _invalid("items", f"{when} 已完成，不能改派")
+            if item.visitor_id == visitor.pk:
+                raise _invalid("items", f"{when} 已由{visitor.display_name or '该探访人'}负责")
+        moved = [items[k] for k in wanted]
+        previous = Counter(i.visitor.display_name if i.visitor else "未分配" for i in moved)
+        PlanItem.objects.filter(pk__in=[i.pk for i in moved]).update(visitor=visitor)
+        name = visitor.display_name or "探访人"
         audit_record(
             actor=actor,
-            region=item.region_code,
+            region=plan.region_code,
             event="visits.reassigned",
-            obj=item.elder,
-            data={"items": n},
-            summary=f"{item.elder.name} 的探访改派给 {visitor.display_name or '探访人'}",
+            obj=plan,
+            data={
+                "items": [str(i.public_id) for i in moved],
+                "elders": sorted({str(i.elder.public_id) for i in moved}),
+                "visitor": str(visitor.public_id),
+                "from": [str(i.visitor.public_id) if i.visitor else None for i in moved],
+                "reason": reason,
+            },
+            summary=f"{len(moved)} 次探访改派给 {name}（原："
+            + "、".join(f"{k} {v} 次" for k, v in previous.items())
+            + f"）：{reason}",
         )
-    return n
+    for item in moved:
+        item.visitor = visitor
+    return moved
 
 
 # ------------------------------------------------------------------------------------------- campaigns
