@@ -359,10 +359,12 @@ class ReassignView(ScopedPageMixin, View):
         )
         if plan is None:
             raise Http404
-        form = {
-            "items": [str(v)[:40] for v in request.POST.getlist("items")][:600],
+        item_ids = [str(v)[:40] for v in request.POST.getlist("items")][:600]
+        reason = str(request.POST.get("reason", ""))[:300]
+        form: dict[str, Any] = {
+            "items": item_ids,
             "visitor": str(request.POST.get("visitor", ""))[:40],
-            "reason": str(request.POST.get("reason", ""))[:300],
+            "reason": reason,
         }
         from django.contrib.auth import get_user_model
 
@@ -370,7 +372,7 @@ class ReassignView(ScopedPageMixin, View):
         visitor = get_user_model().objects.filter(public_id=key, is_active=True).first() if key else None
         try:
             moved = services.plan_items_reassign(
-                actor=request.user, plan=plan, item_ids=form["items"], visitor=visitor, reason=form["reason"]
+                actor=request.user, plan=plan, item_ids=item_ids, visitor=visitor, reason=reason
             )
         except OutOfScope as exc:
             raise Http404 from exc

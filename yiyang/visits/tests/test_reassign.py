@@ -76,7 +76,7 @@ def test_page_errors_name_the_field_and_change_nothing(cast: Any) -> None:
     body = reassign_body(plan)
     client = _client(cast.community_worker_a1)
     before = list(PlanItem.objects.order_by("pk").values_list("visitor_id", flat=True))
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"items": []}, "请选择要改派的探访"),
         ({"reason": ""}, "请填写改派理由"),
         ({"visitor": str(outsider["visitor"].public_id)}, "只能改派给本社区"),
