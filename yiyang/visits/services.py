@@ -1,5 +1,6 @@
 """Writes of 探访关爱. Every service checks the acting user's scope itself (``require_scope``) inside its
-transaction and audits; follow-ups go through the owning module's service (orders, assessments, hotline)."""
+transaction and audits; follow-ups go through the owning module's service (orders, assessments, hotline,
+renovation)."""
 
 from __future__ import annotations
 
@@ -515,7 +516,57 @@ def _follow_up(actor: Any, visit: Visit, elder: Elder, spec: Any, field: str) ->
             elder=elder,
         )
         return FollowUp.objects.create(visit=visit, kind=kind, target_id=work_order.public_id, label=title)
-    raise _invalid(f"{field}.kind", "转办类型只能是居家上门服务工单、能力评估申请或热线工单")
+    if kind == FollowUpKind.RENOVATION:
+        return _renovation_follow_up(actor, visit, elder, spec, field)
+    raise _invalid(f"{field}.kind", "转办类型只能是居家上门服务工单、能力评估申请、热线工单或适老化改造申请")
+
+
+def _renovation_follow_up(
+    actor: Any, visit: Visit, elder: Elder, spec: dict[str, Any], field: str
+) -> FollowUp:
+    """A home aging-renovation application (居家适老化改造) taken by the visitor as community worker
+    (代为申请), under the programme in force for the elder's region (the most local one: the county's
+    before the city's), through renovation's own service: its eligibility rules decide, and a refusal
+    names them and leaves no visit behind."""
+    from yiyang.renovation.choices import Applicant, ProgrammeStatus
+    from yiyang.renovation.selectors import programme_list
+    from yiyang.renovation.services import application_create, covers
+
+    facts = {}
+    for key, label in (
+        ("housing_right", "是否有房屋产权或使用权"),
+        ("in_demolition_plan", "是否在拆迁计划内"),
+    ):
+        value = spec.get(key)
+        if not isinstance(value, bool):
+            raise _invalid(f"{field}.{key}", f"请说明{label}")
+        facts[key] = value
+    programmes = [
+        p
+        for p in programme_list(user=actor, perm="renovation.apply").filter(status=ProgrammeStatus.ACTIVE)
+        if covers(p, elder.region_id)
+    ]
+    if not programmes:
+        raise _invalid(f"{field}.kind", "老人所在区域暂无实施中的适老化改造项目")
+    programme = max(programmes, key=lambda p: (len(scope_prefix(p.region_code)), p.year, p.pk))
+    try:
+        application = application_create(
+            actor=actor,
+            programme=programme,
+            elder=elder,
+            application_date=timezone.localtime(visit.visited_at).date(),
+            housing_right=facts["housing_right"],
+            in_demolition_plan=facts["in_demolition_plan"],
+            applicant=Applicant.COMMUNITY_WORKER,
+            applicant_name=getattr(actor, "display_name", "") or "",
+        )
+    except OutOfScope:
+        raise
+    except DomainError as exc:
+        raise _invalid(field, f"适老化改造申请未受理：{exc.message}") from exc
+    return FollowUp.objects.create(
+        visit=visit, kind=FollowUpKind.RENOVATION, target_id=application.public_id, label=application.number
+    )
 
 
 def _photo(visit: Visit, upload: Any, field: str) -> VisitPhoto:

@@ -142,6 +142,7 @@ class RecordView(ScopedPageMixin, View):
             "can_override": request.user.has_perm("visits.override"),
             "can_assess": request.user.has_perm("assessments.request"),
             "can_work_order": request.user.has_perm("workorders.handle"),
+            "can_renovate": request.user.has_perm("renovation.apply"),
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         }
 
@@ -213,6 +214,15 @@ class RecordView(ScopedPageMixin, View):
                     "kind": "work_order",
                     "title": p.get("wo_title") or "探访发现的问题",
                     "note": p.get("needs", "")[:200],
+                }
+            )
+        if p.get("fu_renovation"):
+            answers = {"yes": True, "no": False}
+            follow_ups.append(
+                {
+                    "kind": "renovation",
+                    "housing_right": answers.get(p.get("reno_housing_right", "")),
+                    "in_demolition_plan": answers.get(p.get("reno_demolition", "")),
                 }
             )
         raw_at = p.get("visited_at", "")

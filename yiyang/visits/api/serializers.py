@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from yiyang.core.apifields import StrictCharField, StrictUUIDField
+from yiyang.core.apifields import StrictBooleanField, StrictCharField, StrictUUIDField
 from yiyang.core.validators import MONTH_PATTERN
 from yiyang.visits.choices import Method, PlanItemStatus, RiskClass
 from yiyang.visits.models import PlanItem, Visit, VisitPlan
@@ -38,11 +38,15 @@ RiskSerializer._declared_fields["class"] = serializers.ChoiceField(
 
 
 class FollowUpInSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["order", "assessment", "work_order"])
+    kind = serializers.ChoiceField(choices=["order", "assessment", "work_order", "renovation"])
     service_item = serializers.UUIDField(required=False, help_text="服务项目 id（kind=order）")
     scheduled_start = serializers.DateTimeField(required=False, help_text="预约上门时间（kind=order）")
     title = serializers.CharField(required=False, max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    housing_right = StrictBooleanField(
+        required=False, help_text="有房屋产权或使用权（kind=renovation，必填）"
+    )
+    in_demolition_plan = StrictBooleanField(required=False, help_text="在拆迁计划内（kind=renovation，必填）")
 
 
 class VisitCreateSerializer(serializers.Serializer[Any]):
