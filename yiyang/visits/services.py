@@ -761,7 +761,7 @@ def plan_items_reassign(
             raise _invalid("visitor", "只能改派给本社区（村）的网格员、社区工作者或志愿者")
         items = {
             i.public_id: i
-            for i in PlanItem.objects.select_for_update()
+            for i in PlanItem.objects.select_for_update(of=("self",))
             .select_related("elder", "visitor")
             .filter(plan=plan, public_id__in=wanted)
         }
