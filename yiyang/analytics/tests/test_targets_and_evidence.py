@@ -122,6 +122,16 @@ def test_target_errors_name_the_field_and_change_nothing(cast: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_a_county_cannot_set_the_neighbours_or_the_citys_target(cast: Any) -> None:
+    client = _client(cast.county_admin_a)
+    before = KpiTarget.objects.count()
+    for code in (cast.county_b.code, cast.county_b.code[:6], cast.city.code):
+        assert client.post("/analytics/targets/", _form(cast, region=code)).status_code == 404, code
+    assert KpiTarget.objects.count() == before
+    assert not AuditEvent.objects.filter(event="kpis.target_set").exists()
+
+
+@pytest.mark.django_db
 def test_target_service_checks_scope(cast: Any) -> None:
     with pytest.raises(OutOfScope):
         kpi_target_set(
