@@ -14,6 +14,17 @@ from yiyang.analytics.tests.factories import PDF
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _kpi_registry() -> None:
+    """The registry and the demo city's targets as migration 0002 seeds them: a live-server test runs in a
+    transactional database, which an earlier such test has emptied (flushed) of migration data."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("yiyang.analytics.migrations.0002_seed_kpis").seed(apps, None)
+
+
 def test_county_admin_sets_a_target_and_attaches_evidence(page: Any, live_server: Any, cast: Any) -> None:
     browser_login(page, live_server.url, "cast_county_a", cast.password)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="指标目标值").click()
