@@ -371,6 +371,8 @@ if os.environ.get("YIYANG_IMPORT_BULK_MIN_ROWS"):  # unset: imports take the bul
     ELDERS_IMPORT_BULK_MIN_ROWS = int(os.environ["YIYANG_IMPORT_BULK_MIN_ROWS"])
 # Order photos: size limit (bytes); the type is sniffed from the content (JPEG, PNG, WebP).
 YIYANG_PHOTO_MAX_BYTES = int(os.environ.get("YIYANG_PHOTO_MAX_MB", "8")) * 1024 * 1024
+# Evidence files of departments' entered KPI values (PDF, images, .xlsx), per file.
+YIYANG_EVIDENCE_MAX_BYTES = int(os.environ.get("YIYANG_EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -8,6 +8,7 @@ one so far for the current quarter)."""
 
 from __future__ import annotations
 
+import calendar
 import io
 from datetime import date
 from functools import cache
@@ -61,7 +62,9 @@ def quarterly(region: Region, year: int, quarter: int) -> dict[str, Any]:
     targeted = [k for k in kpis if k.group == TARGET_GROUP]
     stats = [k for k in kpis if k.group != TARGET_GROUP and k.code in {"elders_60", "elders_80", "share_80"}]
     values = selectors.snapshot_values(region, targeted + stats, upto=last_month)
-    targets = selectors.targets_for(targeted + stats, region.code)
+    # the targets in force at the quarter's end (or today, for the quarter under way)
+    on = min(date(year, quarter * 3, calendar.monthrange(year, quarter * 3)[1]), timezone.localdate())
+    targets = selectors.targets_for(targeted + stats, region.code, on)
     judged = [selectors.judge(v, targets.get(v.kpi.pk, []), year) for v in values]
     rows = []
     for n, v in enumerate([x for x in judged if x.kpi.group == TARGET_GROUP], start=1):

@@ -24,11 +24,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yiyang.analytics.choices import LEVEL_LABELS, Direction, Source, Status
-from yiyang.analytics.models import Kpi, KpiEntry, KpiSnapshot, KpiTarget
+from yiyang.analytics.models import Kpi, KpiEntry, KpiEvidence, KpiSnapshot, KpiTarget
 from yiyang.analytics.queries import NoData, Parts, get_query
 from yiyang.core.errors import OutOfScope
 from yiyang.core.regioncodes import ancestor_codes, normalize_region_code, scope_prefix
@@ -278,10 +278,20 @@ def entered_value(kpi: Kpi, region_code: str, as_of: date) -> KpiValue:
 # --- targets and status --------------------------------------------------------------------------------
 
 
-def targets_for(kpis: list[Kpi], region_code: str) -> dict[int, list[KpiTarget]]:
-    """Per KPI, the targets of the region or of its nearest ancestor that has any."""
+def in_force(on: date) -> Q:
+    """Target versions in force on ``on`` (validity inclusive at both ends; open ends are unbounded)."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def targets_for(kpis: list[Kpi], region_code: str, on: date | None = None) -> dict[int, list[KpiTarget]]:
+    """Per KPI, the targets in force on ``on`` (default today) of the region or of its nearest ancestor
+    that has any."""
     chain = [region_code, *reversed(ancestor_codes(region_code))]
-    rows = KpiTarget.objects.filter(kpi__in=kpis, region_code__in=chain)
+    rows = KpiTarget.objects.filter(kpi__in=kpis, region_code__in=chain).filter(
+        in_force(on or timezone.localdate())
+    )
     by_kpi: dict[int, dict[str, list[KpiTarget]]] = {}
     for t in rows:
         by_kpi.setdefault(t.kpi_id, {}).setdefault(t.region_code, []).append(t)
@@ -363,7 +373,7 @@ def live_values(region: Region, year: int, kpis: list[Kpi] | None = None) -> lis
     else:
         computed = compute(kpis, [prefix], as_of, prefix)
         values = [computed[(k.code, prefix)] for k in kpis]
-    targets = targets_for(kpis, region.code)
+    targets = targets_for(kpis, region.code, as_of)
     return [judge(v, targets.get(v.kpi.pk, []), year) for v in values]
 
 
@@ -410,7 +420,7 @@ def _from_snapshot(kpi: Kpi, snap: KpiSnapshot) -> KpiValue:
 def dashboard_values(region: Region, year: int, kpis: list[Kpi]) -> list[KpiValue]:
     """The dashboard's values: the latest stored snapshot (fast at any register size), judged for ``year``."""
     values = snapshot_values(region, kpis, upto=None if year >= timezone.localdate().year else f"{year}-12")
-    targets = targets_for(kpis, region.code)
+    targets = targets_for(kpis, region.code, as_of_for(year))
     return [judge(v, targets.get(v.kpi.pk, []), year) for v in values]
 
 
@@ -433,8 +443,9 @@ def league(regions: list[Region], kpis: list[Kpi], year: int) -> list[dict[str, 
             if periods.get(s.region_code) == p:
                 snaps[(s.region_code, s.kpi_id)] = s
     rows = []
+    on = as_of_for(year)
     for region in regions:
-        targets = targets_for(kpis, region.code)
+        targets = targets_for(kpis, region.code, on)
         cells = []
         for kpi in kpis:
             snap = snaps.get((region.code, kpi.pk))
@@ -483,6 +494,7 @@ def entries_in_scope(*, user: Any, perm: str = "kpis.enter") -> QuerySet[KpiEntr
     return (
         KpiEntry.objects.restrict(user, perm)
         .select_related("kpi", "entered_by")
+        .prefetch_related("files")
         .annotate(region_name=Subquery(name))
         .order_by("-created_at")
     )
@@ -493,3 +505,70 @@ def entry_regions(*, user: Any, perm: str = "kpis.enter") -> list[Region]:
     return list(
         Region.objects.restrict(user, perm).filter(level__in=["city", "county"]).order_by("code")[:60]
     )
+
+
+def evidence_in_scope(*, user: Any, perm: str = VIEW) -> QuerySet[KpiEvidence]:
+    return KpiEvidence.objects.restrict(user, perm).select_related("entry", "entry__kpi")
+
+
+def evidence_get(*, user: Any, public_id: Any, perm: str = VIEW) -> KpiEvidence | None:
+    return evidence_in_scope(user=user, perm=perm).filter(public_id=public_id).first()
+
+
+TARGETS = "kpis.targets"
+
+
+def target_regions(*, user: Any) -> list[Region]:
+    """The regions whose targets the user sets: the city and counties in their ``kpis.targets`` scope."""
+    return entry_regions(user=user, perm=TARGETS)
+
+
+def version_state(target: KpiTarget, today: date) -> str:
+    if target.valid_from is not None and target.valid_from > today:
+        return "待生效"
+    if target.valid_to is not None and target.valid_to < today:
+        return "已失效"
+    return "现行"
+
+
+def target_versions(region: Region) -> list[dict[str, Any]]:
+    """Every version of the region's own targets (the newest first within a KPI and year), and the
+    ancestors' versions in force today that the region inherits where it has none of its own."""
+    today = timezone.localdate()
+    own = list(
+        KpiTarget.objects.filter(region_code=region.code)
+        .select_related("kpi", "created_by")
+        .order_by("kpi__order", "kpi__code", "year", "-valid_from", "-pk")
+    )
+    mine = {(t.kpi_id, t.year) for t in own}
+    chain = list(reversed(ancestor_codes(region.code)))
+    inherited: dict[tuple[int, int], KpiTarget] = {}
+    for t in (
+        KpiTarget.objects.filter(region_code__in=chain)
+        .filter(in_force(today))
+        .select_related("kpi")
+        .order_by("kpi__order", "year")
+    ):
+        key = (t.kpi_id, t.year)
+        if key in mine:
+            continue
+        held = inherited.get(key)
+        if held is None or chain.index(t.region_code) < chain.index(held.region_code):
+            inherited[key] = t
+    names = dict(Region.objects.filter(code__in=chain).values_list("code", "name"))
+    rows: list[dict[str, Any]] = [
+        {"target": t, "state": version_state(t, today), "inherited_from": ""} for t in own
+    ]
+    rows += [
+        {"target": t, "state": "现行", "inherited_from": names.get(t.region_code, "上级")}
+        for t in inherited.values()
+    ]
+    rows.sort(
+        key=lambda r: (
+            r["target"].kpi.order,
+            r["target"].kpi.code,
+            r["target"].year,
+            bool(r["inherited_from"]),
+        )
+    )
+    return rows

@@ -10,4 +10,6 @@ urlpatterns = [
     path("report.pdf", views.ReportPdfView.as_view(), name="report_pdf"),
     path("report.xlsx", views.ReportXlsxView.as_view(), name="report_xlsx"),
     path("entries/", views.EntryView.as_view(), name="entries"),
+    path("evidence/<uuid:file_id>/", views.EvidenceView.as_view(), name="evidence"),
+    path("targets/", views.TargetsView.as_view(), name="targets"),
 ]

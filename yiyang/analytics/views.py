@@ -9,14 +9,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from yiyang.analytics import report, selectors, services
-from yiyang.analytics.choices import Source
+from yiyang.analytics.choices import Direction, Source
+from yiyang.analytics.evidence import CONTENT_TYPES, MAX_FILES, max_evidence_bytes
 from yiyang.analytics.queries import NoData, get_query
 from yiyang.core.errors import DomainError, OutOfScope
 from yiyang.core.pages import ScopedPageMixin, paginate
@@ -214,6 +215,8 @@ class EntryView(ScopedPageMixin, View):
                 "form": form,
                 "errors": errors,
                 "today": timezone.localdate(),
+                "max_mb": max_evidence_bytes() // (1024 * 1024),
+                "max_files": MAX_FILES,
             },
             status=400 if errors else 200,
         )
@@ -226,6 +229,7 @@ class EntryView(ScopedPageMixin, View):
             k: str(request.POST.get(k, ""))[:300]
             for k in ("kpi", "region", "value", "as_of", "department", "evidence")
         }
+        files = request.FILES.getlist("files")
         try:
             as_of = date.fromisoformat(form["as_of"])
         except ValueError:
@@ -239,10 +243,163 @@ class EntryView(ScopedPageMixin, View):
                 as_of=as_of,
                 department=form["department"],
                 evidence=form["evidence"],
+                files=files,
             )
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
             return self._render(request, form, exc.errors or {"kpi": [exc.message]})
-        messages.success(request, f"已填报：{entry.kpi.name} {entry.value}{entry.kpi.unit}")
+        attached = f"，附佐证文件 {len(files)} 个" if files else ""
+        messages.success(request, f"已填报：{entry.kpi.name} {entry.value}{entry.kpi.unit}{attached}")
         return HttpResponseRedirect(reverse("analytics:entries"))
+
+
+class EvidenceView(ScopedPageMixin, View):
+    """A departmental evidence file, to those who see its entry (404 outside their scope); every
+    download is audited (``kpis.evidence_downloaded``)."""
+
+    required_perm = "kpis.view"
+
+    def get(self, request: HttpRequest, file_id: Any) -> FileResponse:
+        record = selectors.evidence_get(user=request.user, public_id=file_id)
+        if record is None or record.kind not in CONTENT_TYPES:
+            raise Http404
+        try:
+            handle = record.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        try:
+            services.kpi_evidence_download(actor=request.user, evidence=record)
+        except OutOfScope as exc:
+            handle.close()
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            content_type=CONTENT_TYPES[record.kind],
+            as_attachment=record.kind in ("pdf", "xlsx"),
+            filename=record.name,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+TARGET_FIELDS = (
+    "kpi",
+    "region",
+    "year",
+    "value",
+    "baseline_year",
+    "baseline_value",
+    "valid_from",
+    "valid_to",
+    "source",
+    "reason",
+)
+
+
+def _form_date(raw: str, field: str, label: str, *, required: bool) -> date | None:
+    if not raw:
+        if required:
+            raise DomainError(f"请填写{label}", errors={field: [f"请填写{label}"]})
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            f"{label}格式应为 年-月-日", errors={field: [f"{label}格式应为 年-月-日"]}
+        ) from None
+
+
+class TargetsView(ScopedPageMixin, View):
+    """指标目标值: the targets of a region (city or county) with every version, and a form that sets a
+    target as a new version (in force from a date, with a reason); the old version stays readable."""
+
+    required_perm = "kpis.targets"
+
+    def _region(self, request: HttpRequest, code: str) -> Region:
+        regions = selectors.target_regions(user=request.user)
+        if code:
+            from yiyang.core.regioncodes import normalize_region_code
+
+            try:
+                full = normalize_region_code(code)
+            except (ValueError, TypeError) as exc:
+                raise Http404 from exc
+            for r in regions:
+                if r.code == full:
+                    return r
+            raise Http404
+        if not regions:
+            raise Http404
+        return regions[0]
+
+    def _render(
+        self, request: HttpRequest, region: Region, form: dict[str, Any], errors: dict[str, list[str]]
+    ) -> HttpResponse:
+        kpis = [
+            k for k in selectors.kpi_list() if k.direction != Direction.NONE and selectors.applies(k, region)
+        ]
+        return render(
+            request,
+            "analytics/targets.html",
+            {
+                "region": region,
+                "regions": selectors.target_regions(user=request.user),
+                "rows": selectors.target_versions(region),
+                "kpis": kpis,
+                "form": form,
+                "errors": errors,
+                "today": timezone.localdate(),
+            },
+            status=400 if errors else 200,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        region = self._region(request, str(request.GET.get("region", ""))[:12])
+        form: dict[str, Any] = {"valid_from": timezone.localdate().isoformat()}
+        kpi_code = str(request.GET.get("kpi", ""))[:60]
+        year = str(request.GET.get("year", ""))[:4]
+        if kpi_code:  # 修改: the form starts from the version in force (or the inherited one)
+            form["kpi"] = kpi_code
+            form["year"] = year
+            for row in selectors.target_versions(region):
+                t = row["target"]
+                if t.kpi.code == kpi_code and str(t.year) == year and row["state"] == "现行":
+                    form.update(
+                        value=t.value,
+                        baseline_year=t.baseline_year or "",
+                        baseline_value="" if t.baseline_value is None else t.baseline_value,
+                        source=t.source,
+                    )
+                    break
+        return self._render(request, region, form, {})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = {k: str(request.POST.get(k, "")).strip()[:300] for k in TARGET_FIELDS}
+        region = self._region(request, form["region"][:12])
+        try:
+            target = services.kpi_target_set(
+                actor=request.user,
+                kpi_code=form["kpi"],
+                region_code=region.code,
+                year=form["year"],
+                value=form["value"],
+                baseline_year=form["baseline_year"],
+                baseline_value=form["baseline_value"],
+                valid_from=_form_date(form["valid_from"], "valid_from", "生效日期", required=True),
+                valid_to=_form_date(form["valid_to"], "valid_to", "失效日期", required=False),
+                source=form["source"],
+                reason=form["reason"],
+            )
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            return self._render(request, region, form, exc.errors or {"kpi": [exc.message]})
+        kpi = target.kpi
+        messages.success(
+            request,
+            f"已设定 {region.name} {kpi.name} {target.year} 年目标 {target.value}{kpi.unit}，"
+            f"自 {target.valid_from:%Y-%m-%d} 起生效",
+        )
+        return HttpResponseRedirect(f"{reverse('analytics:targets')}?region={region.code}")

@@ -32,6 +32,7 @@ class FollowUpKind(models.TextChoices):
     ORDER = "order", "居家上门服务工单"
     ASSESSMENT = "assessment", "能力评估申请"
     WORK_ORDER = "work_order", "热线工单"
+    RENOVATION = "renovation", "适老化改造申请"
 
 
 # The facts a rule may test, with the words a reason is written in.

@@ -392,6 +392,29 @@ def visitor_loads(region_code: str, period: str) -> list[dict[str, Any]]:
     ]
 
 
+def visitor_choices(users: list[Any], period: str) -> list[dict[str, Any]]:
+    """The visitors one may hand visits to, each with their load in the month (every plan they hold
+    visits in): still due, and all; the least loaded first."""
+    from django.db.models import Count
+
+    counts: dict[int, Any] = {
+        r["visitor_id"]: r
+        for r in PlanItem.objects.filter(visitor__in=users, plan__period=period)
+        .values("visitor_id")
+        .annotate(total=Count("pk"), due=Count("pk", filter=Q(status=PlanItemStatus.DUE)))
+    }
+    rows = [
+        {
+            "user": u,
+            "name": u.display_name or "探访人",
+            "due": counts.get(u.pk, {}).get("due", 0),
+            "total": counts.get(u.pk, {}).get("total", 0),
+        }
+        for u in users
+    ]
+    return sorted(rows, key=lambda r: (r["due"], r["name"]))
+
+
 def last_visits(elder_ids: list[int]) -> dict[int, Visit]:
     out: dict[int, Visit] = {}
     for v in Visit.objects.filter(elder_id__in=elder_ids).order_by("elder_id", "-visited_at", "-pk"):

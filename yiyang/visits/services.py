@@ -1,5 +1,6 @@
 """Writes of 探访关爱. Every service checks the acting user's scope itself (``require_scope``) inside its
-transaction and audits; follow-ups go through the owning module's service (orders, assessments, hotline)."""
+transaction and audits; follow-ups go through the owning module's service (orders, assessments, hotline,
+renovation)."""
 
 from __future__ import annotations
 
@@ -515,7 +516,57 @@ def _follow_up(actor: Any, visit: Visit, elder: Elder, spec: Any, field: str) ->
             elder=elder,
         )
         return FollowUp.objects.create(visit=visit, kind=kind, target_id=work_order.public_id, label=title)
-    raise _invalid(f"{field}.kind", "转办类型只能是居家上门服务工单、能力评估申请或热线工单")
+    if kind == FollowUpKind.RENOVATION:
+        return _renovation_follow_up(actor, visit, elder, spec, field)
+    raise _invalid(f"{field}.kind", "转办类型只能是居家上门服务工单、能力评估申请、热线工单或适老化改造申请")
+
+
+def _renovation_follow_up(
+    actor: Any, visit: Visit, elder: Elder, spec: dict[str, Any], field: str
+) -> FollowUp:
+    """A home aging-renovation application (居家适老化改造) taken by the visitor as community worker
+    (代为申请), under the programme in force for the elder's region (the most local one: the county's
+    before the city's), through renovation's own service: its eligibility rules decide, and a refusal
+    names them and leaves no visit behind."""
+    from yiyang.renovation.choices import Applicant, ProgrammeStatus
+    from yiyang.renovation.selectors import programme_list
+    from yiyang.renovation.services import application_create, covers
+
+    facts = {}
+    for key, label in (
+        ("housing_right", "是否有房屋产权或使用权"),
+        ("in_demolition_plan", "是否在拆迁计划内"),
+    ):
+        value = spec.get(key)
+        if not isinstance(value, bool):
+            raise _invalid(f"{field}.{key}", f"请说明{label}")
+        facts[key] = value
+    programmes = [
+        p
+        for p in programme_list(user=actor, perm="renovation.apply").filter(status=ProgrammeStatus.ACTIVE)
+        if covers(p, elder.region_id)
+    ]
+    if not programmes:
+        raise _invalid(f"{field}.kind", "老人所在区域暂无实施中的适老化改造项目")
+    programme = max(programmes, key=lambda p: (len(scope_prefix(p.region_code)), p.year, p.pk))
+    try:
+        application = application_create(
+            actor=actor,
+            programme=programme,
+            elder=elder,
+            application_date=timezone.localtime(visit.visited_at).date(),
+            housing_right=facts["housing_right"],
+            in_demolition_plan=facts["in_demolition_plan"],
+            applicant=Applicant.COMMUNITY_WORKER,
+            applicant_name=getattr(actor, "display_name", "") or "",
+        )
+    except OutOfScope:
+        raise
+    except DomainError as exc:
+        raise _invalid(field, f"适老化改造申请未受理：{exc.message}") from exc
+    return FollowUp.objects.create(
+        visit=visit, kind=FollowUpKind.RENOVATION, target_id=application.public_id, label=application.number
+    )
 
 
 def _photo(visit: Visit, upload: Any, field: str) -> VisitPhoto:
@@ -679,24 +730,73 @@ def plan_generate(*, actor: Any, region_code: str, period: str) -> VisitPlan:
     return plan
 
 
-def plan_item_reassign(*, actor: Any, item: PlanItem, visitor: Any, all_of_elder: bool = True) -> int:
-    """Hand a visit (by default every open visit of that elder) to another visitor of the community."""
-    if visitor is None or visitor.pk not in {u.pk for u in visitors_of(item.plan.region_code)}:
-        raise _invalid("visitor", "只能改派给本社区（村）的网格员、社区工作者或志愿者")
+MAX_REASSIGN = 500
+
+
+def plan_items_reassign(
+    *, actor: Any, plan: VisitPlan, item_ids: list[Any], visitor: Any, reason: str
+) -> list[PlanItem]:
+    """Hand one or several open (still due) visits of a community's plan to another visitor of that
+    community (its grid/community workers and volunteers, else its street's workers), with a reason;
+    audited with each visit's previous visitor. Visits already done, of another plan, or already with
+    that visitor are refused, naming the visit."""
+    import uuid
+
+    reason = _text(reason, "reason", "改派理由", 200, required=True)
+    wanted: list[uuid.UUID] = []
+    for raw in item_ids or []:
+        try:
+            wanted.append(uuid.UUID(str(raw)))
+        except (TypeError, ValueError):
+            raise _invalid("items", "所选探访不存在") from None
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        raise _invalid("items", "请选择要改派的探访")
+    if len(wanted) > MAX_REASSIGN:
+        raise _invalid("items", f"一次最多改派 {MAX_REASSIGN} 次探访")
     with transaction.atomic():
-        require_scope(actor, "visits.plan", item.region_code)
-        qs = PlanItem.objects.filter(status=PlanItemStatus.DUE)
-        qs = qs.filter(elder_id=item.elder_id) if all_of_elder else qs.filter(pk=item.pk)
-        n = qs.update(visitor=visitor)
+        require_scope(actor, "visits.plan", plan.region_code)
+        eligible = {u.pk: u for u in visitors_of(plan.region_code)}
+        if visitor is None or getattr(visitor, "pk", None) not in eligible:
+            raise _invalid("visitor", "只能改派给本社区（村）的网格员、社区工作者或志愿者")
+        items = {
+            i.public_id: i
+            for i in PlanItem.objects.select_for_update(of=("self",))
+            .select_related("elder", "visitor")
+            .filter(plan=plan, public_id__in=wanted)
+        }
+        for n, key in enumerate(wanted, 1):
+            item = items.get(key)
+            if item is None:
+                raise _invalid("items", f"第 {n} 项不是本计划的探访")
+            when = f"{item.elder.name} {item}"
+            if item.status != PlanItemStatus.DUE:
+                raise _invalid("items", f"{when} 已完成，不能改派")
+            if item.visitor_id == visitor.pk:
+                raise _invalid("items", f"{when} 已由{visitor.display_name or '该探访人'}负责")
+        moved = [items[k] for k in wanted]
+        previous = Counter(i.visitor.display_name if i.visitor else "未分配" for i in moved)
+        PlanItem.objects.filter(pk__in=[i.pk for i in moved]).update(visitor=visitor)
+        name = visitor.display_name or "探访人"
         audit_record(
             actor=actor,
-            region=item.region_code,
+            region=plan.region_code,
             event="visits.reassigned",
-            obj=item.elder,
-            data={"items": n},
-            summary=f"{item.elder.name} 的探访改派给 {visitor.display_name or '探访人'}",
+            obj=plan,
+            data={
+                "items": [str(i.public_id) for i in moved],
+                "elders": sorted({str(i.elder.public_id) for i in moved}),
+                "visitor": str(visitor.public_id),
+                "from": [str(i.visitor.public_id) if i.visitor else None for i in moved],
+                "reason": reason,
+            },
+            summary=f"{len(moved)} 次探访改派给 {name}（原："
+            + "、".join(f"{k} {v} 次" for k, v in previous.items())
+            + f"）：{reason}",
         )
-    return n
+    for item in moved:
+        item.visitor = visitor
+    return moved
 
 
 # ------------------------------------------------------------------------------------------- campaigns

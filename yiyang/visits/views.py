@@ -1,7 +1,8 @@
 """Pages of 探访关爱: the visitor's 今日探访 (route order, phone-first, 390 px), the record form of one
 elder's visit (with findings, photos and follow-ups), the county/community overview (visit rate,
-drill-down, overdue list, visitor loads, plan generation, .xlsx 台账), campaigns with the live list of
-elders still unreached, and the rule set (read and publish a new version)."""
+drill-down, overdue list, visitor loads, plan generation, .xlsx 台账), reassigning planned visits to
+another visitor, campaigns with the live list of elders still unreached, and the rule set (read and
+publish a new version)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from yiyang.core.errors import DomainError
+from yiyang.core.errors import DomainError, OutOfScope
 from yiyang.core.geo import distance_text
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
 from yiyang.elders.selectors import elder_get
 from yiyang.visits import rules as R
 from yiyang.visits import selectors, services
-from yiyang.visits.choices import FACTS, FINDINGS, HAZARDS, CampaignEvent, Method, RiskClass
+from yiyang.visits.choices import FACTS, FINDINGS, HAZARDS, CampaignEvent, Method, PlanItemStatus, RiskClass
 from yiyang.visits.models import Campaign
 
 MONTH = re.compile(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")
@@ -141,6 +142,7 @@ class RecordView(ScopedPageMixin, View):
             "can_override": request.user.has_perm("visits.override"),
             "can_assess": request.user.has_perm("assessments.request"),
             "can_work_order": request.user.has_perm("workorders.handle"),
+            "can_renovate": request.user.has_perm("renovation.apply"),
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         }
 
@@ -212,6 +214,15 @@ class RecordView(ScopedPageMixin, View):
                     "kind": "work_order",
                     "title": p.get("wo_title") or "探访发现的问题",
                     "note": p.get("needs", "")[:200],
+                }
+            )
+        if p.get("fu_renovation"):
+            answers = {"yes": True, "no": False}
+            follow_ups.append(
+                {
+                    "kind": "renovation",
+                    "housing_right": answers.get(p.get("reno_housing_right", "")),
+                    "in_demolition_plan": answers.get(p.get("reno_demolition", "")),
                 }
             )
         raw_at = p.get("visited_at", "")
@@ -293,6 +304,93 @@ class OverviewView(ScopedPageMixin, View):
         return HttpResponseRedirect(
             f"{reverse('visits:overview')}?region={region.code}&period={period if MONTH.match(period) else ''}"
         )
+
+
+class ReassignView(ScopedPageMixin, View):
+    """改派探访: a community's still-due visits of a month, ticked and handed to another of its visitors
+    (shown with their load this month), with a reason; the service checks scope and audits."""
+
+    required_perm = "visits.plan"
+
+    def _render(
+        self,
+        request: HttpRequest,
+        region: Any,
+        period: str,
+        form: dict[str, Any],
+        errors: dict[str, list[str]],
+    ) -> HttpResponse:
+        plan = (
+            selectors.plan_list(user=request.user, perm=self.required_perm)
+            .filter(region_code=region.code, period=period)
+            .first()
+        )
+        items = (
+            list(
+                plan.items.filter(status=PlanItemStatus.DUE)
+                .select_related("elder", "visitor")
+                .order_by("slot_start", "pk")[:500]
+            )
+            if plan
+            else []
+        )
+        return render(
+            request,
+            "visits/reassign.html",
+            {
+                "region": region,
+                "period": period,
+                "plan": plan,
+                "items": items,
+                "is_community": region.level == "village",
+                "visitors": selectors.visitor_choices(services.visitors_of(region.code), period)
+                if plan
+                else [],
+                "today": timezone.localdate(),
+                "form": form,
+                "errors": errors,
+            },
+            status=400 if errors else 200,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        region = _region(request, self.required_perm)
+        return self._render(request, region, _period(request), {"items": []}, {})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        region = _region(request, self.required_perm)
+        period = str(request.POST.get("period", ""))
+        if not MONTH.match(period):
+            raise Http404
+        plan = (
+            selectors.plan_list(user=request.user, perm=self.required_perm)
+            .filter(region_code=region.code, period=period)
+            .first()
+        )
+        if plan is None:
+            raise Http404
+        item_ids = [str(v)[:40] for v in request.POST.getlist("items")][:600]
+        reason = str(request.POST.get("reason", ""))[:300]
+        form: dict[str, Any] = {
+            "items": item_ids,
+            "visitor": str(request.POST.get("visitor", ""))[:40],
+            "reason": reason,
+        }
+        from django.contrib.auth import get_user_model
+
+        key = _uuid(form["visitor"])
+        visitor = get_user_model().objects.filter(public_id=key, is_active=True).first() if key else None
+        try:
+            moved = services.plan_items_reassign(
+                actor=request.user, plan=plan, item_ids=item_ids, visitor=visitor, reason=reason
+            )
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            return self._render(request, region, period, form, exc.errors or {"items": [exc.message]})
+        name = moved[0].visitor.display_name if moved and moved[0].visitor else "探访人"
+        messages.success(request, f"已将 {len(moved)} 次探访改派给 {name}")
+        return HttpResponseRedirect(f"{reverse('visits:reassign')}?region={region.code}&period={period}")
 
 
 class ExportView(ScopedPageMixin, View):

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yiyang.core.apifields import StrictBooleanField, StrictCharField, StrictUUIDField
 from yiyang.core.validators import MONTH_PATTERN
 from yiyang.visits.choices import Method, PlanItemStatus, RiskClass
 from yiyang.visits.models import PlanItem, Visit, VisitPlan
@@ -37,11 +38,15 @@ RiskSerializer._declared_fields["class"] = serializers.ChoiceField(
 
 
 class FollowUpInSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["order", "assessment", "work_order"])
+    kind = serializers.ChoiceField(choices=["order", "assessment", "work_order", "renovation"])
     service_item = serializers.UUIDField(required=False, help_text="服务项目 id（kind=order）")
     scheduled_start = serializers.DateTimeField(required=False, help_text="预约上门时间（kind=order）")
     title = serializers.CharField(required=False, max_length=100)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    housing_right = StrictBooleanField(
+        required=False, help_text="有房屋产权或使用权（kind=renovation，必填）"
+    )
+    in_demolition_plan = StrictBooleanField(required=False, help_text="在拆迁计划内（kind=renovation，必填）")
 
 
 class VisitCreateSerializer(serializers.Serializer[Any]):
@@ -114,11 +119,24 @@ class PlanItemSerializer(serializers.ModelSerializer[PlanItem]):
     elder = serializers.UUIDField(source="elder.public_id", read_only=True)
     elder_name = serializers.CharField(source="elder.name", read_only=True)
     visitor = serializers.SerializerMethodField()
+    visitor_id = serializers.UUIDField(
+        source="visitor.public_id", read_only=True, allow_null=True, help_text="探访人 id（改派时用）"
+    )
     status = serializers.ChoiceField(choices=PlanItemStatus.choices, read_only=True)
 
     class Meta:
         model = PlanItem
-        fields = ["id", "elder", "elder_name", "risk_class", "slot_start", "slot_end", "visitor", "status"]
+        fields = [
+            "id",
+            "elder",
+            "elder_name",
+            "risk_class",
+            "slot_start",
+            "slot_end",
+            "visitor",
+            "visitor_id",
+            "status",
+        ]
         read_only_fields = fields
 
     def get_visitor(self, obj: PlanItem) -> str:
@@ -145,3 +163,21 @@ class VisitPlanSerializer(serializers.ModelSerializer[VisitPlan]):
 class VisitPlanCreateSerializer(serializers.Serializer[Any]):
     region = serializers.RegexField(r"^[0-9]{12}$", help_text="社区（村）区划代码")
     period = serializers.RegexField(MONTH_PATTERN, help_text="月份 YYYY-MM")
+
+
+class PlanReassignSerializer(serializers.Serializer[Any]):
+    items = serializers.ListField(
+        child=StrictUUIDField(),
+        min_length=1,
+        max_length=500,
+        help_text="要改派的应探访 id（本计划中尚未完成的）",
+    )
+    visitor = StrictUUIDField(help_text="新探访人 id（见 visitors/：本社区的网格员、社区工作者或志愿者）")
+    reason = StrictCharField(max_length=200, text="line", help_text="改派理由")
+
+
+class PlanVisitorSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="user.public_id", help_text="探访人 id")
+    name = serializers.CharField(help_text="姓名")
+    due = serializers.IntegerField(help_text="本月尚未完成的应探访（所有计划）")
+    total = serializers.IntegerField(help_text="本月应探访合计（所有计划）")

@@ -8,11 +8,12 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yiyang.core.api import ScopedViewMixin
+from yiyang.core.api import ScopedViewMixin, read_body
 from yiyang.core.apischema import errors
 from yiyang.core.parsers import SafeJSONParser
 from yiyang.core.queryparams import Param, openapi, parse_query
@@ -22,6 +23,8 @@ from yiyang.elders.selectors import elder_get
 from yiyang.regions.scope import require_scope
 from yiyang.visits import selectors, services
 from yiyang.visits.api.serializers import (
+    PlanReassignSerializer,
+    PlanVisitorSerializer,
     RiskSerializer,
     VisitCoverageSerializer,
     VisitCreateSerializer,
@@ -209,6 +212,8 @@ class VisitPlanViewSet(
         "list": "visits.view",
         "retrieve": "visits.view",
         "create": "visits.plan",
+        "reassign": "visits.plan",
+        "visitors": "visits.plan",
     }
 
     def get_queryset(self) -> QuerySet[VisitPlan]:
@@ -244,15 +249,47 @@ class VisitPlanViewSet(
         plan = services.plan_generate(
             actor=request.user, region_code=s.validated_data["region"], period=s.validated_data["period"]
         )
+        return self._detail(plan, status.HTTP_201_CREATED)
+
+    def _detail(self, obj: VisitPlan, code: int = 200) -> Response:
         plan = (
-            self.get_queryset()
-            .model.objects.prefetch_related(
+            VisitPlan.objects.prefetch_related(
                 Prefetch(
                     "items",
                     queryset=PlanItem.objects.select_related("elder", "visitor").order_by("slot_start", "pk"),
                     to_attr="prefetched_items",
                 )
             )
-            .get(pk=plan.pk)
+        ).get(pk=obj.pk)
+        return Response(VisitPlanSerializer(plan).data, status=code)
+
+    @extend_schema(
+        request=PlanReassignSerializer,
+        responses={200: VisitPlanSerializer, **errors(400, 401, 403, 404)},
+        summary="改派探访（一次或多次，给本社区另一位探访人，须说明理由）",
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, id: str) -> Response:
+        from django.contrib.auth import get_user_model
+
+        plan = self.get_object()
+        data = read_body(request, PlanReassignSerializer)
+        visitor = get_user_model().objects.filter(public_id=data["visitor"], is_active=True).first()
+        services.plan_items_reassign(
+            actor=request.user,
+            plan=plan,
+            item_ids=data["items"],
+            visitor=visitor,
+            reason=data["reason"],
         )
-        return Response(VisitPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return self._detail(plan)
+
+    @extend_schema(
+        summary="可改派的探访人及其本月工作量（尚未完成少者在前）",
+        responses={200: PlanVisitorSerializer(many=True), **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def visitors(self, request: Request, id: str) -> Response:
+        plan = self.get_object()
+        rows = selectors.visitor_choices(services.visitors_of(plan.region_code), plan.period)
+        return Response(PlanVisitorSerializer(rows, many=True).data)

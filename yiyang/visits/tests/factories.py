@@ -78,3 +78,34 @@ def make_visit(
 def a_elder(cast: Any, region: Any) -> Elder:
     """An A-class elder (alone, 85) in ``region``."""
     return elder(cast, region, age=85, living="alone")
+
+
+def plan_for_reassign(cast: Any, region: Any = None) -> dict[str, Any]:
+    """A community's plan of this month with an A-class elder's due visits, two volunteers of the
+    community (beside its worker, if any), and a visitor who does not hold the visits yet (to reassign
+    them to)."""
+    from yiyang.regions.scope import SYSTEM
+    from yiyang.visits.services import plan_generate, visitors_of
+
+    region = region or cast.community_a1
+    a_elder(cast, region)
+    volunteer(cast, f"vol_{region.code}", region)
+    volunteer(cast, f"vol2_{region.code}", region)
+    plan = plan_generate(actor=SYSTEM, region_code=region.code, period=timezone.localdate().strftime("%Y-%m"))
+    items = list(plan.items.filter(status="due").order_by("slot_start", "pk"))
+    holder = items[0].visitor_id
+    other = next(u for u in visitors_of(region.code) if u.pk != holder)
+    return {"plan": plan, "items": [str(i.public_id) for i in items], "visitor": other}
+
+
+def reassign_body(plan: Any) -> dict[str, Any]:
+    """A valid reassignment of ``plan``'s due visits: to a visitor of its community not holding the first."""
+    from yiyang.visits.services import visitors_of
+
+    items = list(plan.items.filter(status="due").order_by("slot_start", "pk"))
+    other = next(u for u in visitors_of(plan.region_code) if u.pk != items[0].visitor_id)
+    return {
+        "items": [str(i.public_id) for i in items],
+        "visitor": str(other.public_id),
+        "reason": "网格员休假，改由志愿者探访",
+    }

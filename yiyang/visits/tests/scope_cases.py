@@ -7,12 +7,14 @@ from typing import Any
 from django.utils import timezone
 
 from yiyang.core.testing import (
+    ActionCase,
     ApiScopeCase,
     FilterCase,
     ObjectGetCase,
     PagePostCase,
     PageScopeCase,
     RegionParamCase,
+    register_action,
     register_api,
     register_filter,
     register_object_get,
@@ -78,6 +80,40 @@ register_api(
         )[1],
         count=VisitPlan.objects.count,
     )
+)
+
+
+def _reassign_plan(cast: Any, region: Any) -> VisitPlan:
+    from yiyang.visits.tests.factories import plan_for_reassign
+
+    plan: VisitPlan = plan_for_reassign(cast, region)["plan"]
+    return plan
+
+
+def _reassign_body(cast: Any, plan: VisitPlan) -> dict[str, Any]:
+    from yiyang.visits.tests.factories import reassign_body
+
+    return reassign_body(plan)
+
+
+def _reassign_foreign(cast: Any, plan: VisitPlan) -> dict[str, Any]:
+    """County B's visits and county B's volunteer, sent against county A's plan."""
+    from yiyang.visits.tests.factories import reassign_body
+
+    return reassign_body(_reassign_plan(cast, cast.community_b1))
+
+
+register_action(
+    ActionCase(
+        route="visit-plan-reassign",
+        make=_reassign_plan,
+        body=_reassign_body,
+        foreign=_reassign_foreign,
+        own=("county_admin_a", 200),
+    )
+)
+register_action(
+    ActionCase(route="visit-plan-visitors", method="get", make=_reassign_plan, own=("county_admin_a", 200))
 )
 register_filter(FilterCase("visit", "elder", lambda c, theirs: str(theirs.elder.public_id)))
 register_filter(FilterCase("visit-plan", "period", lambda c, theirs: theirs.period))
@@ -197,4 +233,12 @@ register_region_param(
 )
 register_region_param(
     RegionParamCase(name="visits:rules", path="/visits/rules/", make=_county_rules, figure=_local_versions)
+)
+register_page_post(
+    PagePostCase(
+        name="visits:reassign",
+        make=_reassign_plan,
+        url=lambda p: "/visits/reassign/",
+        data=lambda c, p: {"region": p.region_code, "period": p.period, **_reassign_body(c, p)},
+    )
 )

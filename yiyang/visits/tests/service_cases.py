@@ -25,6 +25,12 @@ def _visit(cast: Any, hazards: list[str] | None = None) -> Any:
     return make_visit(cast, _a(cast), hazards=hazards)
 
 
+def _plan_for_reassign(cast: Any) -> Any:
+    from yiyang.visits.tests.factories import plan_for_reassign
+
+    return plan_for_reassign(cast)
+
+
 def _month() -> str:
     return timezone.localdate().strftime("%Y-%m")
 
@@ -68,13 +74,14 @@ SERVICE_CASES = {
             actor=actor, region_code=cast.community_a1.code, period=_month()
         ),
     ),
-    f"{M}.plan_item_reassign": ServiceCase(
-        arrange=lambda cast: (
-            _a(cast),
-            s.plan_generate(actor=cast.county_admin_a, region_code=cast.community_a1.code, period=_month()),
-        )[1].items.first(),
-        act=lambda cast, w, actor: s.plan_item_reassign(
-            actor=actor, item=w, visitor=cast.community_worker_a1
+    f"{M}.plan_items_reassign": ServiceCase(
+        arrange=lambda cast: _plan_for_reassign(cast),
+        act=lambda cast, w, actor: s.plan_items_reassign(
+            actor=actor,
+            plan=w["plan"],
+            item_ids=w["items"],
+            visitor=w["visitor"],
+            reason="网格员休假，改由志愿者探访",
         ),
     ),
     f"{M}.campaign_start": ServiceCase(
