@@ -174,6 +174,9 @@ class Prepared:
     # the emergency contact of the row (name, relation, sealed phone columns), or None
     contact: dict[str, Any] | None = None
     hints: list[RowError] = field(default_factory=list)  # notes for the report that do not refuse the row
+    # the row as PostgreSQL's COPY text, from public_id to notes (``_copy_text``; the writer adds the
+    # primary key, the timestamps and the creator): formatted where the row was checked, not in the writer
+    line: str = ""
     # drawn by the reader thread: os.urandom releases the GIL, and the writing thread would then wait to
     # get it back from the reader once per row
     public_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -297,15 +300,26 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _record(keys: list[str | None], values: list[Any]) -> dict[str, str] | None:
     """One row of cells as ``{key: text}``; None for a blank row or the template's example row."""
-    record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
-    for k, v in zip(keys, values, strict=False):
-        # a number cell (int/float), or CSV text in scientific notation: the digits after the
-        # 15th are already lost — refused for the row, never stored
-        if k == "id_number" and (
-            (isinstance(v, int | float) and not isinstance(v, bool))
-            or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
-        ):
-            record["_id_numeric"] = "1"
+    record: dict[str, str] = {}
+    numeric = False
+    for k, v in zip(keys, values, strict=False):  # one pass: every import row comes through here
+        if not k:
+            continue
+        if v.__class__ is str:  # CSV cells, and text cells of a workbook: _cell(v) is v.strip()
+            record[k] = v.strip()
+            # CSV text in scientific notation: the digits after the 15th are already lost
+            if k == "id_number" and _NUMERIC_NOTATION.match(v):
+                numeric = True
+        else:
+            record[k] = _cell(v)
+            # a number cell (int/float): likewise — refused for the row, never stored
+            if k == "id_number" and (
+                (isinstance(v, int | float) and not isinstance(v, bool))
+                or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
+            ):
+                numeric = True
+    if numeric:
+        record["_id_numeric"] = "1"
     if any(record.values()) and not record.get("name", "").startswith(EXAMPLE_MARK):
         return record
     return None
@@ -393,7 +407,7 @@ class Sealer:
     (same output as ``yiyang.elders.identity.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
 
     def __init__(self) -> None:
-        self.encrypt = cipher().encrypt
+        self.encrypt = cipher().encryptor()  # nonces drawn in batches (one system call per 4,096 values)
         self.id_index = indexer("id_number")
         self.phone_index = indexer("phone")
         self.phone_tail_index = indexer("phone_tail")
@@ -429,9 +443,10 @@ class Checker:
         def bad(key: str, message: str) -> None:
             errors.append(RowError(number, KEY_TO_HEADER[key], message))
 
-        for key, text in raw.items():
-            if "\ufffd" in text and key in KEY_TO_HEADER:
-                bad(key, BAD_ENCODING)
+        if "\ufffd" in "".join(raw.values()):  # one scan; the cells are looked at only if it finds one
+            for key, text in raw.items():
+                if "\ufffd" in text and key in KEY_TO_HEADER:
+                    bad(key, BAD_ENCODING)
         name = raw.get("name", "")
         if not name:
             bad("name", "姓名不能为空")
@@ -542,6 +557,7 @@ class Checker:
         )
         if not errors:
             p.values = _values(p, self.seal)
+            p.line = _copy_text(p)
         return Checked(number, p, errors, region_code, hukou_code)
 
     def _contact(self, raw: dict[str, str], bad: Any) -> dict[str, Any] | None:
@@ -728,6 +744,59 @@ _COPY_DEFAULTS = {
     "notes": "",
 }
 TABLE = Elder._meta.db_table
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_escape(text: str) -> str:
+    """Free text as a field of COPY's text format (NUL and other control characters never get here:
+    ``check_text`` refuses them)."""
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _copy_float(value: float | None) -> str:
+    return (
+        "\\N" if value is None else repr(value)
+    )  # repr: the shortest text that reads back as the same float
+
+
+def _copy_text(p: Prepared) -> str:
+    """The good row ``p`` as COPY text, the columns ``COPY_COLUMNS[1:-3]`` (public_id … notes) in order,
+    with ``_COPY_DEFAULTS`` for what ``p.values`` leaves out — what psycopg's ``write_row`` sends for the
+    same values, formatted once where the row is checked instead of adapted value by value in the writer.
+    Only the free text (name, masked address, notes) can hold a character COPY escapes."""
+    v = p.values
+    get = v.get
+    hukou = get("hukou_region_id")
+    return "\t".join(
+        (
+            str(p.public_id),
+            _copy_escape(v["name"]),
+            v["id_number_enc"],
+            v["id_number_hash"],
+            v["id_number_masked"],
+            v["birth_date"].isoformat(),
+            v["sex"],
+            get("phone_enc", ""),
+            get("phone_hash", ""),
+            get("phone_tail_hash", ""),
+            get("phone_masked", ""),
+            v["region_id"],
+            "\\N" if hukou is None else hukou,
+            get("address_enc", ""),
+            _copy_escape(get("address_masked", "")),
+            _copy_float(get("lat")),
+            _copy_float(get("lng")),
+            v["living_situation"],
+            "active",  # _COPY_DEFAULTS: status, capability_standard, capability_label, disabled_moderate_plus
+            "",
+            "",
+            "f",
+            _copy_escape(get("notes", "")),
+        )
+    )
+
+
 CATEGORY_COPY_COLUMNS = ["elder_id", "category", "disability_certificate", "disability_kind", "note"]
 
 
@@ -775,16 +844,16 @@ def _insert(rows: list[Prepared], creator_id: int | None, now: Any) -> dict[str,
         from django.db import connection
 
         ids = _reserve_ids(len(rows))
-        fixed = {"created_at": now, "updated_at": now, "created_by_id": creator_id}
+        stamp = now.isoformat()
+        creator = "\\N" if creator_id is None else str(creator_id)
+        tail = f"\t{stamp}\t{stamp}\t{creator}\n"
         sql = f"COPY {Elder._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
-        pks: dict[str, int] = {}
+        # the rows' COPY text (``_copy_text``, formatted where they were checked) behind their reserved keys,
+        # sent as one buffer
+        data = "".join([f"{pk}\t{p.line or _copy_text(p)}{tail}" for pk, p in zip(ids, rows, strict=True)])
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            write = copy.write_row
-            for pk, p in zip(ids, rows, strict=True):
-                merged = {**_COPY_DEFAULTS, **p.values, **fixed, "id": pk, "public_id": p.public_id}
-                write([merged[c] for c in COPY_COLUMNS])
-                pks[p.id_hash] = pk
-        return pks
+            copy.write(data.encode("utf-8"))
+        return {p.id_hash: pk for pk, p in zip(ids, rows, strict=True)}
     objs = [
         Elder(created_by_id=creator_id, created_at=now, updated_at=now, public_id=p.public_id, **p.values)
         for p in rows
