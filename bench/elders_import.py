@@ -98,6 +98,50 @@ def per_row_cpu(path: Path, sample: int) -> float:
     return (time.process_time() - started) / len(rows)
 
 
+STAGES = [
+    "_set_indexes_aside",
+    "_write_batch",
+    "_existing",
+    "_reserve_ids",
+    "_insert",
+    "_insert_categories",
+    "_write_contacts",
+    "_refresh_statistics",
+    "_restore_indexes",
+]
+
+
+def time_stages() -> dict[str, list[float]]:
+    """Wrap the import's stages (module functions, looked up at each call) with timers; the bulk path's index
+    builds and deferred checks are logged by ``_restore_indexes`` itself."""
+    import functools
+    import logging
+
+    from yiyang.elders import importing
+
+    logging.getLogger("yiyang.elders.importing").setLevel(logging.INFO)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("    %(message)s"))
+    logging.getLogger("yiyang.elders.importing").addHandler(handler)
+    spent: dict[str, list[float]] = {name: [0.0, 0] for name in STAGES}
+
+    def timed(name: str, fn: object) -> object:
+        @functools.wraps(fn)  # type: ignore[arg-type]
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                spent[name][0] += time.perf_counter() - t0
+                spent[name][1] += 1
+
+        return wrapper
+
+    for name in STAGES:
+        setattr(importing, name, timed(name, getattr(importing, name)))
+    return spent
+
+
 def timed_import(path: Path, user: object, strategy: str) -> tuple[float, object]:
     from yiyang.elders.importing import run_import
 
@@ -226,6 +270,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="where the general path's time goes, then stop"
     )
+    parser.add_argument("--stages", action="store_true", help="time the import's stages (writer's side)")
     args = parser.parse_args()
     django_setup()
 
@@ -245,7 +290,14 @@ def main() -> None:
         copy_s = copy_baseline(main_csv)
         truncate_elders()
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        spent = time_stages() if args.stages else None
         import_s, report = timed_import(main_csv, user, args.strategy)
+        if spent is not None:
+            print(
+                f"stages of the import of {args.rows} (seconds, calls; nested: _write_batch holds the next four):"
+            )
+            for name, (seconds, calls) in spent.items():
+                print(f"  {name:<20} {seconds:8.2f}s {calls:6d}")
         rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(

@@ -20,6 +20,7 @@ import os
 import queue
 import re
 import threading
+import time
 import uuid
 import zipfile
 from collections import deque
@@ -31,7 +32,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, connections, transaction
+from django.db import DatabaseError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
@@ -1218,9 +1219,60 @@ def _set_indexes_aside() -> list[str]:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
-    return [ddl for _, ddl in indexes] + [
-        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign
-    ]
+        checks = _set_reference_checks_aside(cursor)
+    return (
+        [ddl for _, ddl in indexes]
+        + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign]
+        + checks
+    )
+
+
+def _set_reference_checks_aside(cursor: Any) -> list[str]:
+    """The register's own foreign keys to other tables (region, household region, creator) are checked by a
+    trigger per written row — a query per row and key, a third of the load's time in PostgreSQL. They cannot
+    be dropped and added back: dropping one takes an ACCESS EXCLUSIVE lock on the referenced table, so every
+    page reading regions or users would wait for the whole load (measured with a second session: decision
+    0018). Disabling their check triggers on ``elders_elder`` locks only ``elders_elder`` (held already);
+    the loaded table is then checked in one query — every distinct reference must exist — before the
+    triggers are enabled again, all in the import's transaction. That is as safe as the row checks: while
+    this transaction holds ``elders_elder``, a session deleting a referenced region or user must itself look
+    at ``elders_elder`` (its own foreign-key check, or Django's SET NULL update) and waits for the commit,
+    then sees the new rows. PostgreSQL lets only a superuser disable a foreign key's trigger: for any other
+    role this returns nothing and the row checks stay. Returns the statements that check and re-enable."""
+    cursor.execute(
+        """
+        SELECT t.tgname, a.attname, c.confrelid::regclass::text, fa.attname
+          FROM pg_trigger t
+          JOIN pg_constraint c ON c.oid = t.tgconstraint
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+         WHERE t.tgrelid = %s::regclass AND c.conrelid = t.tgrelid AND c.contype = 'f'
+           AND cardinality(c.conkey) = 1 AND t.tgenabled <> 'D'
+         ORDER BY 1
+        """,
+        [TABLE],
+    )
+    triggers = cursor.fetchall()
+    if not triggers:
+        return []
+    try:
+        with transaction.atomic():
+            for trigger, *_ in triggers:
+                cursor.execute(f'ALTER TABLE {TABLE} DISABLE TRIGGER "{trigger}"')
+    except DatabaseError:  # not a superuser: the triggers check row by row, as on the general path
+        return []
+    keys = sorted({(column, table, key) for _, column, table, key in triggers})
+    columns = ", ".join(f'"{column}"' for column, _, _ in keys)
+    missing = " OR ".join(
+        f'(v."{column}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r."{key}" = v."{column}"))'  # noqa: S608 (names from the catalog)
+        for column, table, key in keys
+    )
+    check = (
+        f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM (SELECT DISTINCT {columns} FROM {TABLE}) v WHERE {missing}) "  # noqa: S608
+        "THEN RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
+        f"MESSAGE = 'bulk import: a row of {TABLE} refers to a missing region or user'; END IF; END $$"
+    )
+    return [check] + [f'ALTER TABLE {TABLE} ENABLE TRIGGER "{trigger}"' for trigger, *_ in triggers]
 
 
 def _restore_indexes(statements: list[str]) -> None:
@@ -1231,11 +1283,15 @@ def _restore_indexes(statements: list[str]) -> None:
     with connection.cursor() as cursor:
         # the deferred foreign-key checks of the loaded rows (regions, users) run now, as the commit would run
         # them: PostgreSQL builds no index on a table with pending trigger events
+        started = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        logger.info("bulk import: deferred foreign-key checks %.2fs", time.perf_counter() - started)
         memory = getattr(settings, "ELDERS_IMPORT_INDEX_MEMORY", "256MB")
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
         for ddl in statements:
+            started = time.perf_counter()
             cursor.execute(ddl)
+            logger.info("bulk import: %s %.2fs", ddl.split(" USING ")[0][:80], time.perf_counter() - started)
 
 
 _DONE = object()
