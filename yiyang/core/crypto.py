@@ -20,6 +20,7 @@ import binascii
 import hashlib
 import hmac
 import os
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -122,14 +123,16 @@ class FieldCipher:
         aad = self._aad[key_id]
         prefix = key_id + ":"
         size = _NONCE_BYTES
-        state = {"buf": b"", "pos": 0, "gen": -1}
+        buf, pos, generation = b"", 0, -1
+        lock = threading.Lock()  # two threads sharing it never take the same nonce
 
         def encrypt(plaintext: str) -> str:
-            pos = state["pos"]
-            if pos >= len(state["buf"]) or state["gen"] != _fork_generation[0]:
-                state["buf"], state["gen"], pos = os.urandom(size * _NONCE_BATCH), _fork_generation[0], 0
-            nonce = state["buf"][pos : pos + size]
-            state["pos"] = pos + size
+            nonlocal buf, pos, generation
+            with lock:
+                if pos >= len(buf) or generation != _fork_generation[0]:
+                    buf, pos, generation = os.urandom(size * _NONCE_BATCH), 0, _fork_generation[0]
+                nonce = buf[pos : pos + size]
+                pos += size
             return prefix + _b64encode(nonce + aead_encrypt(nonce, plaintext.encode("utf-8"), aad))
 
         return encrypt

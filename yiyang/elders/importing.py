@@ -825,11 +825,21 @@ def _existing(hashes: list[str]) -> dict[str, Elder]:
     return {e.id_number_hash: e for e in Elder.objects.filter(id_number_hash__in=hashes)}
 
 
-def _reserve_ids(n: int) -> list[int]:
-    """``n`` primary keys from the table's identity sequence (safe with concurrent writers)."""
+def _reserve_ids(n: int, *, block: bool = False) -> list[int]:
+    """``n`` primary keys from the table's identity sequence (safe with concurrent writers). ``block``: the
+    bulk path, which holds the table's ACCESS EXCLUSIVE lock — no other session can insert into it (an
+    INSERT takes its table lock before it evaluates the key's default), so the keys are taken as one range
+    in one call instead of one ``nextval`` per row."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        if block:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                [TABLE, TABLE, n],
+            )
+            (last,) = cursor.fetchone()
+            return list(range(last - n + 1, last + 1))
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
             [n],
@@ -837,14 +847,14 @@ def _reserve_ids(n: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _insert(rows: list[Prepared], creator_id: int | None, now: Any) -> dict[str, int]:
+def _insert(rows: list[Prepared], creator_id: int | None, now: Any, *, bulk: bool = False) -> dict[str, int]:
     """Insert new elders; returns {id_number_hash: pk}. PostgreSQL: primary keys reserved from the sequence
     in one query, then ``COPY … FROM STDIN`` (the fast path the benchmark measures); other databases:
     ``bulk_create``."""
     if _postgres():
         from django.db import connection
 
-        ids = _reserve_ids(len(rows))
+        ids = _reserve_ids(len(rows), block=bulk)
         stamp = now.isoformat()
         creator = "\\N" if creator_id is None else str(creator_id)
         tail = f"\t{stamp}\t{stamp}\t{creator}\n"
@@ -904,9 +914,21 @@ UPDATE_FIELDS = [
 ]
 
 
-def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report) -> None:
+@dataclass
+class _BulkLoad:
+    """What the bulk path's batches share. ``written``: set when the register was empty as the load took
+    its lock — then the only people "already registered" are those this import wrote, and their ID numbers'
+    blind indexes (as 16 bytes each) answer the question without a query per batch."""
+
+    written: set[bytes] | None = None
+
+
+def _write_batch(
+    batch: list[Prepared], actor: Any, started: Any, report: Report, load: _BulkLoad | None = None
+) -> None:
     """Create new people, update re-imported ones (in scope), report the rest. One query to find the
-    existing rows, one COPY/bulk insert, one bulk update, one category write."""
+    existing rows, one COPY/bulk insert, one bulk update, one category write. ``load``: the bulk path."""
+    written = load.written if load is not None else None
     seen: dict[str, int] = {}
     unique: list[Prepared] = []
     for p in batch:
@@ -916,7 +938,7 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
         else:
             seen[p.id_hash] = p.row
             unique.append(p)
-    existing = _existing(list(seen))
+    existing = _existing(list(seen)) if written is None else {}
     editable = (
         set(
             Elder.objects.restrict(actor, PERM)
@@ -933,6 +955,12 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
     moved_from: dict[int, str] = {}
     creator_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     for p in unique:
+        if written is not None and bytes.fromhex(p.id_hash) in written:
+            # written earlier by this import into the register that was empty: the general path finds that
+            # row (in scope, created since the import started) and reports the same
+            report.failed += 1
+            report.error(RowError(p.row, "身份证号", "与本文件前面某行的身份证号重复"))
+            continue
         elder = existing.get(p.id_hash)
         if elder is None:
             new_prepared.append(p)
@@ -950,7 +978,9 @@ def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report
             changed_prepared.append(p)
     pks: dict[str, int] = {}
     if new_prepared:
-        pks = _insert(new_prepared, creator_id, now)
+        pks = _insert(new_prepared, creator_id, now, bulk=load is not None)
+        if written is not None:
+            written.update(bytes.fromhex(p.id_hash) for p in new_prepared)
     if changed:
         Elder.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
         replace = [e.pk for e, p in zip(changed, changed_prepared, strict=True) if p.categories is not None]
@@ -1219,12 +1249,38 @@ def _set_indexes_aside() -> list[str]:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
+        uniques: list[tuple[str, str]] = []
+        if _register_empty():
+            # into an empty register, "one record per person" is kept by the load itself (``_BulkLoad``: no
+            # query needs the unique indexes any more), and the constraints are added back — each index built
+            # in one sort, and checked — before the commit; the primary key stays (other tables refer to it)
+            cursor.execute(
+                """
+                SELECT c.conname, pg_get_constraintdef(c.oid)
+                  FROM pg_constraint c
+                 WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+                   AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+                 ORDER BY 1
+                """,
+                [TABLE],
+            )
+            uniques = cursor.fetchall()
+            for name, _ in uniques:
+                cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
         checks = _set_reference_checks_aside(cursor)
     return (
-        [ddl for _, ddl in indexes]
+        [f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {ddl}' for name, ddl in uniques]
+        + [ddl for _, ddl in indexes]
         + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign]
         + checks
     )
+
+
+def _register_empty() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})")  # noqa: S608 (model table)
+        (empty,) = cursor.fetchone()
+    return bool(empty)
 
 
 def _set_reference_checks_aside(cursor: Any) -> list[str]:
@@ -1430,15 +1486,17 @@ def _run(
 
     batches = [0]
 
+    load: _BulkLoad | None = None
+
     def flush(batch: list[Prepared]) -> None:
         if batch:
             if all_or_nothing:
-                _write_batch(batch, actor, started, report)
+                _write_batch(batch, actor, started, report, load)
             else:
                 with transaction.atomic():
                     _relax_commit()
                     created, updated, failed = report.created, report.updated, report.failed
-                    _write_batch(batch, actor, started, report)
+                    _write_batch(batch, actor, started, report, load)
                     # The batch commits on its own: its audit row commits with it (rule 5).
                     _audit(
                         actor,
@@ -1494,6 +1552,7 @@ def _run(
             try:
                 with transaction.atomic():
                     restore = _set_indexes_aside()
+                    load = _BulkLoad(written=set() if _register_empty() else None)
                     consume()
                     if all_or_nothing and report.failed:
                         raise _Rollback
