@@ -885,9 +885,10 @@ def _insert_categories(pairs: list[tuple[int, str]]) -> None:
         from django.db import connection
 
         sql = f"COPY {ElderCategory._meta.db_table} ({', '.join(CATEGORY_COPY_COLUMNS)}) FROM STDIN"
+        # COPY text in one buffer (category codes are plain ASCII words; the last three columns are empty)
+        data = "".join([f"{pk}\t{category}\t\t\t\n" for pk, category in pairs])
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for pk, category in pairs:
-                copy.write_row((pk, category, "", "", ""))
+            copy.write(data.encode("utf-8"))
         return
     ElderCategory.objects.bulk_create(
         [ElderCategory(elder_id=pk, category=c) for pk, c in pairs], batch_size=BATCH
@@ -1070,12 +1071,13 @@ def _refresh_statistics() -> None:
 
 # --- the bulk path (PostgreSQL): indexes set aside, rows checked by a process pool ------------------------
 
-# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows into a register
-# holding at most BULK_MAX_EXISTING_SHARE × the file's rows (rebuilding the indexes costs time in proportion
-# to the whole table; maintaining them row by row, in proportion to the new rows). Unset (the default), auto
-# keeps the general path: on this project's 2-core machine the bulk path was not faster (measured in
-# docs/decisions/0018-register-import-fast-path.md); a server with spare cores measures with
-# bench/elders_import.py and sets it.
+# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows (default 50,000;
+# 0: never) into a register holding at most BULK_MAX_EXISTING_SHARE × the file's rows. Rebuilding the indexes
+# costs time in proportion to the whole table, maintaining them row by row in proportion to the new rows,
+# at about 2.3× the cost per row (measured: decision 0018) — so the rebuild wins while the register is no
+# larger than the file. Measured on this project's 2-core machine (decision 0018): into an empty register the
+# bulk path is faster from 100,000 rows on (and much faster at 1,000,000); a 100,000-row file into a register
+# of 1,000,000 stays on the general path.
 BULK_MAX_EXISTING_SHARE = 1.0
 # the tables whose secondary indexes, and the foreign keys between them, are set aside during a bulk load
 # (the primary keys and unique constraints stay: they keep "one record per person" checked row by row)
@@ -1098,14 +1100,18 @@ def _register_rows() -> int:
     return int(estimate)
 
 
+BULK_MIN_ROWS = 50_000
+
+
 def bulk_min_rows() -> int | None:
-    value = getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", None)
-    return int(value) if value is not None else None
+    """``ELDERS_IMPORT_BULK_MIN_ROWS`` (default ``BULK_MIN_ROWS``); None when a deployment turned it off (0)."""
+    value = int(getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", BULK_MIN_ROWS))
+    return value if value > 0 else None
 
 
 def choose_strategy(rows: int) -> str:
-    """``bulk`` for a large file into an empty or small register on PostgreSQL (when the deployment turned
-    it on with ``ELDERS_IMPORT_BULK_MIN_ROWS``), else ``general``."""
+    """``bulk`` for a large file (``ELDERS_IMPORT_BULK_MIN_ROWS``) into an empty or small register on
+    PostgreSQL, else ``general``."""
     threshold = bulk_min_rows()
     if threshold is None or not _postgres() or rows < threshold:
         return "general"
@@ -1433,8 +1439,8 @@ def run_import(
     ``strategy``: ``general`` writes batch by batch into the indexed table; ``bulk`` (PostgreSQL) loads the
     whole file in one transaction with the register's secondary indexes and foreign keys set aside and
     rebuilt at the end, rows checked and encrypted by a process pool where there are cores to spare (see
-    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a large file into an empty or
-    small register when the deployment set ``ELDERS_IMPORT_BULK_MIN_ROWS`` (``choose_strategy``). Both give
+    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a file of 50,000 rows or more
+    (``ELDERS_IMPORT_BULK_MIN_ROWS``) into an empty or small register (``choose_strategy``). Both give
     the same rows, report and audit events."""
     report = Report(total=count_rows(path))
     if job is not None:

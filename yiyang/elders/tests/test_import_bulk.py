@@ -248,10 +248,15 @@ def test_an_exception_half_way_leaves_the_register_and_its_indexes_as_they_were(
     )
 
 
-def test_auto_keeps_the_general_path_unless_the_deployment_sets_a_threshold(
-    cast: Any, monkeypatch: Any
-) -> None:
-    assert choose_strategy(10_000_000) == "general"
+def test_auto_takes_the_bulk_path_for_a_large_file_into_a_small_register(cast: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(importing, "_register_rows", lambda: 0)
+    assert choose_strategy(importing.BULK_MIN_ROWS) == "bulk"  # the default threshold
+    assert choose_strategy(importing.BULK_MIN_ROWS - 1) == "general"
+    monkeypatch.setattr(importing, "_register_rows", lambda: 2_000_000)
+    assert choose_strategy(1_000_000) == "general"  # a register larger than the file
+    with override_settings(ELDERS_IMPORT_BULK_MIN_ROWS=0):  # a deployment turned it off
+        monkeypatch.setattr(importing, "_register_rows", lambda: 0)
+        assert choose_strategy(10_000_000) == "general"
     with override_settings(ELDERS_IMPORT_BULK_MIN_ROWS=1000):
         assert choose_strategy(999) == "general"
         monkeypatch.setattr(importing, "_register_rows", lambda: 0)
