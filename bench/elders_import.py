@@ -5,7 +5,8 @@ It prints, in one run:
 - the COPY baseline of the N-row file (``--rows``, default 100,000);
 - the import of those N rows into an empty register (``--strategy``: ``bulk``, the default here, sets the
   secondary indexes aside and rebuilds them at the end; ``general`` is the batch-by-batch path; ``auto`` is
-  what the application does: general unless ``YIYANG_IMPORT_BULK_MIN_ROWS`` is set), its ratio to COPY and
+  what the application does: bulk for 50,000 rows or more into a register no larger than the file,
+  ``YIYANG_IMPORT_BULK_MIN_ROWS``), its ratio to COPY and
   the peak RSS of this process and of the largest worker (``YIYANG_IMPORT_WORKERS`` sets the pool);
 - with ``--incremental M``: the import of M more people into that register of N (``auto``: the general
   path, which ``auto`` always keeps for a small file into a large table);
@@ -291,6 +292,12 @@ def main() -> None:
         truncate_elders()
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         spent = time_stages() if args.stages else None
+        if args.strategy == "auto":
+            from yiyang.elders.importing import choose_strategy, count_rows
+
+            print(
+                f"auto chooses the {choose_strategy(count_rows(main_csv))} path for {args.rows} rows into empty"
+            )
         import_s, report = timed_import(main_csv, user, args.strategy)
         if spent is not None:
             print(
@@ -307,6 +314,11 @@ def main() -> None:
         )
         inc_s = None
         if more_csv is not None:
+            from yiyang.elders.importing import choose_strategy, count_rows
+
+            print(
+                f"auto chooses the {choose_strategy(count_rows(more_csv))} path for {args.incremental} more"
+            )
             inc_s, inc = timed_import(more_csv, user, "auto")
             print(
                 f"incremental {args.incremental} into {args.rows}: created={inc.created} "
