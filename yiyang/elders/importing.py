@@ -1089,15 +1089,15 @@ class _TableBusy(Exception):
     """The register could not be locked for a bulk load within ``BULK_LOCK_TIMEOUT``."""
 
 
-def _register_rows() -> int:
-    """The register's size: PostgreSQL's estimate (``reltuples``), counted when there is none yet."""
+def _register_rows(limit: int) -> int:
+    """The register's size, counted exactly up to ``limit`` + 1 rows (reads at most that many index
+    entries). Not PostgreSQL's estimate: after a batch-by-batch load ``reltuples`` still holds the size seen
+    by the ANALYZE of its first batches (measured: 10,000 for a register of 1,000,000, which sent a
+    100,000-row file into it down the bulk path)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [TABLE])
-        (estimate,) = cursor.fetchone()
-        if estimate < 0:  # never analysed
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608 (model table)
-            (estimate,) = cursor.fetchone()
-    return int(estimate)
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} LIMIT %s) r", [limit + 1])  # noqa: S608
+        (rows,) = cursor.fetchone()
+    return int(rows)
 
 
 BULK_MIN_ROWS = 50_000
@@ -1115,7 +1115,8 @@ def choose_strategy(rows: int) -> str:
     threshold = bulk_min_rows()
     if threshold is None or not _postgres() or rows < threshold:
         return "general"
-    return "bulk" if _register_rows() <= rows * BULK_MAX_EXISTING_SHARE else "general"
+    most = int(rows * BULK_MAX_EXISTING_SHARE)
+    return "bulk" if _register_rows(most) <= most else "general"
 
 
 def _workers() -> int:

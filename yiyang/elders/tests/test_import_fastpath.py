@@ -71,6 +71,7 @@ def test_copy_path_stores_rows_with_reserved_ids_and_categories(cast: Any, tmp_p
     )
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path runs on PostgreSQL only")
 def test_the_copy_text_stores_every_value_as_given(cast: Any, tmp_path: Path) -> None:
     """The writer sends rows as COPY text formatted by ``_copy_text``: free text with the characters COPY
     escapes (backslash; tab and line breaks in notes), coordinates, dates and absent values read back as
