@@ -1080,7 +1080,8 @@ def _refresh_statistics() -> None:
 # of 1,000,000 stays on the general path.
 BULK_MAX_EXISTING_SHARE = 1.0
 # the tables whose secondary indexes, and the foreign keys between them, are set aside during a bulk load
-# (the primary keys and unique constraints stay: they keep "one record per person" checked row by row)
+# (the primary keys stay; the unique constraints of elders_elder only when the register is empty, see
+# ``_BulkLoad``)
 BULK_TABLES = [Elder._meta.db_table, ElderCategory._meta.db_table]
 BULK_LOCK_TIMEOUT = "5s"  # waiting longer for readers to finish: the general path runs instead
 
@@ -1212,9 +1213,10 @@ def _set_indexes_aside() -> list[str]:
     """In the bulk import's transaction: lock the register's tables against every other session (nobody
     sees a half-loaded register: they wait for the commit), then drop their secondary indexes (the trigram
     index too) and the foreign keys between them, the way ``pg_restore`` loads data before it builds indexes
-    and constraints. Foreign keys to other tables (regions, users) stay: dropping one would lock the other
-    table (every page reads regions) until the commit; they are checked row by row at the commit.
-    Returns the statements that recreate them exactly (``pg_get_indexdef``/``pg_get_constraintdef``);
+    and constraints; into an empty register also the unique constraints of ``elders_elder`` (the load keeps
+    one record per person itself: ``_BulkLoad``). Foreign keys to other tables (regions, users) stay:
+    dropping one would lock the other table (every page reads regions) until the commit; their row-by-row
+    checks are set aside where the role may (``_set_reference_checks_aside``). Returns the statements that recreate them exactly (``pg_get_indexdef``/``pg_get_constraintdef``);
     ``_restore_indexes`` runs them before the commit. PostgreSQL DDL is transactional: if the import fails
     or the process dies, the transaction rolls back and every index and constraint is as it was."""
     tables = ", ".join(BULK_TABLES)
