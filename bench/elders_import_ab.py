@@ -41,7 +41,9 @@ def main() -> None:
     _, user = city_and_importer()
     if action == "load":
         started = time.perf_counter()
-        report = run_import(workdir / "main-1000000-100000.csv", actor=user, mode="good-rows", strategy="bulk")
+        report = run_import(
+            workdir / "main-1000000-100000.csv", actor=user, mode="good-rows", strategy="bulk"
+        )
         print(f"load: {report.created} people in {time.perf_counter() - started:.1f}s")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE elders_elder")
@@ -60,7 +62,7 @@ def main() -> None:
     )
     with connection.cursor() as cursor:
         for table in ("elders_eldercategory", "elders_eldercontact"):
-            cursor.execute(f"DELETE FROM {table} WHERE elder_id > %s", [top])  # noqa: S608 (fixed names)
+            cursor.execute(f"DELETE FROM {table} WHERE elder_id > %s", [top])
         cursor.execute("DELETE FROM elders_elder WHERE id > %s", [top])
         cursor.execute("VACUUM ANALYZE elders_elder")
         cursor.execute("VACUUM ANALYZE elders_eldercategory")
