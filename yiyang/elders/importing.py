@@ -431,8 +431,8 @@ class Checked(NamedTuple):
 
 
 class Checker:
-    """The checks of one row that need no database (thread-safe: no shared mutable state), and the sealing
-    of a good row's stored columns. Region codes are only normalised here; ``Validator`` looks them up."""
+    """The checks of one row that need no database (thread-safe: the only shared state, the sealer's nonce
+    buffer, is locked), and the sealing of a good row's stored columns. Region codes are only normalised here; ``Validator`` looks them up."""
 
     def __init__(self, seal: Sealer) -> None:
         self.seal = seal
