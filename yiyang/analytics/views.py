@@ -21,6 +21,7 @@ from yiyang.analytics.evidence import CONTENT_TYPES, MAX_FILES, max_evidence_byt
 from yiyang.analytics.queries import NoData, get_query
 from yiyang.core.errors import DomainError, OutOfScope
 from yiyang.core.pages import ScopedPageMixin, paginate
+from yiyang.core.validators import parse_form_date
 from yiyang.regions.models import Region
 
 TARGET_GROUP = "规划目标"
@@ -231,9 +232,9 @@ class EntryView(ScopedPageMixin, View):
         }
         files = request.FILES.getlist("files")
         try:
-            as_of = date.fromisoformat(form["as_of"])
-        except ValueError:
-            return self._render(request, form, {"as_of": ["请填写数据日期（年-月-日）"]})
+            as_of = parse_form_date(form["as_of"], "数据日期", field="as_of")
+        except DomainError as exc:
+            return self._render(request, form, exc.errors)
         try:
             entry = services.kpi_entry_create(
                 actor=request.user,
@@ -299,16 +300,7 @@ TARGET_FIELDS = (
 
 
 def _form_date(raw: str, field: str, label: str, *, required: bool) -> date | None:
-    if not raw:
-        if required:
-            raise DomainError(f"请填写{label}", errors={field: [f"请填写{label}"]})
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(
-            f"{label}格式应为 年-月-日", errors={field: [f"{label}格式应为 年-月-日"]}
-        ) from None
+    return parse_form_date(raw, label, field=field, required=required)
 
 
 class TargetsView(ScopedPageMixin, View):

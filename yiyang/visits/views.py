@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.views import View
 from yiyang.core.errors import DomainError, OutOfScope
 from yiyang.core.geo import distance_text
 from yiyang.core.pages import ScopedPageMixin, get_scoped_or_404
+from yiyang.core.validators import parse_form_date
 from yiyang.elders.selectors import elder_get
 from yiyang.visits import rules as R
 from yiyang.visits import selectors, services
@@ -161,7 +162,7 @@ class RecordView(ScopedPageMixin, View):
                     elder=elder,
                     risk_class=request.POST.get("risk_class", ""),
                     reason=request.POST.get("reason", ""),
-                    expires_on=date.fromisoformat(expires) if expires else None,
+                    expires_on=parse_form_date(expires, "有效期至", field="expires_on", required=False),
                 )
                 messages.success(request, "已调整风险分类")
             elif op == "hazard_close":

@@ -75,7 +75,7 @@ def risk_body(risk: selectors.Risk) -> dict[str, Any]:
 
 
 class RiskView(ScopedViewMixin):
-    # Not a viewset: its scope (404 outside, 403 without permission) is tested in test_api_contract.py.
+    # Not a viewset (no ApiScopeCase): its scope is generated from the ObjectGetCase ``elder-risk``.
     scoped: ClassVar[bool] = False
     permission_map: ClassVar[dict[str, str]] = {"get": "visits.view"}
 
@@ -93,7 +93,7 @@ class RiskView(ScopedViewMixin):
 
 
 class CoverageView(ScopedViewMixin):
-    scoped: ClassVar[bool] = False  # a region query, tested in test_api_contract.py
+    scoped: ClassVar[bool] = False  # a region query: generated from the RegionParamCase ``visit-coverage``
     permission_map: ClassVar[dict[str, str]] = {"get": "visits.view"}
 
     @extend_schema(
