@@ -135,3 +135,40 @@ for _name, _path in [
             "checked in test_snapshots_and_pages.py",
         )
     )
+
+
+# 指标目标值 (?region=): the figure is the number of the county's own target versions in the table.
+
+
+def _county_target(cast: Any, region: Any) -> Any:
+    from datetime import timedelta
+
+    from yiyang.analytics import selectors, services
+    from yiyang.analytics.choices import Direction
+    from yiyang.analytics.models import KpiTarget
+
+    county = region.parent.parent
+    admin = cast.county_admin_a if county == cast.county_a else cast.county_admin_b
+    kpi = next(
+        k for k in selectors.kpi_list() if k.direction != Direction.NONE and selectors.applies(k, county)
+    )
+    later = KpiTarget.objects.filter(region_code=county.code).count()  # each a new version, a day later
+    return services.kpi_target_set(
+        actor=admin,
+        kpi_code=kpi.code,
+        region_code=county.code,
+        year=timezone.localdate().year,
+        value="50",
+        valid_from=timezone.localdate() + timedelta(days=later),
+        reason="测试：新的目标值",
+    )
+
+
+register_region_param(
+    RegionParamCase(
+        name="analytics:targets",
+        path="/analytics/targets/",
+        make=_county_target,
+        figure=lambda r: len([row for row in r.context["rows"] if not row["inherited_from"]]),
+    )
+)

@@ -242,3 +242,14 @@ register_page_post(
         data=lambda c, p: {"region": p.region_code, "period": p.period, **_reassign_body(c, p)},
     )
 )
+register_region_param(
+    RegionParamCase(
+        name="visits:reassign",
+        path="/visits/reassign/",
+        params=_month,
+        make=_reassign_plan,
+        figure=None,
+        note="改派 lists one community's plan: asked for a county it lists no visit, so there is no county "
+        "figure; its items are held by the visits:reassign PagePostCase and the visit-plan-reassign ActionCase",
+    )
+)
