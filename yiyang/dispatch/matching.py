@@ -105,7 +105,16 @@ def declined_by(order: Order) -> set[int]:
     return declined_caregiver_pks(order)
 
 
-def evaluate(order: Order, staff: Staff, book: BusyBook, *, declined: set[int] | None = None) -> Candidate:
+def evaluate(
+    order: Order,
+    staff: Staff,
+    book: BusyBook,
+    *,
+    declined: set[int] | None = None,
+    certificates: list[Any] | None = None,
+) -> Candidate:
+    """Whether ``staff`` may take ``order``, and why not. ``certificates``: the staff's certificates when the
+    caller read them already (else they are read, or taken from a prefetch)."""
     elder = order.elder
     item = order.service_item
     day = timezone.localtime(order.scheduled_start).date()
@@ -126,7 +135,12 @@ def evaluate(order: Order, staff: Staff, book: BusyBook, *, declined: set[int] |
     missing = [s for s in item.skills_required if s not in staff.skills]
     if missing:
         blocking.append("缺少所需技能：" + "、".join(skill_labels(missing)))
-    if not staff.valid_certificates(day):
+    valid = (
+        [c for c in certificates if c.is_valid_on(day)]
+        if certificates is not None
+        else staff.valid_certificates(day)
+    )
+    if not valid:
         blocking.append("无有效资格证书")
     if staff.liability_insurance_until is None or staff.liability_insurance_until < day:
         blocking.append("责任险已过期或未投保")

@@ -40,7 +40,13 @@ from yiyang.orders.models import FlagEvent, Order, OrderEvent, OrderFlag, OrderP
 from yiyang.orders.photos import check_photo as check_photo_content
 from yiyang.orders.selectors import busy_rows, declined_from_rows, declines_rows
 from yiyang.orders.transitions import FLAG_MACHINE, OPEN_STATUSES, ORDER_MACHINE
-from yiyang.providers.selectors import catalog_price_fen, contract_price_from, contract_price_rows
+from yiyang.providers.selectors import (
+    catalog_price_fen,
+    certificate_rows,
+    certificates_from,
+    contract_price_from,
+    contract_price_rows,
+)
 from yiyang.regions.scope import SYSTEM, is_system, require_actor, require_scope
 
 if TYPE_CHECKING:
@@ -387,30 +393,36 @@ def order_dispatch(
     require_transition(order, S.DISPATCHED)
     day = timezone.localtime(order.scheduled_start).date()
     item = order.service_item
-    # What the rules read, in one round trip: does the caregiver's organisation serve the elder's region,
-    # the caregiver's busy windows that day, who declined this order before, the contracted price.
-    start, end = day_bounds(order.scheduled_start)
-    found = read_together(
-        {
+    # What the rules read, in one round trip: the contracted price and, unless the caller evaluated the
+    # candidate already, whether the caregiver's organisation serves the elder's region, the caregiver's
+    # busy windows that day and certificates, and who declined this order before.
+    parts: dict[str, Any] = {
+        "price": contract_price_rows(organisation=caregiver.organisation, item=item, day=day)
+    }
+    if candidate is None:
+        start, end = day_bounds(order.scheduled_start)
+        parts |= {
             "serving": caregiver.organisation.regions_served.filter(
                 code__in=region_ancestors(order.elder.region_id)
             ).values("code")[:1],
-            "busy": busy_rows(caregiver_ids=[caregiver.pk], start=start, end=end)
-            if candidate is None
-            else Order.objects.none().values("pk"),
-            "declined": declines_rows(order)
-            if candidate is None
-            else OrderEvent.objects.none().values("data"),
-            "price": contract_price_rows(organisation=caregiver.organisation, item=item, day=day),
+            "busy": busy_rows(caregiver_ids=[caregiver.pk], start=start, end=end),
+            "declined": declines_rows(order),
+            "certificates": certificate_rows(staff_id=caregiver.pk),
         }
-    )
+    found = read_together(parts)
     if candidate is None:
         if not found["serving"]:
             # Not a candidate for this elder: answer exactly as for an unknown id (no skills,
             # certificates, insurance or distance of someone the dispatcher cannot see).
             raise unknown_caregiver()
         book = BusyBook.from_rows(found["busy"])
-        candidate = evaluate(order, caregiver, book, declined=declined_from_rows(found["declined"]))
+        candidate = evaluate(
+            order,
+            caregiver,
+            book,
+            declined=declined_from_rows(found["declined"]),
+            certificates=certificates_from(found["certificates"]),
+        )
     if not candidate.eligible:
         raise DomainError(
             "该服务人员不符合派单条件：" + "；".join(r for r in candidate.reasons if "距离" not in r),

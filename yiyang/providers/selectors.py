@@ -148,6 +148,18 @@ def catalog_price_fen(*, item: ServiceItem, region_code: str) -> int:
     return item.price_fen
 
 
+CERTIFICATE_VALUES = tuple(f.attname for f in Certificate._meta.concrete_fields)
+
+
+def certificate_rows(*, staff_id: int) -> QuerySet[Any, Any]:
+    """A staff member's certificates as values (to read with other rows; ``certificates_from``)."""
+    return Certificate.objects.filter(staff_id=staff_id).values(*CERTIFICATE_VALUES)
+
+
+def certificates_from(rows: Iterable[dict[str, Any]]) -> list[Certificate]:
+    return [Certificate(**row) for row in rows]
+
+
 def contract_price_rows(*, organisation: Organisation, item: ServiceItem, day: date) -> QuerySet[Any, Any]:
     """The contracted prices of the item valid on that day, latest contract first, as values
     (``price_fen``; for ``contract_price_from``)."""
