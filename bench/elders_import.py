@@ -5,8 +5,7 @@ It prints, in one run:
 - the COPY baseline of the N-row file (``--rows``, default 100,000);
 - the import of those N rows into an empty register (``--strategy``: ``bulk``, the default here, sets the
   secondary indexes aside and rebuilds them at the end; ``general`` is the batch-by-batch path; ``auto`` is
-  what the application does: bulk for 50,000 rows or more into a register no larger than the file,
-  ``YIYANG_IMPORT_BULK_MIN_ROWS``), its ratio to COPY and
+  what the application does: general unless ``YIYANG_IMPORT_BULK_MIN_ROWS`` is set), its ratio to COPY and
   the peak RSS of this process and of the largest worker (``YIYANG_IMPORT_WORKERS`` sets the pool);
 - with ``--incremental M``: the import of M more people into that register of N (``auto``: the general
   path, which ``auto`` always keeps for a small file into a large table);
@@ -97,50 +96,6 @@ def per_row_cpu(path: Path, sample: int) -> float:
     for number, raw in rows:
         checker.check(number, raw)
     return (time.process_time() - started) / len(rows)
-
-
-STAGES = [
-    "_set_indexes_aside",
-    "_write_batch",
-    "_existing",
-    "_reserve_ids",
-    "_insert",
-    "_insert_categories",
-    "_write_contacts",
-    "_refresh_statistics",
-    "_restore_indexes",
-]
-
-
-def time_stages() -> dict[str, list[float]]:
-    """Wrap the import's stages (module functions, looked up at each call) with timers; the bulk path's index
-    builds and deferred checks are logged by ``_restore_indexes`` itself."""
-    import functools
-    import logging
-
-    from yiyang.elders import importing
-
-    logging.getLogger("yiyang.elders.importing").setLevel(logging.INFO)
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("    %(message)s"))
-    logging.getLogger("yiyang.elders.importing").addHandler(handler)
-    spent: dict[str, list[float]] = {name: [0.0, 0] for name in STAGES}
-
-    def timed(name: str, fn: object) -> object:
-        @functools.wraps(fn)  # type: ignore[arg-type]
-        def wrapper(*args: object, **kwargs: object) -> object:
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)  # type: ignore[operator]
-            finally:
-                spent[name][0] += time.perf_counter() - t0
-                spent[name][1] += 1
-
-        return wrapper
-
-    for name in STAGES:
-        setattr(importing, name, timed(name, getattr(importing, name)))
-    return spent
 
 
 def timed_import(path: Path, user: object, strategy: str) -> tuple[float, object]:
@@ -271,7 +226,6 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="where the general path's time goes, then stop"
     )
-    parser.add_argument("--stages", action="store_true", help="time the import's stages (writer's side)")
     args = parser.parse_args()
     django_setup()
 
@@ -291,20 +245,7 @@ def main() -> None:
         copy_s = copy_baseline(main_csv)
         truncate_elders()
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        spent = time_stages() if args.stages else None
-        if args.strategy == "auto":
-            from yiyang.elders.importing import choose_strategy, count_rows
-
-            print(
-                f"auto chooses the {choose_strategy(count_rows(main_csv))} path for {args.rows} rows into empty"
-            )
         import_s, report = timed_import(main_csv, user, args.strategy)
-        if spent is not None:
-            print(
-                f"stages of the import of {args.rows} (seconds, calls; nested: _write_batch holds the next four):"
-            )
-            for name, (seconds, calls) in spent.items():
-                print(f"  {name:<20} {seconds:8.2f}s {calls:6d}")
         rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(
@@ -314,11 +255,6 @@ def main() -> None:
         )
         inc_s = None
         if more_csv is not None:
-            from yiyang.elders.importing import choose_strategy, count_rows
-
-            print(
-                f"auto chooses the {choose_strategy(count_rows(more_csv))} path for {args.incremental} more"
-            )
             inc_s, inc = timed_import(more_csv, user, "auto")
             print(
                 f"incremental {args.incremental} into {args.rows}: created={inc.created} "

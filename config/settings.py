@@ -367,9 +367,8 @@ YIYANG_IMPORT_MAX_COLUMNS = int(os.environ.get("YIYANG_IMPORT_MAX_COLUMNS", "50"
 if os.environ.get("YIYANG_IMPORT_WORKERS"):
     ELDERS_IMPORT_WORKERS = int(os.environ["YIYANG_IMPORT_WORKERS"])
 ELDERS_IMPORT_INDEX_MEMORY = os.environ.get("YIYANG_IMPORT_INDEX_MEMORY", "256MB")
-# A file of this many rows or more into a register holding no more rows than the file takes the bulk path
-# (measured faster on 2 cores: decision 0018); 0 turns it off (imports then take it only when asked to).
-ELDERS_IMPORT_BULK_MIN_ROWS = int(os.environ.get("YIYANG_IMPORT_BULK_MIN_ROWS", "50000"))
+if os.environ.get("YIYANG_IMPORT_BULK_MIN_ROWS"):  # unset: imports take the bulk path only when asked to
+    ELDERS_IMPORT_BULK_MIN_ROWS = int(os.environ["YIYANG_IMPORT_BULK_MIN_ROWS"])
 # Order photos: size limit (bytes); the type is sniffed from the content (JPEG, PNG, WebP).
 YIYANG_PHOTO_MAX_BYTES = int(os.environ.get("YIYANG_PHOTO_MAX_MB", "8")) * 1024 * 1024
 # Evidence files of departments' entered KPI values (PDF, images, .xlsx), per file.

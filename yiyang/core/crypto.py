@@ -20,9 +20,8 @@ import binascii
 import hashlib
 import hmac
 import os
-import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -47,18 +46,8 @@ class DecryptionError(ValueError):
     """A token could not be decrypted (unknown key, malformed or tampered)."""
 
 
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
 def _b64encode(raw: bytes) -> str:
-    # = base64.urlsafe_b64encode(raw).rstrip(b"=").decode(), without its two Python-level calls
-    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode("ascii")
-
-
-# Bumped in every forked child: a nonce buffer drawn before the fork is never used by both processes.
-_fork_generation = [0]
-os.register_at_fork(after_in_child=lambda: _fork_generation.__setitem__(0, _fork_generation[0] + 1))
-_NONCE_BATCH = 4096  # nonces drawn per system call by ``FieldCipher.encryptor``
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def _b64decode(text: str) -> bytes:
@@ -112,30 +101,6 @@ class FieldCipher:
         key_id = self._current_id
         sealed = self._current.encrypt(nonce, plaintext.encode("utf-8"), self._aad[key_id])
         return key_id + ":" + _b64encode(nonce + sealed)
-
-    def encryptor(self) -> Callable[[str], str]:
-        """``encrypt`` for many values in one process (the register's bulk import): the same tokens, each
-        with its own fresh random nonce, but the nonces are drawn from ``os.urandom`` 4,096 at a time
-        instead of one system call per value. Each nonce is used once; a forked child never uses nonces
-        drawn before the fork (it draws its own), so two processes never share one."""
-        aead_encrypt = self._current.encrypt
-        key_id = self._current_id
-        aad = self._aad[key_id]
-        prefix = key_id + ":"
-        size = _NONCE_BYTES
-        buf, pos, generation = b"", 0, -1
-        lock = threading.Lock()  # two threads sharing it never take the same nonce
-
-        def encrypt(plaintext: str) -> str:
-            nonlocal buf, pos, generation
-            with lock:
-                if pos >= len(buf) or generation != _fork_generation[0]:
-                    buf, pos, generation = os.urandom(size * _NONCE_BATCH), 0, _fork_generation[0]
-                nonce = buf[pos : pos + size]
-                pos += size
-            return prefix + _b64encode(nonce + aead_encrypt(nonce, plaintext.encode("utf-8"), aad))
-
-        return encrypt
 
     def _split(self, token: str) -> tuple[str, str]:
         if not isinstance(token, str):

@@ -20,7 +20,6 @@ the submitted number back (it may end up in logs or on screen).
 from __future__ import annotations
 
 import functools
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -77,7 +76,6 @@ def _clean(value: object) -> str:
 # ---------------------------------------------------------------------------
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_RIC_WEIGHT_48 = 48 * sum(_RIC_WEIGHTS)
 _RIC_CHECK_CHARS = "10X98765432"
 _RIC18_RE = re.compile(r"[0-9]{17}[0-9X]")
 _RIC15_RE = re.compile(r"[0-9]{15}")
@@ -99,8 +97,7 @@ def resident_id_check_char(first17: str) -> str:
     """Return the GB 11643 check character for 17 ASCII digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise IdentifierError("invalid_format", "计算校验码需要恰好 17 位数字。")
-    # the digits' byte values are 48 + digit: Σ (48 + d) × w − 48 × Σ w = Σ d × w
-    total = sum(map(operator.mul, first17.encode("ascii"), _RIC_WEIGHTS)) - _RIC_WEIGHT_48
+    total = sum(int(d) * w for d, w in zip(first17, _RIC_WEIGHTS, strict=True))
     return _RIC_CHECK_CHARS[total % 11]
 
 

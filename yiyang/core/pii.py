@@ -49,14 +49,12 @@ def indexer(purpose: str) -> Callable[[str], str]:
     prepared once and copied per value, and plain ASCII letters/digits skip the NFKC normalisation (it
     leaves them unchanged). Same output as ``blind_index``."""
     base = hmac.new(_index_key(purpose), digestmod=hashlib.sha256)
-    # the OpenSSL HMAC object inside (when there is one): its copy skips the Python wrapper's two copies
-    copy = getattr(base, "_hmac", base).copy
 
     def index(value: str) -> str:
         if not value:
             return ""
         text = value.upper() if value.isascii() and value.isalnum() else normalize_for_index(value)
-        h = copy()
+        h = base.copy()
         h.update(text.encode("utf-8"))
         return h.hexdigest()[:32]
 

@@ -20,7 +20,6 @@ import os
 import queue
 import re
 import threading
-import time
 import uuid
 import zipfile
 from collections import deque
@@ -32,7 +31,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from yiyang.audit.services import audit_record
@@ -175,9 +174,6 @@ class Prepared:
     # the emergency contact of the row (name, relation, sealed phone columns), or None
     contact: dict[str, Any] | None = None
     hints: list[RowError] = field(default_factory=list)  # notes for the report that do not refuse the row
-    # the row as PostgreSQL's COPY text, from public_id to notes (``_copy_text``; the writer adds the
-    # primary key, the timestamps and the creator): formatted where the row was checked, not in the writer
-    line: str = ""
     # drawn by the reader thread: os.urandom releases the GIL, and the writing thread would then wait to
     # get it back from the reader once per row
     public_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -301,26 +297,15 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _record(keys: list[str | None], values: list[Any]) -> dict[str, str] | None:
     """One row of cells as ``{key: text}``; None for a blank row or the template's example row."""
-    record: dict[str, str] = {}
-    numeric = False
-    for k, v in zip(keys, values, strict=False):  # one pass: every import row comes through here
-        if not k:
-            continue
-        if v.__class__ is str:  # CSV cells, and text cells of a workbook: _cell(v) is v.strip()
-            record[k] = v.strip()
-            # CSV text in scientific notation: the digits after the 15th are already lost
-            if k == "id_number" and _NUMERIC_NOTATION.match(v):
-                numeric = True
-        else:
-            record[k] = _cell(v)
-            # a number cell (int/float): likewise — refused for the row, never stored
-            if k == "id_number" and (
-                (isinstance(v, int | float) and not isinstance(v, bool))
-                or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
-            ):
-                numeric = True
-    if numeric:
-        record["_id_numeric"] = "1"
+    record = {k: _cell(v) for k, v in zip(keys, values, strict=False) if k}
+    for k, v in zip(keys, values, strict=False):
+        # a number cell (int/float), or CSV text in scientific notation: the digits after the
+        # 15th are already lost — refused for the row, never stored
+        if k == "id_number" and (
+            (isinstance(v, int | float) and not isinstance(v, bool))
+            or (isinstance(v, str) and _NUMERIC_NOTATION.match(v))
+        ):
+            record["_id_numeric"] = "1"
     if any(record.values()) and not record.get("name", "").startswith(EXAMPLE_MARK):
         return record
     return None
@@ -408,7 +393,7 @@ class Sealer:
     (same output as ``yiyang.elders.identity.id_number_index`` / ``phone_index`` / ``phone_tail_index``)."""
 
     def __init__(self) -> None:
-        self.encrypt = cipher().encryptor()  # nonces drawn in batches (one system call per 4,096 values)
+        self.encrypt = cipher().encrypt
         self.id_index = indexer("id_number")
         self.phone_index = indexer("phone")
         self.phone_tail_index = indexer("phone_tail")
@@ -431,8 +416,8 @@ class Checked(NamedTuple):
 
 
 class Checker:
-    """The checks of one row that need no database (thread-safe: the only shared state, the sealer's nonce
-    buffer, is locked), and the sealing of a good row's stored columns. Region codes are only normalised here; ``Validator`` looks them up."""
+    """The checks of one row that need no database (thread-safe: no shared mutable state), and the sealing
+    of a good row's stored columns. Region codes are only normalised here; ``Validator`` looks them up."""
 
     def __init__(self, seal: Sealer) -> None:
         self.seal = seal
@@ -444,10 +429,9 @@ class Checker:
         def bad(key: str, message: str) -> None:
             errors.append(RowError(number, KEY_TO_HEADER[key], message))
 
-        if "\ufffd" in "".join(raw.values()):  # one scan; the cells are looked at only if it finds one
-            for key, text in raw.items():
-                if "\ufffd" in text and key in KEY_TO_HEADER:
-                    bad(key, BAD_ENCODING)
+        for key, text in raw.items():
+            if "\ufffd" in text and key in KEY_TO_HEADER:
+                bad(key, BAD_ENCODING)
         name = raw.get("name", "")
         if not name:
             bad("name", "姓名不能为空")
@@ -558,7 +542,6 @@ class Checker:
         )
         if not errors:
             p.values = _values(p, self.seal)
-            p.line = _copy_text(p)
         return Checked(number, p, errors, region_code, hukou_code)
 
     def _contact(self, raw: dict[str, str], bad: Any) -> dict[str, Any] | None:
@@ -745,59 +728,6 @@ _COPY_DEFAULTS = {
     "notes": "",
 }
 TABLE = Elder._meta.db_table
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_escape(text: str) -> str:
-    """Free text as a field of COPY's text format (NUL and other control characters never get here:
-    ``check_text`` refuses them)."""
-    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
-
-
-def _copy_float(value: float | None) -> str:
-    return (
-        "\\N" if value is None else repr(value)
-    )  # repr: the shortest text that reads back as the same float
-
-
-def _copy_text(p: Prepared) -> str:
-    """The good row ``p`` as COPY text, the columns ``COPY_COLUMNS[1:-3]`` (public_id … notes) in order,
-    with ``_COPY_DEFAULTS`` for what ``p.values`` leaves out — what psycopg's ``write_row`` sends for the
-    same values, formatted once where the row is checked instead of adapted value by value in the writer.
-    Only the free text (name, masked address, notes) can hold a character COPY escapes."""
-    v = p.values
-    get = v.get
-    hukou = get("hukou_region_id")
-    return "\t".join(
-        (
-            str(p.public_id),
-            _copy_escape(v["name"]),
-            v["id_number_enc"],
-            v["id_number_hash"],
-            v["id_number_masked"],
-            v["birth_date"].isoformat(),
-            v["sex"],
-            get("phone_enc", ""),
-            get("phone_hash", ""),
-            get("phone_tail_hash", ""),
-            get("phone_masked", ""),
-            v["region_id"],
-            "\\N" if hukou is None else hukou,
-            get("address_enc", ""),
-            _copy_escape(get("address_masked", "")),
-            _copy_float(get("lat")),
-            _copy_float(get("lng")),
-            v["living_situation"],
-            "active",  # _COPY_DEFAULTS: status, capability_standard, capability_label, disabled_moderate_plus
-            "",
-            "",
-            "f",
-            _copy_escape(get("notes", "")),
-        )
-    )
-
-
 CATEGORY_COPY_COLUMNS = ["elder_id", "category", "disability_certificate", "disability_kind", "note"]
 
 
@@ -825,21 +755,11 @@ def _existing(hashes: list[str]) -> dict[str, Elder]:
     return {e.id_number_hash: e for e in Elder.objects.filter(id_number_hash__in=hashes)}
 
 
-def _reserve_ids(n: int, *, block: bool = False) -> list[int]:
-    """``n`` primary keys from the table's identity sequence (safe with concurrent writers). ``block``: the
-    bulk path, which holds the table's ACCESS EXCLUSIVE lock — no other session can insert into it (an
-    INSERT takes its table lock before it evaluates the key's default), so the keys are taken as one range
-    in one call instead of one ``nextval`` per row."""
+def _reserve_ids(n: int) -> list[int]:
+    """``n`` primary keys from the table's identity sequence (safe with concurrent writers)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if block:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-                [TABLE, TABLE, n],
-            )
-            (last,) = cursor.fetchone()
-            return list(range(last - n + 1, last + 1))
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence('{TABLE}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
             [n],
@@ -847,24 +767,24 @@ def _reserve_ids(n: int, *, block: bool = False) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _insert(rows: list[Prepared], creator_id: int | None, now: Any, *, bulk: bool = False) -> dict[str, int]:
+def _insert(rows: list[Prepared], creator_id: int | None, now: Any) -> dict[str, int]:
     """Insert new elders; returns {id_number_hash: pk}. PostgreSQL: primary keys reserved from the sequence
     in one query, then ``COPY … FROM STDIN`` (the fast path the benchmark measures); other databases:
     ``bulk_create``."""
     if _postgres():
         from django.db import connection
 
-        ids = _reserve_ids(len(rows), block=bulk)
-        stamp = now.isoformat()
-        creator = "\\N" if creator_id is None else str(creator_id)
-        tail = f"\t{stamp}\t{stamp}\t{creator}\n"
+        ids = _reserve_ids(len(rows))
+        fixed = {"created_at": now, "updated_at": now, "created_by_id": creator_id}
         sql = f"COPY {Elder._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
-        # the rows' COPY text (``_copy_text``, formatted where they were checked) behind their reserved keys,
-        # sent as one buffer
-        data = "".join([f"{pk}\t{p.line or _copy_text(p)}{tail}" for pk, p in zip(ids, rows, strict=True)])
+        pks: dict[str, int] = {}
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            copy.write(data.encode("utf-8"))
-        return {p.id_hash: pk for pk, p in zip(ids, rows, strict=True)}
+            write = copy.write_row
+            for pk, p in zip(ids, rows, strict=True):
+                merged = {**_COPY_DEFAULTS, **p.values, **fixed, "id": pk, "public_id": p.public_id}
+                write([merged[c] for c in COPY_COLUMNS])
+                pks[p.id_hash] = pk
+        return pks
     objs = [
         Elder(created_by_id=creator_id, created_at=now, updated_at=now, public_id=p.public_id, **p.values)
         for p in rows
@@ -885,10 +805,9 @@ def _insert_categories(pairs: list[tuple[int, str]]) -> None:
         from django.db import connection
 
         sql = f"COPY {ElderCategory._meta.db_table} ({', '.join(CATEGORY_COPY_COLUMNS)}) FROM STDIN"
-        # COPY text in one buffer (category codes are plain ASCII words; the last three columns are empty)
-        data = "".join([f"{pk}\t{category}\t\t\t\n" for pk, category in pairs])
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            copy.write(data.encode("utf-8"))
+            for pk, category in pairs:
+                copy.write_row((pk, category, "", "", ""))
         return
     ElderCategory.objects.bulk_create(
         [ElderCategory(elder_id=pk, category=c) for pk, c in pairs], batch_size=BATCH
@@ -915,21 +834,9 @@ UPDATE_FIELDS = [
 ]
 
 
-@dataclass
-class _BulkLoad:
-    """What the bulk path's batches share. ``written``: set when the register was empty as the load took
-    its lock — then the only people "already registered" are those this import wrote, and their ID numbers'
-    blind indexes (as 16 bytes each) answer the question without a query per batch."""
-
-    written: set[bytes] | None = None
-
-
-def _write_batch(
-    batch: list[Prepared], actor: Any, started: Any, report: Report, load: _BulkLoad | None = None
-) -> None:
+def _write_batch(batch: list[Prepared], actor: Any, started: Any, report: Report) -> None:
     """Create new people, update re-imported ones (in scope), report the rest. One query to find the
-    existing rows, one COPY/bulk insert, one bulk update, one category write. ``load``: the bulk path."""
-    written = load.written if load is not None else None
+    existing rows, one COPY/bulk insert, one bulk update, one category write."""
     seen: dict[str, int] = {}
     unique: list[Prepared] = []
     for p in batch:
@@ -939,7 +846,7 @@ def _write_batch(
         else:
             seen[p.id_hash] = p.row
             unique.append(p)
-    existing = _existing(list(seen)) if written is None else {}
+    existing = _existing(list(seen))
     editable = (
         set(
             Elder.objects.restrict(actor, PERM)
@@ -956,12 +863,6 @@ def _write_batch(
     moved_from: dict[int, str] = {}
     creator_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     for p in unique:
-        if written is not None and bytes.fromhex(p.id_hash) in written:
-            # written earlier by this import into the register that was empty: the general path finds that
-            # row (in scope, created since the import started) and reports the same
-            report.failed += 1
-            report.error(RowError(p.row, "身份证号", "与本文件前面某行的身份证号重复"))
-            continue
         elder = existing.get(p.id_hash)
         if elder is None:
             new_prepared.append(p)
@@ -979,9 +880,7 @@ def _write_batch(
             changed_prepared.append(p)
     pks: dict[str, int] = {}
     if new_prepared:
-        pks = _insert(new_prepared, creator_id, now, bulk=load is not None)
-        if written is not None:
-            written.update(bytes.fromhex(p.id_hash) for p in new_prepared)
+        pks = _insert(new_prepared, creator_id, now)
     if changed:
         Elder.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=BATCH)
         replace = [e.pk for e, p in zip(changed, changed_prepared, strict=True) if p.categories is not None]
@@ -1071,17 +970,15 @@ def _refresh_statistics() -> None:
 
 # --- the bulk path (PostgreSQL): indexes set aside, rows checked by a process pool ------------------------
 
-# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows (default 50,000;
-# 0: never) into a register holding at most BULK_MAX_EXISTING_SHARE × the file's rows. Rebuilding the indexes
-# costs time in proportion to the whole table, maintaining them row by row in proportion to the new rows,
-# at about 2.3× the cost per row (measured: decision 0018) — so the rebuild wins while the register is no
-# larger than the file. Measured on this project's 2-core machine (decision 0018): into an empty register the
-# bulk path is faster from 100,000 rows on (and much faster at 1,000,000); a 100,000-row file into a register
-# of 1,000,000 stays on the general path.
+# ``auto`` takes the bulk path for a file of at least ``ELDERS_IMPORT_BULK_MIN_ROWS`` rows into a register
+# holding at most BULK_MAX_EXISTING_SHARE × the file's rows (rebuilding the indexes costs time in proportion
+# to the whole table; maintaining them row by row, in proportion to the new rows). Unset (the default), auto
+# keeps the general path: on this project's 2-core machine the bulk path was not faster (measured in
+# docs/decisions/0018-register-import-fast-path.md); a server with spare cores measures with
+# bench/elders_import.py and sets it.
 BULK_MAX_EXISTING_SHARE = 1.0
 # the tables whose secondary indexes, and the foreign keys between them, are set aside during a bulk load
-# (the primary keys stay; the unique constraints of elders_elder only when the register is empty, see
-# ``_BulkLoad``)
+# (the primary keys and unique constraints stay: they keep "one record per person" checked row by row)
 BULK_TABLES = [Elder._meta.db_table, ElderCategory._meta.db_table]
 BULK_LOCK_TIMEOUT = "5s"  # waiting longer for readers to finish: the general path runs instead
 
@@ -1090,34 +987,29 @@ class _TableBusy(Exception):
     """The register could not be locked for a bulk load within ``BULK_LOCK_TIMEOUT``."""
 
 
-def _register_rows(limit: int) -> int:
-    """The register's size, counted exactly up to ``limit`` + 1 rows (reads at most that many index
-    entries). Not PostgreSQL's estimate: after a batch-by-batch load ``reltuples`` still holds the size seen
-    by the ANALYZE of its first batches (measured: 10,000 for a register of 1,000,000, which sent a
-    100,000-row file into it down the bulk path)."""
+def _register_rows() -> int:
+    """The register's size: PostgreSQL's estimate (``reltuples``), counted when there is none yet."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} LIMIT %s) r", [limit + 1])  # noqa: S608
-        (rows,) = cursor.fetchone()
-    return int(rows)
-
-
-BULK_MIN_ROWS = 50_000
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [TABLE])
+        (estimate,) = cursor.fetchone()
+        if estimate < 0:  # never analysed
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608 (model table)
+            (estimate,) = cursor.fetchone()
+    return int(estimate)
 
 
 def bulk_min_rows() -> int | None:
-    """``ELDERS_IMPORT_BULK_MIN_ROWS`` (default ``BULK_MIN_ROWS``); None when a deployment turned it off (0)."""
-    value = int(getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", BULK_MIN_ROWS))
-    return value if value > 0 else None
+    value = getattr(settings, "ELDERS_IMPORT_BULK_MIN_ROWS", None)
+    return int(value) if value is not None else None
 
 
 def choose_strategy(rows: int) -> str:
-    """``bulk`` for a large file (``ELDERS_IMPORT_BULK_MIN_ROWS``) into an empty or small register on
-    PostgreSQL, else ``general``."""
+    """``bulk`` for a large file into an empty or small register on PostgreSQL (when the deployment turned
+    it on with ``ELDERS_IMPORT_BULK_MIN_ROWS``), else ``general``."""
     threshold = bulk_min_rows()
     if threshold is None or not _postgres() or rows < threshold:
         return "general"
-    most = int(rows * BULK_MAX_EXISTING_SHARE)
-    return "bulk" if _register_rows(most) <= most else "general"
+    return "bulk" if _register_rows() <= rows * BULK_MAX_EXISTING_SHARE else "general"
 
 
 def _workers() -> int:
@@ -1213,10 +1105,9 @@ def _set_indexes_aside() -> list[str]:
     """In the bulk import's transaction: lock the register's tables against every other session (nobody
     sees a half-loaded register: they wait for the commit), then drop their secondary indexes (the trigram
     index too) and the foreign keys between them, the way ``pg_restore`` loads data before it builds indexes
-    and constraints; into an empty register also the unique constraints of ``elders_elder`` (the load keeps
-    one record per person itself: ``_BulkLoad``). Foreign keys to other tables (regions, users) stay:
-    dropping one would lock the other table (every page reads regions) until the commit; their row-by-row
-    checks are set aside where the role may (``_set_reference_checks_aside``). Returns the statements that recreate them exactly (``pg_get_indexdef``/``pg_get_constraintdef``);
+    and constraints. Foreign keys to other tables (regions, users) stay: dropping one would lock the other
+    table (every page reads regions) until the commit; they are checked row by row at the commit.
+    Returns the statements that recreate them exactly (``pg_get_indexdef``/``pg_get_constraintdef``);
     ``_restore_indexes`` runs them before the commit. PostgreSQL DDL is transactional: if the import fails
     or the process dies, the transaction rolls back and every index and constraint is as it was."""
     tables = ", ".join(BULK_TABLES)
@@ -1258,86 +1149,9 @@ def _set_indexes_aside() -> list[str]:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
-        uniques: list[tuple[str, str]] = []
-        if _register_empty():
-            # into an empty register, "one record per person" is kept by the load itself (``_BulkLoad``: no
-            # query needs the unique indexes any more), and the constraints are added back — each index built
-            # in one sort, and checked — before the commit; the primary key stays (other tables refer to it)
-            cursor.execute(
-                """
-                SELECT c.conname, pg_get_constraintdef(c.oid)
-                  FROM pg_constraint c
-                 WHERE c.conrelid = %s::regclass AND c.contype = 'u'
-                   AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
-                 ORDER BY 1
-                """,
-                [TABLE],
-            )
-            uniques = cursor.fetchall()
-            for name, _ in uniques:
-                cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
-        checks = _set_reference_checks_aside(cursor)
-    return (
-        [f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {ddl}' for name, ddl in uniques]
-        + [ddl for _, ddl in indexes]
-        + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign]
-        + checks
-    )
-
-
-def _register_empty() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})")  # noqa: S608 (model table)
-        (empty,) = cursor.fetchone()
-    return bool(empty)
-
-
-def _set_reference_checks_aside(cursor: Any) -> list[str]:
-    """The register's own foreign keys to other tables (region, household region, creator) are checked by a
-    trigger per written row — a query per row and key, a third of the load's time in PostgreSQL. They cannot
-    be dropped and added back: dropping one takes an ACCESS EXCLUSIVE lock on the referenced table, so every
-    page reading regions or users would wait for the whole load (measured with a second session: decision
-    0018). Disabling their check triggers on ``elders_elder`` locks only ``elders_elder`` (held already);
-    the loaded table is then checked in one query — every distinct reference must exist — before the
-    triggers are enabled again, all in the import's transaction. That is as safe as the row checks: while
-    this transaction holds ``elders_elder``, a session deleting a referenced region or user must itself look
-    at ``elders_elder`` (its own foreign-key check, or Django's SET NULL update) and waits for the commit,
-    then sees the new rows. PostgreSQL lets only a superuser disable a foreign key's trigger: for any other
-    role this returns nothing and the row checks stay. Returns the statements that check and re-enable."""
-    cursor.execute(
-        """
-        SELECT t.tgname, a.attname, c.confrelid::regclass::text, fa.attname
-          FROM pg_trigger t
-          JOIN pg_constraint c ON c.oid = t.tgconstraint
-          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-          JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
-         WHERE t.tgrelid = %s::regclass AND c.conrelid = t.tgrelid AND c.contype = 'f'
-           AND cardinality(c.conkey) = 1 AND t.tgenabled <> 'D'
-         ORDER BY 1
-        """,
-        [TABLE],
-    )
-    triggers = cursor.fetchall()
-    if not triggers:
-        return []
-    try:
-        with transaction.atomic():
-            for trigger, *_ in triggers:
-                cursor.execute(f'ALTER TABLE {TABLE} DISABLE TRIGGER "{trigger}"')
-    except DatabaseError:  # not a superuser: the triggers check row by row, as on the general path
-        return []
-    keys = sorted({(column, table, key) for _, column, table, key in triggers})
-    columns = ", ".join(f'"{column}"' for column, _, _ in keys)
-    missing = " OR ".join(
-        f'(v."{column}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r."{key}" = v."{column}"))'  # noqa: S608 (names from the catalog)
-        for column, table, key in keys
-    )
-    check = (
-        f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM (SELECT DISTINCT {columns} FROM {TABLE}) v WHERE {missing}) "  # noqa: S608
-        "THEN RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', "
-        f"MESSAGE = 'bulk import: a row of {TABLE} refers to a missing region or user'; END IF; END $$"
-    )
-    return [check] + [f'ALTER TABLE {TABLE} ENABLE TRIGGER "{trigger}"' for trigger, *_ in triggers]
+    return [ddl for _, ddl in indexes] + [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}' for table, name, ddl in foreign
+    ]
 
 
 def _restore_indexes(statements: list[str]) -> None:
@@ -1348,15 +1162,11 @@ def _restore_indexes(statements: list[str]) -> None:
     with connection.cursor() as cursor:
         # the deferred foreign-key checks of the loaded rows (regions, users) run now, as the commit would run
         # them: PostgreSQL builds no index on a table with pending trigger events
-        started = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        logger.info("bulk import: deferred foreign-key checks %.2fs", time.perf_counter() - started)
         memory = getattr(settings, "ELDERS_IMPORT_INDEX_MEMORY", "256MB")
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
         for ddl in statements:
-            started = time.perf_counter()
             cursor.execute(ddl)
-            logger.info("bulk import: %s %.2fs", ddl.split(" USING ")[0][:80], time.perf_counter() - started)
 
 
 _DONE = object()
@@ -1442,8 +1252,8 @@ def run_import(
     ``strategy``: ``general`` writes batch by batch into the indexed table; ``bulk`` (PostgreSQL) loads the
     whole file in one transaction with the register's secondary indexes and foreign keys set aside and
     rebuilt at the end, rows checked and encrypted by a process pool where there are cores to spare (see
-    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a file of 50,000 rows or more
-    (``ELDERS_IMPORT_BULK_MIN_ROWS``) into an empty or small register (``choose_strategy``). Both give
+    ``_set_indexes_aside``, ``_pooled_chunks``); ``auto`` picks ``bulk`` for a large file into an empty or
+    small register when the deployment set ``ELDERS_IMPORT_BULK_MIN_ROWS`` (``choose_strategy``). Both give
     the same rows, report and audit events."""
     report = Report(total=count_rows(path))
     if job is not None:
@@ -1495,17 +1305,15 @@ def _run(
 
     batches = [0]
 
-    load: _BulkLoad | None = None
-
     def flush(batch: list[Prepared]) -> None:
         if batch:
             if all_or_nothing:
-                _write_batch(batch, actor, started, report, load)
+                _write_batch(batch, actor, started, report)
             else:
                 with transaction.atomic():
                     _relax_commit()
                     created, updated, failed = report.created, report.updated, report.failed
-                    _write_batch(batch, actor, started, report, load)
+                    _write_batch(batch, actor, started, report)
                     # The batch commits on its own: its audit row commits with it (rule 5).
                     _audit(
                         actor,
@@ -1561,7 +1369,6 @@ def _run(
             try:
                 with transaction.atomic():
                     restore = _set_indexes_aside()
-                    load = _BulkLoad(written=set() if _register_empty() else None)
                     consume()
                     if all_or_nothing and report.failed:
                         raise _Rollback

@@ -20,10 +20,7 @@ from yiyang.regions.scope import ScopedManager
 
 class Elder(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Indexed through Meta (elder_name: ORDER BY name pages): a field-level db_index would add an unused
-    # LIKE-pattern copy on PostgreSQL ("name contains" uses the trigram index and elder_region_name; nothing
-    # searches a name prefix), which cost every import 17 % of its write (decision 0018, EXPLAIN evidence).
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, db_index=True)
     # Resident ID (GB 11643): encrypted, blind-indexed (unique: one record per person), masked copy.
     id_number_enc = models.TextField(editable=False)
     # Unique and indexed through Meta (a field-level unique/db_index would add an unused LIKE-pattern
@@ -90,7 +87,6 @@ class Elder(models.Model):
         # opclasses). The extra columns let the capped count run as an index-only scan.
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="elder_id_number_hash_uniq")]
         indexes = [
-            models.Index(fields=["name"], name="elder_name"),
             models.Index(fields=["phone_hash"], name="elder_phone_hash"),
             models.Index(fields=["phone_tail_hash"], name="elder_phone_tail_hash"),
             models.Index(fields=["status"], name="elder_status"),

@@ -71,51 +71,6 @@ def test_copy_path_stores_rows_with_reserved_ids_and_categories(cast: Any, tmp_p
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path runs on PostgreSQL only")
-def test_the_copy_text_stores_every_value_as_given(cast: Any, tmp_path: Path) -> None:
-    """The writer sends rows as COPY text formatted by ``_copy_text``: free text with the characters COPY
-    escapes (backslash; tab and line breaks in notes), coordinates, dates and absent values read back as
-    the values themselves."""
-    from yiyang.core.pii import decrypt
-
-    rows = [
-        row(
-            cast,
-            姓名="王\\N英",
-            居住地址="文昌路\\t8号\\",
-            备注="第一行\n\t第二行\r\n反斜杠\\n结束",
-            经度="119.4523456789",
-            纬度="-32.1",
-            户籍地代码=cast.community_a1.code,
-            联系电话="",
-        ),
-        row(cast, 姓名="李四", 居住地址="", 备注="", 经度="", 纬度=""),
-    ]
-    report = run_import(write_csv(tmp_path / "a.csv", rows), actor=cast.county_admin_a, strategy="general")
-    assert report.created == 2 and report.failed == 0
-    first = Elder.objects.get(name="王\\N英")
-    assert decrypt(first.address_enc) == "文昌路\\t8号\\" and first.address_masked == "文昌路\\t8****"
-    assert first.notes == "第一行\n\t第二行\r\n反斜杠\\n结束"
-    assert (first.lng, first.lat) == (119.4523456789, -32.1)
-    assert first.hukou_region_id == cast.community_a1.code
-    assert (first.phone_enc, first.phone_hash, first.phone_masked) == ("", "", "")
-    second = Elder.objects.get(name="李四")
-    assert (second.lat, second.lng, second.hukou_region_id, second.address_enc, second.notes) == (
-        None,
-        None,
-        None,
-        "",
-        "",
-    )
-    for elder in (first, second):
-        assert (elder.status, elder.capability_standard, elder.disabled_moderate_plus) == (
-            "active",
-            "",
-            False,
-        )
-        assert elder.created_by_id == cast.county_admin_a.pk and elder.created_at == elder.updated_at
-
-
 def test_threaded_and_sequential_imports_give_the_same_report(cast: Any, tmp_path: Path) -> None:
     rows = [
         *mixed_rows(cast),
