@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +20,7 @@ from yiyang.analytics.selectors import applies, city_code, compute
 from yiyang.audit.services import audit_record
 from yiyang.core.errors import DomainError
 from yiyang.core.regioncodes import normalize_region_code, scope_prefix
-from yiyang.core.validators import as_domain_error, check_date, check_text
+from yiyang.core.validators import as_domain_error, check_date, check_text, parse_int
 from yiyang.regions.models import Region
 from yiyang.regions.scope import require_actor, require_scope
 
@@ -53,13 +53,7 @@ def kpi_entry_create(
         code = normalize_region_code(str(region_code))
     except (ValueError, TypeError) as exc:
         raise _invalid("region", "区域代码无效") from exc
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise _invalid("value", "填报值应为数字") from exc
-    if not number.is_finite() or abs(number) > MAX_VALUE or number < 0:
-        raise _invalid("value", "填报值应为不小于 0 的数字")
-    number = number.quantize(Decimal("0.01"))
+    number = _decimal(value, "value", "填报值")
     if not isinstance(as_of, date):
         raise _invalid("as_of", "请填写数据日期")
     with as_domain_error("as_of"):
@@ -141,6 +135,14 @@ def kpi_evidence_download(*, actor: Any, evidence: KpiEvidence) -> KpiEvidence:
     return evidence
 
 
+@overload
+def _decimal(raw: Any, field: str, label: str, *, required: Literal[True] = True) -> Decimal: ...
+
+
+@overload
+def _decimal(raw: Any, field: str, label: str, *, required: bool) -> Decimal | None: ...
+
+
 def _decimal(raw: Any, field: str, label: str, *, required: bool = True) -> Decimal | None:
     text = str(raw if raw is not None else "").strip()
     if not text:
@@ -162,9 +164,8 @@ def _year(raw: Any, field: str, label: str, *, required: bool = True) -> int | N
         if required:
             raise _invalid(field, f"请填写{label}")
         return None
-    if not (text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100):
-        raise _invalid(field, f"{label}应为 2000–2100 之间的年份")
-    return int(text)
+    with as_domain_error(field):
+        return parse_int(text, label=label, min_value=2000, max_value=2100)
 
 
 def kpi_target_set(

@@ -4,7 +4,6 @@ entry page."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from yiyang.analytics.evidence import CONTENT_TYPES, MAX_FILES, max_evidence_byt
 from yiyang.analytics.queries import NoData, get_query
 from yiyang.core.errors import DomainError, OutOfScope
 from yiyang.core.pages import ScopedPageMixin, paginate
+from yiyang.core.regioncodes import normalize_region_code
 from yiyang.core.validators import parse_form_date
 from yiyang.regions.models import Region
 
@@ -299,21 +299,16 @@ TARGET_FIELDS = (
 )
 
 
-def _form_date(raw: str, field: str, label: str, *, required: bool) -> date | None:
-    return parse_form_date(raw, label, field=field, required=required)
-
-
 class TargetsView(ScopedPageMixin, View):
     """指标目标值: the targets of a region (city or county) with every version, and a form that sets a
     target as a new version (in force from a date, with a reason); the old version stays readable."""
 
     required_perm = "kpis.targets"
 
-    def _region(self, request: HttpRequest, code: str) -> Region:
-        regions = selectors.target_regions(user=request.user)
+    def _region(self, regions: list[Region], code: str) -> Region:
+        """The region asked for among those whose targets the user sets (404 otherwise); the first by
+        default."""
         if code:
-            from yiyang.core.regioncodes import normalize_region_code
-
             try:
                 full = normalize_region_code(code)
             except (ValueError, TypeError) as exc:
@@ -327,7 +322,13 @@ class TargetsView(ScopedPageMixin, View):
         return regions[0]
 
     def _render(
-        self, request: HttpRequest, region: Region, form: dict[str, Any], errors: dict[str, list[str]]
+        self,
+        request: HttpRequest,
+        regions: list[Region],
+        region: Region,
+        form: dict[str, Any],
+        errors: dict[str, list[str]],
+        rows: list[dict[str, Any]] | None = None,
     ) -> HttpResponse:
         kpis = [
             k for k in selectors.kpi_list() if k.direction != Direction.NONE and selectors.applies(k, region)
@@ -337,8 +338,8 @@ class TargetsView(ScopedPageMixin, View):
             "analytics/targets.html",
             {
                 "region": region,
-                "regions": selectors.target_regions(user=request.user),
-                "rows": selectors.target_versions(region),
+                "regions": regions,
+                "rows": rows if rows is not None else selectors.target_versions(region),
                 "kpis": kpis,
                 "form": form,
                 "errors": errors,
@@ -348,14 +349,16 @@ class TargetsView(ScopedPageMixin, View):
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        region = self._region(request, str(request.GET.get("region", ""))[:12])
+        regions = selectors.target_regions(user=request.user)
+        region = self._region(regions, str(request.GET.get("region", ""))[:12])
+        rows = selectors.target_versions(region)
         form: dict[str, Any] = {"valid_from": timezone.localdate().isoformat()}
         kpi_code = str(request.GET.get("kpi", ""))[:60]
         year = str(request.GET.get("year", ""))[:4]
         if kpi_code:  # 修改: the form starts from the version in force (or the inherited one)
             form["kpi"] = kpi_code
             form["year"] = year
-            for row in selectors.target_versions(region):
+            for row in rows:
                 t = row["target"]
                 if t.kpi.code == kpi_code and str(t.year) == year and row["state"] == "现行":
                     form.update(
@@ -365,11 +368,12 @@ class TargetsView(ScopedPageMixin, View):
                         source=t.source,
                     )
                     break
-        return self._render(request, region, form, {})
+        return self._render(request, regions, region, form, {}, rows)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = {k: str(request.POST.get(k, "")).strip()[:300] for k in TARGET_FIELDS}
-        region = self._region(request, form["region"][:12])
+        regions = selectors.target_regions(user=request.user)
+        region = self._region(regions, form["region"][:12])
         try:
             target = services.kpi_target_set(
                 actor=request.user,
@@ -379,15 +383,15 @@ class TargetsView(ScopedPageMixin, View):
                 value=form["value"],
                 baseline_year=form["baseline_year"],
                 baseline_value=form["baseline_value"],
-                valid_from=_form_date(form["valid_from"], "valid_from", "生效日期", required=True),
-                valid_to=_form_date(form["valid_to"], "valid_to", "失效日期", required=False),
+                valid_from=parse_form_date(form["valid_from"], "生效日期", field="valid_from"),
+                valid_to=parse_form_date(form["valid_to"], "失效日期", field="valid_to", required=False),
                 source=form["source"],
                 reason=form["reason"],
             )
         except OutOfScope as exc:
             raise Http404 from exc
         except DomainError as exc:
-            return self._render(request, region, form, exc.errors or {"kpi": [exc.message]})
+            return self._render(request, regions, region, form, exc.errors or {"kpi": [exc.message]})
         kpi = target.kpi
         messages.success(
             request,
