@@ -29,3 +29,6 @@ class Aggregate(models.TextChoices):
 
 LEVELS = ["city", "county", "town", "village"]
 LEVEL_LABELS = {"city": "市", "county": "县（区）", "town": "街道（乡镇）", "village": "社区（村）"}
+
+# Evidence files by the type sniffed from their content (``analytics.evidence``), as people read them.
+EVIDENCE_KIND_LABELS = {"pdf": "PDF", "jpg": "图片", "png": "图片", "webp": "图片", "xlsx": "Excel"}

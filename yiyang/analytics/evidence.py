@@ -26,7 +26,6 @@ CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-KIND_LABELS: dict[str, str] = {"pdf": "PDF", "jpg": "图片", "png": "图片", "webp": "图片", "xlsx": "Excel"}
 MAX_FILES = 10
 MAX_ZIP_ENTRIES = 2000
 MAX_UNZIPPED = 200 * 1024 * 1024

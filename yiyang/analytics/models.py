@@ -10,7 +10,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from yiyang.analytics.choices import Direction, Source
+from yiyang.analytics.choices import EVIDENCE_KIND_LABELS, Direction, Source
 from yiyang.regions.scope import ScopedManager
 
 
@@ -201,3 +201,7 @@ class KpiEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def kind_label(self) -> str:
+        return EVIDENCE_KIND_LABELS.get(self.kind, "文件")
