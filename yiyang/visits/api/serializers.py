@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from yiyang.core.apifields import StrictBooleanField, StrictCharField, StrictUUIDField
 from yiyang.core.validators import MONTH_PATTERN
-from yiyang.visits.choices import Method, PlanItemStatus, RiskClass
+from yiyang.visits.choices import FollowUpKind, Method, PlanItemStatus, RiskClass
 from yiyang.visits.models import PlanItem, Visit, VisitPlan
 
 
@@ -38,7 +38,7 @@ RiskSerializer._declared_fields["class"] = serializers.ChoiceField(
 
 
 class FollowUpInSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["order", "assessment", "work_order", "renovation"])
+    kind = serializers.ChoiceField(choices=FollowUpKind.choices)
     service_item = serializers.UUIDField(required=False, help_text="服务项目 id（kind=order）")
     scheduled_start = serializers.DateTimeField(required=False, help_text="预约上门时间（kind=order）")
     title = serializers.CharField(required=False, max_length=100)
